@@ -1,0 +1,93 @@
+"""Culture Courses: the president's Corporate Culture Series, online."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from courseware.config import PROJECT_ROOT, load_config
+from courseware.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(instance_path))
+    if test_config:
+        app.config.update(test_config)
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+    from courseware.auth.session import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers and one writer work together; busy_timeout waits instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from courseware.auth.views import bp as auth_bp
+    from courseware.health import bp as health_bp
+    from courseware.learn.views import bp as learn_bp
+    from courseware.quiz.views import bp as quiz_bp
+
+    for blueprint in (auth_bp, learn_bp, quiz_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errors(app: Flask) -> None:
+    from courseware.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from courseware.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from courseware.templating import register_filters
+
+    register_filters(app)
+
+
+def register_cli(app: Flask) -> None:
+    from courseware.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,143 @@
+"""Flask commands: content import/check/export, create-user, seed-demo."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from courseware.content.exporter import export_content
+from courseware.extensions import db
+from courseware.models import ROLES, Department, User
+from courseware.services import accounts, content_import, demo
+from courseware.services.errors import ValidationError
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(content_group)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+
+
+@click.group("content", help="Import, check and export the course files.")
+def content_group() -> None:
+    pass
+
+
+def _dirs(lessons: str | None, quizzes: str | None) -> tuple[str, str]:
+    return (lessons or current_app.config["LESSONS_DIR"], quizzes or current_app.config["QUIZZES_DIR"])
+
+
+@content_group.command("import")
+@click.option("--lessons", type=click.Path(file_okay=False), help="Folder of lessons.")
+@click.option("--quizzes", type=click.Path(file_okay=False), help="Folder of quiz files.")
+def content_import_command(lessons: str | None, quizzes: str | None) -> None:
+    """Import lessons/ and quizzes/; only changed content gets a new revision."""
+    report = content_import.import_content(db.session, *_dirs(lessons, quizzes))
+    for path in report.created:
+        click.echo(f"created  {path}")
+    for path in report.revised:
+        click.echo(f"revised  {path}")
+    click.echo(
+        f"Content: {len(report.created)} created, {len(report.revised)} revised, "
+        f"{report.unchanged} unchanged, {len(report.errors)} with errors."
+    )
+    _fail_on_errors(report.errors)
+
+
+@content_group.command("check")
+@click.option("--lessons", type=click.Path(file_okay=False), help="Folder of lessons.")
+@click.option("--quizzes", type=click.Path(file_okay=False), help="Folder of quiz files.")
+def content_check_command(lessons: str | None, quizzes: str | None) -> None:
+    """Validate the course files without writing anything."""
+    content = content_import.check_content(*_dirs(lessons, quizzes))
+    click.echo(
+        f"Checked {len(content.courses)} course(s), {len(content.lessons)} valid lesson(s), "
+        f"{len(content.quizzes)} valid quiz(zes)."
+    )
+    _fail_on_errors(content.errors)
+    click.echo("All content is valid.")
+
+
+@content_group.command("export")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write lessons/ and quizzes/ into.")
+def content_export_command(out_dir: str) -> None:
+    """Write the published lessons and current quizzes back to files in the import format."""
+    written = export_content(db.session, Path(out_dir))
+    click.echo(f"Wrote {len(written)} file(s) under {out_dir}.")
+
+
+def _fail_on_errors(errors: list) -> None:
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name as shown on reports.")
+@click.option("--role", type=click.Choice(ROLES), default="manager", show_default=True)
+@click.option("--department", help="Department name (created if new).")
+@click.option("--email")
+@click.option("--password", help="Omit to be asked, or use --generate-password.")
+@click.option("--generate-password", is_flag=True, help="Create and print a random password.")
+def create_user_command(username, full_name, role, department, email, password,
+                        generate_password) -> None:
+    """Create an account."""
+    if generate_password:
+        password = accounts.generate_password()
+    elif not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    dept = None
+    if department:
+        dept = db.session.scalar(select(Department).where(Department.name == department))
+        dept = dept or accounts.get_or_create_department(db.session, department)
+    try:
+        user = accounts.create_user(
+            db.session, username=username, full_name=full_name, password=password, role=role,
+            department=dept, email=email,
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role} {user.username}.")
+    if generate_password:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create the demo company on an empty database and print its logins."""
+    logins_file = Path(current_app.instance_path) / "demo-logins.txt"
+    logins = demo.seed_demo(db.session, password=os.environ.get("DEMO_PASSWORD") or None)
+    if logins:
+        logins_file.write_text("".join(f"{x.role}\t{x.username}\t{x.password}\n" for x in logins))
+        logins_file.chmod(0o600)
+        click.echo("Demo accounts created (role, username, password):")
+    else:
+        logins = _still_valid_demo_logins(logins_file)
+        if not logins:
+            click.echo("The database already has accounts; no demo accounts were created.")
+            return
+        click.echo("Demo accounts (role, username, password):")
+    for login in logins:
+        click.echo(f"  {login.line()}")
+    sys.stdout.flush()
+
+
+def _still_valid_demo_logins(logins_file: Path) -> list[demo.DemoLogin]:
+    """The demo logins saved at first run whose password has not been changed since."""
+    if not logins_file.exists():
+        return []
+    valid = []
+    for line in logins_file.read_text().splitlines():
+        role, username, password = line.split("\t")
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is not None and user.active and user.check_password(password):
+            valid.append(demo.DemoLogin(role, username, password))
+    return valid

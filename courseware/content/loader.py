@@ -1,0 +1,337 @@
+"""Reads the course files (lessons/ and quizzes/) into plain objects, checking every rule.
+
+Each file is checked on its own, so that one broken file never stops the others: its problems are
+collected as ContentErrors naming the file and line, and it is left out of what gets imported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courseware.content.question_types import QUESTION_TYPES
+from courseware.content.yamlfile import ContentError, YamlDocument, parse_yaml
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass
+class CourseFile:
+    slug: str
+    title: str
+    description: str
+    modules: list[str]
+    path: str
+
+
+@dataclass
+class LessonFile:
+    course_slug: str
+    slug: str
+    order: int
+    title: str
+    module: str
+    minutes: int
+    summary: str
+    body: str
+    path: str
+
+
+@dataclass
+class QuizFile:
+    lesson_slug: str
+    pass_mark: int
+    max_attempts: int | None
+    questions: list[dict]
+    path: str
+
+
+@dataclass
+class ContentSet:
+    courses: list[CourseFile] = field(default_factory=list)
+    lessons: list[LessonFile] = field(default_factory=list)
+    quizzes: list[QuizFile] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+    def lessons_of(self, course_slug: str) -> list[LessonFile]:
+        return sorted(
+            (lesson for lesson in self.lessons if lesson.course_slug == course_slug),
+            key=lambda lesson: lesson.order,
+        )
+
+
+def load_content(lessons_dir: Path | str, quizzes_dir: Path | str) -> ContentSet:
+    lessons_dir, quizzes_dir = Path(lessons_dir), Path(quizzes_dir)
+    content = ContentSet()
+    if not lessons_dir.is_dir():
+        content.errors.append(ContentError(str(lessons_dir), "lessons folder not found"))
+        return content
+    for course_dir in sorted(p for p in lessons_dir.iterdir() if p.is_dir()):
+        _load_course_dir(course_dir, content)
+    if quizzes_dir.is_dir():
+        for quiz_path in sorted(quizzes_dir.glob("*.yaml")):
+            _collect(content.errors, content.quizzes, _load_quiz, quiz_path)
+    _check_quizzes_have_lessons(content)
+    return content
+
+
+def _collect(errors: list, into: list, loader, *args) -> None:
+    try:
+        into.append(loader(*args))
+    except ContentError as error:
+        errors.append(error)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(str(path), f"not UTF-8 text ({exc.reason})") from exc
+
+
+def _load_course_dir(course_dir: Path, content: ContentSet) -> None:
+    course_path = course_dir / "course.yaml"
+    if not course_path.exists():
+        content.errors.append(ContentError(str(course_dir), "course.yaml is missing"))
+        return
+    try:
+        course = _load_course(course_path)
+    except ContentError as error:
+        content.errors.append(error)
+        return
+    content.courses.append(course)
+    lessons: list[LessonFile] = []
+    for lesson_path in sorted(course_dir.glob("*.md")):
+        _collect(content.errors, lessons, _load_lesson, lesson_path, course)
+    _check_lesson_set(lessons, content)
+
+
+def _load_course(path: Path) -> CourseFile:
+    doc = parse_yaml(_read(path), str(path))
+    data = _require_mapping(doc, doc.data, "course.yaml")
+    _reject_unknown_keys(doc, data, {"title", "description", "modules"})
+    title = _require_text(doc, data, "title")
+    description = _optional_text(doc, data, "description")
+    modules = data.get("modules")
+    if not isinstance(modules, list) or not modules:
+        raise doc.error("'modules' must be a non-empty list of module titles", "modules")
+    for index, module in enumerate(modules):
+        if not isinstance(module, str) or not module.strip():
+            raise doc.error("each module must be a non-empty title", "modules", index)
+    if len(set(modules)) != len(modules):
+        raise doc.error("module titles must be unique", "modules")
+    slug = path.parent.name
+    if not SLUG_RE.match(slug):
+        raise ContentError(str(path), f"course folder name {slug!r} must be lowercase-with-hyphens")
+    return CourseFile(slug, title, description, [m.strip() for m in modules], str(path))
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    """(front matter, body, line where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(path, "must start with a '---' line opening the front matter", 1)
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    raise ContentError(path, "front matter is not closed by a '---' line", 1)
+
+
+def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
+    match = LESSON_FILE_RE.match(path.name)
+    if not match:
+        raise ContentError(
+            str(path), "lesson file names must look like NN-lesson-slug.md (e.g. 04-habits.md)"
+        )
+    front, body, _ = split_front_matter(_read(path), str(path))
+    doc = parse_yaml(front, str(path), line_offset=1)
+    data = _require_mapping(doc, doc.data, "front matter")
+    _reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary"})
+    title = _require_text(doc, data, "title")
+    module = _require_text(doc, data, "module")
+    if module not in course.modules:
+        raise doc.error(
+            f"module {module!r} is not one of the modules in {course.path}: "
+            + ", ".join(course.modules),
+            "module",
+        )
+    order = _require_int(doc, data, "order", minimum=1)
+    if order != int(match.group(1)):
+        raise doc.error(
+            f"order {order} does not match the file name's number {match.group(1)}", "order"
+        )
+    minutes = _require_int(doc, data, "minutes", minimum=1)
+    summary = _optional_text(doc, data, "summary")
+    if not body.strip():
+        raise ContentError(str(path), "the lesson has no text after its front matter")
+    return LessonFile(
+        course_slug=course.slug,
+        slug=match.group(2),
+        order=order,
+        title=title,
+        module=module,
+        minutes=minutes,
+        summary=summary,
+        body=body.strip() + "\n",
+        path=str(path),
+    )
+
+
+def _check_lesson_set(lessons: list[LessonFile], content: ContentSet) -> None:
+    seen_orders: dict[int, LessonFile] = {}
+    known_slugs = {lesson.slug: lesson for lesson in content.lessons}
+    for lesson in lessons:
+        if lesson.order in seen_orders:
+            content.errors.append(
+                ContentError(
+                    lesson.path,
+                    f"order {lesson.order} is already used by {seen_orders[lesson.order].path}",
+                )
+            )
+            continue
+        if lesson.slug in known_slugs:
+            content.errors.append(
+                ContentError(
+                    lesson.path,
+                    f"lesson slug {lesson.slug!r} is already used by {known_slugs[lesson.slug].path}",
+                )
+            )
+            continue
+        seen_orders[lesson.order] = lesson
+        known_slugs[lesson.slug] = lesson
+        content.lessons.append(lesson)
+
+
+def _load_quiz(path: Path) -> QuizFile:
+    doc = parse_yaml(_read(path), str(path))
+    data = _require_mapping(doc, doc.data, "quiz file")
+    _reject_unknown_keys(doc, data, {"pass_mark", "attempts", "questions"})
+    pass_mark = _require_int(doc, data, "pass_mark", minimum=1, maximum=100)
+    max_attempts = None
+    if data.get("attempts") is not None:
+        max_attempts = _require_int(doc, data, "attempts", minimum=1)
+    raw_questions = data.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        raise doc.error("'questions' must be a non-empty list", "questions")
+    questions = []
+    seen_ids: set[str] = set()
+    for index, raw in enumerate(raw_questions):
+        question = _load_question(doc, raw, index)
+        if question["id"] in seen_ids:
+            raise doc.error(
+                f"question id {question['id']!r} is used twice", "questions", index, "id"
+            )
+        seen_ids.add(question["id"])
+        questions.append(question)
+    slug = path.stem
+    return QuizFile(slug, pass_mark, max_attempts, questions, str(path))
+
+
+def _load_question(doc: YamlDocument, raw: object, index: int) -> dict:
+    where = ("questions", index)
+    label = f"question {index + 1}"
+    raw = _require_mapping(doc, raw, label, *where)
+    _reject_unknown_keys(doc, raw, {"id", "type", "prompt", "options"}, *where)
+    question_id = _require_text(doc, raw, "id", *where)
+    if not QUESTION_ID_RE.match(question_id):
+        raise doc.error(
+            f"{label}: id {question_id!r} may use only lowercase letters, digits and hyphens",
+            *where,
+            "id",
+        )
+    type_name = _require_text(doc, raw, "type", *where)
+    if type_name not in QUESTION_TYPES:
+        raise doc.error(
+            f"{label}: type {type_name!r} is not one of {', '.join(QUESTION_TYPES)}", *where, "type"
+        )
+    prompt = _require_text(doc, raw, "prompt", *where)
+    raw_options = raw.get("options")
+    if not isinstance(raw_options, list):
+        raise doc.error(f"{label}: 'options' must be a list", *where, "options")
+    if len(raw_options) > len(OPTION_KEYS):
+        raise doc.error(f"{label}: too many options", *where, "options")
+    options = []
+    for option_index, raw_option in enumerate(raw_options):
+        option_where = (*where, "options", option_index)
+        option_label = f"{label}, option {option_index + 1}"
+        raw_option = _require_mapping(doc, raw_option, option_label, *option_where)
+        _reject_unknown_keys(doc, raw_option, {"text", "correct", "explain"}, *option_where)
+        correct = raw_option.get("correct", False)
+        if not isinstance(correct, bool):
+            raise doc.error(
+                f"{option_label}: 'correct' must be true or false", *option_where, "correct"
+            )
+        options.append(
+            {
+                "key": OPTION_KEYS[option_index],
+                "text": _require_text(doc, raw_option, "text", *option_where),
+                "correct": correct,
+                "explain": _require_text(doc, raw_option, "explain", *option_where),
+            }
+        )
+    problems = QUESTION_TYPES[type_name].validate(options)
+    if problems:
+        raise doc.error(f"{label} ({question_id}): " + "; ".join(problems), *where)
+    return {"id": question_id, "type": type_name, "prompt": prompt, "options": options}
+
+
+def _check_quizzes_have_lessons(content: ContentSet) -> None:
+    lesson_slugs = {lesson.slug for lesson in content.lessons}
+    kept = []
+    for quiz in content.quizzes:
+        if quiz.lesson_slug in lesson_slugs:
+            kept.append(quiz)
+        else:
+            content.errors.append(
+                ContentError(quiz.path, f"no lesson named {quiz.lesson_slug!r} for this quiz")
+            )
+    content.quizzes = kept
+
+
+def _require_mapping(doc: YamlDocument, value: object, label: str, *where: object) -> dict:
+    if not isinstance(value, dict):
+        raise doc.error(f"{label} must be a mapping of 'key: value' lines", *where)
+    return value
+
+
+def _reject_unknown_keys(doc: YamlDocument, data: dict, allowed: set[str], *where: object) -> None:
+    for key in data:
+        if key not in allowed:
+            raise doc.error(
+                f"unknown field {key!r} (expected: {', '.join(sorted(allowed))})", *where, key
+            )
+
+
+def _require_text(doc: YamlDocument, data: dict, key: str, *where: object) -> str:
+    value = data.get(key)
+    if value is None:
+        raise doc.error(f"'{key}' is required", *where)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise doc.error(f"'{key}' must be text", *where, key)
+    text = str(value).strip()
+    if not text:
+        raise doc.error(f"'{key}' must not be empty", *where, key)
+    return text
+
+
+def _optional_text(doc: YamlDocument, data: dict, key: str) -> str:
+    if data.get(key) is None:
+        return ""
+    return _require_text(doc, data, key)
+
+
+def _require_int(
+    doc: YamlDocument, data: dict, key: str, *, minimum: int, maximum: int | None = None
+) -> int:
+    value = data.get(key)
+    if value is None:
+        raise doc.error(f"'{key}' is required")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise doc.error(f"'{key}' must be a whole number", key)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and {maximum}" if maximum is not None else ""
+        raise doc.error(f"'{key}' must be at least {minimum}{upper}, got {value}", key)
+    return value

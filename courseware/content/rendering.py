@@ -1,0 +1,59 @@
+"""Markdown to sanitized HTML, done once when content is saved, never per request."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify as toc_slugify
+
+MARKDOWN_EXTENSIONS = ["extra", "toc", "sane_lists", "admonition"]
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "img", "ins", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+}
+# No javascript:, data: or vbscript: links, whatever their spelling.
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(source: str) -> str:
+    # A lesson's title is its page's only h1, so headings start at h2 and ids get a prefix that
+    # cannot collide with the page's own element ids.
+    html = markdown.markdown(
+        source,
+        extensions=MARKDOWN_EXTENSIONS,
+        extension_configs={"toc": {"permalink": False, "slugify": _slugify}},
+        output_format="html",
+    )
+    return sanitize_html(html)
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        strip_comments=True,
+    )
+
+
+def _slugify(value: str, separator: str) -> str:
+    return "s-" + toc_slugify(value, separator)
+
+
+def content_hash(*parts: object) -> str:
+    """A stable hash of content, so that importing the same files twice changes nothing."""
+    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

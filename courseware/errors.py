@@ -1,0 +1,66 @@
+"""Error pages in the site's style, for every status and every domain error; never a traceback."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from courseware.extensions import db
+from courseware.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "That request could not be handled",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    409: "That was already done",
+    422: "Please check the form",
+    500: "Something went wrong on our side",
+    503: "The service is unavailable",
+}
+MESSAGES = {
+    400: "The request was malformed or incomplete.",
+    403: "Your account's role does not include this page. If you think it should, ask HR.",
+    404: "The page you asked for does not exist, or is not yours to see.",
+    405: "This address does not accept that kind of request.",
+    500: "The error has been logged. Please try again in a moment.",
+}
+
+
+def render_error(status: int, message: str | None = None):
+    body = render_template(
+        "errors/error.html",
+        status=status,
+        title=TITLES.get(status, "Error"),
+        message=message or MESSAGES.get(status, ""),
+    )
+    return body, status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        log.info("CSRF failure: %s", error.description)
+        return render_error(
+            400, "The form had expired or did not come from this site. Go back, reload the "
+            "page and try again; nothing was saved."
+        )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        return render_error(error.status_code, str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("Unhandled error")
+        db.session.rollback()
+        return render_error(500)

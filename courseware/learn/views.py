@@ -1,0 +1,96 @@
+"""The learner's pages: dashboard, course outline, lessons, own progress, certificates."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from courseware.auth.forms import ConfirmForm
+from courseware.extensions import db
+from courseware.services import certificates, progress, quizzes
+
+bp = Blueprint("learn", __name__)
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    courses = [
+        progress.course_progress(db.session, current_user, course)
+        for course in progress.list_courses(db.session)
+    ]
+    recent_attempts = quizzes.attempts_for(db.session, current_user)[:5]
+    return render_template("learn/dashboard.html", courses=courses, recent_attempts=recent_attempts)
+
+
+@bp.get("/courses/<course_slug>")
+@login_required
+def course(course_slug: str):
+    course = progress.get_course(db.session, course_slug)
+    return render_template(
+        "learn/course.html", outline=progress.course_progress(db.session, current_user, course)
+    )
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>")
+@login_required
+def lesson(course_slug: str, lesson_slug: str):
+    course = progress.get_course(db.session, course_slug)
+    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
+    progress.record_open(db.session, current_user, lesson)
+    outline = progress.course_progress(db.session, current_user, course)
+    previous, following = outline.neighbours(lesson)
+    quiz_attempts = quizzes.attempts_for(db.session, current_user, lesson.quiz) if lesson.quiz else []
+    return render_template(
+        "learn/lesson.html",
+        outline=outline,
+        status=outline.status_of(lesson),
+        previous=previous,
+        following=following,
+        best_score=quizzes.best_score(quiz_attempts),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<course_slug>/<lesson_slug>/complete")
+@login_required
+def complete(course_slug: str, lesson_slug: str):
+    course = progress.get_course(db.session, course_slug)
+    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
+    ConfirmForm().validate_on_submit()  # CSRFProtect has already rejected a bad token
+    record = progress.mark_read(db.session, current_user, lesson)
+    if record.completed_at is None:
+        flash("Lesson read. Pass its quiz to complete it.", "info")
+        return redirect(url_for("quiz.take", course_slug=course.slug, lesson_slug=lesson.slug))
+    flash(f"“{lesson.published_revision.title}” is complete.", "success")
+    outline = progress.course_progress(db.session, current_user, course)
+    if outline.certificate is not None and outline.next_lesson is None:
+        return redirect(url_for("learn.certificate", code=outline.certificate.code))
+    _, following = outline.neighbours(lesson)
+    if following is not None:
+        return redirect(
+            url_for("learn.lesson", course_slug=course.slug, lesson_slug=following.lesson.slug)
+        )
+    return redirect(url_for("learn.course", course_slug=course.slug))
+
+
+@bp.get("/me")
+@login_required
+def me():
+    courses = [
+        progress.course_progress(db.session, current_user, course)
+        for course in progress.list_courses(db.session)
+    ]
+    return render_template(
+        "learn/me.html",
+        courses=courses,
+        attempts=quizzes.attempts_for(db.session, current_user),
+        certificates=certificates.certificates_of(db.session, current_user),
+    )
+
+
+@bp.get("/certificates/<code>")
+def certificate(code: str):
+    """Public: anyone holding the code can verify the certificate."""
+    return render_template(
+        "learn/certificate.html", certificate=certificates.get_by_code(db.session, code.upper())
+    )

@@ -1,0 +1,28 @@
+"""All models, so that `from courseware.models import X` works and Alembic sees every table."""
+from courseware.models.accounts import ROLES, Department, Role, User
+from courseware.models.content import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
+from courseware.models.progress import (
+    AttemptAnswer,
+    AttemptState,
+    Certificate,
+    LessonProgress,
+    QuizAttempt,
+)
+
+__all__ = [
+    "ROLES",
+    "AttemptAnswer",
+    "AttemptState",
+    "Certificate",
+    "Course",
+    "Department",
+    "Lesson",
+    "LessonProgress",
+    "LessonRevision",
+    "Module",
+    "Quiz",
+    "QuizAttempt",
+    "QuizVersion",
+    "Role",
+    "User",
+]

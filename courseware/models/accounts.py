@@ -1,0 +1,79 @@
+"""People, their roles and departments."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from courseware.extensions import db
+from courseware.models._time import utcnow
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    HR = "hr"
+    PRESIDENT = "president"
+
+
+ROLES = [role.value for role in Role]
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Department(db.Model):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+
+    parent: Mapped[Department | None] = relationship(remote_side=[id])
+    members: Mapped[list[User]] = relationship(back_populates="department")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.parent.name} · {self.name}" if self.parent else self.name
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16), default=Role.MANAGER.value)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Login "alternative token": the id in the session cookie, so that rotating it signs the
+    # person out everywhere, which a signed cookie alone cannot do.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    department: Mapped[Department | None] = relationship(back_populates="members")
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_token = new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

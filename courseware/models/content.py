@@ -1,0 +1,136 @@
+"""Courses, modules and lessons, with every revision of a lesson and every version of a quiz kept."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.extensions import db
+from courseware.models._time import utcnow
+
+
+class Course(db.Model):
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position"
+    )
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="course", order_by="Lesson.position"
+    )
+
+
+class Module(db.Model):
+    __tablename__ = "course_module"
+    __table_args__ = (UniqueConstraint("course_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+
+
+class Lesson(db.Model):
+    __tablename__ = "lesson"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_module.id"))
+    slug: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    # The revision learners read; None while the lesson is unpublished.
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lesson_revision.id", use_alter=True)
+    )
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+    module: Mapped[Module] = relationship()
+    published_revision: Mapped[LessonRevision | None] = relationship(
+        foreign_keys=[published_revision_id], post_update=True
+    )
+    revisions: Mapped[list[LessonRevision]] = relationship(
+        back_populates="lesson",
+        foreign_keys="LessonRevision.lesson_id",
+        order_by="LessonRevision.number",
+    )
+    quiz: Mapped[Quiz | None] = relationship(back_populates="lesson")
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_revision_id is not None
+
+    @property
+    def title(self) -> str:
+        revision = self.published_revision or (self.revisions[-1] if self.revisions else None)
+        return revision.title if revision else self.slug
+
+
+class LessonRevision(db.Model):
+    __tablename__ = "lesson_revision"
+    __table_args__ = (UniqueConstraint("lesson_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[int] = mapped_column(default=5)
+    source: Mapped[str] = mapped_column(Text)
+    # Sanitized once at save time; pages never render markdown.
+    html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # True when the change alters what a reader learns, so earlier completions need review.
+    material: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
+
+
+class Quiz(db.Model):
+    __tablename__ = "quiz"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), unique=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz_version.id", use_alter=True)
+    )
+
+    lesson: Mapped[Lesson] = relationship(back_populates="quiz")
+    current_version: Mapped[QuizVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+    versions: Mapped[list[QuizVersion]] = relationship(
+        back_populates="quiz", foreign_keys="QuizVersion.quiz_id", order_by="QuizVersion.number"
+    )
+
+
+class QuizVersion(db.Model):
+    """An immutable snapshot of a quiz: attempts point at the version they were taken on."""
+
+    __tablename__ = "quiz_version"
+    __table_args__ = (UniqueConstraint("quiz_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"))
+    number: Mapped[int]
+    pass_mark: Mapped[int]
+    max_attempts: Mapped[int | None]
+    # [{"id", "type", "prompt", "options": [{"key", "text", "correct", "explain"}]}]
+    questions: Mapped[list] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    quiz: Mapped[Quiz] = relationship(back_populates="versions", foreign_keys=[quiz_id])

@@ -1,0 +1,101 @@
+"""What each person has read, answered and earned."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.extensions import db
+from courseware.models._time import utcnow
+
+
+class LessonProgress(db.Model):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    quiz_passed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    # The revision the person completed, so that a material revision later can ask for review.
+    completed_revision_id: Mapped[int | None] = mapped_column(ForeignKey("lesson_revision.id"))
+
+    lesson = relationship("Lesson")
+
+
+class AttemptState(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        UniqueConstraint("user_id", "quiz_id", "number"),
+        # At most one open attempt per person and quiz, even under concurrent requests.
+        Index(
+            "uq_quiz_attempt_one_open",
+            "user_id",
+            "quiz_id",
+            unique=True,
+            sqlite_where=text("state = 'in_progress'"),
+            postgresql_where=text("state = 'in_progress'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"))
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_version.id"))
+    number: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16), default=AttemptState.IN_PROGRESS.value)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    score: Mapped[int | None]  # percent, 0..100
+    correct_count: Mapped[int | None]
+    question_count: Mapped[int | None]
+    passed: Mapped[bool | None]
+
+    quiz = relationship("Quiz")
+    quiz_version = relationship("QuizVersion")
+    answers: Mapped[list[AttemptAnswer]] = relationship(
+        back_populates="attempt", order_by="AttemptAnswer.position"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == AttemptState.SUBMITTED
+
+
+class AttemptAnswer(db.Model):
+    __tablename__ = "attempt_answer"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    selected: Mapped[list] = mapped_column(JSON)  # option keys
+    correct: Mapped[bool]
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User")
+    course = relationship("Course")

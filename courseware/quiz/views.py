@@ -1,0 +1,94 @@
+"""Taking a lesson's quiz and reviewing one's own attempts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from courseware.extensions import db
+from courseware.services import progress, quizzes
+from courseware.services.errors import ValidationError
+
+bp = Blueprint("quiz", __name__)
+
+
+@bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
+@login_required
+def take(course_slug: str, lesson_slug: str):
+    course = progress.get_course(db.session, course_slug)
+    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
+    quiz = quizzes.quiz_of(lesson)
+    if request.method == "POST":
+        return _submit(course_slug, lesson_slug)
+    attempt = quizzes.open_attempt(db.session, current_user, quiz)
+    return _render_quiz(lesson, quiz, attempt, answers={}, missing=[], error=None)
+
+
+def _submit(course_slug: str, lesson_slug: str):
+    attempt_id = request.form.get("attempt_id", type=int)
+    if attempt_id is None:
+        abort(400)
+    attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
+    if attempt.quiz.lesson.slug != lesson_slug or attempt.quiz.lesson.course.slug != course_slug:
+        abort(404)
+    answers = {
+        question["id"]: request.form.getlist(f"q-{question['id']}")
+        for question in attempt.quiz_version.questions
+    }
+    try:
+        attempt = quizzes.submit_attempt(db.session, current_user, attempt_id, answers)
+    except quizzes.AlreadySubmitted as done:
+        flash("This attempt was already submitted; here is its result.", "info")
+        return redirect(url_for("quiz.review", attempt_id=done.attempt_id), code=303)
+    except quizzes.UnansweredQuestions as unanswered:
+        return _render_quiz(
+            attempt.quiz.lesson, attempt.quiz, attempt, answers, unanswered.question_ids,
+            str(unanswered), status=422,
+        )
+    except ValidationError as invalid:
+        return _render_quiz(
+            attempt.quiz.lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400
+        )
+    if attempt.passed:
+        flash(f"You passed with {attempt.score}%.", "success")
+    else:
+        flash(f"You scored {attempt.score}%; the pass mark is "
+              f"{attempt.quiz_version.pass_mark}%. Read the explanations and try again.", "warning")
+    return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
+
+
+def _render_quiz(lesson, quiz, attempt, answers, missing, error, status=200):
+    previous = quizzes.attempts_for(db.session, current_user, quiz)
+    return render_template(
+        "quiz/take.html",
+        lesson=lesson,
+        revision=lesson.published_revision,
+        version=attempt.quiz_version,
+        attempt=attempt,
+        questions=quizzes.public_questions(attempt.quiz_version),
+        answers=answers,
+        missing=set(missing),
+        error=error,
+        previous_attempts=previous,
+        best_score=quizzes.best_score(previous),
+        attempts_left=quizzes.attempts_left(db.session, current_user, quiz),
+    ), status
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def review(attempt_id: int):
+    attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
+    lesson = attempt.quiz.lesson
+    if not attempt.is_submitted:
+        return redirect(
+            url_for("quiz.take", course_slug=lesson.course.slug, lesson_slug=lesson.slug)
+        )
+    answers = {answer.question_id: answer for answer in attempt.answers}
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        lesson=lesson,
+        questions=attempt.quiz_version.questions,
+        answers=answers,
+        attempts_left=quizzes.attempts_left(db.session, current_user, attempt.quiz),
+    )

@@ -1,0 +1,100 @@
+"""Signing in and creating accounts."""
+from __future__ import annotations
+
+import re
+import secrets
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from courseware.models import ROLES, Department, User
+from courseware.models._time import utcnow
+from courseware.services.errors import ValidationError
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_LENGTH = 8
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check against when the username is unknown, so both failures take as long."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def normalize_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, else None (whichever part was wrong)."""
+    user = session.scalar(select(User).where(User.username == normalize_username(username)))
+    if user is None or not user.active:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not user.check_password(password or ""):
+        return None
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def generate_password() -> str:
+    """A random password that is easy to type from a printed line: 4 groups of 4 characters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def validate_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
+
+
+def get_or_create_department(session: Session, name: str, parent: Department | None = None):
+    department = session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name, parent=parent)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    role: str = "manager",
+    department: Department | None = None,
+    email: str | None = None,
+    commit: bool = True,
+) -> User:
+    username = normalize_username(username)
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            "Usernames are 2 to 64 characters: lowercase letters, digits, '.', '_' or '-'.",
+            field="username",
+        )
+    if role not in ROLES:
+        raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+    if not (full_name or "").strip():
+        raise ValidationError("A full name is required.", field="full_name")
+    validate_password(password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationError(f"The username {username!r} is taken.", field="username")
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        role=role,
+        department=department,
+        email=(email or None),
+    )
+    user.set_password(password)
+    session.add(user)
+    if commit:
+        session.commit()
+    return user

@@ -1,0 +1,62 @@
+"""Certificates: earned when every published lesson of a course is complete."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from courseware.models import Certificate, Course, Lesson, LessonProgress, User
+from courseware.services.errors import NotFound
+
+
+def certificate_for(session: Session, user: User, course: Course) -> Certificate | None:
+    return session.scalar(
+        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id == course.id)
+    )
+
+
+def certificates_of(session: Session, user: User) -> list[Certificate]:
+    return list(
+        session.scalars(
+            select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)
+        )
+    )
+
+
+def get_by_code(session: Session, code: str) -> Certificate:
+    certificate = session.scalar(select(Certificate).where(Certificate.code == code))
+    if certificate is None:
+        raise NotFound("No certificate has this verification code.")
+    return certificate
+
+
+def issue_if_earned(session: Session, user: User, course: Course) -> Certificate | None:
+    """Issue the course certificate once every published lesson is complete; the caller commits."""
+    existing = certificate_for(session, user, course)
+    if existing is not None:
+        return existing
+    published = select(Lesson.id).where(
+        Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None)
+    )
+    total = session.scalar(select(func.count()).select_from(published.subquery()))
+    done = session.scalar(
+        select(func.count(LessonProgress.id)).where(
+            LessonProgress.user_id == user.id,
+            LessonProgress.lesson_id.in_(published),
+            LessonProgress.completed_at.is_not(None),
+        )
+    )
+    if not total or done < total:
+        return None
+    certificate = Certificate(user_id=user.id, course_id=course.id, code=_new_code())
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
+def _new_code() -> str:
+    # 12 characters from a 32-letter alphabet: 60 bits, unguessable, easy to read aloud.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"

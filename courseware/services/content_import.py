@@ -1,0 +1,163 @@
+"""Turns the course files into database rows: a new revision only where content changed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from courseware.content.loader import ContentSet, CourseFile, LessonFile, QuizFile, load_content
+from courseware.content.rendering import content_hash, render_markdown
+from courseware.content.yamlfile import ContentError
+from courseware.models import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[ContentError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_content(lessons_dir, quizzes_dir) -> ContentSet:
+    return load_content(lessons_dir, quizzes_dir)
+
+
+def import_content(session: Session, lessons_dir, quizzes_dir) -> ImportReport:
+    """Import every valid file; each file is written whole or not at all."""
+    content = load_content(lessons_dir, quizzes_dir)
+    report = ImportReport(errors=list(content.errors))
+    for course_file in content.courses:
+        course = _import_course(session, course_file, report)
+        if course is None:
+            continue
+        for lesson_file in content.lessons_of(course_file.slug):
+            _in_own_transaction(session, report, lesson_file.path, _import_lesson,
+                                session, course, lesson_file, report)
+    for quiz_file in content.quizzes:
+        _in_own_transaction(session, report, quiz_file.path, _import_quiz,
+                            session, quiz_file, report)
+    return report
+
+
+def _in_own_transaction(session: Session, report: ImportReport, path: str, work, *args) -> None:
+    try:
+        work(*args)
+        session.commit()
+    except Exception as exc:  # one file's failure must not stop the others
+        session.rollback()
+        report.errors.append(ContentError(path, f"could not be imported: {exc}"))
+
+
+def _import_course(session: Session, course_file: CourseFile, report: ImportReport):
+    try:
+        course = session.scalar(select(Course).where(Course.slug == course_file.slug))
+        if course is None:
+            position = session.scalar(select(func.count(Course.id))) or 0
+            course = Course(slug=course_file.slug, position=position)
+            session.add(course)
+            report.created.append(course_file.path)
+        course.title = course_file.title
+        course.description = course_file.description
+        existing = {module.title: module for module in course.modules}
+        for position, title in enumerate(course_file.modules):
+            module = existing.get(title) or Module(course=course, title=title)
+            module.position = position
+            session.add(module)
+        session.commit()
+        return course
+    except Exception as exc:
+        session.rollback()
+        report.errors.append(ContentError(course_file.path, f"could not be imported: {exc}"))
+        return None
+
+
+def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str) -> str:
+    return content_hash("lesson", title, summary, minutes, module, body)
+
+
+def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
+                   report: ImportReport) -> None:
+    module = session.scalar(
+        select(Module).where(Module.course_id == course.id, Module.title == lesson_file.module)
+    )
+    lesson = session.scalar(
+        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_file.slug)
+    )
+    digest = lesson_hash(lesson_file.title, lesson_file.summary, lesson_file.minutes,
+                         lesson_file.module, lesson_file.body)
+    if lesson is None:
+        lesson = Lesson(course=course, slug=lesson_file.slug)
+        session.add(lesson)
+        report.created.append(lesson_file.path)
+        latest = None
+    else:
+        latest = lesson.revisions[-1] if lesson.revisions else None
+    lesson.module = module
+    lesson.position = lesson_file.order
+    if latest is not None and latest.content_hash == digest:
+        if lesson.published_revision_id is None:
+            lesson.published_revision = latest
+        else:
+            report.unchanged += 1
+        return
+    revision = LessonRevision(
+        lesson=lesson,
+        number=(latest.number + 1) if latest else 1,
+        title=lesson_file.title,
+        summary=lesson_file.summary,
+        minutes=lesson_file.minutes,
+        source=lesson_file.body,
+        html=render_markdown(lesson_file.body),
+        content_hash=digest,
+        note=f"Imported from {lesson_file.path}",
+    )
+    session.add(revision)
+    session.flush()
+    lesson.published_revision = revision
+    if latest is not None:
+        report.revised.append(lesson_file.path)
+
+
+def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict]) -> str:
+    return content_hash("quiz", pass_mark, max_attempts, questions)
+
+
+def _import_quiz(session: Session, quiz_file: QuizFile, report: ImportReport) -> None:
+    lesson = session.scalar(select(Lesson).where(Lesson.slug == quiz_file.lesson_slug))
+    if lesson is None:
+        raise ContentError(quiz_file.path, f"no lesson named {quiz_file.lesson_slug!r}")
+    digest = quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions)
+    quiz = lesson.quiz
+    if quiz is None:
+        quiz = Quiz(lesson=lesson)
+        session.add(quiz)
+        report.created.append(quiz_file.path)
+        latest = None
+    else:
+        latest = quiz.versions[-1] if quiz.versions else None
+    if latest is not None and latest.content_hash == digest:
+        if quiz.current_version_id is None:
+            quiz.current_version = latest
+        else:
+            report.unchanged += 1
+        return
+    version = QuizVersion(
+        quiz=quiz,
+        number=(latest.number + 1) if latest else 1,
+        pass_mark=quiz_file.pass_mark,
+        max_attempts=quiz_file.max_attempts,
+        questions=quiz_file.questions,
+        content_hash=digest,
+        note=f"Imported from {quiz_file.path}",
+    )
+    session.add(version)
+    session.flush()
+    quiz.current_version = version
+    if latest is not None:
+        report.revised.append(quiz_file.path)

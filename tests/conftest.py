@@ -1,0 +1,223 @@
+"""Fixtures: the app on a fresh database per test (SQLite, or PostgreSQL when DATABASE_URL says so),
+clients signed in as each role, factories for users and content."""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
+
+from courseware import create_app
+from courseware.extensions import db
+from courseware.models import Department, User
+from courseware.services.content_import import import_content
+
+TEST_DATA = Path(__file__).parent / "data"
+TEST_LESSONS = TEST_DATA / "content" / "lessons"
+TEST_QUIZZES = TEST_DATA / "content" / "quizzes"
+PASSWORD = "correct horse battery staple"
+ROLES = ("manager", "hr", "president")
+
+_counter = itertools.count(1)
+
+
+def _database_settings(tmp_path_factory) -> tuple[str, dict, str | None]:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        schema = f"cw_test_{uuid.uuid4().hex[:10]}"
+        return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, schema
+    path = tmp_path_factory.mktemp("db") / "test.db"
+    return f"sqlite:///{path}", {}, None
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """One schema for the whole run, built by the real migrations."""
+    url, engine_options, schema = _database_settings(tmp_path_factory)
+    if schema:
+        admin = sa.create_engine(url)
+        try:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        except sa.exc.OperationalError as exc:
+            admin.dispose()
+            message = f"PostgreSQL at {url} is not reachable: {exc.orig}"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **engine_options},
+    }
+    app = create_app({"TESTING": True, **settings})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    yield settings
+    if schema:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+class FreshContextClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The app fixture keeps a context open for the test's own database work; without this, every
+    request would share that context's `g` (and with it Flask-Login's cached user and
+    Flask-WTF's CSRF token) with the requests before it.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("SECRET_KEY", "test-secret-key")
+    app = create_app(
+        {
+            "TESTING": True,
+            "LESSONS_DIR": str(TEST_LESSONS),
+            "QUIZZES_DIR": str(TEST_QUIZZES),
+            **database,
+        }
+    )
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                 + " RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            for table in reversed(tables):
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    # scrypt is slow on purpose; hash the shared test password once.
+    return generate_password_hash(PASSWORD)
+
+
+@pytest.fixture
+def make_user(app, password_hash):
+    def make(role: str = "manager", username: str | None = None, full_name: str | None = None,
+             department: str | None = "International Trade", active: bool = True) -> User:
+        number = next(_counter)
+        dept = None
+        if department:
+            dept = db.session.scalar(sa.select(Department).where(Department.name == department))
+            dept = dept or Department(name=department)
+        user = User(
+            username=username or f"{role}{number}",
+            full_name=full_name or f"{role.title()} Person {number}",
+            role=role,
+            department=dept,
+            password_hash=password_hash,
+            active=active,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def course(app):
+    """The small test course: lesson 1 with a 3-question quiz, lesson 2 without a quiz."""
+    report = import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
+    assert report.ok, report.errors
+    from courseware.models import Course
+
+    return db.session.scalar(sa.select(Course).where(Course.slug == "test-course"))
+
+
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD, **extra):
+    page = client.get("/login")
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token, **extra}
+    )
+
+
+class SignedInClient:
+    """A test client signed in as one user, which adds the CSRF token to every POST."""
+
+    def __init__(self, client, user: User):
+        self.client = client
+        self.user = user
+        response = login(client, user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.csrf = csrf_from(client.get("/").get_data(as_text=True))
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf)
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def signed_in(app, make_user):
+    def sign_in(role: str = "manager", **user_fields) -> SignedInClient:
+        return SignedInClient(app.test_client(), make_user(role=role, **user_fields))
+
+    return sign_in
+
+
+@pytest.fixture
+def manager(signed_in):
+    return signed_in("manager")
+
+
+@pytest.fixture
+def hr(signed_in):
+    return signed_in("hr", department="Human Resources")
+
+
+@pytest.fixture
+def president(signed_in):
+    return signed_in("president", department="President's Office")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
