@@ -28,7 +28,14 @@ def content_group() -> None:
 
 
 def _dirs(lessons: str | None, quizzes: str | None) -> tuple[str, str]:
-    return (lessons or current_app.config["LESSONS_DIR"], quizzes or current_app.config["QUIZZES_DIR"])
+    """The folders to read, relative to the working directory when inside it, for short messages."""
+    chosen = (lessons or current_app.config["LESSONS_DIR"], quizzes or current_app.config["QUIZZES_DIR"])
+    return tuple(_short(path) for path in chosen)
+
+
+def _short(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 @content_group.command("import")
@@ -114,10 +121,13 @@ def create_user_command(username, full_name, role, department, email, password,
 def seed_demo_command() -> None:
     """Create the demo company on an empty database and print its logins."""
     logins_file = Path(current_app.instance_path) / "demo-logins.txt"
-    logins = demo.seed_demo(db.session, password=os.environ.get("DEMO_PASSWORD") or None)
+    try:
+        logins = demo.seed_demo(db.session, password=os.environ.get("DEMO_PASSWORD") or None)
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException(f"DEMO_PASSWORD: {error}") from error
     if logins:
-        logins_file.write_text("".join(f"{x.role}\t{x.username}\t{x.password}\n" for x in logins))
-        logins_file.chmod(0o600)
+        _write_private(logins_file, "".join(f"{x.role}\t{x.username}\t{x.password}\n" for x in logins))
         click.echo("Demo accounts created (role, username, password):")
     else:
         logins = _still_valid_demo_logins(logins_file)
@@ -128,6 +138,14 @@ def seed_demo_command() -> None:
     for login in logins:
         click.echo(f"  {login.line()}")
     sys.stdout.flush()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read, from its first byte."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _still_valid_demo_logins(logins_file: Path) -> list[demo.DemoLogin]:

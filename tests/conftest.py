@@ -78,7 +78,10 @@ class FreshContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # The test's own session must see what the request wrote.
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture

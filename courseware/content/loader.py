@@ -87,7 +87,8 @@ def _collect(errors: list, into: list, loader, *args) -> None:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark that some Windows editors add is not part of the text.
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContentError(str(path), f"not UTF-8 text ({exc.reason})") from exc
 
@@ -146,7 +147,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         raise ContentError(
             str(path), "lesson file names must look like NN-lesson-slug.md (e.g. 04-habits.md)"
         )
-    front, body, _ = split_front_matter(_read(path), str(path))
+    front, body, body_line = split_front_matter(_read(path), str(path))
     doc = parse_yaml(front, str(path), line_offset=1)
     data = _require_mapping(doc, doc.data, "front matter")
     _reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary"})
@@ -167,6 +168,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
     summary = _optional_text(doc, data, "summary")
     if not body.strip():
         raise ContentError(str(path), "the lesson has no text after its front matter")
+    _reject_top_level_headings(body, str(path), body_line)
     return LessonFile(
         course_slug=course.slug,
         slug=match.group(2),
@@ -178,6 +180,20 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         body=body.strip() + "\n",
         path=str(path),
     )
+
+
+def _reject_top_level_headings(body: str, path: str, first_line: int) -> None:
+    """The title is a lesson's one top-level heading; sections start at '##'."""
+    in_code = False
+    for offset, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        elif not in_code and re.match(r"^#(?!#)\s", line):
+            raise ContentError(
+                path,
+                "use '##' for section headings: the lesson's title is its only top-level heading",
+                first_line + offset,
+            )
 
 
 def _check_lesson_set(lessons: list[LessonFile], content: ContentSet) -> None:
@@ -286,7 +302,11 @@ def _check_quizzes_have_lessons(content: ContentSet) -> None:
             kept.append(quiz)
         else:
             content.errors.append(
-                ContentError(quiz.path, f"no lesson named {quiz.lesson_slug!r} for this quiz")
+                ContentError(
+                    quiz.path,
+                    f"no lesson named {quiz.lesson_slug!r} was loaded for this quiz "
+                    "(its lesson file is missing or has errors of its own)",
+                )
             )
     content.quizzes = kept
 
@@ -318,7 +338,7 @@ def _require_text(doc: YamlDocument, data: dict, key: str, *where: object) -> st
 
 
 def _optional_text(doc: YamlDocument, data: dict, key: str) -> str:
-    if data.get(key) is None:
+    if data.get(key) is None or data.get(key) == "":
         return ""
     return _require_text(doc, data, key)
 
@@ -330,7 +350,7 @@ def _require_int(
     if value is None:
         raise doc.error(f"'{key}' is required")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise doc.error(f"'{key}' must be a whole number", key)
+        raise doc.error(f"'{key}' must be a whole number without leading zeros (8, not 08)", key)
     if value < minimum or (maximum is not None and value > maximum):
         upper = f" and {maximum}" if maximum is not None else ""
         raise doc.error(f"'{key}' must be at least {minimum}{upper}, got {value}", key)

@@ -33,7 +33,11 @@ def render_markdown(source: str) -> str:
     html = markdown.markdown(
         source,
         extensions=MARKDOWN_EXTENSIONS,
-        extension_configs={"toc": {"permalink": False, "slugify": _slugify}},
+        extension_configs={
+            "toc": {"permalink": False, "slugify": _slugify},
+            # align="..." rather than an inline style, which the sanitizer (and CSP) would drop.
+            "extra": {"tables": {"use_align_attribute": True}},
+        },
         output_format="html",
     )
     return sanitize_html(html)

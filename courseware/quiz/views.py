@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.services import progress, quizzes
 from courseware.services.errors import ValidationError
@@ -84,10 +85,15 @@ def review(attempt_id: int):
             url_for("quiz.take", course_slug=lesson.course.slug, lesson_slug=lesson.slug)
         )
     answers = {answer.question_id: answer for answer in attempt.answers}
+    status = None
+    if lesson.is_published:
+        status = progress.course_progress(db.session, current_user, lesson.course).status_of(lesson)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         lesson=lesson,
+        status=status,
+        form=ConfirmForm(),
         questions=attempt.quiz_version.questions,
         answers=answers,
         attempts_left=quizzes.attempts_left(db.session, current_user, attempt.quiz),

@@ -39,9 +39,10 @@ def import_content(session: Session, lessons_dir, quizzes_dir) -> ImportReport:
         for lesson_file in content.lessons_of(course_file.slug):
             _in_own_transaction(session, report, lesson_file.path, _import_lesson,
                                 session, course, lesson_file, report)
+    course_of_lesson = {lesson.slug: lesson.course_slug for lesson in content.lessons}
     for quiz_file in content.quizzes:
         _in_own_transaction(session, report, quiz_file.path, _import_quiz,
-                            session, quiz_file, report)
+                            session, course_of_lesson[quiz_file.lesson_slug], quiz_file, report)
     return report
 
 
@@ -128,8 +129,12 @@ def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict]) -
     return content_hash("quiz", pass_mark, max_attempts, questions)
 
 
-def _import_quiz(session: Session, quiz_file: QuizFile, report: ImportReport) -> None:
-    lesson = session.scalar(select(Lesson).where(Lesson.slug == quiz_file.lesson_slug))
+def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report: ImportReport) -> None:
+    lesson = session.scalar(
+        select(Lesson)
+        .join(Course)
+        .where(Course.slug == course_slug, Lesson.slug == quiz_file.lesson_slug)
+    )
     if lesson is None:
         raise ContentError(quiz_file.path, f"no lesson named {quiz_file.lesson_slug!r}")
     digest = quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions)

@@ -1,0 +1,139 @@
+"""The quiz as a manager sees it: no answer key before submission, feedback after, once only."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from courseware.extensions import db
+from courseware.models import AttemptAnswer, QuizAttempt
+
+QUIZ_URL = "/courses/test-course/first-lesson/quiz"
+RIGHT = {"q-pick-one": "b", "q-pick-many": ["a", "c"], "q-true-or-false": "a"}
+WRONG = {"q-pick-one": "a", "q-pick-many": ["b"], "q-true-or-false": "b"}
+
+
+def attempt_id(page: str) -> str:
+    return re.search(r'name="attempt_id" value="(\d+)"', page).group(1)
+
+
+def open_quiz(client) -> str:
+    response = client.get(QUIZ_URL)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_quiz_page_shows_questions_as_radio_buttons_and_checkboxes(manager, course):
+    page = open_quiz(manager)
+    assert "Which option is the right one?" in page
+    assert page.count('type="radio" name="q-pick-one"') == 3
+    assert page.count('type="checkbox" name="q-pick-many"') == 3
+    assert "<fieldset" in page and "<legend>" in page
+    assert "pass mark 60%" in page and "unlimited attempts" in page
+
+
+def test_the_answer_key_is_not_in_the_quiz_page(manager, course):
+    page = open_quiz(manager).lower()
+    for secret in ("correct", "explain", "right because", "wrong because", "a is right"):
+        assert secret not in page, secret
+
+
+def test_submitting_the_right_answers_passes_and_shows_feedback(manager, course):
+    page = open_quiz(manager)
+    response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **RIGHT})
+    assert response.status_code == 303
+    review = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You passed with 100%." in review
+    assert "3 of 3 correct" in review
+    assert "Right because it is right." in review and "Wrong because it is wrong." in review
+
+
+def test_a_failed_attempt_says_so_and_offers_a_retake(manager, course):
+    page = open_quiz(manager)
+    response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG})
+    review = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You scored 0%; the pass mark is 60%." in review
+    assert "Not passed" in review and "Take the quiz again" in review
+    second = open_quiz(manager)
+    assert attempt_id(second) != attempt_id(page)
+
+
+def test_a_double_submission_counts_once(manager, course):
+    page = open_quiz(manager)
+    data = {"attempt_id": attempt_id(page), **RIGHT}
+    first = manager.post(QUIZ_URL, data=data)
+    second = manager.post(QUIZ_URL, data={**data, **WRONG})
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert "already submitted" in manager.get(second.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
+    assert db.session.scalar(select(QuizAttempt.score)) == 100
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 3
+
+
+def test_unanswered_questions_are_marked_and_choices_kept(manager, course):
+    page = open_quiz(manager)
+    response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), "q-pick-one": "b"})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Answer every question before you submit." in body
+    assert body.count("Choose an answer for this question.") == 2
+    assert re.search(r'id="q-pick-one-b" value="b" checked', body)
+    assert db.session.scalar(select(QuizAttempt.state)) == "in_progress"
+
+
+def test_a_score_sent_by_the_browser_is_ignored(manager, course):
+    page = open_quiz(manager)
+    response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG,
+                                            "score": "100", "passed": "1"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(QuizAttempt.score)) == 0
+
+
+def test_another_persons_attempt_is_a_404_and_stays_open(signed_in, course):
+    owner, intruder = signed_in("manager"), signed_in("manager")
+    owner_attempt = attempt_id(open_quiz(owner))
+    assert intruder.get(f"/attempts/{owner_attempt}").status_code == 404
+    response = intruder.post(QUIZ_URL, data={"attempt_id": owner_attempt, **RIGHT})
+    assert response.status_code == 404
+    assert db.session.get(QuizAttempt, int(owner_attempt)).state == "in_progress"
+
+
+def test_an_open_attempts_review_leads_back_to_the_quiz(manager, course):
+    open_id = attempt_id(open_quiz(manager))
+    response = manager.get(f"/attempts/{open_id}")
+    assert response.status_code == 302 and response.headers["Location"] == QUIZ_URL
+
+
+def test_a_lesson_without_a_quiz_has_no_quiz_page(manager, course):
+    assert manager.get("/courses/test-course/second-lesson/quiz").status_code == 404
+
+
+@pytest.mark.parametrize("bad_id", ["", "abc"])
+def test_a_submission_without_an_attempt_id_is_a_400(manager, course, bad_id):
+    open_quiz(manager)
+    assert manager.post(QUIZ_URL, data={"attempt_id": bad_id, **RIGHT}).status_code == 400
+
+
+def test_no_attempts_left_is_a_403_page_with_the_reason(manager, course):
+    from courseware.services import progress
+    quiz = progress.published_lessons(db.session, course)[0].quiz
+    quiz.current_version.max_attempts = 1
+    db.session.commit()
+    page = open_quiz(manager)
+    assert "1 attempt left" in page
+    manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG})
+    response = manager.get(QUIZ_URL)
+    assert response.status_code == 403
+    assert "You have used all the attempts this quiz allows." in response.get_data(as_text=True)
+
+
+def test_passing_before_reading_offers_to_complete_the_lesson(manager, course):
+    page = open_quiz(manager)
+    response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **RIGHT})
+    review = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Confirm you have read the lesson to complete it." in review
+    manager.post("/courses/test-course/first-lesson/complete")
+    review = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Confirm you have read the lesson" not in review

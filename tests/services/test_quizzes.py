@@ -1,0 +1,137 @@
+"""Attempts: one open at a time, graded on the server, closed exactly once, limits kept."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from courseware.extensions import db
+from courseware.models import AttemptAnswer, QuizAttempt
+from courseware.services import progress, quizzes
+from courseware.services.errors import Forbidden, NotFound, ValidationError
+
+RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
+ONE_WRONG = {"pick-one": ["b"], "pick-many": ["a"], "true-or-false": ["a"]}      # 67%
+TWO_WRONG = {"pick-one": ["a"], "pick-many": ["a"], "true-or-false": ["a"]}      # 33%
+
+
+@pytest.fixture
+def quiz(course):
+    return progress.published_lessons(db.session, course)[0].quiz
+
+
+def test_a_perfect_attempt_scores_100_and_passes(quiz, make_user):
+    user = make_user()
+    attempt = quizzes.open_attempt(db.session, user, quiz)
+    attempt = quizzes.submit_attempt(db.session, user, attempt.id, RIGHT)
+    assert (attempt.score, attempt.correct_count, attempt.question_count, attempt.passed) == (100, 3, 3, True)
+    assert attempt.state == "submitted" and attempt.submitted_at is not None
+    rows = db.session.scalars(select(AttemptAnswer).order_by(AttemptAnswer.position)).all()
+    assert [(r.question_id, r.selected, r.correct) for r in rows] == [
+        ("pick-one", ["b"], True), ("pick-many", ["a", "c"], True), ("true-or-false", ["a"], True)]
+
+
+def test_score_is_rounded_percent_against_the_pass_mark(quiz, make_user):
+    user = make_user()
+    attempt = quizzes.submit_attempt(db.session, user, quizzes.open_attempt(db.session, user, quiz).id,
+                                     ONE_WRONG)
+    assert (attempt.score, attempt.passed) == (67, True)   # pass mark 60
+    attempt = quizzes.submit_attempt(db.session, user, quizzes.open_attempt(db.session, user, quiz).id,
+                                     TWO_WRONG)
+    assert (attempt.score, attempt.passed, attempt.number) == (33, False, 2)
+
+
+def test_opening_twice_reuses_the_open_attempt(quiz, make_user):
+    user = make_user()
+    first = quizzes.open_attempt(db.session, user, quiz)
+    assert quizzes.open_attempt(db.session, user, quiz).id == first.id
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
+
+
+def test_a_second_submission_of_one_attempt_counts_once(quiz, make_user):
+    user = make_user()
+    attempt = quizzes.open_attempt(db.session, user, quiz)
+    quizzes.submit_attempt(db.session, user, attempt.id, TWO_WRONG)
+    with pytest.raises(quizzes.AlreadySubmitted):
+        quizzes.submit_attempt(db.session, user, attempt.id, RIGHT)
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).score == 33
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 3
+
+
+def test_concurrent_submissions_of_one_attempt_finalise_it_once(app, quiz, make_user):
+    user = make_user()
+    attempt_id = quizzes.open_attempt(db.session, user, quiz).id
+    user_id = user.id
+    outcomes: list[str] = []
+
+    def submit():
+        with app.app_context():
+            from courseware.models import User
+            me = db.session.get(User, user_id)
+            try:
+                quizzes.submit_attempt(db.session, me, attempt_id, RIGHT)
+                outcomes.append("submitted")
+            except quizzes.AlreadySubmitted:
+                outcomes.append("already")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already"] * 7 + ["submitted"]
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 3
+
+
+def test_someone_elses_attempt_is_not_found(quiz, make_user):
+    owner, other = make_user(), make_user()
+    attempt = quizzes.open_attempt(db.session, owner, quiz)
+    with pytest.raises(NotFound):
+        quizzes.submit_attempt(db.session, other, attempt.id, RIGHT)
+    assert db.session.get(QuizAttempt, attempt.id).state == "in_progress"
+
+
+def test_unanswered_questions_are_named_and_nothing_is_written(quiz, make_user):
+    user = make_user()
+    attempt = quizzes.open_attempt(db.session, user, quiz)
+    with pytest.raises(quizzes.UnansweredQuestions) as raised:
+        quizzes.submit_attempt(db.session, user, attempt.id, {"pick-one": ["b"]})
+    assert raised.value.question_ids == ["pick-many", "true-or-false"]
+    assert db.session.get(QuizAttempt, attempt.id).state == "in_progress"
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 0
+
+
+@pytest.mark.parametrize("answers", [
+    {**RIGHT, "pick-one": ["z"]},            # not an option
+    {**RIGHT, "pick-one": ["a", "b"]},       # two answers to a single-choice question
+])
+def test_answers_that_match_no_option_are_refused(quiz, make_user, answers):
+    user = make_user()
+    attempt = quizzes.open_attempt(db.session, user, quiz)
+    with pytest.raises(ValidationError):
+        quizzes.submit_attempt(db.session, user, attempt.id, answers)
+    assert db.session.get(QuizAttempt, attempt.id).state == "in_progress"
+
+
+def test_the_attempt_limit_is_kept(quiz, make_user):
+    quiz.current_version.max_attempts = 2
+    db.session.commit()
+    user = make_user()
+    for _ in range(2):
+        attempt = quizzes.open_attempt(db.session, user, quiz)
+        quizzes.submit_attempt(db.session, user, attempt.id, TWO_WRONG)
+    assert quizzes.attempts_left(db.session, user, quiz) == 0
+    with pytest.raises(Forbidden, match="all the attempts"):
+        quizzes.open_attempt(db.session, user, quiz)
+
+
+def test_public_questions_carry_no_answer_key(quiz):
+    public = quizzes.public_questions(quiz.current_version)
+    assert [q.id for q in public] == ["pick-one", "pick-many", "true-or-false"]
+    for question in public:
+        for option in question.options:
+            assert set(vars(option)) == {"key", "text"}

@@ -1,0 +1,99 @@
+"""Every route, for every role: a route missing from this table fails the suite."""
+from __future__ import annotations
+
+import pytest
+
+from courseware.extensions import db
+from courseware.services import progress, quizzes
+from tests.conftest import csrf_from
+
+ANON, MANAGER, HR, PRESIDENT = "anonymous", "manager", "hr", "president"
+LOGIN = "login"  # a redirect to the sign-in page
+
+# endpoint -> (method, url template, {role: expected status})
+ROUTES = {
+    "static": ("GET", "/static/css/site.css", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "health.healthz": ("GET", "/healthz", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "auth.login": ("GET", "/login", {ANON: 200, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    "auth.logout": ("POST", "/logout", {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    "learn.dashboard": ("GET", "/", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "learn.course": ("GET", "/courses/{course}", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "learn.lesson": ("GET", "/courses/{course}/{lesson}",
+                     {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "learn.complete": ("POST", "/courses/{course}/{lesson}/complete",
+                       {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    "learn.me": ("GET", "/me", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "learn.certificate": ("GET", "/certificates/{certificate}",
+                          {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "quiz.take": ("GET", "/courses/{course}/{lesson}/quiz",
+                  {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    # Someone else's attempt is "not found" for everyone, whatever their role.
+    "quiz.review": ("GET", "/attempts/{others_attempt}",
+                    {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
+}
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ROUTES.keys() == set(), "add the new routes to ROUTES with each role's status"
+    assert ROUTES.keys() - endpoints == set(), "ROUTES lists a route that no longer exists"
+
+
+@pytest.fixture
+def url_values(course, make_user):
+    """An attempt and a certificate that belong to somebody else."""
+    owner = make_user(role="manager", username="owner")
+    lesson = progress.published_lessons(db.session, course)[0]
+    attempt = quizzes.open_attempt(db.session, owner, lesson.quiz)
+    quizzes.submit_attempt(db.session, owner, attempt.id,
+                           {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]})
+    for each in progress.published_lessons(db.session, course):
+        progress.mark_read(db.session, owner, each)
+    certificate = progress.course_progress(db.session, owner, course).certificate
+    assert certificate is not None
+    return {
+        "course": course.slug,
+        "lesson": lesson.slug,
+        "others_attempt": attempt.id,
+        "certificate": certificate.code,
+    }
+
+
+@pytest.mark.parametrize("role", [ANON, MANAGER, HR, PRESIDENT])
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_route_status_for_role(endpoint, role, url_values, client, signed_in):
+    method, template, expected = ROUTES[endpoint]
+    url = template.format(**url_values)
+    if role == ANON and method == "POST":
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        response = client.post(url, data={"csrf_token": token})
+    elif role == ANON:
+        response = client.get(url)
+    else:
+        user_client = signed_in(role)
+        response = user_client.get(url) if method == "GET" else user_client.post(url)
+    wanted = expected[role]
+    if wanted == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == wanted, response.get_data(as_text=True)[:500]
+
+
+def test_unknown_url_is_a_404_page(manager):
+    response = manager.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_unpublished_lesson_is_not_found(manager, course):
+    lesson = progress.published_lessons(db.session, course)[1]
+    lesson.published_revision_id = None
+    db.session.commit()
+    assert manager.get(f"/courses/{course.slug}/{lesson.slug}").status_code == 404
+
+
+def test_wrong_method_is_a_405_page(manager):
+    response = manager.get("/logout")
+    assert response.status_code == 405
+    assert "not allowed" in response.get_data(as_text=True)
