@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import Course, Lesson, LessonProgress, LessonRevision, Module, User
 from courseware.models._time import utcnow
@@ -119,8 +119,17 @@ def published_lessons(session: Session, course: Course) -> list[Lesson]:
             select(Lesson)
             .where(Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None))
             .order_by(Lesson.position, Lesson.id)
+            .options(
+                selectinload(Lesson.published_revision),
+                selectinload(Lesson.module),
+                selectinload(Lesson.quiz),
+            )
         )
     )
+
+
+def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress]:
+    return [course_progress(session, user, course) for course in list_courses(session)]
 
 
 def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
