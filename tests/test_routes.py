@@ -7,11 +7,12 @@ from courseware.extensions import db
 from courseware.services import progress, quizzes
 from tests.conftest import csrf_from
 
-ANON, MANAGER, HR, PRESIDENT = "anonymous", "manager", "hr", "president"
-LOGIN = "login"  # a redirect to the sign-in page
+from tests.author import route_table as author_routes
+from tests.hr import route_table as hr_routes
+from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT
 
 # endpoint -> (method, url template, {role: expected status})
-ROUTES = {
+CORE_ROUTES = {
     "static": ("GET", "/static/css/site.css", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "health.healthz": ("GET", "/healthz", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "auth.login": ("GET", "/login", {ANON: 200, MANAGER: 302, HR: 302, PRESIDENT: 302}),
@@ -31,6 +32,7 @@ ROUTES = {
     "quiz.review": ("GET", "/attempts/{others_attempt}",
                     {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
 }
+ROUTES = {**CORE_ROUTES, **hr_routes.ROUTES, **author_routes.ROUTES}
 
 
 def test_every_route_is_in_the_table(app):
@@ -56,6 +58,8 @@ def url_values(course, make_user):
         "lesson": lesson.slug,
         "others_attempt": attempt.id,
         "certificate": certificate.code,
+        **hr_routes.url_values(course, owner),
+        **author_routes.url_values(course, owner),
     }
 
 

@@ -2,6 +2,7 @@
 from courseware.models.accounts import ROLES, Department, Role, User
 from courseware.models.content import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
 from courseware.models.progress import (
+    Assignment,
     AttemptAnswer,
     AttemptState,
     Certificate,
@@ -10,6 +11,7 @@ from courseware.models.progress import (
 )
 
 __all__ = [
+    "Assignment",
     "ROLES",
     "AttemptAnswer",
     "AttemptState",

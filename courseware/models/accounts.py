@@ -50,7 +50,10 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(16), default=Role.MANAGER.value)
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    # When the person joined their current department: relative due dates of department
+    # assignments count from here for people who join after the assignment was made.
+    department_since: Mapped[datetime] = mapped_column(default=utcnow)
     password_hash: Mapped[str] = mapped_column(String(255))
     # Flask-Login "alternative token": the id in the session cookie, so that rotating it signs the
     # person out everywhere, which a signed cookie alone cannot do.

@@ -94,8 +94,13 @@ class LessonRevision(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the revision was (last) made the published one; None for drafts never published.
+    published_at: Mapped[datetime | None]
+    # A draft the president scheduled: published by the scheduler once this time has passed.
+    scheduled_for: Mapped[datetime | None]
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
+    author = relationship("User")
 
 
 class Quiz(db.Model):
@@ -106,6 +111,8 @@ class Quiz(db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("quiz_version.id", use_alter=True)
     )
+    # A quiz with attempts is never deleted; archiving takes it out of the lesson.
+    archived_at: Mapped[datetime | None]
 
     lesson: Mapped[Lesson] = relationship(back_populates="quiz")
     current_version: Mapped[QuizVersion | None] = relationship(
@@ -132,5 +139,8 @@ class QuizVersion(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # None while the version is a draft in the quiz editor; versions never change once published.
+    published_at: Mapped[datetime | None]
 
     quiz: Mapped[Quiz] = relationship(back_populates="versions", foreign_keys=[quiz_id])

@@ -1,7 +1,7 @@
 """What each person has read, answered and earned."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
@@ -13,7 +13,10 @@ from courseware.models._time import utcnow
 
 class LessonProgress(db.Model):
     __tablename__ = "lesson_progress"
-    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id"),
+        Index("ix_lesson_progress_lesson_completed", "lesson_id", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -25,6 +28,8 @@ class LessonProgress(db.Model):
     completed_at: Mapped[datetime | None]
     # The revision the person completed, so that a material revision later can ask for review.
     completed_revision_id: Mapped[int | None] = mapped_column(ForeignKey("lesson_revision.id"))
+    # Approximate reading time, reported by the lesson page; 0 when unknown.
+    seconds_spent: Mapped[int] = mapped_column(default=0)
 
     lesson = relationship("Lesson")
 
@@ -38,6 +43,7 @@ class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempt"
     __table_args__ = (
         UniqueConstraint("user_id", "quiz_id", "number"),
+        Index("ix_quiz_attempt_quiz_state", "quiz_id", "state"),
         # At most one open attempt per person and quiz, even under concurrent requests.
         Index(
             "uq_quiz_attempt_one_open",
@@ -99,3 +105,27 @@ class Certificate(db.Model):
 
     user = relationship("User")
     course = relationship("Course")
+
+
+class Assignment(db.Model):
+    """HR asks a department or one person to complete a course by a date.
+
+    The due date is either fixed (`due_on`) or `due_days` after the later of the assignment and
+    the day the person joined the department, so that newcomers get time of their own.
+    """
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    due_on: Mapped[date | None]
+    due_days: Mapped[int | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course = relationship("Course")
+    department = relationship("Department")
+    user = relationship("User", foreign_keys=[user_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])

@@ -10,6 +10,7 @@ from courseware.content.loader import ContentSet, CourseFile, LessonFile, QuizFi
 from courseware.content.rendering import content_hash, render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.models import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
+from courseware.models._time import utcnow
 
 
 @dataclass
@@ -52,7 +53,15 @@ def _in_own_transaction(session: Session, report: ImportReport, path: str, work,
         session.commit()
     except Exception as exc:  # one file's failure must not stop the others
         session.rollback()
-        report.errors.append(ContentError(path, f"could not be imported: {exc}"))
+        report.errors.append(ContentError(path, f"could not be imported: {_short_reason(exc)}"))
+
+
+def _short_reason(exc: Exception) -> str:
+    """The database's own one-line reason, not the statement and parameters around it."""
+    if isinstance(exc, ContentError):
+        return exc.message
+    reason = str(getattr(exc, "orig", None) or exc)
+    return reason.splitlines()[0] if reason else exc.__class__.__name__
 
 
 def _import_course(session: Session, course_file: CourseFile, report: ImportReport):
@@ -74,7 +83,7 @@ def _import_course(session: Session, course_file: CourseFile, report: ImportRepo
         return course
     except Exception as exc:
         session.rollback()
-        report.errors.append(ContentError(course_file.path, f"could not be imported: {exc}"))
+        report.errors.append(ContentError(course_file.path, f"could not be imported: {_short_reason(exc)}"))
         return None
 
 
@@ -104,6 +113,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     if latest is not None and latest.content_hash == digest:
         if lesson.published_revision_id is None:
             lesson.published_revision = latest
+            latest.published_at = utcnow()
         else:
             report.unchanged += 1
         return
@@ -118,6 +128,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         content_hash=digest,
         note=f"Imported from {lesson_file.path}",
     )
+    revision.published_at = utcnow()
     session.add(revision)
     session.flush()
     lesson.published_revision = revision
@@ -149,6 +160,7 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
     if latest is not None and latest.content_hash == digest:
         if quiz.current_version_id is None:
             quiz.current_version = latest
+            latest.published_at = latest.published_at or utcnow()
         else:
             report.unchanged += 1
         return
@@ -160,6 +172,7 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
         questions=quiz_file.questions,
         content_hash=digest,
         note=f"Imported from {quiz_file.path}",
+        published_at=utcnow(),
     )
     session.add(version)
     session.flush()
