@@ -5,9 +5,8 @@ import pytest
 
 from courseware.extensions import db
 from courseware.services import progress, quizzes
-from tests.conftest import csrf_from
-
 from tests.author import route_table as author_routes
+from tests.conftest import csrf_from
 from tests.hr import route_table as hr_routes
 from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
-from courseware.services import certificates, progress, quizzes
+from courseware.services import assignments, certificates, progress, quizzes
 
 bp = Blueprint("learn", __name__)
 
@@ -15,8 +15,17 @@ bp = Blueprint("learn", __name__)
 @login_required
 def dashboard():
     courses = progress.progress_in_all_courses(db.session, current_user)
+    due_dates = assignments.DueDates(db.session)
+    today = assignments.today_utc()
+    due = {}
+    for cp in courses:
+        course_due = due_dates.for_user(current_user, cp.course.id)
+        if course_due is not None:
+            complete = cp.total > 0 and cp.completed == cp.total
+            due[cp.course.id] = (course_due, course_due.state(complete, today), course_due.days_left(today))
     recent_attempts = quizzes.attempts_for(db.session, current_user)[:5]
-    return render_template("learn/dashboard.html", courses=courses, recent_attempts=recent_attempts)
+    return render_template("learn/dashboard.html", courses=courses, due=due,
+                           recent_attempts=recent_attempts)
 
 
 @bp.get("/courses/<course_slug>")

@@ -70,6 +70,14 @@ class Lesson(db.Model):
         return self.published_revision_id is not None
 
     @property
+    def active_quiz(self) -> Quiz | None:
+        """The quiz a learner must pass: published and not archived."""
+        quiz = self.quiz
+        if quiz is None or quiz.current_version_id is None or quiz.archived_at is not None:
+            return None
+        return quiz
+
+    @property
     def title(self) -> str:
         revision = self.published_revision or (self.revisions[-1] if self.revisions else None)
         return revision.title if revision else self.slug

@@ -43,6 +43,8 @@ class LessonStatus:
     progress: LessonProgress | None
     state: LessonState
     has_quiz: bool
+    # Published (or materially revised) since the person last opened it, or since they joined.
+    is_new: bool = False
 
 
 @dataclass
@@ -73,6 +75,10 @@ class CourseProgress:
     @property
     def started(self) -> bool:
         return any(status.progress is not None for status in self.lessons)
+
+    @property
+    def new_lessons(self) -> list[LessonStatus]:
+        return [status for status in self.lessons if status.is_new]
 
     @property
     def next_lesson(self) -> LessonStatus | None:
@@ -154,7 +160,8 @@ def course_progress(session: Session, user: User, course: Course) -> CourseProgr
                 revision=revision,
                 progress=record,
                 state=_state_of(record, lesson, revision, material.get(lesson.id, []), session),
-                has_quiz=lesson.quiz is not None and lesson.quiz.current_version_id is not None,
+                has_quiz=lesson.active_quiz is not None,
+                is_new=_is_new(user, record, revision),
             )
         )
     modules: dict[int, ModuleStatus] = {}
@@ -195,6 +202,14 @@ def _state_of(record, lesson, revision, material_numbers, session) -> LessonStat
     if record.read_at is not None:
         return LessonState.QUIZ_PENDING
     return LessonState.IN_PROGRESS
+
+
+def _is_new(user: User, record: LessonProgress | None, revision: LessonRevision) -> bool:
+    if revision.published_at is None:
+        return False
+    if record is None:
+        return revision.published_at > user.created_at
+    return revision.material and revision.published_at > record.last_opened_at
 
 
 def _progress_record(session: Session, user: User, lesson: Lesson) -> LessonProgress:
@@ -245,8 +260,7 @@ def record_quiz_passed(session: Session, user: User, lesson: Lesson) -> None:
 def _complete_if_done(session: Session, user: User, lesson: Lesson, record: LessonProgress):
     if record.completed_at is not None or record.read_at is None:
         return
-    has_quiz = lesson.quiz is not None and lesson.quiz.current_version_id is not None
-    if has_quiz and record.quiz_passed_at is None:
+    if lesson.active_quiz is not None and record.quiz_passed_at is None:
         return
     record.completed_at = utcnow()
     record.completed_revision_id = lesson.published_revision_id

@@ -67,8 +67,8 @@ def public_questions(version: QuizVersion) -> list[PublicQuestion]:
 
 
 def quiz_of(lesson: Lesson) -> Quiz:
-    quiz = lesson.quiz
-    if quiz is None or quiz.current_version_id is None:
+    quiz = lesson.active_quiz
+    if quiz is None:
         raise NotFound("This lesson has no quiz.")
     return quiz
 

@@ -1,12 +1,39 @@
-"""The hr pages in the route × role table: endpoint -> (method, url template, {role: status}).
+"""The HR pages in the route × role table: endpoint -> (method, url template, {role: status}).
 
 URL templates may use the names that url_values() returns, and those of tests/test_routes.py.
+Reports are read by HR and the president; assignments are HR's alone; accounts are managed by HR
+and the president (only a president may grant the president role).
 """
-from tests.route_roles import only  # noqa: F401
+from courseware.extensions import db
+from courseware.models import Assignment
+from tests.route_roles import HR, PRESIDENT, only
 
-ROUTES: dict = {}
+ROUTES: dict = {
+    "hr.overview": ("GET", "/hr/", only(HR, PRESIDENT)),
+    "hr.people": ("GET", "/hr/people", only(HR, PRESIDENT)),
+    "hr.person": ("GET", "/hr/people/{owner_id}", only(HR, PRESIDENT)),
+    "hr.questions": ("GET", "/hr/questions", only(HR, PRESIDENT)),
+    "hr.export_progress": ("GET", "/hr/export/progress.csv", only(HR, PRESIDENT)),
+    "hr.export_attempts": ("GET", "/hr/export/attempts.csv", only(HR, PRESIDENT)),
+    "hr.assignment_list": ("GET", "/hr/assignments", only(HR)),
+    "hr.assignment_delete": ("POST", "/hr/assignments/{assignment_id}/delete", only(HR, ok=302)),
+    "hr_accounts.account_list": ("GET", "/hr/accounts", only(HR, PRESIDENT)),
+    "hr_accounts.account_new": ("GET", "/hr/accounts/new", only(HR, PRESIDENT)),
+    "hr_accounts.account_edit": ("GET", "/hr/accounts/{owner_id}", only(HR, PRESIDENT)),
+    "hr_accounts.account_deactivate": ("POST", "/hr/accounts/{owner_id}/deactivate",
+                                       only(HR, PRESIDENT, ok=302)),
+    "hr_accounts.account_reactivate": ("POST", "/hr/accounts/{owner_id}/reactivate",
+                                       only(HR, PRESIDENT, ok=302)),
+    "hr_accounts.account_reset_password": ("POST", "/hr/accounts/{owner_id}/reset-password",
+                                           only(HR, PRESIDENT)),
+    "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
+    "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),
+}
 
 
 def url_values(course, owner) -> dict:
     """Values for this table's URL templates; `owner` is a manager with an attempt and a certificate."""
-    return {}
+    assignment = Assignment(course=course, user=owner, due_days=30)
+    db.session.add(assignment)
+    db.session.commit()
+    return {"owner_id": owner.id, "assignment_id": assignment.id}

@@ -1,0 +1,147 @@
+"""HR's account pages: list, create, edit, deactivate, reset a password, import a CSV; departments."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from courseware.auth.decorators import role_required
+from courseware.extensions import db
+from courseware.hr.forms import NO_DEPARTMENT, AccountForm, DepartmentForm, ImportForm
+from courseware.services import account_admin
+from courseware.services.errors import ValidationError
+
+bp = Blueprint("hr_accounts", __name__, url_prefix="/hr")
+MANAGERS_OF_ACCOUNTS = ("hr", "president")
+
+
+def _department_choices() -> list[tuple[int, str]]:
+    return [(NO_DEPARTMENT, "—")] + [(d.id, d.full_name) for d in account_admin.departments(db.session)]
+
+
+def _account_form(**kwargs) -> AccountForm:
+    form = AccountForm(**kwargs)
+    form.department_id.choices = _department_choices()
+    form.role.choices = [(r, r.title()) for r in account_admin.grantable_roles(current_user)]
+    return form
+
+
+def _field_error(form, error: ValidationError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is None:
+        flash(str(error), "error")
+    else:
+        field.errors = [*field.errors, str(error)]
+
+
+@bp.get("/accounts")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def account_list():
+    search = request.args.get("q", "")[:100]
+    return render_template("hr/accounts.html", accounts=account_admin.list_accounts(db.session, search),
+                           search=search)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def account_new():
+    form = _account_form()
+    if form.validate_on_submit():
+        try:
+            user, password = account_admin.create_account(
+                db.session, current_user, username=form.username.data, full_name=form.full_name.data,
+                email=form.email.data, department_id=form.department_id.data or None, role=form.role.data,
+            )
+            return render_template("hr/one_time_password.html", people=[(user, password)],
+                                   title="Account created")
+        except ValidationError as error:
+            db.session.rollback()
+            _field_error(form, error)
+    return render_template("hr/account_form.html", form=form, account=None), 422 if form.errors else 200
+
+
+@bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def account_edit(user_id: int):
+    account = account_admin.get_account(db.session, user_id)
+    form = _account_form(obj=account, data=None if request.method == "POST" else {
+        "department_id": account.department_id or NO_DEPARTMENT})
+    form.username.data = account.username  # the username never changes: history refers to it
+    if account.role not in dict(form.role.choices):
+        form.role.choices.append((account.role, account.role.title()))
+    if form.validate_on_submit():
+        try:
+            account_admin.update_account(
+                db.session, current_user, user_id, full_name=form.full_name.data, email=form.email.data,
+                department_id=form.department_id.data or None, role=form.role.data,
+            )
+            flash(f"Saved {account.full_name}.", "success")
+            return redirect(url_for("hr_accounts.account_list"))
+        except ValidationError as error:
+            db.session.rollback()
+            _field_error(form, error)
+    return render_template("hr/account_form.html", form=form, account=account), 422 if form.errors else 200
+
+
+@bp.post("/accounts/<int:user_id>/deactivate")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def account_deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/accounts/<int:user_id>/reactivate")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def account_reactivate(user_id: int):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    try:
+        user = account_admin.set_active(db.session, current_user, user_id, active)
+        flash(f"{user.full_name} is {'active again' if active else 'deactivated; their history is kept'}.",
+              "success")
+    except ValidationError as error:
+        flash(str(error), "error")
+    return redirect(url_for("hr_accounts.account_edit", user_id=user_id))
+
+
+@bp.post("/accounts/<int:user_id>/reset-password")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def account_reset_password(user_id: int):
+    user, password = account_admin.reset_password(db.session, current_user, user_id)
+    return render_template("hr/one_time_password.html", people=[(user, password)], title="Password reset")
+
+
+@bp.route("/accounts/import", methods=["GET", "POST"])
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def account_import():
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        try:
+            imported = account_admin.import_accounts_csv(db.session, current_user, form.file.data.read())
+            return render_template("hr/one_time_password.html", title=f"{len(imported)} accounts imported",
+                                   people=[(i.user, i.password) for i in imported])
+        except account_admin.CsvImportError as error:
+            db.session.rollback()
+            problems = error.problems
+            form.file.errors = [*form.file.errors, str(error)]
+    return render_template("hr/import.html", form=form, problems=problems,
+                           columns=account_admin.CSV_COLUMNS), 422 if form.errors else 200
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def department_list():
+    form = DepartmentForm()
+    form.parent_id.choices = _department_choices()
+    if form.validate_on_submit():
+        try:
+            department = account_admin.create_department(
+                db.session, form.name.data, form.parent_id.data or None)
+            flash(f"Department {department.name} created.", "success")
+            return redirect(url_for("hr_accounts.department_list"))
+        except ValidationError as error:
+            db.session.rollback()
+            _field_error(form, error)
+    return render_template("hr/departments.html", form=form,
+                           departments=account_admin.departments(db.session)), 422 if form.errors else 200

@@ -1,0 +1,188 @@
+"""HR's reports: overview, people, one person, question analysis, exports, assignments."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from courseware.auth.decorators import role_required
+from courseware.extensions import db
+from courseware.hr.forms import AssignmentForm
+from courseware.models import User
+from courseware.services import (
+    account_admin,
+    assignments,
+    certificates,
+    exports,
+    progress,
+    question_analysis,
+    quizzes,
+    reports,
+)
+from courseware.services.errors import ValidationError
+
+bp = Blueprint("hr", __name__, url_prefix="/hr")
+READERS = ("hr", "president")
+PAGE_SIZE = 50
+
+
+def _course():
+    courses = progress.list_courses(db.session)
+    if not courses:
+        return None, courses
+    slug = request.args.get("course")
+    chosen = next((c for c in courses if c.slug == slug), None) if slug else courses[0]
+    if chosen is None:
+        abort(404)
+    return chosen, courses
+
+
+def _filters() -> reports.Filters:
+    status = request.args.get("status") or None
+    if status and status not in {s.value for s in reports.PersonStatus}:
+        abort(400)
+    role = request.args.get("role") or None
+    if role and role not in ("manager", "hr", "president"):
+        abort(400)
+    return reports.Filters(
+        department_id=request.args.get("department", type=int) or None,
+        status=status,
+        search=request.args.get("q", "")[:100],
+        role=role,
+    )
+
+
+@bp.get("/")
+@role_required(*READERS)
+def overview():
+    course, courses = _course()
+    if course is None:
+        return render_template("hr/empty.html")
+    return render_template("hr/overview.html", report=reports.overview(db.session, course),
+                           courses=courses, course=course)
+
+
+@bp.get("/people")
+@role_required(*READERS)
+def people():
+    course, courses = _course()
+    if course is None:
+        return render_template("hr/empty.html")
+    filters = _filters()
+    sort = request.args.get("sort", "name")
+    rows = reports.sort_rows(reports.person_rows(db.session, course, filters), sort)
+    page = max(1, request.args.get("page", 1, type=int))
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    if page > pages:
+        abort(404)
+    return render_template(
+        "hr/people.html", rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(rows),
+        page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
+        departments=account_admin.departments(db.session), statuses=list(reports.PersonStatus),
+    )
+
+
+@bp.get("/people/<int:user_id>")
+@role_required(*READERS)
+def person(user_id: int):
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    due_dates = assignments.DueDates(db.session)
+    courses = []
+    for course_progress in progress.progress_in_all_courses(db.session, person):
+        due = due_dates.for_user(person, course_progress.course.id)
+        complete = course_progress.total and course_progress.completed == course_progress.total
+        state = due.state(bool(complete), assignments.today_utc()) if due else None
+        courses.append((course_progress, due, state))
+    return render_template(
+        "hr/person.html", person=person, courses=courses,
+        attempts=quizzes.attempts_for(db.session, person),
+        certificates=certificates.certificates_of(db.session, person),
+    )
+
+
+@bp.get("/questions")
+@role_required(*READERS)
+def questions():
+    course, courses = _course()
+    if course is None:
+        return render_template("hr/empty.html")
+    return render_template("hr/questions.html", quizzes=question_analysis.analyse_course(db.session, course),
+                           course=course, courses=courses)
+
+
+@bp.get("/export/progress.csv")
+@role_required(*READERS)
+def export_progress():
+    return _csv_response("progress", exports.PROGRESS_HEADER, exports.progress_rows)
+
+
+@bp.get("/export/attempts.csv")
+@role_required(*READERS)
+def export_attempts():
+    return _csv_response("attempts", exports.ATTEMPTS_HEADER, exports.attempt_rows)
+
+
+def _csv_response(kind: str, header: list[str], rows_of) -> Response:
+    course, _ = _course()
+    if course is None:
+        abort(404)
+    filters = _filters()
+    body = exports.csv_stream(header, rows_of(db.session, course, filters))
+    filename = f"{course.slug}-{kind}-{date.today().isoformat()}.csv"
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/assignments", methods=["GET", "POST"])
+@role_required("hr")
+def assignment_list():
+    form = AssignmentForm()
+    courses = progress.list_courses(db.session)
+    form.course_id.choices = [(c.id, c.title) for c in courses]
+    form.department_ids.choices = [(d.id, d.full_name) for d in account_admin.departments(db.session)]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            people = _people_named(form.usernames.data or "")
+            course = next(c for c in courses if c.id == form.course_id.data)
+            departments = [account_admin.get_department(db.session, i) for i in form.department_ids.data]
+            made = assignments.create_assignment(
+                db.session, course=course, created_by=current_user, departments=departments,
+                people=people, due_on=form.due_on.data, due_days=form.due_days.data,
+            )
+            flash(f"{course.title} assigned ({len(made)} assignment{'s' if len(made) != 1 else ''}).",
+                  "success")
+            return redirect(url_for("hr.assignment_list"))
+        except ValidationError as error:
+            field = getattr(form, error.field or "", None) or form.department_ids
+            field.errors = [*field.errors, str(error)]
+    if form.errors:
+        status = 422
+    return render_template("hr/assignments.html", form=form,
+                           assignments=assignments.list_assignments(db.session),
+                           today=assignments.today_utc()), status
+
+
+def _people_named(text: str) -> list[User]:
+    names = sorted({n.strip().lower() for n in text.replace("\n", ",").split(",") if n.strip()})
+    if not names:
+        return []
+    found = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise ValidationError(f"No account with username: {', '.join(missing)}.", field="usernames")
+    return [found[n] for n in names]
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+@role_required("hr")
+def assignment_delete(assignment_id: int):
+    assignments.delete_assignment(db.session, assignment_id)
+    flash("Assignment removed. Progress already made is kept.", "info")
+    return redirect(url_for("hr.assignment_list"))

@@ -1,0 +1,230 @@
+"""HR's account work: create, edit, deactivate, reset passwords, import a CSV of people."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from courseware.models import ROLES, Department, Role, User
+from courseware.models._time import utcnow
+from courseware.models.accounts import new_session_token
+from courseware.services.accounts import (
+    USERNAME_RE,
+    create_user,
+    generate_password,
+    normalize_username,
+)
+from courseware.services.errors import Forbidden, NotFound, ValidationError
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CSV_COLUMNS = ["username", "full_name", "email", "department", "role"]
+MAX_IMPORT_ROWS = 1000  # each password is hashed with scrypt: about 0.1 s a person
+
+
+def grantable_roles(actor: User) -> list[str]:
+    """HR may make managers and HR; only a president may make a president."""
+    return list(ROLES) if actor.role == Role.PRESIDENT else [Role.MANAGER.value, Role.HR.value]
+
+
+def _check_may_manage(actor: User, target: User) -> None:
+    if target.role == Role.PRESIDENT and actor.role != Role.PRESIDENT:
+        raise Forbidden("Only a president can change a president's account.")
+
+
+def _check_role(actor: User, role: str) -> None:
+    if role not in ROLES:
+        raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+    if role not in grantable_roles(actor):
+        raise ValidationError("Only a president can grant the president role.", field="role")
+
+
+def list_accounts(session: Session, search: str = "", include_inactive: bool = True) -> list[User]:
+    query = select(User).options(selectinload(User.department)).order_by(User.full_name)
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.full_name).like(pattern),
+                                func.lower(User.username).like(pattern)))
+    return list(session.scalars(query))
+
+
+def get_account(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such account.")
+    return user
+
+
+def departments(session: Session) -> list[Department]:
+    return sorted(session.scalars(select(Department)), key=lambda d: d.full_name.lower())
+
+
+def get_department(session: Session, department_id: int | None) -> Department | None:
+    if department_id is None:
+        return None
+    department = session.get(Department, department_id)
+    if department is None:
+        raise ValidationError("Choose a department from the list.", field="department_id")
+    return department
+
+
+def create_department(session: Session, name: str, parent_id: int | None) -> Department:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A department needs a name.", field="name")
+    if session.scalar(select(Department.id).where(func.lower(Department.name) == name.lower())):
+        raise ValidationError(f"There is already a department called {name!r}.", field="name")
+    department = Department(name=name, parent=get_department(session, parent_id))
+    session.add(department)
+    session.commit()
+    return department
+
+
+def create_account(session: Session, actor: User, *, username: str, full_name: str, email: str | None,
+                   department_id: int | None, role: str) -> tuple[User, str]:
+    """The new account and its one-time password, shown to HR once."""
+    _check_role(actor, role)
+    _check_email(email)
+    password = generate_password()
+    user = create_user(session, username=username, full_name=full_name, password=password, role=role,
+                       department=get_department(session, department_id), email=email or None)
+    return user, password
+
+
+def update_account(session: Session, actor: User, user_id: int, *, full_name: str, email: str | None,
+                   department_id: int | None, role: str) -> User:
+    user = get_account(session, user_id)
+    _check_may_manage(actor, user)
+    _check_role(actor, role)
+    _check_email(email)
+    if not (full_name or "").strip():
+        raise ValidationError("A full name is required.", field="full_name")
+    if user.id == actor.id and role != user.role:
+        raise ValidationError("You cannot change your own role.", field="role")
+    department = get_department(session, department_id)
+    if (department.id if department else None) != user.department_id:
+        user.department = department
+        user.department_since = utcnow()
+    if role != user.role:
+        user.role = role
+        # A changed role ends every session, so no page keeps what the old role allowed.
+        user.session_token = new_session_token()
+    user.full_name = full_name.strip()
+    user.email = email or None
+    session.commit()
+    return user
+
+
+def set_active(session: Session, actor: User, user_id: int, active: bool) -> User:
+    user = get_account(session, user_id)
+    _check_may_manage(actor, user)
+    if user.id == actor.id and not active:
+        raise ValidationError("You cannot deactivate your own account.")
+    user.active = active
+    user.session_token = new_session_token()
+    session.commit()
+    return user
+
+
+def reset_password(session: Session, actor: User, user_id: int) -> tuple[User, str]:
+    user = get_account(session, user_id)
+    _check_may_manage(actor, user)
+    password = generate_password()
+    user.set_password(password)
+    session.commit()
+    return user, password
+
+
+def _check_email(email: str | None) -> None:
+    if email and not EMAIL_RE.match(email):
+        raise ValidationError("That does not look like an e-mail address.", field="email")
+
+
+class CsvImportError(ValidationError):
+    """Every problem of the file, each with its line; nothing was imported."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        super().__init__(f"The file has {len(problems)} problem(s); nothing was imported.")
+        self.problems = problems
+
+
+@dataclass
+class ImportedAccount:
+    user: User
+    password: str
+
+
+def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[ImportedAccount]:
+    """All rows or none: the whole file is checked before anything is written."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvImportError([(1, "the file is not UTF-8 text (save it as CSV UTF-8)")]) from None
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise CsvImportError([(1, "the file is empty")])
+    header = [column.strip().lower() for column in header]
+    if header != CSV_COLUMNS:
+        raise CsvImportError([(1, f"the header must be exactly: {','.join(CSV_COLUMNS)}")])
+
+    department_ids = {d.name.lower(): d.id for d in session.scalars(select(Department))}
+    existing = set(session.scalars(select(User.username)))
+    seen: dict[str, int] = {}
+    problems: list[tuple[int, str]] = []
+    rows = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(CSV_COLUMNS):
+            problems.append((line, f"expected {len(CSV_COLUMNS)} columns, found {len(row)}"))
+            continue
+        username, full_name, email, department, role = (cell.strip() for cell in row)
+        username = normalize_username(username)
+        role = role.lower() or Role.MANAGER.value
+        reasons = []
+        if not USERNAME_RE.match(username):
+            reasons.append(f"username {username!r} must be 2-64 lowercase letters, digits, '.', '_' or '-'")
+        elif username in existing:
+            reasons.append(f"username {username!r} already has an account")
+        elif username in seen:
+            reasons.append(f"username {username!r} is also on line {seen[username]}")
+        if not full_name:
+            reasons.append("full_name is empty")
+        if email and not EMAIL_RE.match(email):
+            reasons.append(f"email {email!r} is not an e-mail address")
+        if department and department.lower() not in department_ids:
+            reasons.append(f"department {department!r} does not exist (create it first)")
+        if role not in ROLES:
+            reasons.append(f"role {role!r} must be one of {', '.join(ROLES)}")
+        elif role not in grantable_roles(actor):
+            reasons.append("only a president can grant the president role")
+        seen.setdefault(username, line)
+        if reasons:
+            problems.append((line, "; ".join(reasons)))
+        else:
+            rows.append((username, full_name, email, department_ids.get(department.lower()), role))
+        if len(seen) > MAX_IMPORT_ROWS:
+            problems.append((line, f"a file may hold at most {MAX_IMPORT_ROWS} people"))
+            break
+    if problems:
+        raise CsvImportError(problems)
+    if not rows:
+        raise CsvImportError([(2, "the file has no people in it")])
+
+    imported = []
+    for username, full_name, email, department_id, role in rows:
+        password = generate_password()
+        user = User(username=username, full_name=full_name, email=email or None, role=role,
+                    department_id=department_id)
+        user.set_password(password)
+        session.add(user)
+        imported.append(ImportedAccount(user, password))
+    session.commit()
+    return imported

@@ -1,0 +1,84 @@
+"""Per quiz question: how many answered, how many got it right, and the wrong option chosen most —
+the ideas people misunderstand."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseware.models import AttemptAnswer, Course, Lesson, LessonRevision, Quiz, QuizAttempt
+
+
+@dataclass
+class OptionStat:
+    key: str
+    text: str
+    correct: bool
+    chosen: int = 0
+
+
+@dataclass
+class QuestionStat:
+    id: str
+    prompt: str
+    answered: int = 0
+    right: int = 0
+    options: list[OptionStat] = field(default_factory=list)
+
+    @property
+    def percent_right(self) -> int | None:
+        return round(100 * self.right / self.answered) if self.answered else None
+
+    @property
+    def most_chosen_wrong(self) -> OptionStat | None:
+        wrong = [o for o in self.options if not o.correct and o.chosen]
+        return max(wrong, key=lambda o: o.chosen) if wrong else None
+
+
+@dataclass
+class QuizStat:
+    lesson_position: int
+    lesson_title: str
+    version_number: int
+    questions: list[QuestionStat]
+
+
+def analyse_course(session: Session, course: Course) -> list[QuizStat]:
+    """Answers to the current version of each quiz of the course (older versions asked other things)."""
+    quizzes = session.execute(
+        select(Quiz, Lesson.position, LessonRevision.title)
+        .join(Lesson, Lesson.id == Quiz.lesson_id)
+        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
+        .where(Lesson.course_id == course.id, Quiz.current_version_id.is_not(None))
+        .order_by(Lesson.position)
+    ).all()
+    version_ids = [quiz.current_version_id for quiz, _, _ in quizzes]
+    tallies: dict[tuple[int, str], Counter] = {}
+    answered: Counter = Counter()
+    right: Counter = Counter()
+    for version_id, question_id, selected, correct in session.execute(
+        select(QuizAttempt.quiz_version_id, AttemptAnswer.question_id, AttemptAnswer.selected,
+               AttemptAnswer.correct)
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .where(QuizAttempt.quiz_version_id.in_(version_ids))
+    ):
+        key = (version_id, question_id)
+        answered[key] += 1
+        right[key] += 1 if correct else 0
+        tallies.setdefault(key, Counter()).update(selected)
+    result = []
+    for quiz, position, title in quizzes:
+        version = quiz.current_version
+        questions = []
+        for question in version.questions:
+            key = (version.id, question["id"])
+            chosen = tallies.get(key, Counter())
+            questions.append(QuestionStat(
+                id=question["id"], prompt=question["prompt"], answered=answered[key], right=right[key],
+                options=[OptionStat(o["key"], o["text"], o["correct"], chosen[o["key"]])
+                         for o in question["options"]],
+            ))
+        result.append(QuizStat(position, title, version.number, questions))
+    return result
