@@ -1,12 +1,16 @@
 """The demo company: departments that mirror the source, and accounts for each role."""
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from courseware.models import User
+from courseware.models import Assignment, Course, Department, User
+from courseware.models._time import utcnow
+from courseware.services import progress, quizzes
 from courseware.services.accounts import create_user, generate_password, get_or_create_department
 
 MARKETING_CENTER = "Marketing Center"
@@ -69,4 +73,53 @@ def seed_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
         )
         logins.append(DemoLogin(role, username, secret))
     session.commit()
+    seed_demo_progress(session)
     return logins
+
+
+# How many lessons each demo manager has completed, so that HR's pages have something to show.
+DEMO_LESSONS_DONE = {
+    "gao.jun": 8, "wang.lei": 6, "liu.fang": 8, "sun.hao": 3, "zhang.wei": 2,
+    "he.jing": 0, "xu.tao": 5, "ma.li": 1, "guo.qiang": 4, "deng.yan": 0,
+}
+
+
+def seed_demo_progress(session: Session) -> None:
+    """Walk each demo manager through the first course with the real services: lessons read,
+    quizzes failed and retaken, the next lesson opened; and assign the course to one department."""
+    course = session.scalar(select(Course).order_by(Course.position))
+    if course is None:
+        return
+    lessons = progress.published_lessons(session, course)
+    chance = random.Random(2023)
+    for username, done in DEMO_LESSONS_DONE.items():
+        user = session.scalar(select(User).where(User.username == username))
+        for lesson in lessons[:done]:
+            progress.mark_read(session, user, lesson)
+            quiz = lesson.active_quiz
+            if quiz is None:
+                continue
+            if chance.random() < 0.35:
+                _answer(session, user, quiz, right=False, chance=chance)
+            _answer(session, user, quiz, right=True, chance=chance)
+        if done < len(lessons):
+            if done:
+                progress.record_open(session, user, lessons[done])
+    tax_free = session.scalar(select(Department).where(Department.name == "Tax-free Business"))
+    hr_user = session.scalar(select(User).where(User.role == "hr"))
+    session.add(Assignment(course=course, department=tax_free, created_by=hr_user,
+                           due_on=utcnow().date() + timedelta(days=5)))
+    session.commit()
+
+
+def _answer(session: Session, user: User, quiz, *, right: bool, chance: random.Random) -> None:
+    """Submit an attempt: all right, or (to fail an 80 % pass mark) the first half wrong."""
+    attempt = quizzes.open_attempt(session, user, quiz)
+    questions = attempt.quiz_version.questions
+    answers = {}
+    for index, question in enumerate(questions):
+        correct = [o["key"] for o in question["options"] if o["correct"]]
+        wrong = [o["key"] for o in question["options"] if not o["correct"]]
+        answer_wrong = not right and index < (len(questions) + 1) // 2
+        answers[question["id"]] = [chance.choice(wrong)] if answer_wrong else correct
+    quizzes.submit_attempt(session, user, attempt.id, answers)
