@@ -1,6 +1,14 @@
 """All models, so that `from courseware.models import X` works and Alembic sees every table."""
 from courseware.models.accounts import ROLES, Department, Role, User
-from courseware.models.content import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
+from courseware.models.content import (
+    ContentFile,
+    Course,
+    Lesson,
+    LessonRevision,
+    Module,
+    Quiz,
+    QuizVersion,
+)
 from courseware.models.progress import (
     Assignment,
     AttemptAnswer,
@@ -16,6 +24,7 @@ __all__ = [
     "AttemptAnswer",
     "AttemptState",
     "Certificate",
+    "ContentFile",
     "Course",
     "Department",
     "Lesson",

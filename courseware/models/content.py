@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courseware.extensions import db
@@ -106,9 +106,14 @@ class LessonRevision(db.Model):
     published_at: Mapped[datetime | None]
     # A draft the president scheduled: published by the scheduler once this time has passed.
     scheduled_for: Mapped[datetime | None]
+    # Whether the scheduled publication will be material; `material` is set only on publishing.
+    scheduled_material: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The module the lesson sits in with this revision; publishing it moves the lesson there.
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("course_module.id"))
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
     author = relationship("User")
+    module: Mapped[Module | None] = relationship()
 
 
 class Quiz(db.Model):
@@ -152,3 +157,14 @@ class QuizVersion(db.Model):
     published_at: Mapped[datetime | None]
 
     quiz: Mapped[Quiz] = relationship(back_populates="versions", foreign_keys=[quiz_id])
+
+
+class ContentFile(db.Model):
+    """What each course file held when it was last imported: an unchanged file is left alone,
+    so that importing again never undoes what the president changed in the browser."""
+
+    __tablename__ = "content_file"
+
+    path: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 from courseware.content.loader import ContentSet, CourseFile, LessonFile, QuizFile, load_content
 from courseware.content.rendering import content_hash, render_markdown
 from courseware.content.yamlfile import ContentError
-from courseware.models import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
+from courseware.models import ContentFile, Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
 from courseware.models._time import utcnow
 
 
@@ -64,9 +65,30 @@ def _short_reason(exc: Exception) -> str:
     return reason.splitlines()[0] if reason else exc.__class__.__name__
 
 
+def _unchanged_since_last_import(session: Session, path: str, fingerprint: str) -> bool:
+    """True when the file held the same content at its last import; else remembers it now.
+
+    An unchanged file is left alone, so that importing again (as `make run` does at every start)
+    never undoes what the president changed in the browser since.
+    """
+    key = str(Path(path).resolve())
+    record = session.get(ContentFile, key)
+    if record is not None and record.fingerprint == fingerprint:
+        return True
+    record = record or ContentFile(path=key)
+    record.fingerprint = fingerprint
+    record.imported_at = utcnow()
+    session.add(record)
+    return False
+
+
 def _import_course(session: Session, course_file: CourseFile, report: ImportReport):
     try:
         course = session.scalar(select(Course).where(Course.slug == course_file.slug))
+        fingerprint = content_hash("course", course_file.title, course_file.description,
+                                   course_file.modules)
+        if _unchanged_since_last_import(session, course_file.path, fingerprint) and course:
+            return course
         if course is None:
             position = session.scalar(select(func.count(Course.id))) or 0
             course = Course(slug=course_file.slug, position=position)
@@ -79,6 +101,10 @@ def _import_course(session: Session, course_file: CourseFile, report: ImportRepo
             module = existing.get(title) or Module(course=course, title=title)
             module.position = position
             session.add(module)
+        # Modules made in the browser and not (yet) in the file come after the file's own.
+        extra = [module for module in course.modules if module.title not in course_file.modules]
+        for position, module in enumerate(extra, start=len(course_file.modules)):
+            module.position = position
         session.commit()
         return course
     except Exception as exc:
@@ -101,6 +127,10 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     )
     digest = lesson_hash(lesson_file.title, lesson_file.summary, lesson_file.minutes,
                          lesson_file.module, lesson_file.body)
+    fingerprint = content_hash("lesson-file", course.slug, lesson_file.order, digest)
+    if _unchanged_since_last_import(session, lesson_file.path, fingerprint) and lesson:
+        report.unchanged += 1
+        return
     if lesson is None:
         lesson = Lesson(course=course, slug=lesson_file.slug)
         session.add(lesson)
@@ -110,12 +140,15 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         latest = lesson.revisions[-1] if lesson.revisions else None
     lesson.module = module
     lesson.position = lesson_file.order
+    published = lesson.published_revision
+    if published is not None and published.content_hash == digest:
+        report.unchanged += 1
+        return
     if latest is not None and latest.content_hash == digest:
-        if lesson.published_revision_id is None:
-            lesson.published_revision = latest
-            latest.published_at = utcnow()
-        else:
-            report.unchanged += 1
+        # The file holds the lesson's latest draft: publish that rather than copy it.
+        lesson.published_revision = latest
+        latest.published_at = utcnow()
+        latest.scheduled_for = None
         return
     revision = LessonRevision(
         lesson=lesson,
@@ -127,6 +160,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         html=render_markdown(lesson_file.body),
         content_hash=digest,
         note=f"Imported from {lesson_file.path}",
+        module_id=module.id,
     )
     revision.published_at = utcnow()
     session.add(revision)
@@ -150,6 +184,10 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
         raise ContentError(quiz_file.path, f"no lesson named {quiz_file.lesson_slug!r}")
     digest = quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions)
     quiz = lesson.quiz
+    fingerprint = content_hash("quiz-file", course_slug, quiz_file.lesson_slug, digest)
+    if _unchanged_since_last_import(session, quiz_file.path, fingerprint) and quiz:
+        report.unchanged += 1
+        return
     if quiz is None:
         quiz = Quiz(lesson=lesson)
         session.add(quiz)
@@ -157,12 +195,14 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
         latest = None
     else:
         latest = quiz.versions[-1] if quiz.versions else None
+    current = quiz.current_version
+    if current is not None and current.content_hash == digest:
+        report.unchanged += 1
+        return
     if latest is not None and latest.content_hash == digest:
-        if quiz.current_version_id is None:
-            quiz.current_version = latest
-            latest.published_at = latest.published_at or utcnow()
-        else:
-            report.unchanged += 1
+        # The file holds the quiz's draft: publish that rather than copy it.
+        quiz.current_version = latest
+        latest.published_at = latest.published_at or utcnow()
         return
     version = QuizVersion(
         quiz=quiz,
