@@ -15,7 +15,11 @@ class LessonProgress(db.Model):
     __tablename__ = "lesson_progress"
     __table_args__ = (
         UniqueConstraint("user_id", "lesson_id"),
-        Index("ix_lesson_progress_lesson_completed", "lesson_id", "completed_at"),
+        # Covering indexes for HR's reports: per lesson (the funnel) and per person (the totals) are
+        # answered from the index alone, without reading the table.
+        Index("ix_lesson_progress_lesson_stages", "lesson_id", "read_at", "quiz_passed_at", "completed_at"),
+        Index("ix_lesson_progress_person_totals", "user_id", "lesson_id", "read_at", "quiz_passed_at",
+              "completed_at", "seconds_spent", "last_opened_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +48,7 @@ class QuizAttempt(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "quiz_id", "number"),
         Index("ix_quiz_attempt_quiz_state", "quiz_id", "state"),
+        Index("ix_quiz_attempt_person_scores", "user_id", "quiz_id", "state", "score", "submitted_at"),
         # At most one open attempt per person and quiz, even under concurrent requests.
         Index(
             "uq_quiz_attempt_one_open",
