@@ -119,6 +119,10 @@ class DueDates:
             else:
                 self._by_department[assignment.department_id].append(assignment)
 
+    def may_concern(self, user_id: int, department_id: int | None) -> bool:
+        """False when no assignment names this person or their department (then no due date)."""
+        return user_id in self._by_user or department_id in self._by_department
+
     def for_person(self, user_id: int, department_id: int | None, department_since: datetime,
                    course_id: int) -> Due | None:
         """The earliest due date among the person's own and their department's assignments."""

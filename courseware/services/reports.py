@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courseware.models import (
@@ -37,7 +37,7 @@ class PersonStatus(StrEnum):
                 "needs_review": "Needs review", "overdue": "Overdue"}[self.value]
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonRow:
     user_id: int
     username: str
@@ -91,19 +91,24 @@ def _department_names(session: Session) -> dict[int, str]:
 
 
 def person_rows(session: Session, course: Course, filters: Filters | None = None,
-                today: date | None = None) -> list[PersonRow]:
-    """One row per active person (after the filters), with their standing in the course."""
+                today: date | None = None, with_activity: bool = True) -> list[PersonRow]:
+    """One row per active person (after the filters), with their standing in the course.
+
+    `with_activity=False` skips the last-activity figures, which the overview does not show.
+    """
     filters = filters or Filters()
     today = today or today_utc()
     lesson_ids = published_lesson_ids(course)
+    lesson_id_list = list(session.scalars(lesson_ids))
     lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
     quizzes_total = session.scalar(
         select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
                                           Quiz.current_version_id.is_not(None))
     ) or 0
 
+    # department_since as text, parsed only for the few people whose department has an assignment.
     people = select(User.id, User.username, User.full_name, User.role, User.department_id,
-                    User.department_since).where(User.active.is_(True))
+                    cast(User.department_since, String)).where(User.active.is_(True))
     if filters.department_id:
         people = people.where(
             or_(User.department_id == filters.department_id,
@@ -116,38 +121,52 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
         pattern = f"%{filters.search.strip().lower()}%"
         people = people.where(or_(func.lower(User.full_name).like(pattern),
                                   func.lower(User.username).like(pattern)))
-    people_rows = session.execute(people).all()
-    people_ids = select(people.subquery().c.id)
+    # Core queries on the session's connection: thousands of rows without ORM bookkeeping.
+    connection = session.connection()
+    people_rows = connection.execute(people).all()
+    narrowed = bool(filters.department_id or filters.role or filters.search.strip())
+    # Everyone: no filter on people at all, so that the index on progress is read straight through.
+    people_ids = select(people.subquery().c.id) if narrowed else None
 
     names = _department_names(session)
     due_dates = DueDates(session, course.id)
     rows: dict[int, PersonRow] = {}
-    since: dict[int, datetime] = {}
+    since: dict[int, str] = {}
     for user_id, username, full_name, role, department_id, department_since in people_rows:
         rows[user_id] = PersonRow(user_id, username, full_name, role, department_id,
                                   names.get(department_id, "—"), lessons_total, quizzes_total)
         since[user_id] = department_since
 
-    for user_id, opened, read, passed, completed, review, seconds, last_opened in session.execute(
-        _progress_totals(course, lesson_ids, people_ids)
+    for user_id, opened, read, passed, completed, seconds, last_opened in connection.execute(
+        _progress_totals(lesson_id_list, people_ids, with_activity)
     ):
-        row = rows[user_id]
-        row.opened, row.read, row.quizzes_passed, row.completed = opened, read, passed, completed
-        row.needs_review, row.seconds_spent, row.last_activity = review or 0, seconds or 0, last_opened
+        row = rows.get(user_id)
+        if row is not None:  # not a deactivated person
+            row.opened, row.read, row.quizzes_passed, row.completed = opened, read, passed, completed
+            row.seconds_spent, row.last_activity = seconds or 0, last_opened
 
-    last_attempts = session.execute(
-        select(QuizAttempt.user_id, func.max(QuizAttempt.submitted_at))
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(Quiz.lesson_id.in_(lesson_ids), QuizAttempt.user_id.in_(people_ids))
-        .group_by(QuizAttempt.user_id)
-    )
-    for user_id, submitted in last_attempts:
-        row = rows[user_id]
-        if submitted and (row.last_activity is None or submitted > row.last_activity):
-            row.last_activity = submitted
+    for user_id, count in session.execute(_needs_review_counts(session, course, people_ids)):
+        if user_id in rows:
+            rows[user_id].needs_review = count
+
+    if with_activity:
+        last_attempts = (
+            select(QuizAttempt.user_id, func.max(QuizAttempt.submitted_at))
+            .where((QuizAttempt.quiz_id + 0).in_(
+                select(Quiz.id).where(Quiz.lesson_id.in_(lesson_id_list))))
+        )
+        if people_ids is not None:
+            last_attempts = last_attempts.where(QuizAttempt.user_id.in_(people_ids))
+        for user_id, submitted in session.execute(last_attempts.group_by(QuizAttempt.user_id)):
+            row = rows.get(user_id)
+            if row is not None and submitted and (row.last_activity is None or submitted > row.last_activity):
+                row.last_activity = submitted
 
     for row in rows.values():
-        due = due_dates.for_person(row.user_id, row.department_id, since[row.user_id], course.id)
+        due = None
+        if due_dates.may_concern(row.user_id, row.department_id):
+            due = due_dates.for_person(row.user_id, row.department_id,
+                                       _parse_time(since[row.user_id]), course.id)
         if due is not None:
             row.due_on = due.due_on
             row.due_state = due.state(row.is_complete, today)
@@ -159,8 +178,36 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     return result
 
 
-def _progress_totals(course: Course, lesson_ids, people_ids):
-    """Per person: lessons opened, read, quiz passed, completed, needing review; time; last visit."""
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _progress_totals(lesson_ids: list[int], people_ids, with_activity: bool = True):
+    """Per person: lessons opened, read, quiz passed, completed; time spent; last visit.
+
+    Reads only the columns of ix_lesson_progress_person_totals, so SQLite never touches the table.
+    """
+    progress = LessonProgress
+    activity = ((func.sum(progress.seconds_spent), func.max(progress.last_opened_at)) if with_activity
+                else (literal(0), literal(None)))
+    query = (
+        select(progress.user_id, func.count(), func.count(progress.read_at),
+               func.count(progress.quiz_passed_at), func.count(progress.completed_at), *activity)
+        # "+ 0" keeps SQLite from choosing the per-lesson index (and then sorting every row by
+        # person) when it has no statistics: the person-ordered covering index is read instead.
+        .where((progress.lesson_id + 0).in_(lesson_ids))
+        .group_by(progress.user_id)
+    )
+    if people_ids is not None:
+        query = query.where(progress.user_id.in_(people_ids))
+    return query
+
+
+def _needs_review_counts(session: Session, course: Course, people_ids):
+    """Per person, lessons completed on a revision older than a material one now published.
+
+    Only lessons that have such a revision are looked at, which is usually none or a few.
+    """
     published = aliased(LessonRevision)
     material = (
         select(LessonRevision.lesson_id, func.max(LessonRevision.number).label("number"))
@@ -172,24 +219,16 @@ def _progress_totals(course: Course, lesson_ids, people_ids):
         .subquery()
     )
     completed_on = aliased(LessonRevision)
-    progress = LessonProgress
-    return (
-        select(
-            progress.user_id,
-            func.count(progress.id),
-            func.count(progress.read_at),
-            func.count(progress.quiz_passed_at),
-            func.count(progress.completed_at),
-            func.sum(case((and_(progress.completed_at.is_not(None),
-                                completed_on.number < material.c.number), 1), else_=0)),
-            func.sum(progress.seconds_spent),
-            func.max(progress.last_opened_at),
-        )
-        .outerjoin(completed_on, completed_on.id == progress.completed_revision_id)
-        .outerjoin(material, material.c.lesson_id == progress.lesson_id)
-        .where(progress.lesson_id.in_(lesson_ids), progress.user_id.in_(people_ids))
-        .group_by(progress.user_id)
+    query = (
+        select(LessonProgress.user_id, func.count())
+        .join(material, material.c.lesson_id == LessonProgress.lesson_id)
+        .join(completed_on, completed_on.id == LessonProgress.completed_revision_id)
+        .where(completed_on.number < material.c.number)
+        .group_by(LessonProgress.user_id)
     )
+    if people_ids is not None:
+        query = query.where(LessonProgress.user_id.in_(people_ids))
+    return query
 
 
 def _status(row: PersonRow) -> PersonStatus:
@@ -225,13 +264,23 @@ class DepartmentSummary:
     percent_sum: int = 0
 
     def add(self, row: PersonRow) -> None:
+        counts = self.counts
         self.people += 1
-        self.counts[row.status.value] += 1
-        self.counts["started"] += 1 if row.opened else 0
-        self.counts["completed"] += 1 if row.is_complete else 0
-        self.counts["passed"] += 1 if row.quizzes_passed and row.quizzes_passed >= row.quizzes_total else 0
-        self.due[row.due_state.value] += 1
+        counts[row.status] += 1
+        if row.opened:
+            counts["started"] += 1
+        if row.completed >= row.lessons_total > 0:
+            counts["completed"] += 1
+        if row.quizzes_passed and row.quizzes_passed >= row.quizzes_total:
+            counts["passed"] += 1
+        self.due[row.due_state] += 1
         self.percent_sum += row.percent
+
+    def merge(self, other: DepartmentSummary) -> None:
+        self.people += other.people
+        self.counts.update(other.counts)
+        self.due.update(other.due)
+        self.percent_sum += other.percent_sum
 
     @property
     def average_percent(self) -> int:
@@ -264,7 +313,7 @@ class FunnelRow:
 
 
 def overview(session: Session, course: Course, today: date | None = None) -> Overview:
-    rows = person_rows(session, course, today=today)
+    rows = person_rows(session, course, today=today, with_activity=False)
     by_department: dict[int | None, DepartmentSummary] = {}
     total = DepartmentSummary("All departments", None)
     for row in rows:
@@ -272,23 +321,32 @@ def overview(session: Session, course: Course, today: date | None = None) -> Ove
         if summary is None:
             summary = by_department[row.department_id] = DepartmentSummary(row.department, row.department_id)
         summary.add(row)
-        total.add(row)
+    for summary in by_department.values():
+        total.merge(summary)
     departments = sorted(by_department.values(), key=lambda s: s.name.lower())
     return Overview(course, departments, total, funnel(session, course))
 
 
 def funnel(session: Session, course: Course) -> list[FunnelRow]:
     """Per lesson, how many active people opened it, read it, passed its quiz and completed it."""
-    counts = defaultdict(lambda: (0, 0, 0, 0))
-    for lesson_id, opened, read, passed, completed in session.execute(
-        select(LessonProgress.lesson_id, func.count(LessonProgress.id),
-               func.count(LessonProgress.read_at), func.count(LessonProgress.quiz_passed_at),
-               func.count(LessonProgress.completed_at))
-        .join(User, User.id == LessonProgress.user_id)
-        .where(LessonProgress.lesson_id.in_(published_lesson_ids(course)), User.active.is_(True))
+    lesson_ids = list(session.scalars(published_lesson_ids(course)))
+    stages = (LessonProgress.lesson_id, func.count(), func.count(LessonProgress.read_at),
+              func.count(LessonProgress.quiz_passed_at), func.count(LessonProgress.completed_at))
+    counts = defaultdict(lambda: [0, 0, 0, 0])
+    # Everyone's rows from the covering index, then the (few) deactivated people's rows taken off:
+    # much faster than joining every row to its person.
+    for lesson_id, *values in session.execute(
+        select(*stages).where(LessonProgress.lesson_id.in_(lesson_ids)).group_by(LessonProgress.lesson_id)
+    ):
+        counts[lesson_id] = values
+    inactive = select(User.id).where(User.active.is_(False))
+    for lesson_id, *values in session.execute(
+        # "+ 0": look the few deactivated people up by person, not every row up by lesson.
+        select(*stages)
+        .where(LessonProgress.user_id.in_(inactive), (LessonProgress.lesson_id + 0).in_(lesson_ids))
         .group_by(LessonProgress.lesson_id)
     ):
-        counts[lesson_id] = (opened, read, passed, completed)
+        counts[lesson_id] = [total - gone for total, gone in zip(counts[lesson_id], values, strict=True)]
     lessons = session.execute(
         select(Lesson.id, Lesson.position, LessonRevision.title, Quiz.current_version_id)
         .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
