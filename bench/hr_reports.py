@@ -59,7 +59,8 @@ def build(people: int) -> None:
     quiz_ids = []
     lesson_ids = []
     for n in range(1, LESSONS + 1):
-        lesson = Lesson(course_id=course.id, module_id=modules[(n - 1) // 5].id, slug=f"lesson-{n}", position=n)
+        lesson = Lesson(course_id=course.id, module_id=modules[(n - 1) // 5].id, slug=f"lesson-{n}",
+                        position=n)
         db.session.add(lesson)
         db.session.flush()
         revision = LessonRevision(lesson_id=lesson.id, number=1, title=f"Lesson {n}", source="Text.",
