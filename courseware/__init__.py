@@ -61,13 +61,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from courseware.auth.views import bp as auth_bp
+    from courseware.author.blueprint import bp as author_bp
+    from courseware.author.media import bp as media_bp
     from courseware.health import bp as health_bp
     from courseware.hr.accounts import bp as hr_accounts_bp
     from courseware.hr.views import bp as hr_bp
     from courseware.learn.views import bp as learn_bp
     from courseware.quiz.views import bp as quiz_bp
 
-    for blueprint in (auth_bp, learn_bp, quiz_bp, health_bp, hr_bp, hr_accounts_bp):
+    for blueprint in (auth_bp, learn_bp, quiz_bp, health_bp, hr_bp, hr_accounts_bp, author_bp, media_bp):
         app.register_blueprint(blueprint)
 
 

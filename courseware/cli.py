@@ -12,7 +12,7 @@ from sqlalchemy import select
 from courseware.content.exporter import export_content
 from courseware.extensions import db
 from courseware.models import ROLES, Department, User
-from courseware.services import accounts, content_import, demo
+from courseware.services import accounts, content_import, demo, publishing
 from courseware.services.errors import ValidationError
 
 
@@ -76,6 +76,16 @@ def content_export_command(out_dir: str) -> None:
     """Write the published lessons and current quizzes back to files in the import format."""
     written = export_content(db.session, Path(out_dir))
     click.echo(f"Wrote {len(written)} file(s) under {out_dir}.")
+
+
+@content_group.command("publish-due")
+def content_publish_due_command() -> None:
+    """Publish the scheduled lesson revisions whose time has come (e.g. from cron)."""
+    published = publishing.publish_due(db.session)
+    for revision in published:
+        click.echo(f"published  {revision.lesson.course.slug}/{revision.lesson.slug} "
+                   f"revision {revision.number}")
+    click.echo(f"{len(published)} scheduled revision(s) published.")
 
 
 def _fail_on_errors(errors: list) -> None:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
-from courseware.services import assignments, certificates, progress, quizzes
+from courseware.services import assignments, certificates, diffing, progress, quizzes
 
 bp = Blueprint("learn", __name__)
 
@@ -54,6 +54,19 @@ def lesson(course_slug: str, lesson_slug: str):
         following=following,
         best_score=quizzes.best_score(quiz_attempts),
         form=ConfirmForm(),
+    )
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>/changes")
+@login_required
+def changes(course_slug: str, lesson_slug: str):
+    """What changed in the lesson since the revision the person completed."""
+    course = progress.get_course(db.session, course_slug)
+    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
+    return render_template(
+        "learn/changes.html", course=course, lesson=lesson, form=ConfirmForm(),
+        status=progress.course_progress(db.session, current_user, course).status_of(lesson),
+        diff=diffing.changes_since_completion(db.session, current_user, lesson),
     )
 
 

@@ -1,0 +1,1 @@
+"""The president's pages under /author/: lessons, revisions, publishing, quizzes and images."""

@@ -1,0 +1,80 @@
+"""/author/: one parent blueprint that only the president passes, whatever page is added to it."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from courseware.author import quiz_views, revision_views, views
+from courseware.errors import render_error
+from courseware.extensions import db
+from courseware.models import Role
+from courseware.services import publishing, uploads
+
+log = logging.getLogger(__name__)
+
+# How often, at most, a process looks for scheduled publications that have come due.
+SCHEDULE_CHECK_SECONDS = 60
+
+bp = Blueprint("author", __name__, url_prefix="/author")
+for child in (views.bp, revision_views.bp, quiz_views.bp):
+    bp.register_blueprint(child)
+
+
+# The editor posts a lesson's text with an image of up to 5 MB; the image limit itself is checked
+# by the upload service, with a message next to the field.
+MAX_REQUEST_BYTES = uploads.MAX_BYTES + 3 * 1024 * 1024
+MAX_FORM_TEXT_BYTES = 2 * 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def request_limits(_endpoint, _values) -> None:
+    # URL value preprocessors run before the CSRF check reads the body, so the limits apply to it.
+    request.max_content_length = MAX_REQUEST_BYTES
+    request.max_form_memory_size = MAX_FORM_TEXT_BYTES
+
+
+@bp.before_request
+def president_only():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not current_user.has_role(Role.PRESIDENT.value):
+        abort(403)
+    return None
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    message = (f"That upload is too large: images can be at most {uploads.megabytes(uploads.MAX_BYTES)}. "
+               "Nothing was saved; go back and choose a smaller image.")
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), 413
+    return render_error(413, message)
+
+
+@bp.record_once
+def _schedule_state(state) -> None:
+    state.app.extensions["author.schedule"] = {"next": 0.0, "lock": threading.Lock()}
+
+
+@bp.before_app_request
+def publish_due_lessons():
+    """Scheduled lessons go live at the first request after their time, at most once a minute
+    per process; `flask content publish-due` does the same from cron."""
+    schedule = current_app.extensions["author.schedule"]
+    now = time.monotonic()
+    if now < schedule["next"] or not schedule["lock"].acquire(blocking=False):
+        return
+    try:
+        schedule["next"] = now + current_app.config.get("SCHEDULE_CHECK_SECONDS",
+                                                        SCHEDULE_CHECK_SECONDS)
+        publishing.publish_due(db.session)
+    except Exception:  # a failed check must never cost a reader their page
+        log.exception("publishing scheduled lessons failed")
+        db.session.rollback()
+    finally:
+        schedule["lock"].release()

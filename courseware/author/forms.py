@@ -1,0 +1,154 @@
+"""The president's forms. They check the shape of the input; the rules live in the services."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from courseware.content.question_types import QUESTION_TYPES
+from courseware.services.authoring import LessonFields
+from courseware.services.quiz_authoring import OptionDraft, QuestionDraft, QuizDraft
+
+KIND_CHOICES = [
+    SelectChoice("minor", "Minor: wording only. Completions stay as they are."),
+    SelectChoice("material", "Material: the content changed. People who completed an earlier "
+                             "revision are asked to read it again, and HR sees them as needing review."),
+]
+
+
+class CourseForm(FlaskForm):
+    title = StringField("Course title", validators=[InputRequired("Give the course a title."),
+                                                    Length(max=200)])
+    slug = StringField("Address", validators=[Length(max=80)],
+                       description="Part of the course's address, /courses/<address>. Leave empty "
+                                   "to make one from the title.")
+    description = TextAreaField("Description", validators=[Length(max=2000)])
+
+
+class ModuleForm(FlaskForm):
+    title = StringField("New module", validators=[InputRequired("Give the module a title."),
+                                                  Length(max=200)])
+
+
+class MoveForm(FlaskForm):
+    direction = SelectField(choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")])
+
+
+class LessonForm(FlaskForm):
+    """The editor: front matter as fields, the markdown text, and an image to upload."""
+
+    title = StringField("Title", validators=[InputRequired("Give the lesson a title."),
+                                             Length(max=200)])
+    slug = StringField("Address", validators=[Length(max=80)],
+                       description="The lesson's address in the course; it cannot change later. "
+                                   "Leave empty to make one from the title.")
+    module = SelectField("Module", coerce=int, validate_choice=False)
+    minutes = IntegerField("Reading time (minutes)", validators=[
+        InputRequired("Enter the reading time in minutes."),
+        NumberRange(1, 600, "Reading time is 1 to 600 minutes.")])
+    summary = StringField("Summary", validators=[Length(max=500)],
+                          description="One or two sentences shown in the course outline.")
+    source = TextAreaField("Text (markdown)", validators=[InputRequired("Write the lesson's text.")])
+    note = StringField("Change note", validators=[Length(max=500)],
+                       description="What you changed, for the history.")
+    base_number = HiddenField()
+    image = FileField("Image")
+    alt = StringField("Image description", validators=[Length(max=200)],
+                      description="For readers who cannot see the image.")
+
+    def fields_for_service(self) -> LessonFields:
+        return LessonFields(title=self.title.data or "", module_id=self.module.data,
+                            minutes=self.minutes.data, summary=self.summary.data or "",
+                            source=self.source.data or "", note=self.note.data or "")
+
+    def base(self) -> int | None:
+        value = self.base_number.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class UploadForm(FlaskForm):
+    image = FileField("Image")
+    alt = StringField("Image description", validators=[Length(max=200)])
+
+
+class PublishForm(FlaskForm):
+    number = IntegerField(validators=[InputRequired()])
+    kind = RadioField("What kind of change is this?", choices=KIND_CHOICES,
+                      validators=[InputRequired("Choose minor or material.")])
+
+    @property
+    def material(self) -> bool:
+        return self.kind.data == "material"
+
+
+class ScheduleForm(PublishForm):
+    when = DateTimeLocalField("Publish at (UTC)", format="%Y-%m-%dT%H:%M",
+                              validators=[InputRequired("Choose a date and time.")])
+
+
+class OptionForm(Form):
+    text = TextAreaField("Option")
+    correct = BooleanField("Correct")
+    explain = TextAreaField("Explanation")
+
+
+class QuestionForm(Form):
+    question_id = HiddenField()
+    question_type = SelectField("Type", choices=[SelectChoice(name, qtype.label)
+                                                 for name, qtype in QUESTION_TYPES.items()])
+    prompt = TextAreaField("Question")
+    options = FieldList(FormField(OptionForm))
+
+
+class QuizForm(FlaskForm):
+    pass_mark = IntegerField("Pass mark (%)", validators=[
+        InputRequired("Enter the pass mark."), NumberRange(1, 100, "The pass mark is 1 to 100 %.")])
+    max_attempts = IntegerField("Attempts allowed", validators=[
+        Optional(), NumberRange(min=1, message="Allow at least 1 attempt, or leave it empty.")],
+        description="Leave empty for unlimited attempts.")
+    note = StringField("Change note", validators=[Length(max=500)])
+    base = HiddenField()
+    questions = FieldList(FormField(QuestionForm))
+
+    def to_draft(self) -> QuizDraft:
+        return QuizDraft(
+            pass_mark=self.pass_mark.data,
+            max_attempts=self.max_attempts.data,
+            questions=[
+                QuestionDraft(q.form.question_id.data or "", q.form.question_type.data or "",
+                              q.form.prompt.data or "", [
+                                  OptionDraft(o.form.text.data or "", bool(o.form.correct.data),
+                                              o.form.explain.data or "")
+                                  for o in q.form.options
+                              ])
+                for q in self.questions
+            ],
+        )
+
+    @classmethod
+    def from_draft(cls, draft: QuizDraft, base: str, note: str = "") -> QuizForm:
+        data = {
+            "pass_mark": draft.pass_mark, "max_attempts": draft.max_attempts, "note": note,
+            "base": base,
+            "questions": [
+                {"question_id": q.id, "question_type": q.type, "prompt": q.prompt,
+                 "options": [{"text": o.text, "correct": o.correct, "explain": o.explain}
+                             for o in q.options]}
+                for q in draft.questions
+            ],
+        }
+        return cls(formdata=None, data=data)

@@ -1,0 +1,127 @@
+"""The quiz editor: one form for the whole quiz, whose buttons add, remove and move questions and
+options without JavaScript; save a draft, publish a new version, archive or delete."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from courseware.auth.forms import ConfirmForm
+from courseware.author.forms import QuizForm
+from courseware.extensions import db
+from courseware.services import authoring, quiz_authoring
+from courseware.services.errors import ValidationError
+from courseware.services.quiz_authoring import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems
+
+bp = Blueprint("quiz", __name__)
+
+
+def _render(lesson, form: QuizForm, problems: ProblemMap | None = None, error: str | None = None,
+            status: int = 200):
+    quiz = lesson.quiz
+    return render_template(
+        "author/quiz.html", lesson=lesson, quiz=quiz, form=form, problems=problems or ProblemMap(),
+        error=error, draft=quiz_authoring.draft_of(quiz), confirm_form=ConfirmForm(),
+        versions=list(reversed(quiz.versions)) if quiz else [],
+        attempts=quiz_authoring.attempt_count(db.session, quiz),
+    ), status
+
+
+@bp.route("/lessons/<int:lesson_id>/quiz", methods=["GET", "POST"])
+def edit(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    if request.method == "GET":
+        return _open(lesson)
+    form = QuizForm()
+    draft = form.to_draft()
+    if request.form.get("edit"):
+        try:
+            draft = quiz_authoring.apply_edit(draft, request.form["edit"])
+        except ValidationError as refused:
+            flash(str(refused), "error")
+        return _render(lesson, QuizForm.from_draft(draft, form.base.data or "", form.note.data or ""))
+    if not form.validate():
+        return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)),
+                       "Please correct the marked fields.", status=422)
+    try:
+        if request.form.get("action") == "publish":
+            version = quiz_authoring.publish(db.session, lesson, current_user, draft, form.base.data,
+                                             form.note.data or "")
+            flash(f"Quiz version {version.number} is published. New attempts use it; every "
+                  "earlier attempt keeps the version it was taken on, and its score.", "success")
+        else:
+            version = quiz_authoring.save_draft(db.session, lesson, current_user, draft,
+                                                form.base.data, form.note.data or "")
+            flash(_saved_message(version, quiz_authoring.problems(draft)),
+                  "success" if version else "info")
+    except QuizProblems as refused:
+        return _render(lesson, form, ProblemMap(refused.problems), str(refused), status=422)
+    except QuizEditConflict as conflict:
+        db.session.expire_all()
+        form.base.data = quiz_authoring.base_token(lesson.quiz)
+        return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)), str(conflict),
+                       status=409)
+    except ValidationError as refused:
+        return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)), str(refused),
+                       status=422)
+    return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
+
+
+def _open(lesson):
+    quiz = lesson.quiz
+    version = quiz_authoring.editing_version(quiz)
+    draft = QuizDraft.of(version)
+    if version is None:
+        draft = quiz_authoring.apply_edit(draft, "add-question")
+    is_draft = version is not None and version.published_at is None
+    form = QuizForm.from_draft(draft, quiz_authoring.base_token(quiz), version.note if is_draft else "")
+    return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft) if is_draft else []))
+
+
+def _saved_message(version, problems) -> str:
+    if version is None:
+        return "Nothing changed since the published version; nothing was saved."
+    if problems:
+        count = len(problems)
+        return (f"Draft saved. Fix the {count} problem{'s' * (count != 1)} marked below before "
+                "you publish it.")
+    return "Draft saved. Learners keep the published version until you publish this one."
+
+
+@bp.post("/lessons/<int:lesson_id>/quiz/discard")
+def discard(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    quiz_authoring.discard_draft(db.session, lesson)
+    flash("The draft is discarded.", "success")
+    return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
+
+
+@bp.post("/lessons/<int:lesson_id>/quiz/archive")
+def archive(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    quiz_authoring.archive(db.session, lesson)
+    flash("The quiz is archived: learners no longer need it to complete the lesson. Every attempt "
+          "stays on record and reviewable.", "success")
+    return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
+
+
+@bp.post("/lessons/<int:lesson_id>/quiz/reinstate")
+def reinstate(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    quiz_authoring.reinstate(db.session, lesson)
+    flash("The quiz is back on the lesson.", "success")
+    return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
+
+
+@bp.post("/lessons/<int:lesson_id>/quiz/delete")
+def delete(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    quiz_authoring.delete(db.session, lesson)
+    flash("The quiz is deleted.", "success")
+    return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)
+
+
+@bp.get("/lessons/<int:lesson_id>/quiz/versions/<int:number>")
+def version(lesson_id: int, number: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    return render_template("author/quiz_version.html", lesson=lesson,
+                           version=quiz_authoring.version_of(db.session, lesson, number))

@@ -1,0 +1,160 @@
+"""A lesson's history: every revision, the diff of any two, restoring, publishing and scheduling."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from courseware.auth.forms import ConfirmForm
+from courseware.author.forms import PublishForm, ScheduleForm
+from courseware.extensions import db
+from courseware.services import authoring, diffing, publishing
+from courseware.services.errors import ValidationError
+
+bp = Blueprint("revisions", __name__)
+
+
+@bp.get("/lessons/<int:lesson_id>/history")
+def history(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    revisions = list(reversed(lesson.revisions))
+    return render_template("author/history.html", lesson=lesson, revisions=revisions,
+                           latest=revisions[0], form=ConfirmForm())
+
+
+@bp.get("/lessons/<int:lesson_id>/revisions/<int:number>")
+def revision(lesson_id: int, number: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    return render_template("author/revision.html", lesson=lesson, form=ConfirmForm(),
+                           revision=authoring.revision_of(db.session, lesson, number),
+                           latest=authoring.latest_revision(db.session, lesson))
+
+
+@bp.get("/lessons/<int:lesson_id>/diff")
+def diff(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    latest = authoring.latest_revision(db.session, lesson)
+    published = lesson.published_revision
+    default_old = published.number if published and published.number != latest.number else max(
+        latest.number - 1, 1)
+    old_number = request.args.get("from", default_old, type=int)
+    new_number = request.args.get("to", latest.number, type=int)
+    view = "source" if request.args.get("view") == "source" else "text"
+    old = authoring.revision_of(db.session, lesson, old_number)
+    new = authoring.revision_of(db.session, lesson, new_number)
+    return render_template("author/diff.html", lesson=lesson, view=view,
+                           revisions=list(reversed(lesson.revisions)),
+                           diff=diffing.diff(diffing.Snapshot.of(old), diffing.Snapshot.of(new), view))
+
+
+@bp.post("/lessons/<int:lesson_id>/revisions/<int:number>/restore")
+def restore(lesson_id: int, number: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    try:
+        restored = authoring.restore_revision(db.session, lesson, current_user, number)
+    except ValidationError as refused:
+        flash(str(refused), "info")
+        return redirect(url_for(".history", lesson_id=lesson.id), code=303)
+    flash(f"Revision {number} restored as draft revision {restored.number}. Publish it to "
+          "make it what learners read.", "success")
+    return redirect(url_for("author.lessons.edit", lesson_id=lesson.id), code=303)
+
+
+# --- publishing -----------------------------------------------------------------------------------------
+
+def _render_publish(lesson, number: int | None = None, publish_form=None, schedule_form=None,
+                    status: int = 200):
+    latest = authoring.latest_revision(db.session, lesson)
+    candidate = authoring.revision_of(db.session, lesson, number) if number else latest
+    published = lesson.published_revision
+    problem = None
+    try:
+        publishing.check_publishable(lesson, candidate)
+    except ValidationError as refused:
+        problem = str(refused)
+    if published is not None and candidate.id == published.id:
+        problem = (f"Revision {candidate.number} is what learners read now. Save your changes in "
+                   "the editor to make a new draft, then publish that.")
+    changes = None
+    if published is not None and published.id != candidate.id:
+        changes = diffing.diff(diffing.Snapshot.of(published, f"Published revision {published.number}"),
+                               diffing.Snapshot.of(candidate))
+    publish_form = publish_form or PublishForm(formdata=None, number=candidate.number)
+    schedule_form = schedule_form or ScheduleForm(formdata=None, number=candidate.number)
+    scheduled = next((r for r in lesson.revisions if r.scheduled_for is not None), None)
+    return render_template(
+        "author/publish.html", lesson=lesson, candidate=candidate, latest=latest,
+        published=published, problem=problem, changes=changes, publish_form=publish_form,
+        schedule_form=schedule_form, scheduled=scheduled, confirm_form=ConfirmForm(),
+        first=publishing.is_first_publication(lesson),
+    ), status
+
+
+def _number_from(form) -> int | None:
+    return form.number.data if isinstance(form.number.data, int) else None
+
+
+@bp.get("/lessons/<int:lesson_id>/publish")
+def publish_page(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    return _render_publish(lesson, request.args.get("number", type=int))
+
+
+@bp.post("/lessons/<int:lesson_id>/publish")
+def publish(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    form = PublishForm()
+    first = publishing.is_first_publication(lesson)
+    if form.validate():
+        try:
+            revision = publishing.publish(db.session, lesson, form.number.data, form.material)
+        except ValidationError as refused:
+            form.kind.errors = [*form.kind.errors, str(refused)]
+        else:
+            flash(_published_message(revision, first), "success")
+            return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)
+    return _render_publish(lesson, _number_from(form), publish_form=form, status=422)
+
+
+def _published_message(revision, first: bool) -> str:
+    title = f"“{revision.title}” (revision {revision.number})"
+    if first:
+        return f"{title} is published: learners can read it now."
+    if revision.material:
+        return (f"{title} is published as a material change: people who completed an earlier "
+                "revision are asked to read it again.")
+    return f"{title} is published as a minor change: completions stay as they are."
+
+
+@bp.post("/lessons/<int:lesson_id>/schedule")
+def schedule(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    form = ScheduleForm()
+    if form.validate():
+        try:
+            revision = publishing.schedule(db.session, lesson, form.number.data, form.material,
+                                           form.when.data)
+        except ValidationError as refused:
+            target = form.when if refused.field == "when" else form.kind
+            target.errors = [*target.errors, str(refused)]
+        else:
+            flash(f"Revision {revision.number} will be published at "
+                  f"{revision.scheduled_for:%Y-%m-%d %H:%M} UTC.", "success")
+            return redirect(url_for(".publish_page", lesson_id=lesson.id), code=303)
+    return _render_publish(lesson, _number_from(form), schedule_form=form, status=422)
+
+
+@bp.post("/lessons/<int:lesson_id>/schedule/cancel")
+def cancel_schedule(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    publishing.cancel_schedule(db.session, lesson)
+    flash("The scheduled publication is cancelled.", "success")
+    return redirect(url_for(".publish_page", lesson_id=lesson.id), code=303)
+
+
+@bp.post("/lessons/<int:lesson_id>/unpublish")
+def unpublish(lesson_id: int):
+    lesson = authoring.get_lesson(db.session, lesson_id)
+    publishing.unpublish(db.session, lesson)
+    flash(f"“{lesson.title}” is unpublished: learners no longer see it. Its history and everyone's "
+          "progress are kept; publish it again at any time.", "success")
+    return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)

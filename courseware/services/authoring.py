@@ -1,0 +1,438 @@
+"""The president's writing desk: courses, modules and lessons, and lesson revisions that are never
+overwritten. Each save is a new revision; a save based on an older revision is refused."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from courseware.content.loader import SLUG_RE, _reject_top_level_headings
+from courseware.content.rendering import render_markdown
+from courseware.content.yamlfile import ContentError
+from courseware.models import Course, Lesson, LessonRevision, Module, User
+from courseware.services.content_import import lesson_hash
+from courseware.services.errors import Conflict, NotFound, ValidationError
+
+MAX_TITLE = 200
+MAX_SUMMARY = 500
+MAX_NOTE = 500
+MAX_SOURCE = 200_000
+MAX_MINUTES = 600
+
+
+class InvalidFields(ValidationError):
+    """Several fields at once: {field name: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Please correct the marked fields.", field=next(iter(errors)))
+        self.errors = errors
+
+
+class EditConflict(Conflict):
+    """Someone saved the lesson after the revision the editor was opened on."""
+
+    def __init__(self, latest: LessonRevision):
+        super().__init__(
+            f"This lesson changed while you were editing: revision {latest.number} was saved "
+            f"{'by ' + latest.author.full_name + ' ' if latest.author else ''}since you opened it. "
+            "Your text below has not been saved."
+        )
+        self.latest = latest
+
+
+@dataclass
+class LessonFields:
+    title: str
+    module_id: int | None
+    minutes: int | None
+    summary: str = ""
+    source: str = ""
+    note: str = ""
+
+
+@dataclass
+class SaveResult:
+    revision: LessonRevision
+    created: bool
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def get_course(session: Session, slug: str) -> Course:
+    course = session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise NotFound("No such course.")
+    return course
+
+
+def get_lesson(session: Session, lesson_id: int) -> Lesson:
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None:
+        raise NotFound("No such lesson.")
+    return lesson
+
+
+def get_module(session: Session, module_id: int) -> Module:
+    module = session.get(Module, module_id)
+    if module is None:
+        raise NotFound("No such module.")
+    return module
+
+
+def latest_revision(session: Session, lesson: Lesson) -> LessonRevision:
+    revision = session.scalar(
+        select(LessonRevision)
+        .where(LessonRevision.lesson_id == lesson.id)
+        .order_by(LessonRevision.number.desc())
+        .limit(1)
+    )
+    if revision is None:
+        raise NotFound("This lesson has no revision.")
+    return revision
+
+
+def revision_of(session: Session, lesson: Lesson, number: int) -> LessonRevision:
+    revision = session.scalar(
+        select(LessonRevision).where(
+            LessonRevision.lesson_id == lesson.id, LessonRevision.number == number
+        )
+    )
+    if revision is None:
+        raise NotFound(f"This lesson has no revision {number}.")
+    return revision
+
+
+def module_of(revision: LessonRevision) -> Module:
+    return revision.module or revision.lesson.module
+
+
+class LessonState(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CHANGED = "changed"
+    UNPUBLISHED = "unpublished"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft, never published",
+            "published": "Published",
+            "changed": "Published, with unpublished changes",
+            "unpublished": "Unpublished",
+        }[self.value]
+
+
+@dataclass
+class RevisionLine:
+    """A revision without its text, for lists."""
+
+    id: int
+    number: int
+    title: str
+    content_hash: str
+    published_at: datetime | None
+    scheduled_for: datetime | None
+    scheduled_material: bool
+
+
+@dataclass
+class LessonOverview:
+    lesson: Lesson
+    latest: RevisionLine
+    published: RevisionLine | None
+    state: LessonState
+    scheduled: RevisionLine | None
+    quiz_label: str
+
+
+@dataclass
+class ModuleOverview:
+    module: Module
+    lessons: list[LessonOverview] = field(default_factory=list)
+
+
+@dataclass
+class CourseOverview:
+    course: Course
+    modules: list[ModuleOverview]
+
+
+def state_of(published: RevisionLine | LessonRevision | None, latest, ever_published: bool) -> LessonState:
+    if published is None:
+        return LessonState.UNPUBLISHED if ever_published else LessonState.DRAFT
+    if latest.number > published.number and latest.content_hash != published.content_hash:
+        return LessonState.CHANGED
+    return LessonState.PUBLISHED
+
+
+def overview(session: Session) -> list[CourseOverview]:
+    """Every course with its modules and lessons, each lesson with its state; no lesson text."""
+    courses = list(session.scalars(select(Course).order_by(Course.position, Course.id)))
+    lessons = list(session.scalars(select(Lesson).order_by(Lesson.position, Lesson.id)))
+    lines: dict[int, list[RevisionLine]] = {}
+    for row in session.execute(
+        select(LessonRevision.lesson_id, LessonRevision.id, LessonRevision.number,
+               LessonRevision.title, LessonRevision.content_hash, LessonRevision.published_at,
+               LessonRevision.scheduled_for, LessonRevision.scheduled_material)
+        .order_by(LessonRevision.number)
+    ):
+        lines.setdefault(row.lesson_id, []).append(RevisionLine(*row[1:]))
+    result = []
+    for course in courses:
+        modules = {module.id: ModuleOverview(module) for module in course.modules}
+        for lesson in (each for each in lessons if each.course_id == course.id):
+            revisions = lines.get(lesson.id)
+            if not revisions:
+                continue
+            published = next((r for r in revisions if r.id == lesson.published_revision_id), None)
+            latest = revisions[-1]
+            ever = any(r.published_at is not None for r in revisions)
+            modules.setdefault(lesson.module_id, ModuleOverview(lesson.module)).lessons.append(
+                LessonOverview(
+                    lesson=lesson, latest=latest, published=published,
+                    state=state_of(published, latest, ever),
+                    scheduled=next((r for r in revisions if r.scheduled_for is not None), None),
+                    quiz_label=quiz_label(lesson),
+                )
+            )
+        result.append(CourseOverview(course, list(modules.values())))
+    return result
+
+
+def quiz_label(lesson: Lesson) -> str:
+    quiz = lesson.quiz
+    if quiz is None:
+        return "No quiz"
+    versions = quiz.versions
+    draft = versions[-1] if versions and versions[-1].published_at is None else None
+    if quiz.archived_at is not None:
+        return "Quiz archived"
+    if quiz.current_version is None:
+        return "Quiz draft, not published" if draft else "No quiz"
+    label = f"Quiz v{quiz.current_version.number}"
+    return f"{label}, with a draft" if draft else label
+
+
+# --- structure ------------------------------------------------------------------------------------
+
+def slug_from(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80].strip("-")
+
+
+def _check_slug(slug: str, field_name: str = "slug") -> str:
+    slug = slug.strip().lower()
+    if not slug:
+        raise InvalidFields({field_name: "Enter a short name for the address: lowercase letters, "
+                                         "digits and hyphens, e.g. seeking-truth."})
+    if not SLUG_RE.match(slug) or len(slug) > 80:
+        raise InvalidFields({field_name: "Use lowercase letters, digits and single hyphens only "
+                                         "(at most 80 characters), e.g. seeking-truth."})
+    return slug
+
+
+def _check_title(title: str, missing: str) -> None:
+    if not title:
+        raise InvalidFields({"title": missing})
+    if len(title) > MAX_TITLE:
+        raise InvalidFields({"title": f"Keep the title to {MAX_TITLE} characters (it has {len(title)})."})
+
+
+def create_course(session: Session, title: str, description: str = "", slug: str = "") -> Course:
+    title = _one_line(title)
+    _check_title(title, "Give the course a title.")
+    slug = _check_slug(slug or slug_from(title))
+    if session.scalar(select(Course.id).where(Course.slug == slug)):
+        raise InvalidFields({"slug": f"A course already uses the address /courses/{slug}."})
+    position = (session.scalar(select(func.max(Course.position))) or 0) + 1
+    course = Course(slug=slug, title=title, description=description.strip(), position=position)
+    session.add(course)
+    _commit_or(session, InvalidFields({"slug": f"A course already uses the address /courses/{slug}."}))
+    return course
+
+
+def create_module(session: Session, course: Course, title: str) -> Module:
+    title = _one_line(title)
+    _check_title(title, "Give the module a title.")
+    taken = InvalidFields({"title": f"“{title}” is already a module of this course."})
+    if any(module.title == title for module in course.modules):
+        raise taken
+    position = max((module.position for module in course.modules), default=-1) + 1
+    module = Module(course=course, title=title, position=position)
+    session.add(module)
+    _commit_or(session, taken)
+    return module
+
+
+def move_module(session: Session, module: Module, direction: str) -> None:
+    modules = list(module.course.modules)
+    _swap(modules, modules.index(module), direction)
+    for position, each in enumerate(modules):
+        each.position = position
+    renumber_lessons(session, module.course)
+    session.commit()
+
+
+def move_lesson(session: Session, lesson: Lesson, direction: str) -> None:
+    """Up or down within its module; the course's numbering follows."""
+    siblings = sorted((each for each in lesson.course.lessons if each.module_id == lesson.module_id),
+                      key=lambda each: (each.position, each.id))
+    index = siblings.index(lesson)
+    _swap(siblings, index, direction)
+    positions = sorted(each.position for each in siblings)
+    for position, each in zip(positions, siblings, strict=True):
+        each.position = position
+    renumber_lessons(session, lesson.course)
+    session.commit()
+
+
+def _swap(items: list, index: int, direction: str) -> None:
+    if direction not in ("up", "down"):
+        raise ValidationError("Move up or down.")
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(items):
+        raise ValidationError("It is already at the " + ("top." if direction == "up" else "bottom."))
+    items[index], items[other] = items[other], items[index]
+
+
+def renumber_lessons(session: Session, course: Course) -> None:
+    """Lessons numbered 1, 2, ... in module order, so that reading order follows the outline."""
+    session.flush()
+    session.expire(course, ["modules", "lessons"])
+    module_rank = {module.id: module.position for module in course.modules}
+    ordered = sorted(course.lessons, key=lambda each: (module_rank.get(each.module_id, 0),
+                                                       each.position, each.id))
+    for number, each in enumerate(ordered, start=1):
+        each.position = number
+
+
+# --- lessons and revisions ------------------------------------------------------------------------
+
+def create_lesson(session: Session, course: Course, author: User, fields: LessonFields,
+                  slug: str = "") -> Lesson:
+    module, values = _checked(session, course, fields)
+    slug = _check_slug(slug or slug_from(values["title"]))
+    taken = InvalidFields({"slug": f"This course already has a lesson at …/{slug}."})
+    if session.scalar(select(Lesson.id).where(Lesson.course_id == course.id, Lesson.slug == slug)):
+        raise taken
+    lesson = Lesson(course=course, module=module, slug=slug,
+                    position=(session.scalar(select(func.max(Lesson.position))
+                                             .where(Lesson.course_id == course.id)) or 0) + 1)
+    session.add(lesson)
+    session.add(_new_revision(lesson, 1, module, values, author))
+    renumber_lessons(session, course)
+    _commit_or(session, taken)
+    return lesson
+
+
+def save_draft(session: Session, lesson: Lesson, author: User, fields: LessonFields,
+               base_number: int | None) -> SaveResult:
+    """A new draft revision on top of `base_number`, the revision the editor was opened on."""
+    module, values = _checked(session, lesson.course, fields)
+    latest = latest_revision(session, lesson)
+    digest = lesson_hash(values["title"], values["summary"], values["minutes"], module.title,
+                         values["source"])
+    if digest == latest.content_hash:
+        return SaveResult(latest, created=False)
+    if base_number != latest.number:
+        raise EditConflict(latest)
+    revision = _new_revision(lesson, latest.number + 1, module, values, author)
+    session.add(revision)
+    try:
+        session.commit()
+    except IntegrityError:  # another save took the same number a moment earlier
+        session.rollback()
+        raise EditConflict(latest_revision(session, lesson)) from None
+    return SaveResult(revision, created=True)
+
+
+def restore_revision(session: Session, lesson: Lesson, author: User, number: int) -> LessonRevision:
+    """An old revision's text becomes a new draft on top of the latest; nothing is overwritten."""
+    old = revision_of(session, lesson, number)
+    latest = latest_revision(session, lesson)
+    if old.content_hash == latest.content_hash:
+        raise ValidationError(f"Revision {number} is the same as the latest revision "
+                              f"({latest.number}); there is nothing to restore.")
+    revision = LessonRevision(
+        lesson=lesson, number=latest.number + 1, title=old.title, summary=old.summary,
+        minutes=old.minutes, source=old.source, html=old.html, content_hash=old.content_hash,
+        module_id=module_of(old).id, author_id=author.id,
+        note=f"Restored from revision {number}",
+    )
+    session.add(revision)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise EditConflict(latest_revision(session, lesson)) from None
+    return revision
+
+
+def _new_revision(lesson: Lesson, number: int, module: Module, values: dict,
+                  author: User) -> LessonRevision:
+    return LessonRevision(
+        lesson=lesson, number=number, title=values["title"], summary=values["summary"],
+        minutes=values["minutes"], source=values["source"], html=render_markdown(values["source"]),
+        content_hash=lesson_hash(values["title"], values["summary"], values["minutes"],
+                                 module.title, values["source"]),
+        note=values["note"], module_id=module.id, author_id=author.id,
+    )
+
+
+def normalize_source(source: str) -> str:
+    """As the file loader reads a lesson body, so that files and the browser agree exactly."""
+    text = source.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text + "\n" if text else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _checked(session: Session, course: Course, fields: LessonFields) -> tuple[Module, dict]:
+    """The fields, normalized, or InvalidFields naming every problem."""
+    errors: dict[str, str] = {}
+    title = _one_line(fields.title)
+    try:
+        _check_title(title, "Give the lesson a title.")
+    except InvalidFields as invalid:
+        errors.update(invalid.errors)
+    module = session.get(Module, fields.module_id) if fields.module_id is not None else None
+    if module is None or module.course_id != course.id:
+        errors["module"] = "Choose one of this course's modules."
+    if fields.minutes is None or not 1 <= fields.minutes <= MAX_MINUTES:
+        errors["minutes"] = f"Reading time is a whole number of minutes, 1 to {MAX_MINUTES}."
+    summary = _one_line(fields.summary)
+    if len(summary) > MAX_SUMMARY:
+        errors["summary"] = f"Keep the summary to {MAX_SUMMARY} characters (it has {len(summary)})."
+    source = normalize_source(fields.source)
+    if not source:
+        errors["source"] = "Write the lesson's text."
+    elif len(source) > MAX_SOURCE:
+        errors["source"] = f"The text is too long ({len(source):,} characters; at most {MAX_SOURCE:,})."
+    else:
+        try:
+            _reject_top_level_headings(source, "text", 1)
+        except ContentError as error:
+            errors["source"] = f"Line {error.line}: {error.message}"
+    note = _one_line(fields.note)
+    if len(note) > MAX_NOTE:
+        errors["note"] = f"Keep the change note to {MAX_NOTE} characters."
+    if errors:
+        raise InvalidFields(errors)
+    return module, {"title": title, "summary": summary, "minutes": fields.minutes,
+                    "source": source, "note": note}
+
+
+def _commit_or(session: Session, error: Exception) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise error from None

@@ -1,0 +1,141 @@
+"""Publishing lesson revisions: now, on a schedule, or taking a lesson down.
+
+A **minor** publication (wording) keeps everyone's completion as it is; a **material** one makes
+people who completed an earlier revision see "updated since you completed it" (services/progress).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from courseware.models import Lesson, LessonRevision
+from courseware.models._time import utcnow
+from courseware.services.authoring import module_of, renumber_lessons, revision_of
+from courseware.services.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+
+def is_first_publication(lesson: Lesson) -> bool:
+    """Never published before: everything in it is new to every reader."""
+    return all(revision.published_at is None for revision in lesson.revisions)
+
+
+def check_publishable(lesson: Lesson, revision: LessonRevision) -> None:
+    published = lesson.published_revision
+    if published is None:
+        return
+    if revision.number <= published.number:
+        raise ValidationError(
+            f"Revision {revision.number} is not newer than the published revision "
+            f"{published.number}. To bring it back, restore it as a new draft and publish that."
+        )
+    if revision.content_hash == published.content_hash:
+        raise ValidationError(
+            f"Revision {revision.number} is the same as the published revision "
+            f"{published.number}; there is nothing new to publish."
+        )
+
+
+def publish(session: Session, lesson: Lesson, number: int, material: bool,
+            now: datetime | None = None) -> LessonRevision:
+    revision = revision_of(session, lesson, number)
+    check_publishable(lesson, revision)
+    _make_published(session, lesson, revision, material, now or utcnow())
+    session.commit()
+    log.info("published lesson %s revision %s (%s)", lesson.id, number,
+             "material" if revision.material else "minor")
+    return revision
+
+
+def _make_published(session: Session, lesson: Lesson, revision: LessonRevision, material: bool,
+                    now: datetime) -> None:
+    revision.material = True if is_first_publication(lesson) else material
+    revision.published_at = now
+    revision.scheduled_for = None
+    revision.scheduled_material = False
+    lesson.published_revision = revision
+    # A schedule for a revision no newer than this one could never be carried out.
+    for other in lesson.revisions:
+        if other.number <= revision.number:
+            other.scheduled_for = None
+    module = module_of(revision)
+    if module.id != lesson.module_id:
+        lesson.module = module
+        lesson.position = 10_000  # last in its new module, until renumbered
+        renumber_lessons(session, lesson.course)
+
+
+def unpublish(session: Session, lesson: Lesson) -> None:
+    if lesson.published_revision_id is None:
+        raise ValidationError("This lesson is not published.")
+    lesson.published_revision = None
+    session.commit()
+    log.info("unpublished lesson %s", lesson.id)
+
+
+def schedule(session: Session, lesson: Lesson, number: int, material: bool, when: datetime,
+             now: datetime | None = None) -> LessonRevision:
+    """Publish `number` once `when` (UTC) has passed; replaces any other schedule of the lesson."""
+    revision = revision_of(session, lesson, number)
+    check_publishable(lesson, revision)
+    if when <= (now or utcnow()):
+        raise ValidationError("Choose a time in the future (UTC).", field="when")
+    for other in lesson.revisions:
+        other.scheduled_for = None
+    revision.scheduled_for = when
+    revision.scheduled_material = True if is_first_publication(lesson) else material
+    session.commit()
+    return revision
+
+
+def cancel_schedule(session: Session, lesson: Lesson) -> None:
+    scheduled = [revision for revision in lesson.revisions if revision.scheduled_for is not None]
+    if not scheduled:
+        raise ValidationError("Nothing is scheduled for this lesson.")
+    for revision in scheduled:
+        revision.scheduled_for = None
+    session.commit()
+
+
+def publish_due(session: Session, now: datetime | None = None) -> list[LessonRevision]:
+    """Publish every scheduled revision whose time has passed, each in its own transaction.
+
+    Safe to run from several processes at once: a revision is claimed by clearing its schedule
+    with a conditional UPDATE, so only one of them publishes it.
+    """
+    now = now or utcnow()
+    due = session.execute(
+        select(LessonRevision.id, LessonRevision.scheduled_material)
+        .where(LessonRevision.scheduled_for.is_not(None), LessonRevision.scheduled_for <= now)
+        .order_by(LessonRevision.scheduled_for)
+    ).all()
+    session.rollback()
+    published = []
+    for revision_id, material in due:
+        claimed = session.execute(
+            update(LessonRevision)
+            .where(LessonRevision.id == revision_id, LessonRevision.scheduled_for.is_not(None))
+            .values(scheduled_for=None)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            session.rollback()
+            continue
+        revision = session.get(LessonRevision, revision_id)
+        session.refresh(revision)
+        lesson = revision.lesson
+        try:
+            check_publishable(lesson, revision)
+        except ValidationError as reason:
+            log.info("scheduled revision %s not published: %s", revision_id, reason)
+            session.commit()  # the schedule stays cleared
+            continue
+        _make_published(session, lesson, revision, material, now)
+        session.commit()
+        log.info("published scheduled lesson %s revision %s", lesson.id, revision.number)
+        published.append(revision)
+    return published

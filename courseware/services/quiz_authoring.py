@@ -1,0 +1,371 @@
+"""The quiz editor: a draft version the president edits, checked by the same rules as quiz files,
+published as a new version that never changes again. Attempts keep the version they were taken on.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from courseware.content.loader import OPTION_KEYS, QUESTION_ID_RE
+from courseware.content.question_types import QUESTION_TYPES
+from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
+from courseware.models._time import utcnow
+from courseware.services.authoring import InvalidFields
+from courseware.services.content_import import quiz_hash
+from courseware.services.errors import Conflict, NotFound, ValidationError
+
+MAX_TEXT = 2000
+EDIT_RE = re.compile(r"^(add|remove|up|down)-(question|option)(?:-(\d+))?(?:-(\d+))?$")
+
+
+@dataclass
+class OptionDraft:
+    text: str = ""
+    correct: bool = False
+    explain: str = ""
+
+
+@dataclass
+class QuestionDraft:
+    id: str
+    type: str = "single"
+    prompt: str = ""
+    options: list[OptionDraft] = field(default_factory=lambda: [OptionDraft(), OptionDraft()])
+
+
+@dataclass
+class QuizDraft:
+    pass_mark: int | None = 80
+    max_attempts: int | None = None
+    questions: list[QuestionDraft] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, version: QuizVersion | None) -> QuizDraft:
+        if version is None:
+            return cls()
+        return cls(version.pass_mark, version.max_attempts, [
+            QuestionDraft(q["id"], q["type"], q["prompt"],
+                          [OptionDraft(o["text"], bool(o["correct"]), o["explain"])
+                           for o in q["options"]])
+            for q in version.questions
+        ])
+
+    def questions_data(self) -> list[dict]:
+        """As the quiz file loader produces them: trimmed text, option keys a, b, c... by position."""
+        return [
+            {"id": q.id, "type": q.type, "prompt": q.prompt.strip(),
+             "options": [{"key": OPTION_KEYS[index], "text": o.text.strip(),
+                          "correct": bool(o.correct), "explain": o.explain.strip()}
+                         for index, o in enumerate(q.options[:len(OPTION_KEYS)])]}
+            for q in self.questions
+        ]
+
+    def digest(self) -> str:
+        return quiz_hash(self.pass_mark, self.max_attempts, self.questions_data())
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    question: int | None = None
+    option: int | None = None
+    field: str | None = None
+
+
+@dataclass
+class ProblemMap:
+    """Problems by where the editor shows them: the quiz, a question, or one field."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, *where) -> list[str]:
+        question, option, name = _where(where)
+        return [p.message for p in self.problems
+                if (p.question, p.option, p.field) == (question, option, name)]
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+
+def _where(where: tuple) -> tuple:
+    names = [w for w in where if isinstance(w, str)]
+    numbers = [w for w in where if isinstance(w, int)]
+    return ((numbers + [None, None])[0], (numbers + [None, None])[1], names[0] if names else None)
+
+
+class QuizProblems(ValidationError):
+    def __init__(self, problems: list[Problem]):
+        count = len(problems)
+        super().__init__(f"The quiz cannot be published yet: {count} problem{'s' * (count != 1)} "
+                         "to fix, marked below.")
+        self.problems = problems
+
+
+class QuizEditConflict(Conflict):
+    def __init__(self):
+        super().__init__("This quiz changed while you were editing it (someone saved or published "
+                         "it since you opened it). Your version is below and has not been saved; "
+                         "save again to replace theirs, or reload to see it.")
+
+
+def problems(draft: QuizDraft) -> list[Problem]:
+    """Everything that keeps the draft from being published, as the quiz file rules say."""
+    found = _hard_problems(draft)
+    if not draft.questions:
+        found.append(Problem("Add at least one question."))
+    data = draft.questions_data()
+    for index, question in enumerate(draft.questions):
+        if not question.prompt.strip():
+            found.append(Problem("Write the question.", index, field="prompt"))
+        for option_index, option in enumerate(question.options):
+            if not option.text.strip():
+                found.append(Problem("Write the option's text.", index, option_index, "text"))
+            if not option.explain.strip():
+                found.append(Problem("Explain why this option is right or wrong; learners see it "
+                                     "after they submit.", index, option_index, "explain"))
+        qtype = QUESTION_TYPES.get(question.type)
+        if qtype is not None:
+            found.extend(Problem(_sentence(message), index)
+                         for message in qtype.validate(data[index]["options"]))
+    return found
+
+
+def _hard_problems(draft: QuizDraft) -> list[Problem]:
+    """Problems that stop even a draft from being saved."""
+    found = []
+    if draft.pass_mark is None or not 1 <= draft.pass_mark <= 100:
+        found.append(Problem("The pass mark is a percentage from 1 to 100.", field="pass_mark"))
+    if draft.max_attempts is not None and draft.max_attempts < 1:
+        found.append(Problem("Allow at least 1 attempt, or leave it empty for unlimited.",
+                             field="max_attempts"))
+    seen = set()
+    for index, question in enumerate(draft.questions):
+        if not QUESTION_ID_RE.match(question.id) or question.id in seen:
+            found.append(Problem("This question's id is missing or used twice; reload the editor.",
+                                 index, field="prompt"))
+        seen.add(question.id)
+        if question.type not in QUESTION_TYPES:
+            found.append(Problem("Choose a question type.", index, field="type"))
+        if len(question.options) > len(OPTION_KEYS):
+            found.append(Problem(f"A question can have at most {len(OPTION_KEYS)} options.", index))
+        texts = [question.prompt] + [t for o in question.options for t in (o.text, o.explain)]
+        if any(len(text) > MAX_TEXT for text in texts):
+            found.append(Problem(f"Keep each text to {MAX_TEXT} characters.", index))
+    return found
+
+
+def _sentence(message: str) -> str:
+    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+# --- editing the draft in the form ------------------------------------------------------------------
+
+def apply_edit(draft: QuizDraft, edit: str) -> QuizDraft:
+    """Add, remove or move a question or an option; returns a new draft."""
+    match = EDIT_RE.match(edit or "")
+    if not match:
+        raise ValidationError("That editing button is not known.")
+    action, what, first, second = match.groups()
+    draft = copy.deepcopy(draft)
+    try:
+        if what == "question":
+            if action == "add":
+                draft.questions.append(QuestionDraft(_new_question_id(draft)))
+            else:
+                _change(draft.questions, action, int(first))
+        else:
+            options = draft.questions[int(first)].options
+            if action == "add":
+                if len(options) >= len(OPTION_KEYS):
+                    raise ValidationError(f"A question can have at most {len(OPTION_KEYS)} options.")
+                options.append(OptionDraft())
+            else:
+                _change(options, action, int(second))
+    except (IndexError, TypeError):
+        raise ValidationError("That question or option is no longer in the form.") from None
+    return draft
+
+
+def _change(items: list, action: str, index: int) -> None:
+    if not 0 <= index < len(items):
+        raise IndexError(index)
+    if action == "remove":
+        del items[index]
+        return
+    other = index - 1 if action == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+
+
+def _new_question_id(draft: QuizDraft) -> str:
+    taken = {question.id for question in draft.questions}
+    number = len(taken) + 1
+    while f"question-{number}" in taken:
+        number += 1
+    return f"question-{number}"
+
+
+# --- versions -----------------------------------------------------------------------------------------
+
+def draft_of(quiz: Quiz | None) -> QuizVersion | None:
+    if quiz is None or not quiz.versions or quiz.versions[-1].published_at is not None:
+        return None
+    return quiz.versions[-1]
+
+
+def editing_version(quiz: Quiz | None) -> QuizVersion | None:
+    """What the editor opens: the draft, else the published version, else nothing."""
+    if quiz is None:
+        return None
+    return draft_of(quiz) or quiz.current_version or (quiz.versions[-1] if quiz.versions else None)
+
+
+def base_token(quiz: Quiz | None) -> str:
+    """Names the state the editor was opened on, for optimistic locking."""
+    version = editing_version(quiz)
+    return f"{version.number}:{version.content_hash}" if version else "new"
+
+
+def version_of(session: Session, lesson: Lesson, number: int) -> QuizVersion:
+    quiz = lesson.quiz
+    version = quiz and session.scalar(
+        select(QuizVersion).where(QuizVersion.quiz_id == quiz.id, QuizVersion.number == number)
+    )
+    if not version:
+        raise NotFound(f"This quiz has no version {number}.")
+    return version
+
+
+def attempt_count(session: Session, quiz: Quiz | None) -> int:
+    if quiz is None:
+        return 0
+    return session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.quiz_id == quiz.id))
+
+
+def save_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
+               note: str = "") -> QuizVersion | None:
+    """Keep the draft (problems that only block publishing are allowed); None if nothing changed."""
+    version = _write_draft(session, lesson, author, draft, base, note)
+    _commit(session)
+    return version
+
+
+def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
+            note: str = "", now: datetime | None = None) -> QuizVersion:
+    """Save and publish in one step: a new version that learners' next attempts will use."""
+    found = problems(draft)
+    if found:
+        raise QuizProblems(found)
+    current = lesson.quiz.current_version if lesson.quiz else None
+    if current is not None and current.content_hash == draft.digest():
+        raise ValidationError(f"This is the same as the published version {current.number}; "
+                              "there is nothing new to publish.")
+    version = _write_draft(session, lesson, author, draft, base, note)
+    quiz = version.quiz
+    version.published_at = now or utcnow()
+    quiz.current_version = version
+    quiz.archived_at = None
+    _commit(session)
+    return version
+
+
+def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
+                 note: str) -> QuizVersion | None:
+    hard = _hard_problems(draft)
+    if hard:
+        raise QuizProblems(hard)
+    if len(note) > 500:
+        raise InvalidFields({"note": "Keep the change note to 500 characters."})
+    quiz = lesson.quiz
+    if base != base_token(quiz):
+        raise QuizEditConflict()
+    digest, questions = draft.digest(), draft.questions_data()
+    existing = draft_of(quiz)
+    if existing is None:
+        if quiz is not None and quiz.current_version and quiz.current_version.content_hash == digest:
+            return None
+        quiz = quiz or Quiz(lesson=lesson)
+        session.add(quiz)
+        number = max((v.number for v in quiz.versions), default=0) + 1
+        existing = QuizVersion(quiz=quiz, number=number, pass_mark=draft.pass_mark,
+                               max_attempts=draft.max_attempts, questions=questions,
+                               content_hash=digest, note=note.strip(), author_id=author.id)
+        session.add(existing)
+        session.flush()
+        return existing
+    changed = session.execute(
+        update(QuizVersion)
+        .where(QuizVersion.id == existing.id, QuizVersion.content_hash == existing.content_hash,
+               QuizVersion.published_at.is_(None))
+        .values(pass_mark=draft.pass_mark, max_attempts=draft.max_attempts, questions=questions,
+                content_hash=digest, note=note.strip(), author_id=author.id)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        session.rollback()
+        raise QuizEditConflict()
+    session.refresh(existing)
+    return existing
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError:  # two first drafts at once: one wins
+        session.rollback()
+        raise QuizEditConflict() from None
+
+
+def discard_draft(session: Session, lesson: Lesson) -> None:
+    draft = draft_of(lesson.quiz)
+    if draft is None:
+        raise ValidationError("There is no draft to discard.")
+    quiz = lesson.quiz
+    others = [version for version in quiz.versions if version is not draft]
+    session.delete(draft)
+    if not others:  # a quiz that was never published goes with its only draft
+        session.flush()
+        session.delete(quiz)
+    session.commit()
+
+
+def archive(session: Session, lesson: Lesson, now: datetime | None = None) -> None:
+    quiz = lesson.quiz
+    if quiz is None or quiz.current_version is None:
+        raise ValidationError("There is no published quiz to archive.")
+    if quiz.archived_at is not None:
+        raise ValidationError("The quiz is already archived.")
+    quiz.archived_at = now or utcnow()
+    session.commit()
+
+
+def reinstate(session: Session, lesson: Lesson) -> None:
+    quiz = lesson.quiz
+    if quiz is None or quiz.archived_at is None:
+        raise ValidationError("The quiz is not archived.")
+    quiz.archived_at = None
+    session.commit()
+
+
+def delete(session: Session, lesson: Lesson) -> None:
+    """Only a quiz nobody has taken; a quiz with attempts keeps them and can be archived."""
+    quiz = lesson.quiz
+    if quiz is None:
+        raise NotFound("This lesson has no quiz.")
+    attempts = attempt_count(session, quiz)
+    if attempts:
+        raise Conflict(f"This quiz has {attempts} attempt{'s' * (attempts != 1)}, which must stay "
+                       "reviewable, so it cannot be deleted. Archive it instead.")
+    quiz.current_version = None
+    session.flush()
+    for version in list(quiz.versions):
+        session.delete(version)
+    session.flush()
+    session.delete(quiz)
+    session.commit()
