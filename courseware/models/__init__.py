@@ -1,5 +1,6 @@
 """All models, so that `from courseware.models import X` works and Alembic sees every table."""
 from courseware.models.accounts import ROLES, Department, Role, User
+from courseware.models.audit import AuditEvent
 from courseware.models.content import (
     ContentFile,
     Course,
@@ -20,6 +21,7 @@ from courseware.models.progress import (
 
 __all__ = [
     "Assignment",
+    "AuditEvent",
     "ROLES",
     "AttemptAnswer",
     "AttemptState",

@@ -1,0 +1,58 @@
+"""Security events: one database row (for the HR page) and one log line each.
+
+Every value is made single-line before it is written, so that a username such as "bob\\nFAKE"
+cannot forge a second log line.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import has_request_context, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseware.models import AuditEvent, User
+
+log = logging.getLogger("courseware.audit")
+
+ACCOUNT_ACTIONS = (
+    "account.create", "account.update", "account.role", "account.deactivate", "account.reactivate",
+    "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
+)
+
+
+def one_line(value: object, limit: int = 500) -> str:
+    text = str(value if value is not None else "")
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    return text[:limit]
+
+
+def _address() -> str:
+    return one_line(request.remote_addr or "", 64) if has_request_context() else "cli"
+
+
+def record(session: Session, action: str, *, actor: User | None = None, actor_name: str | None = None,
+           target: str = "", details: str = "", commit: bool = False) -> AuditEvent:
+    """Add the event to the session (the caller's transaction commits it) and log it."""
+    name = one_line(actor.username if actor is not None else (actor_name or ""), 64)
+    event = AuditEvent(actor_id=actor.id if actor is not None else None, actor=name,
+                       action=action, target=one_line(target, 200), address=_address(),
+                       details=one_line(details, 2000))
+    session.add(event)
+    log.info("%s actor=%s target=%s from=%s %s", action, name or "-", event.target or "-",
+             event.address or "-", event.details)
+    if commit:
+        session.commit()
+    return event
+
+
+def account_events(session: Session, limit: int = 200) -> list[AuditEvent]:
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ))
+
+
+def recent_events(session: Session, limit: int = 200) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
