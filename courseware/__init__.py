@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from courseware.config import PROJECT_ROOT, load_config
-from courseware.extensions import csrf, db, login_manager, migrate
+from courseware.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -37,7 +37,14 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
+    # A session whose browser or address changes is dropped; one restored from the remember cookie
+    # is "not fresh" and must re-enter the password for sensitive actions.
+    login_manager.session_protection = "strong"
+    login_manager.refresh_view = "auth.reauthenticate"
+    login_manager.needs_refresh_message = "Please confirm your password to continue."
+    login_manager.needs_refresh_message_category = "info"
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -45,9 +52,12 @@ def register_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from courseware.auth.session import load_user
+    from flask_login import user_loaded_from_cookie
+
+    from courseware.auth.session import bind_restored_session, load_user
 
     login_manager.user_loader(load_user)
+    user_loaded_from_cookie.connect(bind_restored_session, app)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -84,9 +94,9 @@ def register_errors(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from courseware.security import add_security_headers
+    from courseware.security import init_security
 
-    app.after_request(add_security_headers)
+    init_security(app)
 
 
 def register_template_helpers(app: Flask) -> None:

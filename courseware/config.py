@@ -39,4 +39,15 @@ def load_config(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         # A long quiz must not lose its answers to an expired token.
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        # Signed out after this long without a request (sessions without "keep me signed in").
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60"))),
+        # Sign-in rate limits count in Redis when REDIS_URL is set, so that every worker and every
+        # instance counts together; in memory otherwise (one process, the embedded default).
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        # How many reverse proxies (nginx) stand in front and set X-Forwarded-For; 0 trusts none.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Strict-Transport-Security: on when cookies are HTTPS-only, i.e. in production.
+        "HSTS": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
     }

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from courseware.extensions import db
+from courseware.quiz.views import keep_answers_after_expired_token
+from courseware.services.audit import one_line
 from courseware.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -19,6 +22,7 @@ TITLES = {
     405: "That action is not allowed here",
     409: "That was already done",
     422: "Please check the form",
+    429: "Too many attempts",
     500: "Something went wrong on our side",
     503: "The service is unavailable",
 }
@@ -27,6 +31,7 @@ MESSAGES = {
     403: "Your account's role does not include this page. If you think it should, ask HR.",
     404: "The page you asked for does not exist, or is not yours to see.",
     405: "This address does not accept that kind of request.",
+    429: "Too many attempts in a short time. Wait a minute and try again.",
     500: "The error has been logged. Please try again in a moment.",
 }
 
@@ -44,7 +49,11 @@ def render_error(status: int, message: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        log.info("CSRF failure: %s", error.description)
+        log.info("CSRF failure: %s on %s", one_line(error.description), one_line(request.path))
+        if request.endpoint == "quiz.take" and request.method == "POST":
+            kept = keep_answers_after_expired_token()
+            if kept is not None:
+                return kept
         return render_error(
             400, "The form had expired or did not come from this site. Go back, reload the "
             "page and try again; nothing was saved."
@@ -57,6 +66,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            log.info("403 on %s for %s", one_line(request.path),
+                     one_line(current_user.username if current_user.is_authenticated else "anonymous"))
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -1,11 +1,24 @@
-"""Response headers that every page carries, error pages included."""
-from flask import Response
-from flask_login import current_user
+"""Security that every request passes through: response headers, session lifetimes, proxies."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+SESSION_STARTED = "_started"
+SESSION_SEEN = "_seen"
+SESSION_PERSISTENT = "_persistent"
+
+
+def now() -> float:
+    """The clock the session limits read (tests move it)."""
+    return time.time()
 
 
 def add_security_headers(response: Response) -> Response:
@@ -13,6 +26,50 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("HSTS"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if current_user and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def start_session(persistent: bool) -> None:
+    """Called at sign-in, after the session was cleared."""
+    session[SESSION_STARTED] = session[SESSION_SEEN] = now()
+    session[SESSION_PERSISTENT] = persistent
+
+
+def enforce_session_limits():
+    """Sign out a session idle for too long, or older than the absolute lifetime.
+
+    "Keep me signed in" sessions are bounded by the remember cookie's lifetime instead.
+    """
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    moment = now()
+    started = session.get(SESSION_STARTED)
+    seen = session.get(SESSION_SEEN)
+    if started is None or seen is None:
+        # Restored from the remember cookie: a new, non-fresh session begins here.
+        start_session(persistent=True)
+        return None
+    if not session.get(SESSION_PERSISTENT):
+        idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+        if moment - seen > idle or moment - started > lifetime:
+            logout_user()
+            session.clear()
+            flash("You were signed out after a period of inactivity. Please sign in again.", "info")
+            back = request.full_path if request.method == "GET" else None
+            return redirect(url_for("auth.login", next=back))
+    session[SESSION_SEEN] = moment
+    return None
+
+
+def init_security(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.before_request(enforce_session_limits)
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # Only then is X-Forwarded-For believed, and only as many hops as there are proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -124,8 +124,9 @@ def runner(app):
 
 @pytest.fixture(scope="session")
 def password_hash():
-    # scrypt is slow on purpose; hash the shared test password once.
-    return generate_password_hash(PASSWORD)
+    # scrypt is slow on purpose (about 0.1 s a check), and the suite signs in thousands of times:
+    # fixture users get a one-round hash. Real accounts are scrypt (tests/auth checks it).
+    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 
 
 @pytest.fixture

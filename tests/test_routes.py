@@ -16,6 +16,13 @@ CORE_ROUTES = {
     "health.healthz": ("GET", "/healthz", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "auth.login": ("GET", "/login", {ANON: 200, MANAGER: 302, HR: 302, PRESIDENT: 302}),
     "auth.logout": ("POST", "/logout", {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    "auth.reauthenticate": ("GET", "/reauthenticate", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "auth.account": ("GET", "/account", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    # Posted empty, the password form answers with its errors.
+    "auth.change_password": ("POST", "/account/password",
+                             {ANON: LOGIN, MANAGER: 422, HR: 422, PRESIDENT: 422}),
+    "auth.sign_out_everywhere": ("POST", "/account/sign-out-everywhere",
+                                 {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
     "learn.dashboard": ("GET", "/", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.course": ("GET", "/courses/{course}", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.lesson": ("GET", "/courses/{course}/{lesson}",

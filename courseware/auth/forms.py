@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -17,3 +17,27 @@ class LoginForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with no fields: a button that POSTs with a CSRF token."""
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(message="Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(message="Choose a new password."), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(message="Type the new password again."),
+                    EqualTo("new_password", message="The two new passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ReauthenticateForm(FlaskForm):
+    password = PasswordField(
+        "Password", validators=[DataRequired(message="Enter your password."), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )

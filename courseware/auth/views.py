@@ -3,18 +3,39 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import (
+    confirm_login,
+    current_user,
+    fresh_login_required,
+    login_required,
+    login_user,
+    logout_user,
+)
 
-from courseware.auth.forms import ConfirmForm, LoginForm
-from courseware.extensions import db
-from courseware.services import accounts
+from courseware.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, ReauthenticateForm
+from courseware.extensions import db, limiter
+from courseware.security import start_session
+from courseware.services import accounts, audit
+from courseware.services.errors import ValidationError
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "That username and password do not match an active account."
 
 
+def _username_key() -> str:
+    """Rate-limit key for one account, whatever address the attempts come from."""
+    return "account:" + accounts.normalize_username(request.form.get("username", ""))[:64]
+
+
+def _failed(response) -> bool:
+    # A successful sign-in redirects; only failures count against the account.
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per minute; 300 per hour", methods=["POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"], key_func=_username_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -25,7 +46,11 @@ def login():
             # A fresh session at sign-in: nothing planted before login survives it.
             session.clear()
             login_user(user, remember=form.remember.data)
+            start_session(persistent=bool(form.remember.data))
+            audit.record(db.session, "login", actor=user, target=user.username, commit=True)
             return redirect(safe_next(request.args.get("next")))
+        audit.record(db.session, "login.failed", actor_name=form.username.data,
+                     target=form.username.data, commit=True)
         form.password.errors.append(LOGIN_FAILED)
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -36,9 +61,64 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        audit.record(db.session, "logout", actor=current_user, target=current_user.username, commit=True)
         logout_user()
         session.clear()
         flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def reauthenticate():
+    """Confirm the password before a sensitive action when the session is not fresh."""
+    form = ReauthenticateForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            confirm_login()
+            audit.record(db.session, "login.reauthenticated", actor=current_user, commit=True)
+            return redirect(safe_next(request.args.get("next")))
+        audit.record(db.session, "login.failed", actor=current_user, target=current_user.username,
+                     details="re-authentication", commit=True)
+        form.password.errors.append("That is not your password.")
+    return render_template("auth/reauthenticate.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("auth/account.html", form=PasswordChangeForm(), signout_form=ConfirmForm())
+
+
+@bp.post("/account/password")
+@fresh_login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(db.session, current_user, form.current_password.data,
+                                     form.new_password.data)
+        except ValidationError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", form.new_password)
+            field.errors = [*field.errors, str(error)]
+        else:
+            # The token in this session changed with the password: sign in again with the new one.
+            login_user(current_user._get_current_object(), remember=bool(session.get("_persistent")))
+            flash("Your password is changed. Every other session has been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, signout_form=ConfirmForm()), 422
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if ConfirmForm().validate_on_submit():
+        accounts.sign_out_everywhere(db.session, current_user)
+        logout_user()
+        session.clear()
+        flash("You are signed out on every device, this one included.", "info")
     return redirect(url_for("auth.login"))
 
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, fresh_login_required
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.hr.forms import NO_DEPARTMENT, AccountForm, DepartmentForm, ImportForm
-from courseware.services import account_admin
+from courseware.services import account_admin, audit
 from courseware.services.errors import ValidationError
 
 bp = Blueprint("hr_accounts", __name__, url_prefix="/hr")
@@ -41,8 +41,16 @@ def account_list():
                            search=search)
 
 
+@bp.get("/audit")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def audit_log():
+    """Account and role changes: who did what to whom, when, from where."""
+    return render_template("hr/audit.html", events=audit.account_events(db.session))
+
+
 @bp.route("/accounts/new", methods=["GET", "POST"])
 @role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
 def account_new():
     form = _account_form()
     if form.validate_on_submit():
@@ -61,6 +69,7 @@ def account_new():
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 @role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
 def account_edit(user_id: int):
     account = account_admin.get_account(db.session, user_id)
     form = _account_form(obj=account, data=None if request.method == "POST" else {
@@ -84,12 +93,14 @@ def account_edit(user_id: int):
 
 @bp.post("/accounts/<int:user_id>/deactivate")
 @role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
 def account_deactivate(user_id: int):
     return _set_active(user_id, False)
 
 
 @bp.post("/accounts/<int:user_id>/reactivate")
 @role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
 def account_reactivate(user_id: int):
     return _set_active(user_id, True)
 
@@ -106,6 +117,7 @@ def _set_active(user_id: int, active: bool):
 
 @bp.post("/accounts/<int:user_id>/reset-password")
 @role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
 def account_reset_password(user_id: int):
     user, password = account_admin.reset_password(db.session, current_user, user_id)
     return render_template("hr/one_time_password.html", people=[(user, password)], title="Password reset")
@@ -113,6 +125,7 @@ def account_reset_password(user_id: int):
 
 @bp.route("/accounts/import", methods=["GET", "POST"])
 @role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
 def account_import():
     form = ImportForm()
     problems = []

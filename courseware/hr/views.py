@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, fresh_login_required
 from sqlalchemy import select
 
 from courseware.auth.decorators import role_required
@@ -14,6 +14,7 @@ from courseware.models import User
 from courseware.services import (
     account_admin,
     assignments,
+    audit,
     certificates,
     exports,
     progress,
@@ -116,12 +117,14 @@ def questions():
 
 @bp.get("/export/progress.csv")
 @role_required(*READERS)
+@fresh_login_required
 def export_progress():
     return _csv_response("progress", exports.PROGRESS_HEADER, exports.progress_rows, cells_are_safe=True)
 
 
 @bp.get("/export/attempts.csv")
 @role_required(*READERS)
+@fresh_login_required
 def export_attempts():
     return _csv_response("attempts", exports.ATTEMPTS_HEADER, exports.attempt_rows)
 
@@ -131,6 +134,8 @@ def _csv_response(kind: str, header: list[str], rows_of, cells_are_safe: bool = 
     if course is None:
         abort(404)
     filters = _filters()
+    audit.record(db.session, "export", actor=current_user, target=f"{course.slug} {kind}",
+                 details=f"filters={filters}", commit=True)
     body = exports.csv_stream(header, rows_of(db.session, course, filters), cells_are_safe=cells_are_safe)
     filename = f"{course.slug}-{kind}-{date.today().isoformat()}.csv"
     response = Response(body, mimetype="text/csv")

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.services import progress, quizzes
-from courseware.services.errors import ValidationError
+from courseware.services.errors import NotFound, ValidationError
 
 bp = Blueprint("quiz", __name__)
 
@@ -97,4 +97,28 @@ def review(attempt_id: int):
         questions=attempt.quiz_version.questions,
         answers=answers,
         attempts_left=quizzes.attempts_left(db.session, current_user, attempt.quiz),
+    )
+
+
+def keep_answers_after_expired_token():
+    """The form's CSRF token expired while the quiz was open (or the session was renewed): show the
+    quiz again with every answer kept and a fresh token, instead of an error page that loses them.
+    Nothing is written. None when the request is not a submission of the person's open attempt."""
+    attempt_id = request.form.get("attempt_id", type=int)
+    if attempt_id is None or not current_user.is_authenticated:
+        return None
+    try:
+        attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
+    except NotFound:
+        return None
+    if attempt.is_submitted:
+        return None
+    answers = {
+        question["id"]: request.form.getlist(f"q-{question['id']}")
+        for question in attempt.quiz_version.questions
+    }
+    return _render_quiz(
+        attempt.quiz.lesson, attempt.quiz, attempt, answers, [],
+        "This page was open so long that its security token expired. Your answers are kept: "
+        "check them and submit again.", status=400,
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from courseware.models import ROLES, Department, Role, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
+from courseware.services import audit
 from courseware.services.accounts import (
     USERNAME_RE,
     create_user,
@@ -92,7 +93,9 @@ def create_account(session: Session, actor: User, *, username: str, full_name: s
     _check_email(email)
     password = generate_password()
     user = create_user(session, username=username, full_name=full_name, password=password, role=role,
-                       department=get_department(session, department_id), email=email or None)
+                       department=get_department(session, department_id), email=email or None, commit=False)
+    audit.record(session, "account.create", actor=actor, target=user.username, details=f"role={role}")
+    session.commit()
     return user, password
 
 
@@ -107,13 +110,24 @@ def update_account(session: Session, actor: User, user_id: int, *, full_name: st
     if user.id == actor.id and role != user.role:
         raise ValidationError("You cannot change your own role.", field="role")
     department = get_department(session, department_id)
+    changes = []
     if (department.id if department else None) != user.department_id:
+        changes.append(f"department: {user.department.name if user.department else '-'} -> "
+                       f"{department.name if department else '-'}")
         user.department = department
         user.department_since = utcnow()
     if role != user.role:
+        audit.record(session, "account.role", actor=actor, target=user.username,
+                     details=f"role: {user.role} -> {role}")
         user.role = role
         # A changed role ends every session, so no page keeps what the old role allowed.
         user.session_token = new_session_token()
+    if full_name.strip() != user.full_name:
+        changes.append(f"name: {user.full_name} -> {full_name.strip()}")
+    if (email or None) != user.email:
+        changes.append("e-mail changed")
+    if changes:
+        audit.record(session, "account.update", actor=actor, target=user.username, details="; ".join(changes))
     user.full_name = full_name.strip()
     user.email = email or None
     session.commit()
@@ -127,6 +141,8 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
         raise ValidationError("You cannot deactivate your own account.")
     user.active = active
     user.session_token = new_session_token()
+    audit.record(session, "account.reactivate" if active else "account.deactivate", actor=actor,
+                 target=user.username)
     session.commit()
     return user
 
@@ -136,6 +152,7 @@ def reset_password(session: Session, actor: User, user_id: int) -> tuple[User, s
     _check_may_manage(actor, user)
     password = generate_password()
     user.set_password(password)
+    audit.record(session, "account.password_reset", actor=actor, target=user.username)
     session.commit()
     return user, password
 
@@ -226,5 +243,7 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
         user.set_password(password)
         session.add(user)
         imported.append(ImportedAccount(user, password))
+    audit.record(session, "account.import", actor=actor, target=f"{len(imported)} accounts",
+                 details=", ".join(i.user.username for i in imported))
     session.commit()
     return imported

@@ -11,10 +11,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.models import ROLES, Department, User
 from courseware.models._time import utcnow
+from courseware.models.accounts import new_session_token
+from courseware.services import audit
 from courseware.services.errors import ValidationError
+from courseware.services.passwords import check_new_password
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD_LENGTH = 8
 
 
 @cache
@@ -46,11 +48,8 @@ def generate_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
 
 
-def validate_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-        )
+def validate_password(password: str, username: str = "") -> None:
+    check_new_password(password, username)
 
 
 def get_or_create_department(session: Session, name: str, parent: Department | None = None):
@@ -83,7 +82,7 @@ def create_user(
         raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
     if not (full_name or "").strip():
         raise ValidationError("A full name is required.", field="full_name")
-    validate_password(password)
+    validate_password(password, username)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValidationError(f"The username {username!r} is taken.", field="username")
     user = User(
@@ -98,3 +97,24 @@ def create_user(
     if commit:
         session.commit()
     return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """The person's own change: the current password first; every other session ends."""
+    if not user.check_password(current or ""):
+        raise ValidationError("That is not your current password.", field="current_password")
+    if new == current:
+        raise ValidationError("Choose a password different from the current one.", field="new_password")
+    try:
+        validate_password(new, user.username)
+    except ValidationError as error:
+        raise ValidationError(str(error), field="new_password") from error
+    user.set_password(new)  # rotates the session token: copied cookies stop working
+    audit.record(session, "account.password_change", actor=user, target=user.username)
+    session.commit()
+
+
+def sign_out_everywhere(session: Session, user: User) -> None:
+    user.session_token = new_session_token()
+    audit.record(session, "account.sign_out_everywhere", actor=user, target=user.username)
+    session.commit()

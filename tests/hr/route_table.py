@@ -27,6 +27,7 @@ ROUTES: dict = {
     "hr_accounts.account_reset_password": ("POST", "/hr/accounts/{owner_id}/reset-password",
                                            only(HR, PRESIDENT)),
     "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
+    "hr_accounts.audit_log": ("GET", "/hr/audit", only(HR, PRESIDENT)),
     "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),
 }
 
