@@ -21,7 +21,13 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from courseware.content.question_types import QUESTION_TYPES
 from courseware.services.authoring import LessonFields
-from courseware.services.quiz_authoring import OptionDraft, QuestionDraft, QuizDraft
+from courseware.services.quiz_authoring import (
+    ATTEMPTS_MESSAGE,
+    PASS_MARK_MESSAGE,
+    OptionDraft,
+    QuestionDraft,
+    QuizDraft,
+)
 
 KIND_CHOICES = [
     SelectChoice("minor", "Minor: wording only. Completions stay as they are."),
@@ -116,9 +122,9 @@ class QuestionForm(Form):
 
 class QuizForm(FlaskForm):
     pass_mark = IntegerField("Pass mark (%)", validators=[
-        InputRequired("Enter the pass mark."), NumberRange(1, 100, "The pass mark is 1 to 100 %.")])
+        InputRequired("Enter the pass mark."), NumberRange(1, 100, PASS_MARK_MESSAGE)])
     max_attempts = IntegerField("Attempts allowed", validators=[
-        Optional(), NumberRange(min=1, message="Allow at least 1 attempt, or leave it empty.")],
+        Optional(), NumberRange(min=1, message=ATTEMPTS_MESSAGE)],
         description="Leave empty for unlimited attempts.")
     note = StringField("Change note", validators=[Length(max=500)])
     base = HiddenField()

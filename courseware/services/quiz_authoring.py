@@ -21,6 +21,8 @@ from courseware.services.content_import import quiz_hash
 from courseware.services.errors import Conflict, NotFound, ValidationError
 
 MAX_TEXT = 2000
+PASS_MARK_MESSAGE = "The pass mark is a percentage from 1 to 100."
+ATTEMPTS_MESSAGE = "Allow at least 1 attempt, or leave it empty for unlimited attempts."
 EDIT_RE = re.compile(r"^(add|remove|up|down)-(question|option)(?:-(\d+))?(?:-(\d+))?$")
 
 
@@ -59,15 +61,20 @@ class QuizDraft:
     def questions_data(self) -> list[dict]:
         """As the quiz file loader produces them: trimmed text, option keys a, b, c... by position."""
         return [
-            {"id": q.id, "type": q.type, "prompt": q.prompt.strip(),
-             "options": [{"key": OPTION_KEYS[index], "text": o.text.strip(),
-                          "correct": bool(o.correct), "explain": o.explain.strip()}
+            {"id": q.id, "type": q.type, "prompt": _clean(q.prompt),
+             "options": [{"key": OPTION_KEYS[index], "text": _clean(o.text),
+                          "correct": bool(o.correct), "explain": _clean(o.explain)}
                          for index, o in enumerate(q.options[:len(OPTION_KEYS)])]}
             for q in self.questions
         ]
 
     def digest(self) -> str:
         return quiz_hash(self.pass_mark, self.max_attempts, self.questions_data())
+
+
+def _clean(text: str) -> str:
+    """Browsers send CRLF from text areas; files and the loader use LF and trimmed text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 @dataclass(frozen=True)
@@ -140,10 +147,9 @@ def _hard_problems(draft: QuizDraft) -> list[Problem]:
     """Problems that stop even a draft from being saved."""
     found = []
     if draft.pass_mark is None or not 1 <= draft.pass_mark <= 100:
-        found.append(Problem("The pass mark is a percentage from 1 to 100.", field="pass_mark"))
+        found.append(Problem(PASS_MARK_MESSAGE, field="pass_mark"))
     if draft.max_attempts is not None and draft.max_attempts < 1:
-        found.append(Problem("Allow at least 1 attempt, or leave it empty for unlimited.",
-                             field="max_attempts"))
+        found.append(Problem(ATTEMPTS_MESSAGE, field="max_attempts"))
     seen = set()
     for index, question in enumerate(draft.questions):
         if not QUESTION_ID_RE.match(question.id) or question.id in seen:

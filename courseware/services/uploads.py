@@ -61,8 +61,9 @@ def store_image(upload_dir: Path, stream: BinaryIO, filename: str = "", alt: str
     if not data:
         raise UploadRefused("Choose an image file to upload; the file was empty or missing.")
     if len(data) > MAX_BYTES:
-        raise UploadRefused(f"The image is {megabytes(_size(stream, len(data)))}; "
-                            f"images can be at most {megabytes(MAX_BYTES)}.")
+        size = megabytes(_size(stream, len(data)))
+        size = f"just over {size}" if size == megabytes(MAX_BYTES) else size
+        raise UploadRefused(f"The image is {size}; images can be at most {megabytes(MAX_BYTES)}.")
     kind = image_kind(data[:16])
     if kind is None:
         named = f"“{filename}” is" if filename else "This file is"
