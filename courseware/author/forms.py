@@ -86,11 +86,6 @@ class LessonForm(FlaskForm):
         return int(value) if value.isdigit() else None
 
 
-class UploadForm(FlaskForm):
-    image = FileField("Image")
-    alt = StringField("Image description", validators=[Length(max=200)])
-
-
 class PublishForm(FlaskForm):
     number = IntegerField(validators=[InputRequired()])
     kind = RadioField("What kind of change is this?", choices=KIND_CHOICES,

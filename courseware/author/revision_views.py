@@ -17,8 +17,9 @@ bp = Blueprint("revisions", __name__)
 def history(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     revisions = list(reversed(lesson.revisions))
+    first_published = min((r.number for r in revisions if r.published_at), default=None)
     return render_template("author/history.html", lesson=lesson, revisions=revisions,
-                           latest=revisions[0], form=ConfirmForm())
+                           latest=revisions[0], first_published=first_published, form=ConfirmForm())
 
 
 @bp.get("/lessons/<int:lesson_id>/revisions/<int:number>")

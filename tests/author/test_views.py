@@ -272,3 +272,11 @@ def test_author_pages_have_no_inline_script_or_style(president, first):
         assert "<script>" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page), url
         assert " style=" not in page and "<style" not in page, url
         assert not re.search(r" on[a-z]+=", page), url
+
+
+def test_only_the_president_has_the_authoring_link(president, manager, hr):
+    assert re.search(r'href="/author/"\s*>Authoring</a>', president.get("/").get_data(as_text=True))
+    current = president.get("/author/").get_data(as_text=True)
+    assert 'href="/author/" aria-current="page">Authoring</a>' in current
+    for other in (manager, hr):
+        assert "/author/" not in other.get("/").get_data(as_text=True)
