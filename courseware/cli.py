@@ -12,11 +12,13 @@ from sqlalchemy import select
 from courseware.content.exporter import export_content
 from courseware.extensions import db
 from courseware.models import ROLES, Department, User
-from courseware.services import accounts, content_import, demo, publishing
+from courseware.services import accounts, backups, content_import, demo, publishing
 from courseware.services.errors import ValidationError
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(content_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
@@ -169,3 +171,29 @@ def _still_valid_demo_logins(logins_file: Path) -> list[demo.DemoLogin]:
         if user is not None and user.active and user.check_password(password):
             valid.append(demo.DemoLogin(role, username, password))
     return valid
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Write a consistent backup of the database to PATH, while the site keeps running."""
+    try:
+        written = backups.backup(db.engine, Path(path))
+    except ValidationError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the {db.engine.dialect.name} database to {written} "
+               f"({written.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's content with the backup at PATH. Stop the site first."""
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+    try:
+        backups.restore(db.engine, Path(path))
+    except ValidationError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the database from {path}.")

@@ -78,12 +78,12 @@ def test_concurrent_submissions_of_one_attempt_finalise_it_once(app, quiz, make_
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=submit) for _ in range(8)]
+    threads = [threading.Thread(target=submit) for _ in range(50)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["already"] * 7 + ["submitted"]
+    assert sorted(outcomes) == ["already"] * 49 + ["submitted"]
     assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 3
 
 
@@ -135,3 +135,57 @@ def test_public_questions_carry_no_answer_key(quiz):
     for question in public:
         for option in question.options:
             assert set(vars(option)) == {"key", "text"}
+
+
+def _in_parallel(app, user_id, work, count):
+    """Run work(user) in `count` threads at once; return what each returned or raised."""
+    from courseware.models import User
+
+    barrier = threading.Barrier(count)
+    results: list[object] = []
+
+    def run():
+        with app.app_context():
+            # Wait before touching the database: a thread holding a pooled connection at the
+            # barrier could starve the others of connections.
+            barrier.wait()
+            try:
+                results.append(work(db.session.get(User, user_id)))
+            except Exception as error:  # noqa: BLE001 - collected for the assertion
+                results.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_starts_open_one_attempt(app, quiz, make_user):
+    user = make_user()
+    quiz_id = quiz.id
+    from courseware.models import Quiz
+
+    results = _in_parallel(app, user.id, lambda me: quizzes.open_attempt(db.session, me,
+                                                                        db.session.get(Quiz, quiz_id)).id, 20)
+    assert len(set(results)) == 1, results
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
+
+
+def test_the_attempt_limit_holds_under_concurrency(app, quiz, make_user):
+    quiz.current_version.max_attempts = 2
+    db.session.commit()
+    user = make_user()
+    quiz_id = quiz.id
+    from courseware.models import Quiz
+
+    def start_and_submit(me):
+        attempt = quizzes.open_attempt(db.session, me, db.session.get(Quiz, quiz_id))
+        return quizzes.submit_attempt(db.session, me, attempt.id, TWO_WRONG).id
+
+    for _ in range(3):
+        _in_parallel(app, user.id, start_and_submit, 10)
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 2
