@@ -43,6 +43,9 @@ class CourseForm(FlaskForm):
                        description="Part of the course's address, /courses/<address>. Leave empty "
                                    "to make one from the title.")
     description = TextAreaField("Description", validators=[Length(max=2000)])
+    first_module = StringField("First module", validators=[
+        InputRequired("Name the course's first module."), Length(max=200)],
+        description="Every lesson belongs to a module; add more modules later.")
 
 
 class ModuleForm(FlaskForm):

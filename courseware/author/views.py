@@ -62,12 +62,12 @@ def create_course():
     form = CourseForm()
     if form.validate():
         try:
-            course = authoring.create_course(db.session, form.title.data, form.description.data or "",
-                                             form.slug.data or "")
+            course = authoring.create_course(db.session, form.title.data, form.first_module.data,
+                                             form.description.data or "", form.slug.data or "")
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash(f"Course “{course.title}” created. Add its first module below.", "success")
+            flash(f"Course “{course.title}” created. Write its first lesson.", "success")
             return redirect(url_for(".index", _anchor=f"course-{course.slug}"), code=303)
     return _index(422, course_form=form)
 

@@ -244,16 +244,28 @@ def _check_title(title: str, missing: str) -> None:
         raise InvalidFields({"title": f"Keep the title to {MAX_TITLE} characters (it has {len(title)})."})
 
 
-def create_course(session: Session, title: str, description: str = "", slug: str = "") -> Course:
-    title = _one_line(title)
-    _check_title(title, "Give the course a title.")
+def create_course(session: Session, title: str, first_module: str, description: str = "",
+                  slug: str = "") -> Course:
+    """A course with its first module: every lesson belongs to a module, and a course file
+    (course.yaml) lists at least one."""
+    title, first_module = _one_line(title), _one_line(first_module)
+    errors = {}
+    for name, value, missing in (("title", title, "Give the course a title."),
+                                 ("first_module", first_module, "Name the course's first module.")):
+        try:
+            _check_title(value, missing)
+        except InvalidFields as invalid:
+            errors[name] = invalid.errors["title"]
+    if errors:
+        raise InvalidFields(errors)
     slug = _check_slug(slug or slug_from(title))
+    taken = InvalidFields({"slug": f"A course already uses the address /courses/{slug}."})
     if session.scalar(select(Course.id).where(Course.slug == slug)):
-        raise InvalidFields({"slug": f"A course already uses the address /courses/{slug}."})
+        raise taken
     position = (session.scalar(select(func.max(Course.position))) or 0) + 1
     course = Course(slug=slug, title=title, description=description.strip(), position=position)
-    session.add(course)
-    _commit_or(session, InvalidFields({"slug": f"A course already uses the address /courses/{slug}."}))
+    session.add_all([course, Module(course=course, title=first_module, position=0)])
+    _commit_or(session, taken)
     return course
 
 

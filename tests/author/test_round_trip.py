@@ -64,3 +64,15 @@ def test_export_then_import_of_browser_work_makes_no_revision(president, runner,
     assert (first.quiz.current_version.number, first.quiz.current_version.pass_mark) == (2, 70)
     assert lesson_named("seeking-truth").quiz.current_version.max_attempts == 3
     assert "order: 3" in (lessons / "test-course" / "03-seeking-truth.md").read_text()
+
+
+def test_a_course_made_in_the_browser_exports_as_valid_files(president, runner, tmp_path):
+    president.post("/author/courses", data={"title": "Leading change", "first_module": "Why change"})
+    out = tmp_path / "out"
+
+    assert runner.invoke(args=["content", "export", "--out", str(out)]).exit_code == 0
+
+    assert "modules:\n- Why change\n" in (out / "lessons" / "leading-change" / "course.yaml").read_text()
+    check = runner.invoke(args=["content", "check", "--lessons", str(out / "lessons"),
+                                "--quizzes", str(out / "quizzes")])
+    assert check.exit_code == 0, check.output + check.stderr

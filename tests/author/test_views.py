@@ -45,15 +45,19 @@ def test_the_list_shows_courses_modules_lessons_and_their_state(president, cours
 
 def test_a_course_a_module_and_a_lesson_are_created_in_the_browser(president, manager):
     response = president.post("/author/courses", data={"title": "Leading change", "slug": "",
-                                                       "description": "For new managers."})
+                                                       "description": "For new managers.",
+                                                       "first_module": "Why change"})
     assert response.status_code == 303
     course = db.session.scalar(sa.select(Course))
     assert (course.slug, course.title, course.description) == ("leading-change", "Leading change",
                                                                 "For new managers.")
+    assert [m.title for m in course.modules] == ["Why change"]
 
     assert president.post("/author/courses/leading-change/modules",
                           data={"title": "First steps"}).status_code == 303
     module = module_named("First steps")
+    db.session.expire_all()
+    assert [m.title for m in db.session.scalar(sa.select(Course)).modules] == ["Why change", "First steps"]
     data = new_lesson_data(course, module=module.id, title="Why change is hard")
     response = president.post("/author/courses/leading-change/lessons/new", data=data)
 
@@ -97,8 +101,11 @@ def test_a_draft_revision_of_a_published_lesson_stays_invisible_to_learners(pres
 def test_creating_refuses_bad_input_next_to_each_field_and_writes_nothing(president, course):
     before = (count(Course), count(Module), count(Lesson), count(LessonRevision))
 
-    taken = president.post("/author/courses", data={"title": "Again", "slug": "test-course"})
-    bad_slug = president.post("/author/courses", data={"title": "Again", "slug": "Not A Slug"})
+    taken = president.post("/author/courses", data={"title": "Again", "slug": "test-course",
+                                                    "first_module": "M"})
+    bad_slug = president.post("/author/courses", data={"title": "Again", "slug": "Not A Slug",
+                                                       "first_module": "M"})
+    no_module = president.post("/author/courses", data={"title": "Again", "first_module": " "})
     no_title = president.post("/author/courses/test-course/modules", data={"title": "  "})
     same_module = president.post("/author/courses/test-course/modules", data={"title": "First module"})
     lesson = president.post("/author/courses/test-course/lessons/new", data=new_lesson_data(
@@ -110,25 +117,21 @@ def test_creating_refuses_bad_input_next_to_each_field_and_writes_nothing(presid
 
     assert "A course already uses the address /courses/test-course." in taken.get_data(as_text=True)
     assert "Use lowercase letters, digits and single hyphens" in bad_slug.get_data(as_text=True)
+    assert "Name the course&#39;s first module." in no_module.get_data(as_text=True)
     assert "Give the module a title." in no_title.get_data(as_text=True)
     assert "“First module” is already a module of this course." in same_module.get_data(as_text=True)
     page = lesson.get_data(as_text=True)
     assert "Give the lesson a title." in page and "Reading time is 1 to 600 minutes." in page
     assert "This course already has a lesson at …/first-lesson." in slug_taken.get_data(as_text=True)
     assert "Line 3: use &#39;##&#39; for section headings" in heading.get_data(as_text=True)
-    for response in (taken, bad_slug, no_title, same_module, lesson, slug_taken, heading):
+    for response in (taken, bad_slug, no_module, no_title, same_module, lesson, slug_taken, heading):
         assert response.status_code == 422
     # The author's text comes back in the form.
     assert "Intro\n\n# Top heading" in heading.get_data(as_text=True)
     assert (count(Course), count(Module), count(Lesson), count(LessonRevision)) == before
 
 
-def test_a_lesson_needs_a_module_and_a_title_a_slug_can_be_made_of(president, course):
-    president.post("/author/courses", data={"title": "Empty"})
-    response = president.get("/author/courses/empty/lessons/new")
-    assert response.status_code == 302
-    assert "Add a module to the course first" in president.get("/author/").get_data(as_text=True)
-
+def test_a_lesson_needs_a_title_a_slug_can_be_made_of(president, course):
     chinese = president.post("/author/courses/test-course/lessons/new",
                              data=new_lesson_data(course, title="实事求是", slug=""))
     assert chinese.status_code == 422
