@@ -22,7 +22,7 @@ from courseware.author.forms import CourseForm, LessonForm, ModuleForm, MoveForm
 from courseware.content.rendering import render_markdown
 from courseware.extensions import db
 from courseware.models import Course, Lesson
-from courseware.services import authoring, diffing, publishing, uploads
+from courseware.services import authoring, diffing, lesson_overview, publishing, uploads
 from courseware.services.authoring import EditConflict, InvalidFields
 from courseware.services.errors import ValidationError
 
@@ -46,7 +46,7 @@ def attach_errors(form, error: InvalidFields) -> None:
 
 def _index(status: int = 200, course_form=None, module_form=None, module_course_id=None):
     return render_template(
-        "author/index.html", courses=authoring.overview(db.session),
+        "author/index.html", courses=lesson_overview.overview(db.session),
         course_form=course_form or CourseForm(), module_form=module_form or ModuleForm(),
         module_course_id=module_course_id, blank_module_form=ModuleForm(formdata=None),
     ), status
@@ -228,7 +228,7 @@ def _state(lesson: Lesson | None, latest):
     if lesson is None or latest is None:
         return None
     ever = not publishing.is_first_publication(lesson)
-    return authoring.state_of(lesson.published_revision, latest, ever)
+    return lesson_overview.state_of(lesson.published_revision, latest, ever)
 
 
 # --- live preview and image upload for the editor's script ---------------------------------------------

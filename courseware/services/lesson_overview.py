@@ -1,0 +1,119 @@
+"""The lessons list of the authoring pages: every course, module and lesson with its state,
+read without loading any lesson's text."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseware.models import Course, Lesson, LessonRevision, Module
+
+
+class LessonState(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CHANGED = "changed"
+    UNPUBLISHED = "unpublished"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft, never published",
+            "published": "Published",
+            "changed": "Published, with unpublished changes",
+            "unpublished": "Unpublished",
+        }[self.value]
+
+
+@dataclass
+class RevisionLine:
+    """A revision without its text, for lists."""
+
+    id: int
+    number: int
+    title: str
+    content_hash: str
+    published_at: datetime | None
+    scheduled_for: datetime | None
+    scheduled_material: bool
+
+
+@dataclass
+class LessonOverview:
+    lesson: Lesson
+    latest: RevisionLine
+    published: RevisionLine | None
+    state: LessonState
+    scheduled: RevisionLine | None
+    quiz_label: str
+
+
+@dataclass
+class ModuleOverview:
+    module: Module
+    lessons: list[LessonOverview] = field(default_factory=list)
+
+
+@dataclass
+class CourseOverview:
+    course: Course
+    modules: list[ModuleOverview]
+
+
+def state_of(published: RevisionLine | LessonRevision | None, latest, ever_published: bool) -> LessonState:
+    if published is None:
+        return LessonState.UNPUBLISHED if ever_published else LessonState.DRAFT
+    if latest.number > published.number and latest.content_hash != published.content_hash:
+        return LessonState.CHANGED
+    return LessonState.PUBLISHED
+
+
+def overview(session: Session) -> list[CourseOverview]:
+    """Every course with its modules and lessons, each lesson with its state; no lesson text."""
+    courses = list(session.scalars(select(Course).order_by(Course.position, Course.id)))
+    lessons = list(session.scalars(select(Lesson).order_by(Lesson.position, Lesson.id)))
+    lines: dict[int, list[RevisionLine]] = {}
+    for row in session.execute(
+        select(LessonRevision.lesson_id, LessonRevision.id, LessonRevision.number,
+               LessonRevision.title, LessonRevision.content_hash, LessonRevision.published_at,
+               LessonRevision.scheduled_for, LessonRevision.scheduled_material)
+        .order_by(LessonRevision.number)
+    ):
+        lines.setdefault(row.lesson_id, []).append(RevisionLine(*row[1:]))
+    result = []
+    for course in courses:
+        modules = {module.id: ModuleOverview(module) for module in course.modules}
+        for lesson in (each for each in lessons if each.course_id == course.id):
+            revisions = lines.get(lesson.id)
+            if not revisions:
+                continue
+            published = next((r for r in revisions if r.id == lesson.published_revision_id), None)
+            latest = revisions[-1]
+            ever = any(r.published_at is not None for r in revisions)
+            modules.setdefault(lesson.module_id, ModuleOverview(lesson.module)).lessons.append(
+                LessonOverview(
+                    lesson=lesson, latest=latest, published=published,
+                    state=state_of(published, latest, ever),
+                    scheduled=next((r for r in revisions if r.scheduled_for is not None), None),
+                    quiz_label=quiz_label(lesson),
+                )
+            )
+        result.append(CourseOverview(course, list(modules.values())))
+    return result
+
+
+def quiz_label(lesson: Lesson) -> str:
+    quiz = lesson.quiz
+    if quiz is None:
+        return "No quiz"
+    versions = quiz.versions
+    draft = versions[-1] if versions and versions[-1].published_at is None else None
+    if quiz.archived_at is not None:
+        return "Quiz archived"
+    if quiz.current_version is None:
+        return "Quiz draft, not published" if draft else "No quiz"
+    label = f"Quiz v{quiz.current_version.number}"
+    return f"{label}, with a draft" if draft else label
