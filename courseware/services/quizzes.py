@@ -101,8 +101,6 @@ def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
                 attempt.quiz_version_id = quiz.current_version_id
                 session.commit()
             return attempt
-        if attempts_left(session, user, quiz) == 0:
-            raise Forbidden("You have used all the attempts this quiz allows.")
         number = (
             session.scalar(
                 select(func.max(QuizAttempt.number)).where(
@@ -111,6 +109,11 @@ def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
             )
             or 0
         ) + 1
+        # Attempt numbers are unique per person and quiz, so checking the number (not a count
+        # read earlier) keeps the limit even when two starts race.
+        limit = quiz.current_version.max_attempts
+        if limit is not None and number > limit:
+            raise Forbidden("You have used all the attempts this quiz allows.")
         attempt = QuizAttempt(
             user_id=user.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
             number=number,
