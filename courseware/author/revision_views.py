@@ -107,7 +107,8 @@ def publish(lesson_id: int):
     first = publishing.is_first_publication(lesson)
     if form.validate():
         try:
-            revision = publishing.publish(db.session, lesson, form.number.data, form.material)
+            revision = publishing.publish(db.session, lesson, form.number.data, form.material,
+                                          actor=current_user)
         except ValidationError as refused:
             form.kind.errors = [*form.kind.errors, str(refused)]
         else:
@@ -155,7 +156,7 @@ def cancel_schedule(lesson_id: int):
 @bp.post("/lessons/<int:lesson_id>/unpublish")
 def unpublish(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    publishing.unpublish(db.session, lesson)
+    publishing.unpublish(db.session, lesson, actor=current_user)
     flash(f"“{lesson.title}” is unpublished: learners no longer see it. Its history and everyone's "
           "progress are kept; publish it again at any time.", "success")
     return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)

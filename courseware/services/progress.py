@@ -95,8 +95,13 @@ class CourseProgress:
         return next(status for status in self.lessons if status.lesson.id == lesson.id)
 
 
-def list_courses(session: Session) -> list[Course]:
-    return list(session.scalars(select(Course).order_by(Course.position, Course.id)))
+def list_courses(session: Session, published_only: bool = False) -> list[Course]:
+    """Every course, or (for learners) only those with at least one published lesson."""
+    query = select(Course).order_by(Course.position, Course.id)
+    if published_only:
+        query = query.where(Course.id.in_(
+            select(Lesson.course_id).where(Lesson.published_revision_id.is_not(None))))
+    return list(session.scalars(query))
 
 
 def get_course(session: Session, slug: str) -> Course:
@@ -135,7 +140,7 @@ def published_lessons(session: Session, course: Course) -> list[Lesson]:
 
 
 def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress]:
-    return [course_progress(session, user, course) for course in list_courses(session)]
+    return [course_progress(session, user, course) for course in list_courses(session, published_only=True)]
 
 
 def course_progress(session: Session, user: User, course: Course) -> CourseProgress:

@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from courseware.models import Lesson, LessonRevision
+from courseware.models import Lesson, LessonRevision, User
 from courseware.models._time import utcnow
+from courseware.services import audit
 from courseware.services.authoring import module_of, renumber_lessons, revision_of
 from courseware.services.errors import ValidationError
 
@@ -41,10 +42,12 @@ def check_publishable(lesson: Lesson, revision: LessonRevision) -> None:
 
 
 def publish(session: Session, lesson: Lesson, number: int, material: bool,
-            now: datetime | None = None) -> LessonRevision:
+            now: datetime | None = None, actor: User | None = None) -> LessonRevision:
     revision = revision_of(session, lesson, number)
     check_publishable(lesson, revision)
     _make_published(session, lesson, revision, material, now or utcnow())
+    audit.record(session, "lesson.publish", actor=actor, target=f"lesson {lesson.id} {lesson.slug}",
+                 details=f"revision {number}, {'material' if revision.material else 'minor'}")
     session.commit()
     log.info("published lesson %s revision %s (%s)", lesson.id, number,
              "material" if revision.material else "minor")
@@ -69,10 +72,11 @@ def _make_published(session: Session, lesson: Lesson, revision: LessonRevision, 
         renumber_lessons(session, lesson.course)
 
 
-def unpublish(session: Session, lesson: Lesson) -> None:
+def unpublish(session: Session, lesson: Lesson, actor: User | None = None) -> None:
     if lesson.published_revision_id is None:
         raise ValidationError("This lesson is not published.")
     lesson.published_revision = None
+    audit.record(session, "lesson.unpublish", actor=actor, target=f"lesson {lesson.id} {lesson.slug}")
     session.commit()
     log.info("unpublished lesson %s", lesson.id)
 
@@ -135,6 +139,10 @@ def publish_due(session: Session, now: datetime | None = None) -> list[LessonRev
             session.commit()  # the schedule stays cleared
             continue
         _make_published(session, lesson, revision, material, now)
+        audit.record(session, "lesson.publish", actor_name="scheduler",
+                     target=f"lesson {lesson.id} {lesson.slug}",
+                     details=f"revision {revision.number} as scheduled, "
+                             f"{'material' if revision.material else 'minor'}")
         session.commit()
         log.info("published scheduled lesson %s revision %s", lesson.id, revision.number)
         published.append(revision)

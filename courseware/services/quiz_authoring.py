@@ -16,6 +16,7 @@ from courseware.content.loader import OPTION_KEYS, QUESTION_ID_RE
 from courseware.content.question_types import QUESTION_TYPES
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
 from courseware.models._time import utcnow
+from courseware.services import audit
 from courseware.services.authoring import InvalidFields
 from courseware.services.content_import import quiz_hash
 from courseware.services.errors import Conflict, NotFound, ValidationError
@@ -277,6 +278,8 @@ def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, ba
     version.published_at = now or utcnow()
     quiz.current_version = version
     quiz.archived_at = None
+    audit.record(session, "quiz.publish", actor=author, target=f"lesson {lesson.id} {lesson.slug}",
+                 details=f"version {version.number}")
     _commit(session)
     return version
 

@@ -104,3 +104,15 @@ def test_an_unexpected_error_shows_a_page_without_a_traceback(app, manager, monk
     body = response.get_data(as_text=True)
     assert "Something went wrong on our side" in body
     assert "Traceback" not in body and "boom" not in body
+
+
+def test_a_course_without_published_lessons_is_not_listed_for_learners(manager, course):
+    from courseware.models import Course
+    db.session.add(Course(slug="empty", title="Empty Course", description=""))
+    db.session.commit()
+    page = manager.get("/").get_data(as_text=True)
+    assert "Test Course" in page and "Empty Course" not in page
+
+
+def test_fields_without_hint_or_error_have_no_broken_aria_reference(client):
+    assert 'aria-describedby="None"' not in client.get("/login").get_data(as_text=True)

@@ -137,3 +137,15 @@ def test_passing_before_reading_offers_to_complete_the_lesson(manager, course):
     manager.post("/courses/test-course/first-lesson/complete")
     review = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "Confirm you have read the lesson" not in review
+
+
+def test_the_review_of_an_archived_quiz_offers_no_retake(manager, course):
+    from courseware.models._time import utcnow
+    from courseware.services import progress
+    page = open_quiz(manager)
+    response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG})
+    quiz = progress.published_lessons(db.session, course)[0].quiz
+    quiz.archived_at = utcnow()
+    db.session.commit()
+    review = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This quiz has been withdrawn" in review and "Take the quiz again" not in review

@@ -56,3 +56,11 @@ def test_csrf_failures_and_forbidden_pages_are_logged(manager, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("CSRF failure") for m in messages)
     assert any(m.startswith("403 on /hr/") and manager.user.username in m for m in messages)
+
+
+def test_publishing_is_recorded(president, course):
+    from courseware.services import progress, publishing
+    lesson = progress.published_lessons(db.session, course)[1]
+    publishing.unpublish(db.session, lesson, actor=president.user)
+    (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "lesson.unpublish"))
+    assert event.actor == president.user.username and lesson.slug in event.target
