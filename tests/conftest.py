@@ -188,7 +188,7 @@ class SignedInClient:
         self.user = user
         response = login(client, user.username)
         assert response.status_code == 302, response.get_data(as_text=True)
-        self.csrf = csrf_from(client.get("/").get_data(as_text=True))
+        self.csrf = csrf_from(client.get("/account").get_data(as_text=True))  # a light page
 
     def get(self, *args, **kwargs):
         return self.client.get(*args, **kwargs)
