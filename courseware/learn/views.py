@@ -15,7 +15,7 @@ bp = Blueprint("learn", __name__)
 @login_required
 def dashboard():
     courses = progress.progress_in_all_courses(db.session, current_user)
-    due_dates = assignments.DueDates(db.session)
+    due_dates = assignments.DueDates(db.session, person=current_user)
     today = assignments.today_utc()
     due = {}
     for cp in courses:
@@ -23,7 +23,7 @@ def dashboard():
         if course_due is not None:
             complete = cp.total > 0 and cp.completed == cp.total
             due[cp.course.id] = (course_due, course_due.state(complete, today), course_due.days_left(today))
-    recent_attempts = quizzes.attempts_for(db.session, current_user)[:5]
+    recent_attempts = quizzes.attempt_summaries(db.session, current_user, limit=5)
     return render_template("learn/dashboard.html", courses=courses, due=due,
                            recent_attempts=recent_attempts)
 
@@ -31,7 +31,7 @@ def dashboard():
 @bp.get("/courses/<course_slug>")
 @login_required
 def course(course_slug: str):
-    course = progress.get_course(db.session, course_slug)
+    course = progress.outline_course(db.session, course_slug)
     return render_template(
         "learn/course.html", outline=progress.course_progress(db.session, current_user, course)
     )
@@ -40,20 +40,17 @@ def course(course_slug: str):
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
-    course = progress.get_course(db.session, course_slug)
-    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
-    progress.record_open(db.session, current_user, lesson)
-    outline = progress.course_progress(db.session, current_user, course)
+    course, lesson = progress.outline_lesson(db.session, course_slug, lesson_slug)
+    outline = progress.open_lesson(db.session, current_user, course, lesson)
     previous, following = outline.neighbours(lesson)
-    quiz_attempts = quizzes.attempts_for(db.session, current_user, lesson.quiz) if lesson.quiz else []
     return render_template(
         "learn/lesson.html",
         outline=outline,
         status=outline.status_of(lesson),
+        lesson_html=progress.lesson_html(db.session, lesson),
         previous=previous,
         following=following,
-        best_score=quizzes.best_score(quiz_attempts),
-        form=ConfirmForm(),
+        best_score=quizzes.best_score_of(db.session, current_user, lesson.quiz_id),
     )
 
 
@@ -98,7 +95,7 @@ def me():
     return render_template(
         "learn/me.html",
         courses=courses,
-        attempts=quizzes.attempts_for(db.session, current_user),
+        attempts=quizzes.attempt_summaries(db.session, current_user),
         certificates=certificates.certificates_of(db.session, current_user),
     )
 

@@ -3,6 +3,7 @@ from courseware.models.accounts import ROLES, Department, Role, User
 from courseware.models.audit import AuditEvent
 from courseware.models.content import (
     ContentFile,
+    ContentVersion,
     Course,
     Lesson,
     LessonRevision,
@@ -27,6 +28,7 @@ __all__ = [
     "AttemptState",
     "Certificate",
     "ContentFile",
+    "ContentVersion",
     "Course",
     "Department",
     "Lesson",

@@ -168,3 +168,15 @@ class ContentFile(db.Model):
     path: Mapped[str] = mapped_column(String(1024), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContentVersion(db.Model):
+    """One row whose number grows in the same transaction as every change to what learners see
+    of the courses (publishing, unpublishing, importing, moving or renaming). Each process keeps
+    the published outline in memory and reloads it when this number moves (services/outline_cache),
+    so that every instance sees a publication at once, without a timer."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")

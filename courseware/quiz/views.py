@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
-from courseware.services import progress, quizzes
+from courseware.services import outline_cache, progress, quizzes
 from courseware.services.errors import NotFound, ValidationError
 
 bp = Blueprint("quiz", __name__)
@@ -15,40 +15,39 @@ bp = Blueprint("quiz", __name__)
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
 @login_required
 def take(course_slug: str, lesson_slug: str):
-    course = progress.get_course(db.session, course_slug)
-    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
-    quiz = quizzes.quiz_of(lesson)
+    course, lesson = progress.outline_lesson(db.session, course_slug, lesson_slug)
+    if not lesson.has_quiz:
+        raise NotFound("This lesson has no quiz.")
     if request.method == "POST":
-        return _submit(course_slug, lesson_slug)
+        return _submit(lesson)
+    quiz = quizzes.get_quiz(db.session, lesson.quiz_id)
     attempt = quizzes.open_attempt(db.session, current_user, quiz)
     return _render_quiz(lesson, quiz, attempt, answers={}, missing=[], error=None)
 
 
-def _submit(course_slug: str, lesson_slug: str):
+def _submit(lesson):
     attempt_id = request.form.get("attempt_id", type=int)
     if attempt_id is None:
         abort(400)
     attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
-    if attempt.quiz.lesson.slug != lesson_slug or attempt.quiz.lesson.course.slug != course_slug:
+    if attempt.quiz_id != lesson.quiz_id:
         abort(404)
     answers = {
         question["id"]: request.form.getlist(f"q-{question['id']}")
         for question in attempt.quiz_version.questions
     }
     try:
-        attempt = quizzes.submit_attempt(db.session, current_user, attempt_id, answers)
+        attempt = quizzes.submit_attempt(db.session, current_user, attempt, answers)
     except quizzes.AlreadySubmitted as done:
         flash("This attempt was already submitted; here is its result.", "info")
         return redirect(url_for("quiz.review", attempt_id=done.attempt_id), code=303)
     except quizzes.UnansweredQuestions as unanswered:
         return _render_quiz(
-            attempt.quiz.lesson, attempt.quiz, attempt, answers, unanswered.question_ids,
+            lesson, attempt.quiz, attempt, answers, unanswered.question_ids,
             str(unanswered), status=422,
         )
     except ValidationError as invalid:
-        return _render_quiz(
-            attempt.quiz.lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400
-        )
+        return _render_quiz(lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400)
     if attempt.passed:
         flash(f"You passed with {attempt.score}%.", "success")
     else:
@@ -58,11 +57,15 @@ def _submit(course_slug: str, lesson_slug: str):
 
 
 def _render_quiz(lesson, quiz, attempt, answers, missing, error, status=200):
-    previous = quizzes.attempts_for(db.session, current_user, quiz)
+    """`lesson` is the published lesson, as a Lesson or from the outline."""
+    course = outline_cache.current(db.session).course_by_id(lesson.course_id)
+    shown = course.lesson(lesson.slug)
+    previous = quizzes.attempt_summaries(db.session, current_user, quiz.id)
     return render_template(
         "quiz/take.html",
-        lesson=lesson,
-        revision=lesson.published_revision,
+        course=course,
+        lesson=shown,
+        revision=shown.revision,
         version=attempt.quiz_version,
         attempt=attempt,
         questions=quizzes.public_questions(attempt.quiz_version),
@@ -71,14 +74,14 @@ def _render_quiz(lesson, quiz, attempt, answers, missing, error, status=200):
         error=error,
         previous_attempts=previous,
         best_score=quizzes.best_score(previous),
-        attempts_left=quizzes.attempts_left(db.session, current_user, quiz),
+        attempts_left=quizzes.attempts_left(db.session, current_user, quiz, submitted=len(previous)),
     ), status
 
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def review(attempt_id: int):
-    attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
+    attempt = quizzes.attempt_for_review(db.session, current_user, attempt_id)
     lesson = attempt.quiz.lesson
     if not attempt.is_submitted:
         return redirect(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import Assignment, Course, Department, User
@@ -107,10 +107,14 @@ def list_assignments(session: Session) -> list[Assignment]:
 class DueDates:
     """Every assignment loaded once; answers 'when is this person's course due?' without queries."""
 
-    def __init__(self, session: Session, course_id: int | None = None):
+    def __init__(self, session: Session, course_id: int | None = None, person: User | None = None):
         query = select(Assignment)
         if course_id is not None:
             query = query.where(Assignment.course_id == course_id)
+        if person is not None:
+            # Only what can concern this person: their own and their department's assignments.
+            query = query.where(or_(Assignment.user_id == person.id,
+                                    Assignment.department_id == person.department_id))
         self._by_department: dict[int, list[Assignment]] = defaultdict(list)
         self._by_user: dict[int, list[Assignment]] = defaultdict(list)
         for assignment in session.scalars(query):

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from courseware.models import Certificate, Course, Lesson, LessonProgress, User
 from courseware.services.errors import NotFound
@@ -19,9 +21,30 @@ def certificate_for(session: Session, user: User, course: Course) -> Certificate
 def certificates_of(session: Session, user: User) -> list[Certificate]:
     return list(
         session.scalars(
-            select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)
+            select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .options(joinedload(Certificate.course))
+            .order_by(Certificate.issued_at)
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateCode:
+    course_id: int
+    code: str
+    issued_at: datetime
+
+
+_certificate = Certificate.__table__
+_CODES = select(_certificate.c.course_id, _certificate.c.code, _certificate.c.issued_at).where(
+    _certificate.c.user_id == bindparam("user_id"))
+
+
+def codes_by_course(session: Session, user: User) -> dict[int, CertificateCode]:
+    """The person's certificates by course id (what the dashboard and outlines link to)."""
+    return {row.course_id: CertificateCode(*row)
+            for row in session.connection().execute(_CODES, {"user_id": user.id})}
 
 
 def get_by_code(session: Session, code: str) -> Certificate:

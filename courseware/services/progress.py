@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.models import Course, Lesson, LessonProgress, LessonRevision, Module, User
+from courseware.models import Course, Lesson, LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
-from courseware.services import certificates
+from courseware.services import certificates, outline_cache
 from courseware.services.errors import NotFound
+from courseware.services.outline_cache import (
+    CourseOutline,
+    LessonOutline,
+    ModuleOutline,
+    RevisionOutline,
+)
 
 
 class LessonState(StrEnum):
@@ -36,11 +44,28 @@ class LessonState(StrEnum):
         return self in (LessonState.COMPLETED, LessonState.NEEDS_REVIEW)
 
 
+@dataclass(slots=True)
+class ProgressRecord:
+    """One person's progress in one lesson, as the pages read it (services write LessonProgress)."""
+
+    id: int
+    lesson_id: int
+    opened_at: datetime
+    last_opened_at: datetime
+    read_at: datetime | None
+    quiz_passed_at: datetime | None
+    completed_at: datetime | None
+    completed_revision_id: int | None
+    seconds_spent: int
+    # The number of the revision the person completed (for "updated since you completed it").
+    completed_number: int | None
+
+
 @dataclass
 class LessonStatus:
-    lesson: Lesson
-    revision: LessonRevision
-    progress: LessonProgress | None
+    lesson: LessonOutline
+    revision: RevisionOutline
+    progress: ProgressRecord | None
     state: LessonState
     has_quiz: bool
     # Published (or materially revised) since the person last opened it, or since they joined.
@@ -49,16 +74,27 @@ class LessonStatus:
 
 @dataclass
 class ModuleStatus:
-    module: Module
+    module: ModuleOutline
     lessons: list[LessonStatus] = field(default_factory=list)
 
 
-@dataclass
 class CourseProgress:
-    course: Course
-    lessons: list[LessonStatus]
-    modules: list[ModuleStatus]
-    certificate: object | None
+    """Where one person stands in one course; built from the cached outline and their records."""
+
+    def __init__(self, course: CourseOutline, lessons: list[LessonStatus], certificate_of):
+        self.course = course
+        self.lessons = lessons
+        self._certificate_of = certificate_of
+        modules = {module.id: ModuleStatus(module) for module in course.modules}
+        for status in lessons:
+            modules.setdefault(status.lesson.module_id, ModuleStatus(status.lesson.module))
+            modules[status.lesson.module_id].lessons.append(status)
+        self.modules = [m for m in modules.values() if m.lessons]
+
+    @cached_property
+    def certificate(self) -> certificates.CertificateCode | None:
+        """Loaded on first use: most pages never show it."""
+        return self._certificate_of(self.course.id)
 
     @property
     def total(self) -> int:
@@ -85,13 +121,13 @@ class CourseProgress:
         """Where to continue: the first lesson in course order that is not complete."""
         return next((s for s in self.lessons if not s.state.is_complete), None)
 
-    def neighbours(self, lesson: Lesson) -> tuple[LessonStatus | None, LessonStatus | None]:
+    def neighbours(self, lesson) -> tuple[LessonStatus | None, LessonStatus | None]:
         index = next(i for i, status in enumerate(self.lessons) if status.lesson.id == lesson.id)
         previous = self.lessons[index - 1] if index > 0 else None
         following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
         return previous, following
 
-    def status_of(self, lesson: Lesson) -> LessonStatus:
+    def status_of(self, lesson) -> LessonStatus:
         return next(status for status in self.lessons if status.lesson.id == lesson.id)
 
 
@@ -139,68 +175,144 @@ def published_lessons(session: Session, course: Course) -> list[Lesson]:
     )
 
 
+def outline_lesson(session: Session, course_slug: str,
+                   lesson_slug: str) -> tuple[CourseOutline, LessonOutline]:
+    """A published lesson from the cached outline; NotFound for anything else."""
+    course = outline_course(session, course_slug)
+    return course, course.lesson(lesson_slug)
+
+
+def lesson_html(session: Session, lesson: LessonOutline) -> str:
+    """The published revision's sanitized HTML, rendered when it was saved."""
+    return session.connection().execute(_HTML, {"revision_id": lesson.revision.id}).scalar_one()
+
+
 def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress]:
-    return [course_progress(session, user, course) for course in list_courses(session, published_only=True)]
+    """Every course with a published lesson, in three queries whatever the number of courses,
+    lessons or people."""
+    outline = outline_cache.current(session)
+    records = _records(session, user.id)
+    certificates_of = _certificates_loader(session, user)
+    return [_course_progress(user.created_at, course, records, certificates_of)
+            for course in outline.courses if course.lessons]
 
 
-def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
-    lessons = published_lessons(session, course)
-    lesson_ids = [lesson.id for lesson in lessons]
-    records = {
-        record.lesson_id: record
-        for record in session.scalars(
-            select(LessonProgress).where(
-                LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(lesson_ids)
-            )
-        )
-    }
-    material = _material_revision_numbers(session, lesson_ids)
+def outline_course(session: Session, slug: str) -> CourseOutline:
+    return outline_cache.current(session).course(slug)
+
+
+def course_progress(session: Session, user: User, course: Course | CourseOutline) -> CourseProgress:
+    if isinstance(course, CourseOutline):
+        outline = course
+    else:
+        outline = outline_cache.current(session).course_by_id(course.id)
+    records = _records(session, user.id)
+    return _course_progress(user.created_at, outline, records, _certificates_loader(session, user))
+
+
+def open_lesson(session: Session, user: User, course: CourseOutline,
+                lesson: LessonOutline) -> CourseProgress:
+    """Record that the person opened the lesson (one write) and return their progress."""
+    records = _records(session, user.id)
+    record = records.get(lesson.id)
+    now = utcnow()
+    # In a transaction of its own: committing the request's session would expire what it has
+    # loaded (the signed-in user), and the page would read it all again.
+    with session.get_bind().begin() as connection:
+        if record is not None:
+            connection.execute(_TOUCH, {"record_id": record.id, "now": now})
+            record.last_opened_at = now
+        elif _insert_first_open(connection, user.id, lesson.id, now):
+            records[lesson.id] = ProgressRecord(None, lesson.id, now, now, None, None, None, None, 0, None)
+    if lesson.id not in records:  # another request opened it at the same moment
+        records = _records(session, user.id)
+    return _course_progress(user.created_at, course, records, _certificates_loader(session, user))
+
+
+def _insert_first_open(connection, user_id: int, lesson_id: int, now: datetime) -> bool:
+    """The record of a first opening; False if one exists already (a double request)."""
+    values = {"user_id": user_id, "lesson_id": lesson_id, "opened_at": now, "last_opened_at": now,
+              "seconds_spent": 0}
+    dialect = connection.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        inserted = connection.execute(insert(_progress).values(values).on_conflict_do_nothing(
+            index_elements=[_progress.c.user_id, _progress.c.lesson_id]))
+        return inserted.rowcount == 1
+    try:
+        with connection.begin_nested():
+            connection.execute(_progress.insert().values(values))
+        return True
+    except IntegrityError:
+        return False
+
+
+def _course_progress(joined: datetime, course: CourseOutline, records: dict[int, ProgressRecord],
+                     certificates_of) -> CourseProgress:
     statuses = []
-    for lesson in lessons:
+    for lesson in course.lessons:
         record = records.get(lesson.id)
-        revision = lesson.published_revision
+        revision = lesson.revision
         statuses.append(
             LessonStatus(
                 lesson=lesson,
                 revision=revision,
                 progress=record,
-                state=_state_of(record, lesson, revision, material.get(lesson.id, []), session),
-                has_quiz=lesson.active_quiz is not None,
-                is_new=_is_new(user, record, revision),
+                state=_state_of(record, revision, lesson.material_numbers),
+                has_quiz=lesson.has_quiz,
+                is_new=_is_new(joined, record, revision),
             )
         )
-    modules: dict[int, ModuleStatus] = {}
-    for module in course.modules:
-        modules[module.id] = ModuleStatus(module)
-    for status in statuses:
-        modules.setdefault(status.lesson.module_id, ModuleStatus(status.lesson.module))
-        modules[status.lesson.module_id].lessons.append(status)
-    return CourseProgress(
-        course=course,
-        lessons=statuses,
-        modules=[m for m in modules.values() if m.lessons],
-        certificate=certificates.certificate_for(session, user, course),
-    )
+    return CourseProgress(course, statuses, certificates_of)
 
 
-def _material_revision_numbers(session: Session, lesson_ids: list[int]) -> dict[int, list[int]]:
-    rows = session.execute(
-        select(LessonRevision.lesson_id, LessonRevision.number).where(
-            LessonRevision.lesson_id.in_(lesson_ids), LessonRevision.material.is_(True)
-        )
-    )
-    numbers: dict[int, list[int]] = {}
-    for lesson_id, number in rows:
-        numbers.setdefault(lesson_id, []).append(number)
-    return numbers
+_progress = LessonProgress.__table__
+_revision = LessonRevision.__table__
+_RECORDS = (
+    select(_progress.c.id, _progress.c.lesson_id, _progress.c.opened_at, _progress.c.last_opened_at,
+           _progress.c.read_at, _progress.c.quiz_passed_at, _progress.c.completed_at,
+           _progress.c.completed_revision_id, _progress.c.seconds_spent,
+           _revision.c.number.label("completed_number"))
+    .outerjoin(_revision, _revision.c.id == _progress.c.completed_revision_id)
+    .where(_progress.c.user_id == bindparam("user_id"))
+)
+_HTML = select(_revision.c.html).where(_revision.c.id == bindparam("revision_id"))
+_TOUCH = (
+    _progress.update()
+    .where(_progress.c.id == bindparam("record_id"))
+    .values(last_opened_at=bindparam("now"))
+)
 
 
-def _state_of(record, lesson, revision, material_numbers, session) -> LessonState:
+def _records(session: Session, user_id: int) -> dict[int, ProgressRecord]:
+    """All the person's progress records (one per lesson opened), in one indexed query."""
+    return {row.lesson_id: ProgressRecord(*row)
+            for row in session.connection().execute(_RECORDS, {"user_id": user_id})}
+
+
+def _certificates_loader(session: Session, user: User):
+    """The person's certificates by course, loaded (once) only if a page asks for one."""
+    loaded: dict[int, certificates.CertificateCode] | None = None
+
+    def certificate_of(course_id: int) -> certificates.CertificateCode | None:
+        nonlocal loaded
+        if loaded is None:
+            loaded = certificates.codes_by_course(session, user)
+        return loaded.get(course_id)
+
+    return certificate_of
+
+
+def _state_of(record: ProgressRecord | None, revision: RevisionOutline,
+              material_numbers: tuple[int, ...]) -> LessonState:
     if record is None:
         return LessonState.NOT_STARTED
     if record.completed_at is not None:
         if material_numbers and record.completed_revision_id != revision.id:
-            completed_number = session.get(LessonRevision, record.completed_revision_id).number
+            completed_number = record.completed_number or 0
             if any(completed_number < n <= revision.number for n in material_numbers):
                 return LessonState.NEEDS_REVIEW
         return LessonState.COMPLETED
@@ -209,11 +321,12 @@ def _state_of(record, lesson, revision, material_numbers, session) -> LessonStat
     return LessonState.IN_PROGRESS
 
 
-def _is_new(user: User, record: LessonProgress | None, revision: LessonRevision) -> bool:
+def _is_new(joined: datetime, record: ProgressRecord | None, revision: RevisionOutline) -> bool:
+    """`joined`: when the person's account was made."""
     if revision.published_at is None:
         return False
     if record is None:
-        return revision.published_at > user.created_at
+        return revision.published_at > joined
     return revision.material and revision.published_at > record.last_opened_at
 
 

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from courseware.content.question_types import question_type
 from courseware.models import (
     AttemptAnswer,
     AttemptState,
     Lesson,
+    LessonRevision,
     Quiz,
     QuizAttempt,
     QuizVersion,
@@ -83,12 +85,21 @@ def submitted_count(session: Session, user: User, quiz: Quiz) -> int:
     )
 
 
-def attempts_left(session: Session, user: User, quiz: Quiz) -> int | None:
-    """None when unlimited."""
+def attempts_left(session: Session, user: User, quiz: Quiz, submitted: int | None = None) -> int | None:
+    """None when unlimited. `submitted`: the person's submitted attempts, when already counted."""
     limit = quiz.current_version.max_attempts
     if limit is None:
         return None
-    return max(0, limit - submitted_count(session, user, quiz))
+    if submitted is None:
+        submitted = submitted_count(session, user, quiz)
+    return max(0, limit - submitted)
+
+
+def get_quiz(session: Session, quiz_id: int) -> Quiz:
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound("This lesson has no quiz.")
+    return quiz
 
 
 def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
@@ -138,6 +149,24 @@ def _find_open(session: Session, user: User, quiz: Quiz) -> QuizAttempt | None:
     )
 
 
+def attempt_for_review(session: Session, user: User, attempt_id: int) -> QuizAttempt:
+    """One of the person's attempts with what its review page shows, in two queries."""
+    attempt = session.scalar(
+        select(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
+        .options(
+            joinedload(QuizAttempt.quiz).joinedload(Quiz.lesson).joinedload(Lesson.course),
+            joinedload(QuizAttempt.quiz).joinedload(Quiz.lesson)
+            .joinedload(Lesson.published_revision).load_only(LessonRevision.title),
+            joinedload(QuizAttempt.quiz_version),
+            selectinload(QuizAttempt.answers),
+        )
+    )
+    if attempt is None:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
 def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:
     """One of the person's own attempts; anyone else's is 'not found', never 'forbidden'."""
     attempt = session.scalar(
@@ -149,10 +178,16 @@ def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:
 
 
 def submit_attempt(
-    session: Session, user: User, attempt_id: int, answers: dict[str, list[str]]
+    session: Session, user: User, attempt_id: int | QuizAttempt, answers: dict[str, list[str]]
 ) -> QuizAttempt:
-    """Grade and close the attempt. A second submission of it raises AlreadySubmitted."""
-    attempt = own_attempt(session, user, attempt_id)
+    """Grade and close the attempt (its id, or the attempt as `own_attempt` returned it).
+    A second submission of it raises AlreadySubmitted."""
+    if isinstance(attempt_id, QuizAttempt):
+        attempt = attempt_id
+        if attempt.user_id != user.id:
+            raise NotFound("No such attempt.")
+    else:
+        attempt = own_attempt(session, user, attempt_id)
     if attempt.is_submitted:
         raise AlreadySubmitted(attempt.id)
     version = attempt.quiz_version
@@ -220,13 +255,91 @@ def grade(version: QuizVersion, answers: dict[str, list[str]]) -> GradedAnswers:
     return GradedAnswers(graded, correct_count, total, score, score >= version.pass_mark)
 
 
-def attempts_for(session: Session, user: User, quiz: Quiz | None = None) -> list[QuizAttempt]:
-    query = select(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.state == AttemptState.SUBMITTED.value
+def attempts_for(session: Session, user: User, quiz: Quiz | None = None,
+                 limit: int | None = None) -> list[QuizAttempt]:
+    """Submitted attempts, newest first, with their lesson's title loaded in the same query."""
+    query = (
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.state == AttemptState.SUBMITTED.value)
+        .options(joinedload(QuizAttempt.quiz).joinedload(Quiz.lesson)
+                 .joinedload(Lesson.published_revision).load_only(LessonRevision.title))
+        .order_by(QuizAttempt.submitted_at.desc())
     )
     if quiz is not None:
         query = query.where(QuizAttempt.quiz_id == quiz.id)
-    return list(session.scalars(query.order_by(QuizAttempt.submitted_at.desc())))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def best_score_of(session: Session, user: User, quiz_id: int | None) -> int | None:
+    """The person's best score on the quiz, from the index alone; None without attempts."""
+    if quiz_id is None:
+        return None
+    return session.connection().execute(
+        _BEST_SCORE, {"user_id": user.id, "quiz_id": quiz_id}).scalar()
+
+
+_attempt = QuizAttempt.__table__
+_BEST_SCORE = select(func.max(_attempt.c.score)).where(
+    _attempt.c.user_id == bindparam("user_id"), _attempt.c.quiz_id == bindparam("quiz_id"),
+    _attempt.c.state == AttemptState.SUBMITTED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSummary:
+    """A submitted attempt as lists of attempts show it."""
+
+    id: int
+    number: int
+    score: int
+    passed: bool
+    submitted_at: datetime
+    quiz_id: int
+    lesson_title: str
+
+
+_quiz = Quiz.__table__
+_lesson = Lesson.__table__
+_published = LessonRevision.__table__.alias("published")
+_latest = LessonRevision.__table__.alias("latest")
+_SUMMARIES = (
+    select(
+        _attempt.c.id, _attempt.c.number, _attempt.c.score, _attempt.c.passed, _attempt.c.submitted_at,
+        _attempt.c.quiz_id,
+        # A lesson's title is its published revision's, else its latest draft's (Lesson.title).
+        func.coalesce(
+            _published.c.title,
+            select(_latest.c.title).where(_latest.c.lesson_id == _lesson.c.id)
+            .order_by(_latest.c.number.desc()).limit(1).scalar_subquery(),
+            _lesson.c.slug,
+        ).label("lesson_title"),
+    )
+    .select_from(
+        _attempt.join(_quiz, _quiz.c.id == _attempt.c.quiz_id)
+        .join(_lesson, _lesson.c.id == _quiz.c.lesson_id)
+        .outerjoin(_published, _published.c.id == _lesson.c.published_revision_id)
+    )
+    .where(_attempt.c.user_id == bindparam("user_id"),
+           _attempt.c.state == AttemptState.SUBMITTED.value)
+    .order_by(_attempt.c.submitted_at.desc(), _attempt.c.id.desc())
+)
+_SUMMARIES_OF_QUIZ = _SUMMARIES.where(_attempt.c.quiz_id == bindparam("quiz_id"))
+_RECENT_SUMMARIES = _SUMMARIES.limit(bindparam("limit"))
+
+
+def attempt_summaries(session: Session, user: User, quiz_id: int | None = None,
+                      limit: int | None = None) -> list[AttemptSummary]:
+    """The person's submitted attempts, newest first, with lesson titles: one query, no objects
+    to track (attempts_for returns the attempts themselves)."""
+    if quiz_id is not None:
+        statement, params = _SUMMARIES_OF_QUIZ, {"user_id": user.id, "quiz_id": quiz_id}
+    elif limit is not None:
+        statement, params = _RECENT_SUMMARIES, {"user_id": user.id, "limit": limit}
+    else:
+        statement, params = _SUMMARIES, {"user_id": user.id}
+    rows = session.connection().execute(statement, params)
+    return [AttemptSummary(*row) for row in rows]
 
 
 def best_score(attempts: list[QuizAttempt]) -> int | None:

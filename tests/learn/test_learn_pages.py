@@ -98,7 +98,7 @@ def test_an_unexpected_error_shows_a_page_without_a_traceback(app, manager, monk
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(progress, "list_courses", explode)
+    monkeypatch.setattr(progress, "progress_in_all_courses", explode)
     response = manager.get("/")
     assert response.status_code == 500
     body = response.get_data(as_text=True)

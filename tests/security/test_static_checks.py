@@ -11,6 +11,7 @@ from courseware.config import PROJECT_ROOT
 # (stored at save time, or rendered just now for the preview) and nh3 sanitized.
 SANITIZED_EXPRESSIONS = {
     "status.revision.html",   # a published lesson: LessonRevision.html, sanitized at import/save
+    "lesson_html",            # the same, as progress.lesson_html() reads it for the lesson page
     "candidate.html",         # the revision about to be published (author/publish.html)
     "revision.html",          # an old revision (author/revision.html)
     "preview",                # the editor's preview: render_markdown() of the draft

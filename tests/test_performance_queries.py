@@ -1,0 +1,145 @@
+"""The main pages run a fixed number of SQL queries, whatever the number of lessons or people.
+
+Each page is measured on a small site (the test course, one colleague) and again after the course
+has grown by ten lessons with quizzes and the company by five people who have done everything; a
+page whose query count grows with either has a per-row query. Counts are of statements sent to the
+database, not time, so the test is exact on any machine.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from courseware.extensions import db
+from courseware.models import (
+    Course,
+    Lesson,
+    LessonRevision,
+    Module,
+    Quiz,
+    QuizVersion,
+)
+from courseware.models._time import utcnow
+from courseware.services import outline_cache, progress, quizzes
+
+RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
+QUESTIONS = [{"id": "q1", "type": "single", "prompt": "Which?",
+              "options": [{"key": "a", "text": "This", "correct": True, "explain": "Yes."},
+                          {"key": "b", "text": "That", "correct": False, "explain": "No."}]}]
+# A generous ceiling per page, so that a slow creep shows up too (the signed-in user is one query).
+BUDGET = 12
+
+
+@contextmanager
+def counting():
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def queries_of(client, url: str) -> list[str]:
+    """The statements of the second request: the first warms the outline cache, as in production."""
+    assert client.get(url).status_code == 200, url
+    with counting() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return statements
+
+
+def add_lessons(course: Course, count: int) -> None:
+    module = db.session.scalar(sa.select(Module).where(Module.course_id == course.id))
+    now = utcnow()
+    start = db.session.scalar(sa.select(sa.func.max(Lesson.position))) + 1
+    for n in range(start, start + count):
+        lesson = Lesson(course_id=course.id, module_id=module.id, slug=f"extra-{n}", position=n)
+        db.session.add(lesson)
+        db.session.flush()
+        revision = LessonRevision(lesson_id=lesson.id, number=1, title=f"Extra lesson {n}",
+                                  source="Text.", html="<p>Text.</p>", content_hash=f"extra-{n}",
+                                  published_at=now, material=True, module_id=module.id)
+        quiz = Quiz(lesson_id=lesson.id)
+        db.session.add_all([revision, quiz])
+        db.session.flush()
+        version = QuizVersion(quiz_id=quiz.id, number=1, pass_mark=80, questions=QUESTIONS,
+                              content_hash=f"extra-{n}", published_at=now)
+        db.session.add(version)
+        db.session.flush()
+        lesson.published_revision_id = revision.id
+        quiz.current_version_id = version.id
+    db.session.commit()
+
+
+def do_everything(user, course: Course) -> None:
+    """Open and read every lesson, pass every quiz (twice), and so earn the certificate."""
+    for lesson in progress.published_lessons(db.session, course):
+        progress.record_open(db.session, user, lesson)
+        quiz = lesson.active_quiz
+        if quiz is not None:
+            answers = RIGHT if lesson.slug == "first-lesson" else {"q1": ["a"]}
+            for _ in range(2):
+                attempt = quizzes.open_attempt(db.session, user, quiz)
+                quizzes.submit_attempt(db.session, user, attempt.id, answers)
+        progress.mark_read(db.session, user, lesson)
+
+
+def main_pages(user, course: Course) -> dict[str, str]:
+    attempt = quizzes.attempts_for(db.session, user)[0]
+    return {
+        "dashboard": "/",
+        "course outline": f"/courses/{course.slug}",
+        "lesson": f"/courses/{course.slug}/first-lesson",
+        "quiz": f"/courses/{course.slug}/first-lesson/quiz",
+        "attempt review": f"/attempts/{attempt.id}",
+        "my progress": "/me",
+    }
+
+
+def measure(client, pages: dict[str, str]) -> dict[str, int]:
+    return {name: len(queries_of(client, url)) for name, url in pages.items()}
+
+
+def test_page_queries_do_not_grow_with_lessons_or_people(course, manager, make_user):
+    do_everything(manager.user, course)
+    do_everything(make_user(), course)
+    pages = main_pages(manager.user, course)
+    small = measure(manager, pages)
+
+    add_lessons(course, 10)
+    for _ in range(5):
+        do_everything(make_user(), course)
+    do_everything(manager.user, course)
+    large = measure(manager, main_pages(manager.user, course))
+
+    assert large == small, "a page's query count grew with the number of lessons or people"
+    over = {name: count for name, count in large.items() if count > BUDGET}
+    assert not over, f"pages over {BUDGET} queries: {over}"
+
+
+def test_loading_the_outline_takes_the_same_queries_for_any_number_of_lessons(course):
+    def load_queries() -> int:
+        with counting() as statements, db.engine.connect() as connection:
+            outline_cache.load_outline(connection)
+        return len(statements)
+
+    small = load_queries()
+    add_lessons(course, 10)
+    assert load_queries() == small
+
+
+@pytest.mark.parametrize("page", ["dashboard", "lesson", "course outline"])
+def test_the_reading_pages_do_not_load_lesson_text_they_do_not_show(course, manager, page):
+    """The outline comes from memory: only the lesson page reads one lesson's HTML."""
+    do_everything(manager.user, course)
+    url = main_pages(manager.user, course)[page]
+    html_reads = [s for s in queries_of(manager, url) if re.search(r"lesson_revision\.(html|source)", s)]
+    assert len(html_reads) == (1 if page == "lesson" else 0)
