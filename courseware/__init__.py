@@ -1,6 +1,7 @@
 """Culture Courses: the president's Corporate Culture Series, online."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     instance_path.mkdir(parents=True, exist_ok=True)
 
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -32,6 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     return app
+
+
+def configure_logging(app: Flask) -> None:
+    """Errors and the audit trail reach standard error (gunicorn's log) unless logging is set up."""
+    if not logging.getLogger().handlers and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def register_extensions(app: Flask) -> None:

@@ -46,6 +46,8 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
+        # Only load benchmarks that sign in hundreds of people from one address turn this off.
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         # How many reverse proxies (nginx) stand in front and set X-Forwarded-For; 0 trusts none.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Strict-Transport-Security: on when cookies are HTTPS-only, i.e. in production.
