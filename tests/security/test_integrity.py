@@ -52,3 +52,35 @@ def test_every_sqlite_connection_has_wal_busy_timeout_and_foreign_keys(app):
     finally:
         for connection in connections:
             connection.close()
+
+
+def test_an_expired_form_token_shows_the_quiz_again_with_the_answers_kept(manager, course):
+    lesson = progress.published_lessons(db.session, course)[0]
+    attempt = quizzes.open_attempt(db.session, manager.user, lesson.quiz)
+    response = manager.client.post(f"/courses/{course.slug}/{lesson.slug}/quiz", data={
+        "csrf_token": "expired-or-forged", "attempt_id": attempt.id,
+        "q-pick-one": "b", "q-pick-many": ["a", "c"], "q-true-or-false": "a"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Your answers are kept" in page
+    for checked in ('id="q-pick-one-b" value="b" checked', 'id="q-pick-many-a" value="a" checked',
+                    'id="q-pick-many-c" value="c" checked'):
+        assert checked in page
+    assert 'name="csrf_token" value="' in page  # a fresh token to submit with
+    assert db.session.get(QuizAttempt, attempt.id).state == "in_progress"
+
+
+def test_security_headers_are_on_errors_too(app, manager, client, monkeypatch):
+    from courseware.services import progress as progress_service
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    forbidden = manager.get("/hr/")
+    missing = client.get("/nowhere")
+    monkeypatch.setattr(progress_service, "progress_in_all_courses", explode)
+    failed = manager.get("/")
+    for response, status in ((forbidden, 403), (missing, 404), (failed, 500)):
+        assert response.status_code == status
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"

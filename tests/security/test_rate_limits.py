@@ -59,3 +59,30 @@ def test_successful_sign_ins_do_not_count_against_the_account(app, make_user, li
 def test_one_address_trying_many_accounts_is_limited(client, make_user, limiter_clock):
     statuses = [attempt(client, f"user{n}", "wrong").status_code for n in range(31)]
     assert statuses[:30] == [422] * 30 and statuses[30] == 429
+
+
+def test_limits_are_shared_through_redis_when_configured(database, tmp_path, monkeypatch, make_user):
+    import redis
+
+    from courseware import create_app
+    from courseware.extensions import db
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    redis.Redis.from_url(url).flushdb()
+    monkeypatch.setenv("REDIS_URL", url)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "redis"))
+    make_user(username="shared")
+    # Two app instances (two workers, or two machines) count the same attempts together.
+    first, second = create_app({"TESTING": True, **database}), create_app({"TESTING": True, **database})
+    statuses = []
+    for n in range(6):
+        instance = first if n % 2 == 0 else second
+        with instance.app_context():
+            statuses.append(attempt(instance.test_client(), "shared", "wrong").status_code)
+            db.session.remove()
+    assert statuses == [422] * 5 + [429]
+    redis.Redis.from_url(url).flushdb()
