@@ -6,7 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve test lint setup db clean
+.PHONY: run serve test lint setup migrate db bench-serve clean
+# apt-get needs root: sudo unless we are root already.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +18,29 @@ $(BIN)/activate: requirements.txt
 
 setup: $(BIN)/activate
 
-## Create or upgrade the database, import the course, seed the demo company (first run only).
-db: setup
+## Create or upgrade the database (once, here: never by the server's workers) and import the course.
+migrate: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content import
+
+## The same, and the demo company (first run only).
+db: migrate
 	$(BIN)/flask seed-demo
 
 run: db
 	@echo "Serving on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-serve: db
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+## Production serving: gunicorn, workers and threads from the cores (gunicorn.conf.py; WEB_CONCURRENCY
+## and GUNICORN_THREADS override), no debug, access log on standard output.
+serve: migrate
+	@echo "Serving with gunicorn on http://$(HOST):$(PORT)"
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py app:app
+
+## The served site under load next to the framework's own limit (bench/serve.py; wrk from Debian).
+bench-serve: setup
+	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y -q wrk
+	$(BIN)/python bench/serve.py
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    register_serving(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
@@ -105,6 +106,14 @@ def register_errors(app: Flask) -> None:
     from courseware.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_serving(app: Flask) -> None:
+    # Before the security headers: after-request hooks run last-registered first, so the static
+    # cache headers have the last word and compression sees the final page.
+    from courseware.serving import register_serving as register
+
+    register(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -12,12 +13,13 @@ from sqlalchemy import select
 from courseware.content.exporter import export_content
 from courseware.extensions import db
 from courseware.models import ROLES, Department, User
-from courseware.services import accounts, backups, content_import, demo, publishing
+from courseware.services import accounts, backups, content_import, database_copy, demo, publishing
 from courseware.services.errors import ValidationError
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
+    app.cli.add_command(copy_database_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(content_group)
     app.cli.add_command(create_user_command)
@@ -174,15 +176,44 @@ def _still_valid_demo_logins(logins_file: Path) -> list[demo.DemoLogin]:
 
 
 @click.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False))
-def backup_command(path: str) -> None:
-    """Write a consistent backup of the database to PATH, while the site keeps running."""
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
+def backup_command(path: str | None) -> None:
+    """Write a consistent backup of the database to PATH (by default a new file named by the time
+    in BACKUP_DIR), while the site keeps running."""
+    if path is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        suffix = "db" if db.engine.dialect.name == "sqlite" else "dump"
+        path = str(Path(current_app.config["BACKUP_DIR"]) / f"courseware-{stamp}.{suffix}")
     try:
         written = backups.backup(db.engine, Path(path))
     except ValidationError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backed up the {db.engine.dialect.name} database to {written} "
                f"({written.stat().st_size:,} bytes).")
+
+
+@click.command("copy-database")
+@click.option("--to", "target_url", required=True, help="SQLAlchemy URL of the target database.")
+@click.option("--from", "source_url", help="SQLAlchemy URL to copy from (default: this site's).")
+def copy_database_command(target_url: str, source_url: str | None) -> None:
+    """Copy every row into another database migrated to the same revision and empty, e.g. from the
+    embedded SQLite database to PostgreSQL. Stop the site (or its writes) while it runs."""
+    from sqlalchemy import create_engine
+
+    source = create_engine(source_url) if source_url else db.engine
+    target = create_engine(target_url)
+    try:
+        copied = database_copy.copy_database(source, target, db.metadata)
+    except ValidationError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        target.dispose()
+        if source_url:
+            source.dispose()
+    for table in copied:
+        click.echo(f"{table.name:<24} {table.target_rows:>10,} rows")
+    click.echo(f"Copied {sum(t.target_rows for t in copied):,} rows in {len(copied)} tables to "
+               f"{target.url.render_as_string(hide_password=True)}; every count matches.")
 
 
 @click.command("restore")

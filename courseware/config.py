@@ -29,6 +29,11 @@ def load_config(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "LESSONS_DIR": os.environ.get("LESSONS_DIR", str(PROJECT_ROOT / "lessons")),
         "QUIZZES_DIR": os.environ.get("QUIZZES_DIR", str(PROJECT_ROOT / "quizzes")),
+        # Lesson images the president uploads. Several instances need one shared folder (e.g. NFS),
+        # since any of them may be asked for any image.
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads"),
+        # Where `flask backup` writes when given no file name.
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(instance_path / "backups"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",

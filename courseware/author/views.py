@@ -30,7 +30,7 @@ bp = Blueprint("lessons", __name__)
 
 
 def upload_dir() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+    return Path(current_app.config["UPLOAD_DIR"])
 
 
 def attach_errors(form, error: InvalidFields) -> None:

@@ -175,7 +175,7 @@ def test_the_editor_shows_the_latest_revision_in_fields_and_its_preview(presiden
     assert '<div class="admonition note">' in page  # the preview, rendered by the server
     assert 'name="base_number" type="hidden" value="1"' in page
     assert 'enctype="multipart/form-data"' in page
-    assert 'src="/static/js/editor.js"' in page and 'href="/static/css/author.css"' in page
+    assert 'src="/static/js/editor.js?v=' in page and 'href="/static/css/author.css?v=' in page
 
 
 def test_saving_makes_a_new_draft_revision_and_keeps_the_old_one(president, first):

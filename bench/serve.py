@@ -1,0 +1,511 @@
+"""The real server under load, next to the framework's own limit on this machine, in one run.
+
+Builds a fresh instance in a temporary folder (SQLite; the demo course and company plus 1,000
+managers with progress), starts gunicorn exactly as `make serve` does (production settings, access
+log on), and measures with wrk, 32 connections each:
+
+  1. a bare route that returns a short string from the same app and server (the limit),
+  2. the lesson page, signed in, spread over 1,000 people and the 8 lessons,
+  3. the dashboard, signed in, over the same people,
+  4. quiz submission: every request grades a different open attempt of a different person.
+
+Prints requests/s, p50, p99, each page's share of the bare route's throughput, the workers'
+resident memory and the cold start (process start to the first 200), as a Markdown table.
+
+    .venv/bin/python bench/serve.py [--duration 10] [--managers 1000] [--profile DIR]
+
+WEB_CONCURRENCY and GUNICORN_THREADS choose the workers and threads, as for `make serve`.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WRK_SCRIPTS = ROOT / "bench" / "wrk"
+USER_AGENT = "culture-courses-bench"  # sessions are bound to the browser that signed in
+PASSWORD = "bench-password-1"
+TARGETS = {"lesson": 0.40, "dashboard": 0.30}
+P99_TARGET_MS = 100
+RSS_TARGET_MB = 120
+COLD_START_TARGET_S = 1.5
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    unexpected: int
+    exhausted: int
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up before each")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--managers", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure each request this many times and report the median")
+    parser.add_argument("--only", help="comma-separated: bare,lesson,dashboard,submit")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="record the workers with py-spy during each page run, into DIR")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    workdir = Path(tempfile.mkdtemp(prefix="culture-bench-"))
+    port = free_port()
+    env = server_environment(workdir, port)
+    try:
+        started = time.perf_counter()
+        for command in (["db", "upgrade"], ["content", "import"]):
+            run_quietly([str(BIN / "flask"), "--app", "app", *command], env)
+        items = prepare(workdir, env, args.managers)
+        print(f"prepared in {time.perf_counter() - started:.0f} s: {items.summary}", flush=True)
+
+        server = Server(env, workdir)
+        cold_start = server.start(port)
+        print(f"gunicorn: {len(server.workers())} workers × {env_threads(env)} threads, "
+              f"cold start {cold_start:.2f} s", flush=True)
+        base = f"http://127.0.0.1:{port}"
+        scenarios = {
+            "bare": ("pages.lua", [items.bare]),
+            "lesson": ("pages.lua", [items.lessons]),
+            "dashboard": ("pages.lua", [items.dashboards]),
+            "submit": ("submit.lua", []),
+        }
+        chosen = args.only.split(",") if args.only else list(scenarios)
+        runs: dict[str, list[Result]] = {name: [] for name in chosen}
+        for round_number in range(1, args.rounds + 1):
+            for name in chosen:
+                script, script_args = scenarios[name]
+                if name == "submit":
+                    result = measure_submissions(wrk, base, items, args)
+                else:
+                    run_wrk(wrk, base, script, script_args, args, args.warmup, name)
+                    profiler = None
+                    if args.profile and round_number == 1:
+                        profiler = server.profile(args.profile, name, args.duration)
+                    result = run_wrk(wrk, base, script, script_args, args, args.duration, name)
+                    if profiler:
+                        profiler.wait()
+                runs[name].append(result)
+                print(f"  round {round_number} {name}: {result.rate:,.0f} req/s, "
+                      f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms", flush=True)
+        # Other work on the machine makes single runs noisy: each figure is the median run.
+        results = {name: sorted(found, key=lambda r: r.rate)[len(found) // 2]
+                   for name, found in runs.items()}
+        memory = server.worker_memory()
+        server.stop()
+        report(results, memory, cold_start, env, args)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    # wrk comes from Debian's packages; nothing is downloaded from anywhere else.
+    if shutil.which("apt-get"):
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        print("wrk is missing: installing Debian's package", flush=True)
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], check=False)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is needed: install it with `apt-get install wrk`")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(workdir: Path, port: int) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "SECRET_KEY", "FLASK_DEBUG", "REDIS_URL")}
+    env.update(
+        INSTANCE_PATH=str(workdir / "instance"),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        ACCESS_LOG=str(workdir / "access.log"),
+        BENCH_BARE_ROUTE="1",
+        PYTHONDONTWRITEBYTECODE="",
+    )
+    return env
+
+
+def env_threads(env: dict) -> str:
+    return env.get("GUNICORN_THREADS") or "4"
+
+
+def run_quietly(command: list[str], env: dict) -> None:
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+
+
+# --- the data: the demo company and course, 1,000 managers, their sessions and open attempts ---
+
+@dataclass
+class Items:
+    """The request files wrk reads, and what is needed to prepare more quiz submissions."""
+
+    workdir: Path
+    database: Path
+    bare: str
+    lessons: str
+    dashboards: str
+    summary: str
+    quiz_paths: dict[int, str]  # quiz id -> its page
+    questions: dict[int, list]  # quiz version id -> questions
+    sessions: dict[int, tuple[str, str]]  # user id -> (cookie, CSRF token)
+    rng: random.Random
+    rounds: int = 0
+
+    def connect(self):
+        import sqlite3
+
+        return sqlite3.connect(self.database, timeout=30)
+
+    def submitted_count(self) -> int:
+        with self.connect() as connection:
+            return connection.execute(
+                "SELECT count(*) FROM quiz_attempt WHERE state = 'submitted'").fetchone()[0]
+
+    def open_submissions(self, threads: int) -> tuple[str, str]:
+        """Open a new attempt wherever a bench manager has none (as opening the quiz page does),
+        and write one submission per open attempt, answered right 60 % of the time."""
+        now = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime())
+        with self.connect() as connection:
+            connection.execute("""
+                INSERT INTO quiz_attempt (user_id, quiz_id, quiz_version_id, number, state, started_at)
+                SELECT u.id, q.id, q.current_version_id,
+                       COALESCE((SELECT max(a.number) FROM quiz_attempt a
+                                 WHERE a.user_id = u.id AND a.quiz_id = q.id), 0) + 1,
+                       'in_progress', ?
+                FROM user_account u CROSS JOIN quiz q
+                WHERE u.username LIKE 'bench.%' AND q.current_version_id IS NOT NULL
+                  AND q.archived_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM quiz_attempt o WHERE o.user_id = u.id
+                                  AND o.quiz_id = q.id AND o.state = 'in_progress')""", (now,))
+            open_attempts = connection.execute("""
+                SELECT a.id, a.user_id, a.quiz_id, a.quiz_version_id FROM quiz_attempt a
+                JOIN user_account u ON u.id = a.user_id
+                WHERE a.state = 'in_progress' AND u.username LIKE 'bench.%'""").fetchall()
+        lines = []
+        for attempt_id, user_id, quiz_id, version_id in open_attempts:
+            cookie, token = self.sessions[user_id]
+            form = [("csrf_token", token), ("attempt_id", attempt_id)]
+            passing = self.rng.random() < 0.6
+            for question in self.questions[version_id]:
+                right = [o["key"] for o in question["options"] if o["correct"]]
+                keys = right if passing else [self.rng.choice([o["key"] for o in question["options"]])]
+                form += [(f"q-{question['id']}", key) for key in keys]
+            lines.append(f"{cookie}\t{self.quiz_paths[quiz_id]}\t{urlencode(form)}")
+        self.rng.shuffle(lines)
+        self.rounds += 1
+        warmup = len(lines) // 8
+        return (write_lines(self.workdir / f"submit-warmup-{self.rounds}.txt", lines[:warmup]),
+                write_lines(self.workdir / f"submit-{self.rounds}.txt", lines[warmup:]))
+
+
+def write_lines(path: Path, lines: list[str]) -> str:
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def prepare(workdir: Path, env: dict, managers: int) -> Items:
+    """Seed the database in this process, then sign every manager in through the login page."""
+    os.environ.update({k: env[k] for k in ("INSTANCE_PATH",)})
+    for name in ("DATABASE_URL", "SECRET_KEY"):
+        os.environ.pop(name, None)
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import insert, select
+    from werkzeug.security import generate_password_hash
+
+    from courseware import create_app
+    from courseware.extensions import db
+    from courseware.models import (
+        AttemptAnswer,
+        Course,
+        Department,
+        Lesson,
+        LessonProgress,
+        QuizAttempt,
+        User,
+    )
+    from courseware.models._time import utcnow
+    from courseware.services import demo
+
+    # Sign-in limits are per address; the bench signs 1,000 people in from one.
+    app = create_app({"RATELIMIT_ENABLED": False})
+    rng = random.Random(2026)
+    with app.app_context():
+        demo.seed_demo(db.session, password=PASSWORD)
+        course = db.session.scalar(select(Course).order_by(Course.position))
+        lessons = list(db.session.scalars(
+            select(Lesson).where(Lesson.course_id == course.id,
+                                 Lesson.published_revision_id.is_not(None))
+            .order_by(Lesson.position)))
+        departments = list(db.session.scalars(select(Department)))
+        # A cheap hash: signing 1,000 people in must not take minutes (logins are not measured).
+        password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+        now = utcnow()
+        db.session.execute(insert(User), [
+            {"username": f"bench.{i:04d}", "full_name": f"Bench Manager {i:04d}", "role": "manager",
+             "department_id": departments[i % len(departments)].id, "password_hash": password_hash,
+             "session_token": f"bench-session-{i:04d}", "active": True,
+             "created_at": now - timedelta(days=60), "department_since": now - timedelta(days=60)}
+            for i in range(managers)
+        ])
+        users = list(db.session.execute(
+            select(User.id, User.username).where(User.username.like("bench.%")).order_by(User.id)))
+        quiz_of = {lesson.id: lesson.active_quiz for lesson in lessons}
+        progress_rows, attempts, answers = [], [], []
+        for user_id, _ in users:
+            # Some lessons done (quiz passed), the next one opened: a course in progress.
+            done = rng.randint(0, len(lessons))
+            for index, lesson in enumerate(lessons[:done + 1]):
+                opened = now - timedelta(days=30 - index, minutes=rng.randint(0, 600))
+                finished = index < done
+                progress_rows.append({
+                    "user_id": user_id, "lesson_id": lesson.id, "opened_at": opened,
+                    "last_opened_at": opened, "read_at": opened if finished else None,
+                    "quiz_passed_at": opened if finished else None,
+                    "completed_at": opened if finished else None,
+                    "completed_revision_id": lesson.published_revision_id if finished else None,
+                    "seconds_spent": rng.randint(120, 900)})
+                quiz = quiz_of[lesson.id]
+                if finished and quiz is not None:
+                    attempts.append({
+                        "user_id": user_id, "quiz_id": quiz.id,
+                        "quiz_version_id": quiz.current_version_id, "number": 1,
+                        "state": "submitted", "started_at": opened, "submitted_at": opened,
+                        "score": 100, "correct_count": 6, "question_count": 6, "passed": True})
+        db.session.execute(insert(LessonProgress), progress_rows)
+        db.session.execute(insert(QuizAttempt), attempts)
+        bench_ids = [user_id for user_id, _ in users]
+        submitted = list(db.session.execute(
+            select(QuizAttempt.id, QuizAttempt.quiz_version_id)
+            .where(QuizAttempt.state == "submitted", QuizAttempt.user_id.in_(bench_ids))))
+        questions_of = {}
+        for quiz in quiz_of.values():
+            if quiz is not None:
+                questions_of[quiz.current_version_id] = quiz.current_version.questions
+        for attempt_id, version_id in submitted:
+            for position, question in enumerate(questions_of[version_id]):
+                keys = [o["key"] for o in question["options"] if o["correct"]]
+                answers.append({"attempt_id": attempt_id, "question_id": question["id"],
+                                "position": position, "selected": keys, "correct": True})
+        db.session.execute(insert(AttemptAnswer), answers)
+        db.session.commit()
+        lesson_paths = [f"/courses/{course.slug}/{lesson.slug}" for lesson in lessons]
+        quiz_paths = {quiz.id: f"/courses/{course.slug}/{lesson.slug}/quiz"
+                      for lesson in lessons if (quiz := quiz_of[lesson.id]) is not None}
+        summary = (f"{len(users):,} managers, {len(lessons)} lessons, {len(progress_rows):,} progress "
+                   f"rows, {len(attempts):,} submitted attempts")
+
+    sessions = sign_in(app, [username for _, username in users])
+    cookie_of = {user_id: sessions[username] for user_id, username in users}
+    people = [cookie_of[user_id][0] for user_id, _ in users]
+    lesson_lines = [f"{cookie}\t{path}" for cookie in people for path in lesson_paths]
+    rng.shuffle(lesson_lines)
+    return Items(
+        workdir=workdir,
+        database=Path(env["INSTANCE_PATH"]) / "courseware.db",
+        bare=write_lines(workdir / "bare.txt", ["\t/_bench/bare"]),
+        lessons=write_lines(workdir / "lessons.txt", lesson_lines),
+        dashboards=write_lines(workdir / "dashboards.txt", [f"{cookie}\t/" for cookie in people]),
+        summary=summary, quiz_paths=quiz_paths, questions=questions_of, sessions=cookie_of, rng=rng,
+    )
+
+
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def sign_in(app, usernames: list[str]) -> dict[str, tuple[str, str]]:
+    """Each person signs in through the real login form; returns their cookie and CSRF token."""
+    sessions = {}
+    for username in usernames:
+        client = app.test_client()
+        client.environ_base.update(HTTP_USER_AGENT=USER_AGENT, REMOTE_ADDR="127.0.0.1")
+        token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
+        response = client.post("/login", data={"username": username, "password": PASSWORD,
+                                               "csrf_token": token})
+        if response.status_code != 302:
+            sys.exit(f"could not sign {username} in: {response.status_code}")
+        page = client.get("/me").get_data(as_text=True)
+        token = CSRF_RE.search(page).group(1)
+        cookie = client.get_cookie("session")
+        sessions[username] = (f"session={cookie.value}", token)
+    return sessions
+
+
+# --- the server and the load ---
+
+class Server:
+    def __init__(self, env: dict, workdir: Path):
+        self.env = env
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    def start(self, port: int) -> float:
+        """Start gunicorn; returns seconds from the process start to the first 200."""
+        log = open(self.workdir / "gunicorn.log", "w")
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "app:app"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        while time.perf_counter() - started < 30:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn exited: see {self.workdir / 'gunicorn.log'}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return time.perf_counter() - started
+            except OSError:
+                pass
+            time.sleep(0.005)
+        sys.exit("gunicorn did not answer within 30 s")
+
+    def workers(self) -> list[int]:
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return sorted(children)
+
+    def worker_memory(self) -> list[tuple[float, float]]:
+        """(resident, peak resident) MB of each worker."""
+        memory = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+            peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+            memory.append((rss, peak))
+        return memory
+
+    def profile(self, directory: str, name: str, seconds: int) -> subprocess.Popen:
+        py_spy = shutil.which("py-spy") or str(BIN / "py-spy")
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        output = Path(directory) / f"{name}.txt"
+        return subprocess.Popen(
+            [py_spy, "record", "--pid", str(self.process.pid), "--subprocesses", "--rate", "250", "--gil",
+             "--duration", str(seconds), "--format", "raw", "--output", str(output), "--nonblocking"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def measure_submissions(wrk: str, base: str, items: Items, args) -> Result:
+    """Every request submits an attempt nobody has submitted: a real grading and a real write."""
+    warmup, measured = items.open_submissions(args.wrk_threads)
+    run_wrk(wrk, base, "submit.lua", [warmup, str(args.wrk_threads)], args, args.warmup, "submit")
+    before = items.submitted_count()
+    result = run_wrk(wrk, base, "submit.lua", [measured, str(args.wrk_threads)], args, args.duration,
+                     "submit")
+    time.sleep(0.5)  # requests still in flight when wrk stopped
+    graded = items.submitted_count() - before
+    if graded < result.requests or result.exhausted or result.unexpected:
+        sys.exit(f"quiz submission: {result.requests} responses but {graded} attempts graded "
+                 f"({result.unexpected} unexpected statuses): not every request was a real "
+                 "submission; rerun with more --managers")
+    return result
+
+
+def run_wrk(wrk: str, base: str, script: str, script_args: list[str], args, seconds: int,
+            name: str) -> Result:
+    command = [wrk, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(WRK_SCRIPTS / script), base, "--", *script_args]
+    done = subprocess.run(command, capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        sys.exit(f"wrk failed for {name}:\n{done.stdout}{done.stderr}")
+    data = json.loads(lines[-1])
+    return Result(name, data["requests"], data["duration_us"] / 1e6, data["p50_us"] / 1000,
+                  data["p99_us"] / 1000, data["unexpected"], data["exhausted"],
+                  data["socket_errors"] + data["timeouts"])
+
+
+# --- the report ---
+
+LABELS = {
+    "bare": "bare route (the framework's limit)",
+    "lesson": "lesson page, signed in",
+    "dashboard": "dashboard, signed in",
+    "submit": "quiz submission, graded",
+}
+
+
+def report(results: dict[str, Result], memory, cold_start: float, env: dict, args) -> None:
+    bare = results.get("bare")
+    workers = len(memory)
+    print()
+    print(f"{workers} gunicorn workers × {env_threads(env)} threads (gthread) on {os.cpu_count()} cores, "
+          f"SQLite, {args.managers:,} managers; wrk {args.connections} connections, {args.duration} s each")
+    print()
+    print("| Request | Requests/s | p50 | p99 | Share of bare route | Target | Met |")
+    print("|---|---:|---:|---:|---:|---|---|")
+    for name, result in results.items():
+        share = result.rate / bare.rate if bare else None
+        target, met = "", []
+        if name in TARGETS:
+            target = f"≥ {TARGETS[name]:.0%} and p99 ≤ {P99_TARGET_MS} ms"
+            met = [share is not None and share >= TARGETS[name], result.p99_ms <= P99_TARGET_MS]
+        elif name != "bare":
+            target = f"p99 ≤ {P99_TARGET_MS} ms"
+            met = [result.p99_ms <= P99_TARGET_MS]
+        flag = ("yes" if all(met) else "**no**") if met else ""
+        problems = result.unexpected + result.errors
+        note = f" ({problems} failed)" if problems else ""
+        print(f"| {LABELS[name]} | {result.rate:,.0f}{note} | {result.p50_ms:.1f} ms | "
+              f"{result.p99_ms:.1f} ms | {f'{share:.0%}' if share is not None else ''} | {target} | {flag} |")
+    largest = max((rss for rss, _ in memory), default=0)
+    peak = max((hwm for _, hwm in memory), default=0)
+    print(f"| worker memory (resident, largest worker) | {largest:.0f} MB (peak {peak:.0f} MB) | | | | "
+          f"≤ {RSS_TARGET_MB} MB | {'yes' if peak <= RSS_TARGET_MB else '**no**'} |")
+    print(f"| cold start (process start to first 200) | {cold_start:.2f} s | | | | "
+          f"≤ {COLD_START_TARGET_S} s | {'yes' if cold_start <= COLD_START_TARGET_S else '**no**'} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
