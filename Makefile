@@ -42,8 +42,13 @@ bench-serve: setup
 	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y -q wrk
 	$(BIN)/python bench/serve.py
 
-test: setup
-	$(BIN)/python -m pytest -q
+## The browser tests inject axe-core (package-lock.json pins it) into each page.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is not installed: the accessibility checks in tests/browser will fail"; fi
+
+test: setup node_modules/.installed
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, fresh_login_required
 from sqlalchemy import select
 
@@ -138,7 +148,9 @@ def _csv_response(kind: str, header: list[str], rows_of, cells_are_safe: bool = 
                  details=f"filters={filters}", commit=True)
     body = exports.csv_stream(header, rows_of(db.session, course, filters), cells_are_safe=cells_are_safe)
     filename = f"{course.slug}-{kind}-{date.today().isoformat()}.csv"
-    response = Response(body, mimetype="text/csv")
+    # The rows are read while the response streams, after the view returned: keep the request's
+    # context (and its database session) open until the last row.
+    response = Response(stream_with_context(body), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

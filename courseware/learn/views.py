@@ -1,7 +1,7 @@
 """The learner's pages: dashboard, course outline, lessons, own progress, certificates."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
@@ -86,6 +86,18 @@ def complete(course_slug: str, lesson_slug: str):
             url_for("learn.lesson", course_slug=course.slug, lesson_slug=following.lesson.slug)
         )
     return redirect(url_for("learn.course", course_slug=course.slug))
+
+
+@bp.post("/courses/<course_slug>/<lesson_slug>/progress")
+@login_required
+def reading_progress(course_slug: str, lesson_slug: str):
+    """The lesson page's script: time spent reading (`seconds`) and the end reached (`end=1`)."""
+    course = progress.get_course(db.session, course_slug)
+    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
+    record = progress.record_reading(db.session, current_user, lesson,
+                                     seconds=request.form.get("seconds", 0, type=int),
+                                     reached_end=request.form.get("end") == "1")
+    return jsonify(read=record.read_at is not None, completed=record.completed_at is not None)
 
 
 @bp.get("/me")

@@ -384,3 +384,23 @@ def _complete_if_done(session: Session, user: User, lesson: Lesson, record: Less
     record.completed_revision_id = lesson.published_revision_id
     session.flush()
     certificates.issue_if_earned(session, user, lesson.course)
+
+
+# One report from a lesson page counts at most this much reading time, so that a page left open,
+# or a tampered request, cannot inflate the time HR sees.
+MAX_SECONDS_PER_BEAT = 15 * 60
+
+
+def record_reading(session: Session, user: User, lesson: Lesson, seconds: int,
+                   reached_end: bool) -> LessonProgress:
+    """The lesson page's report: about `seconds` more spent reading, and whether the reader has
+    reached the end of the lesson (which marks it read, as the button does)."""
+    record = _progress_record(session, user, lesson)
+    seconds = max(0, min(seconds, MAX_SECONDS_PER_BEAT))
+    if seconds:
+        # Added in SQL, so that two reports at once both count.
+        record.seconds_spent = LessonProgress.seconds_spent + seconds
+    if reached_end:
+        return mark_read(session, user, lesson)
+    session.commit()
+    return record

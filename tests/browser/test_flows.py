@@ -1,0 +1,218 @@
+"""What people do on the site, in a real browser: a manager reads a lesson to its end, takes its quiz
+by keyboard alone (fails, retakes, passes) and gets the certificate; HR exports a report; the
+president edits and publishes a lesson."""
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import yaml
+
+from courseware.config import PROJECT_ROOT
+from tests.browser.conftest import DESKTOP, OUTPUT, PHONE, screenshot
+
+COURSE = "/courses/corporate-culture"
+FIRST_LESSON = "performance-goal-and-effect"
+LEARNER = "deng.yan"  # a demo manager who has not started yet
+SUBMIT = "el => el.textContent.trim() === 'Submit answers'"
+
+
+def _quiz_file(slug: str) -> list[dict]:
+    text = (PROJECT_ROOT / "quizzes" / f"{slug}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)["questions"]
+
+
+def _choices(questions: list[dict], right: bool) -> list[list[int]]:
+    """Option positions to choose: all right, or the first half of the questions wrong."""
+    chosen = []
+    for index, question in enumerate(questions):
+        correct = [i for i, option in enumerate(question["options"]) if option.get("correct")]
+        wrong = [i for i, option in enumerate(question["options"]) if not option.get("correct")]
+        chosen.append(correct if right or index >= (len(questions) + 1) // 2 else wrong[:1])
+    return chosen
+
+
+def _focused(page) -> str:
+    return page.evaluate("() => document.activeElement.id || document.activeElement.textContent.trim()")
+
+
+def _tab_until(page, script: str, limit: int = 60) -> None:
+    """Press Tab until `script` (a function of the focused element) is true."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => ({script})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached {script}; focus is on {_focused(page)!r}")
+
+
+def _answer_by_keyboard(page, questions: list[dict], chosen: list[list[int]], start: int = 0) -> None:
+    """Focus is on the first option of question `start`; answer it and the following ones with the
+    keyboard, moving on with Tab."""
+    for question, picks in zip(questions[start:], chosen[start:], strict=True):
+        if question["type"] == "multiple":
+            for index in range(len(question["options"])):
+                if index in picks:
+                    page.keyboard.press("Space")
+                page.keyboard.press("Tab")
+        else:
+            (pick,) = picks
+            if pick == 0:
+                page.keyboard.press("Space")
+            for _ in range(pick):
+                page.keyboard.press("ArrowDown")  # moves to the next radio button and selects it
+            page.keyboard.press("Tab")
+
+
+def _complete_the_rest_of_the_course(site, username: str) -> None:
+    """Read every other lesson and pass its quiz through the services, as a quick learner would."""
+    from sqlalchemy import select
+
+    from courseware.extensions import db
+    from courseware.models import Course, User
+    from courseware.services import progress, quizzes
+
+    with site.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        course = db.session.scalar(select(Course).where(Course.slug == "corporate-culture"))
+        for lesson in progress.published_lessons(db.session, course)[1:]:
+            progress.mark_read(db.session, user, lesson)
+            if lesson.active_quiz is not None:
+                attempt = quizzes.open_attempt(db.session, user, lesson.active_quiz)
+                right = {q["id"]: [o["key"] for o in q["options"] if o["correct"]]
+                         for q in attempt.quiz_version.questions}
+                quizzes.submit_attempt(db.session, user, attempt.id, right)
+
+
+def test_a_manager_reads_takes_the_quiz_by_keyboard_and_earns_the_certificate(open_page, live_site):
+    page = open_page(LEARNER, DESKTOP)
+    page.goto("/")
+    assert page.get_by_role("heading", name="How it works").is_visible()  # a first visit
+    page.get_by_role("link", name="Start: Performance: the goal and the effect").click()
+    page.wait_for_url(f"**{COURSE}/{FIRST_LESSON}")
+
+    # Reading to the end marks the lesson read (the script reports it; no button pressed).
+    assert page.locator("[data-state-badge]").inner_text() == "In progress"
+    page.locator("[data-lesson-end]").scroll_into_view_if_needed()
+    status = page.locator("[data-read-status]")
+    status.filter(has_text="You have read this lesson").wait_for()
+    assert page.locator("[data-state-badge]").inner_text() == "Quiz to pass"
+    assert page.locator("form[data-read-form]").is_hidden()
+    (read_at, seconds), = live_site.query(
+        "SELECT p.read_at, p.seconds_spent FROM lesson_progress p JOIN user_account u ON u.id = p.user_id "
+        "JOIN lesson l ON l.id = p.lesson_id WHERE u.username = ? AND l.slug = ?", LEARNER, FIRST_LESSON)
+    assert read_at is not None and seconds >= 1
+
+    # The quiz, by keyboard alone: Tab to the first option, answer, submit with Enter.
+    page.goto(f"{COURSE}/{FIRST_LESSON}/quiz")
+    questions = _quiz_file(FIRST_LESSON)
+    wrong = _choices(questions, right=False)
+    _tab_until(page, "el => el.matches('form[data-quiz] input')")
+    first = questions[0]
+    _answer_by_keyboard(page, questions[:1], wrong[:1])
+    # On to the submit button with the other questions unanswered: the page asks first.
+    _tab_until(page, SUBMIT)
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog[data-unanswered-dialog]")
+    dialog.wait_for(state="visible")
+    assert "have no answer yet" in dialog.inner_text()
+    assert _focused(page) == "Answer question 2"
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
+    assert _focused(page) == f"q-{questions[1]['id']}-a"
+    assert page.locator("[data-answered-count]").inner_text() == f"1 of {len(questions)} answered"
+    _answer_by_keyboard(page, questions, wrong, start=1)
+    assert _focused(page) == "Submit answers"
+    screenshot(page, "quiz-answered-desktop")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/attempts/*")
+    assert page.get_by_role("heading", name="Not passed").is_visible()
+    assert "Read the explanations and try again" in page.locator(".flashes").inner_text()
+    assert first["id"]  # the review lists every question with its explanations
+    assert page.locator(".review-list > li").count() == len(questions)
+    screenshot(page, "review-failed-desktop")
+
+    # Retake, still by keyboard: Tab to "Take the quiz again", Enter, answer everything right.
+    _tab_until(page, "el => el.textContent.trim() === 'Take the quiz again'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{COURSE}/{FIRST_LESSON}/quiz")
+    _tab_until(page, "el => el.matches('form[data-quiz] input')")
+    _answer_by_keyboard(page, questions, _choices(questions, right=True))
+    assert _focused(page) == "Submit answers"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/attempts/*")
+    assert page.get_by_role("heading", name="Passed", exact=True).is_visible()
+    assert live_site.query(
+        "SELECT count(*) FROM lesson_progress p JOIN user_account u ON u.id = p.user_id "
+        "WHERE u.username = ? AND p.completed_at IS NOT NULL", LEARNER) == [(1,)]
+
+    _complete_the_rest_of_the_course(live_site, LEARNER)
+    page.goto("/")
+    assert "8 of 8 lessons complete (100%)" in page.inner_text("main")
+    page.get_by_role("link", name="View your certificate").click()
+    page.wait_for_url("**/certificates/*")
+    assert page.get_by_role("heading", name="Deng Yan").is_visible()
+    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    screenshot(page, "certificate-earned-desktop")
+    # Printed, the certificate is one A4 page.
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (OUTPUT / "certificate.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1, "the certificate prints on more than one page"
+
+
+def test_the_reading_script_reports_time_and_the_button_still_works_without_it(browser, live_site,
+                                                                              sign_in_state):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, base_url=live_site.base_url,
+                                  storage_state=str(sign_in_state("he.jing")))
+    try:
+        page = context.new_page()
+        page.goto(f"{COURSE}/{FIRST_LESSON}")
+        page.get_by_role("button", name="I have read this lesson").click()
+        page.wait_for_url(f"**{COURSE}/{FIRST_LESSON}/quiz")
+        assert "Pass its quiz to complete it" in page.inner_text("main")
+        # Without script the quiz is refused question by question, and says which.
+        page.get_by_role("button", name="Submit answers").click()
+        assert page.locator("#quiz-error").is_visible()
+        assert page.locator(".question .field-error").count() == len(_quiz_file(FIRST_LESSON))
+    finally:
+        context.close()
+
+
+def test_hr_downloads_the_progress_report(open_page):
+    page = open_page("hr.lin", DESKTOP)
+    page.goto("/hr/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download progress (CSV)").click()
+    download = download_info.value
+    path = Path(download.path())
+    data = path.read_bytes()
+    (OUTPUT / "progress.csv").write_bytes(data)
+    assert data.startswith(b"\xef\xbb\xbf"), "no byte-order mark: Excel would garble Chinese names"
+    text = data.decode("utf-8-sig")
+    header, *rows = text.split("\r\n")
+    assert header.startswith("username,full_name,department,role,course,lesson_number,lesson")
+    wang = [row for row in rows if row.startswith("wang.lei,Wang Lei,")]
+    assert len(wang) == 8, "one row per lesson"
+    assert ",manager,Corporate Culture Series,1,Performance: the goal and the effect," in wang[0]
+
+
+def test_the_president_edits_and_publishes_a_lesson(open_page):
+    page = open_page("president", DESKTOP)
+    page.goto("/author/")
+    page.get_by_role("link", name="Refinement: continuous improvement and the daily to-do").first.click()
+    page.wait_for_url("**/author/lessons/*/edit")
+    sentence = f"A sentence added in the browser test ({random.randrange(10**6)})."
+    source = page.locator("textarea[name=source]")
+    source.fill(source.input_value() + f"\n\n{sentence}\n")
+    page.locator("[data-preview]").filter(has_text=sentence).wait_for()  # the server's live preview
+    with page.expect_navigation():
+        page.keyboard.press("Control+s")  # the editor's shortcut for "Save draft"
+    assert "Saved as draft revision" in page.locator(".flashes").inner_text()
+    page.get_by_role("link", name="Publish…").first.click()
+    page.get_by_label("Minor: wording only.", exact=False).first.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish revision").first.click()
+    assert "is published as a minor change" in page.locator(".flashes").inner_text()
+    page.goto(f"{COURSE}/refinement-and-the-daily-to-do")
+    assert sentence in page.locator(".prose").inner_text()
