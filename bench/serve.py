@@ -26,6 +26,7 @@ import random
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,10 +89,18 @@ def main() -> int:
         items = prepare(workdir, env, args.managers)
         print(f"prepared in {time.perf_counter() - started:.0f} s: {items.summary}", flush=True)
 
-        server = Server(env, workdir)
-        cold_start = server.start(port)
-        print(f"gunicorn: {len(server.workers())} workers × {env_threads(env)} threads, "
-              f"cold start {cold_start:.2f} s", flush=True)
+        # Cold start: process start to the first 200, three times (the last server stays up).
+        starts = []
+        for attempt in range(3):
+            server = Server(env, workdir)
+            starts.append(server.start(port))
+            if attempt < 2:
+                server.stop()
+        cold_start = statistics.median(starts)
+        server.wait_for_workers(expected_workers(env))
+        print(f"gunicorn: {len(server.workers())} workers × {env_threads(env)} threads; cold start "
+              + ", ".join(f"{s:.2f}" for s in starts) + f" s; load average {os.getloadavg()[0]:.1f}",
+              flush=True)
         base = f"http://127.0.0.1:{port}"
         scenarios = {
             "bare": ("pages.lua", [items.bare]),
@@ -105,7 +114,8 @@ def main() -> int:
             for name in chosen:
                 script, script_args = scenarios[name]
                 if name == "submit":
-                    result = measure_submissions(wrk, base, items, args)
+                    profile = server if args.profile and round_number == 1 else None
+                    result = measure_submissions(wrk, base, items, args, profile)
                 else:
                     run_wrk(wrk, base, script, script_args, args, args.warmup, name)
                     profiler = None
@@ -114,6 +124,7 @@ def main() -> int:
                     result = run_wrk(wrk, base, script, script_args, args, args.duration, name)
                     if profiler:
                         profiler.wait()
+                        print(summarize_profile(Path(args.profile) / f"{name}.txt"), flush=True)
                 runs[name].append(result)
                 print(f"  round {round_number} {name}: {result.rate:,.0f} req/s, "
                       f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms", flush=True)
@@ -168,6 +179,14 @@ def server_environment(workdir: Path, port: int) -> dict:
 
 def env_threads(env: dict) -> str:
     return env.get("GUNICORN_THREADS") or "4"
+
+
+def expected_workers(env: dict) -> int:
+    if env.get("WEB_CONCURRENCY"):
+        return int(env["WEB_CONCURRENCY"])
+    import runpy
+
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
 
 def run_quietly(command: list[str], env: dict) -> None:
@@ -401,6 +420,11 @@ class Server:
             time.sleep(0.005)
         sys.exit("gunicorn did not answer within 30 s")
 
+    def wait_for_workers(self, count: int) -> None:
+        deadline = time.monotonic() + 30
+        while len(self.workers()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def workers(self) -> list[int]:
         children = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -436,13 +460,17 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def measure_submissions(wrk: str, base: str, items: Items, args) -> Result:
+def measure_submissions(wrk: str, base: str, items: Items, args, profile_on=None) -> Result:
     """Every request submits an attempt nobody has submitted: a real grading and a real write."""
     warmup, measured = items.open_submissions(args.wrk_threads)
     run_wrk(wrk, base, "submit.lua", [warmup, str(args.wrk_threads)], args, args.warmup, "submit")
     before = items.submitted_count()
+    profiler = profile_on.profile(args.profile, "submit", args.duration) if profile_on else None
     result = run_wrk(wrk, base, "submit.lua", [measured, str(args.wrk_threads)], args, args.duration,
                      "submit")
+    if profiler:
+        profiler.wait()
+        print(summarize_profile(Path(args.profile) / "submit.txt"), flush=True)
     time.sleep(0.5)  # requests still in flight when wrk stopped
     graded = items.submitted_count() - before
     if graded < result.requests or result.exhausted or result.unexpected:
@@ -467,6 +495,48 @@ def run_wrk(wrk: str, base: str, script: str, script_args: list[str], args, seco
 
 
 # --- the report ---
+
+LAYERS = [  # the innermost frame's package decides where a sample's time went
+    ("database (SQLAlchemy, sqlite3)", ("sqlalchemy/", "sqlite3", "psycopg")),
+    ("templates (Jinja)", ("jinja2/", "markupsafe/", ".html")),
+    ("sign-in and session (Flask-Login, itsdangerous, security)", (
+        "flask_login/", "itsdangerous/", "courseware/security.py", "courseware/auth/", "hmac.py",
+        "hashlib")),
+    ("forms and CSRF (WTForms, Flask-WTF)", ("wtforms/", "flask_wtf/")),
+    ("Flask and Werkzeug", ("flask/", "werkzeug/", "flask_limiter/", "limits/")),
+    ("our code (courseware/)", ("courseware/",)),
+    ("gunicorn, sockets, logging", ("gunicorn/", "selectors.py", "socket.py", "logging/", "threading.py",
+                                    "concurrent/", "queue.py")),
+]
+
+
+def summarize_profile(path: Path) -> str:
+    """Where the workers' time went (py-spy samples taken while holding the GIL)."""
+    layers: dict[str, int] = {}
+    functions: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        total += int(count)
+        inner = frames[-1]
+        layer = next((name for name, marks in LAYERS if any(m in inner for m in marks)), "other")
+        layers[layer] = layers.get(layer, 0) + int(count)
+        for frame in {f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0] + ")"
+                      for f in frames if "courseware/" in f or "templates/" in f or ".html" in f}:
+            functions[frame] = functions.get(frame, 0) + int(count)
+    if not total:
+        return f"  (no samples in {path})"
+    lines = [f"  profile {path.name}: {total} samples"]
+    lines += [f"    {100 * n / total:5.1f} %  {name}"
+              for name, n in sorted(layers.items(), key=lambda x: -x[1])]
+    lines.append("    our functions (time inside, callees included):")
+    lines += [f"    {100 * n / total:5.1f} %  {name}"
+              for name, n in sorted(functions.items(), key=lambda x: -x[1])[:8]]
+    return "\n".join(lines)
+
 
 LABELS = {
     "bare": "bare route (the framework's limit)",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import Assignment, Course, Department, User
@@ -104,20 +104,32 @@ def list_assignments(session: Session) -> list[Assignment]:
     )
 
 
+_assignment = Assignment.__table__
+_DUE_ALL = select(_assignment.c.course_id, _assignment.c.user_id, _assignment.c.department_id,
+                  _assignment.c.due_on, _assignment.c.due_days, _assignment.c.created_at)
+_DUE_FOR_COURSE = _DUE_ALL.where(_assignment.c.course_id == bindparam("course_id"))
+_DUE_FOR_PERSON = _DUE_ALL.where(or_(_assignment.c.user_id == bindparam("user_id"),
+                                     _assignment.c.department_id == bindparam("department_id")))
+
+
 class DueDates:
     """Every assignment loaded once; answers 'when is this person's course due?' without queries."""
 
     def __init__(self, session: Session, course_id: int | None = None, person: User | None = None):
-        query = select(Assignment)
-        if course_id is not None:
-            query = query.where(Assignment.course_id == course_id)
+        # Rows, not objects: only the dates are needed, and HR's reports load every assignment.
         if person is not None:
             # Only what can concern this person: their own and their department's assignments.
-            query = query.where(or_(Assignment.user_id == person.id,
-                                    Assignment.department_id == person.department_id))
-        self._by_department: dict[int, list[Assignment]] = defaultdict(list)
-        self._by_user: dict[int, list[Assignment]] = defaultdict(list)
-        for assignment in session.scalars(query):
+            statement, params = _DUE_FOR_PERSON, {"user_id": person.id,
+                                                  "department_id": person.department_id}
+        elif course_id is not None:
+            statement, params = _DUE_FOR_COURSE, {"course_id": course_id}
+        else:
+            statement, params = _DUE_ALL, {}
+        self._by_department: dict[int, list[Row]] = defaultdict(list)
+        self._by_user: dict[int, list[Row]] = defaultdict(list)
+        for assignment in session.connection().execute(statement, params):
+            if course_id is not None and assignment.course_id != course_id:
+                continue
             if assignment.user_id is not None:
                 self._by_user[assignment.user_id].append(assignment)
             else:
@@ -146,7 +158,7 @@ class DueDates:
         return self.for_person(user.id, user.department_id, user.department_since, course_id)
 
 
-def _due_date(assignment: Assignment, start: datetime) -> date:
+def _due_date(assignment: Assignment | Row, start: datetime) -> date:
     if assignment.due_on is not None:
         return assignment.due_on
     return (start + timedelta(days=assignment.due_days)).date()

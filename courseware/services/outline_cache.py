@@ -18,7 +18,7 @@ from datetime import datetime
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -129,10 +129,15 @@ class Outline:
 class OutlineCache:
     """One per app (per process): the last outline loaded, and the version it was loaded at."""
 
+    # Published lessons' HTML, read on first view: bounded, and emptied with every new outline.
+    HTML_BUDGET = 8 * 1024 * 1024
+
     def __init__(self) -> None:
         self._outline: Outline | None = None
         self._lock = threading.Lock()
         self.loads = 0
+        self._html: dict[tuple[int, str], str] = {}
+        self._html_size = 0
 
     def get(self, session: Session) -> Outline:
         version = read_version(session.connection())
@@ -147,8 +152,23 @@ class OutlineCache:
                 with session.get_bind().connect() as connection:
                     outline = load_outline(connection)
                 self._outline = outline
+                self._html, self._html_size = {}, 0
                 self.loads += 1
         return outline
+
+    def html(self, session: Session, revision: RevisionOutline) -> str:
+        """A published revision's sanitized HTML. Keyed by the revision and its content hash, so
+        an entry can never show other text than the revision has."""
+        key = (revision.id, revision.content_hash)
+        html = self._html.get(key)
+        if html is None:
+            html = session.connection().execute(_HTML, {"revision_id": revision.id}).scalar_one()
+            with self._lock:
+                while self._html and self._html_size + len(html) > self.HTML_BUDGET:
+                    self._html_size -= len(self._html.pop(next(iter(self._html))))
+                self._html[key] = html
+                self._html_size += len(html)
+        return html
 
     def clear(self) -> None:
         self._outline = None
@@ -157,6 +177,11 @@ class OutlineCache:
 def current(session: Session) -> Outline:
     """The published outline, as of the content version this request sees."""
     return current_app.extensions[EXTENSION_KEY].get(session)
+
+
+def lesson_html(session: Session, lesson: LessonOutline) -> str:
+    """The text of a lesson of the current outline, from memory after its first view."""
+    return current_app.extensions[EXTENSION_KEY].html(session, lesson.revision)
 
 
 def init_app(app) -> None:
@@ -171,6 +196,7 @@ def init_app(app) -> None:
 # --- the version number ---
 
 _VERSION = select(ContentVersion.version).where(ContentVersion.id == 1)
+_HTML = select(LessonRevision.html).where(LessonRevision.id == bindparam("revision_id"))
 
 
 def read_version(connection: Connection) -> int:

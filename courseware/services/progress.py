@@ -8,7 +8,7 @@ from functools import cached_property
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from courseware.models import Course, Lesson, LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
@@ -183,8 +183,8 @@ def outline_lesson(session: Session, course_slug: str,
 
 
 def lesson_html(session: Session, lesson: LessonOutline) -> str:
-    """The published revision's sanitized HTML, rendered when it was saved."""
-    return session.connection().execute(_HTML, {"revision_id": lesson.revision.id}).scalar_one()
+    """The published revision's sanitized HTML, rendered when it was saved (kept in memory)."""
+    return outline_cache.lesson_html(session, lesson)
 
 
 def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress]:
@@ -216,17 +216,27 @@ def open_lesson(session: Session, user: User, course: CourseOutline,
     records = _records(session, user.id)
     record = records.get(lesson.id)
     now = utcnow()
-    # In a transaction of its own: committing the request's session would expire what it has
-    # loaded (the signed-in user), and the page would read it all again.
-    with session.get_bind().begin() as connection:
-        if record is not None:
-            connection.execute(_TOUCH, {"record_id": record.id, "now": now})
-            record.last_opened_at = now
-        elif _insert_first_open(connection, user.id, lesson.id, now):
-            records[lesson.id] = ProgressRecord(None, lesson.id, now, now, None, None, None, None, 0, None)
+    connection = session.connection()
+    if record is not None:
+        connection.execute(_TOUCH, {"record_id": record.id, "now": now})
+        record.last_opened_at = now
+    elif _insert_first_open(connection, user.id, lesson.id, now):
+        records[lesson.id] = ProgressRecord(None, lesson.id, now, now, None, None, None, None, 0, None)
+    _commit_keeping_loaded(session)
     if lesson.id not in records:  # another request opened it at the same moment
         records = _records(session, user.id)
     return _course_progress(user.created_at, course, records, _certificates_loader(session, user))
+
+
+def _commit_keeping_loaded(session: Session) -> None:
+    """Commit one write without expiring what the request has loaded: the signed-in user would
+    otherwise be read again (a query) the next time the page or a hook looks at it."""
+    real = session() if isinstance(session, scoped_session) else session
+    expire, real.expire_on_commit = real.expire_on_commit, False
+    try:
+        real.commit()
+    finally:
+        real.expire_on_commit = expire
 
 
 def _insert_first_open(connection, user_id: int, lesson_id: int, now: datetime) -> bool:
@@ -279,7 +289,6 @@ _RECORDS = (
     .outerjoin(_revision, _revision.c.id == _progress.c.completed_revision_id)
     .where(_progress.c.user_id == bindparam("user_id"))
 )
-_HTML = select(_revision.c.html).where(_revision.c.id == bindparam("revision_id"))
 _TOUCH = (
     _progress.update()
     .where(_progress.c.id == bindparam("record_id"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -208,13 +208,12 @@ def submit_attempt(
     if closed.rowcount != 1:
         session.rollback()
         raise AlreadySubmitted(attempt.id)
-    for position, (question_id, selected, correct) in enumerate(graded.answers):
-        session.add(
-            AttemptAnswer(
-                attempt_id=attempt.id, question_id=question_id, position=position,
-                selected=selected, correct=correct,
-            )
-        )
+    # One INSERT for all the answers, without tracking an object per answer.
+    session.execute(insert(AttemptAnswer), [
+        {"attempt_id": attempt.id, "question_id": question_id, "position": position,
+         "selected": selected, "correct": correct}
+        for position, (question_id, selected, correct) in enumerate(graded.answers)
+    ])
     if graded.passed:
         progress.record_quiz_passed(session, user, attempt.quiz.lesson)
     session.commit()

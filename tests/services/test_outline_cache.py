@@ -154,3 +154,17 @@ def test_a_request_never_caches_its_own_uncommitted_changes(app, course, other_i
     assert outline.course("test-course").title == "Renamed elsewhere"
     assert [lesson.slug for lesson in outline.course("test-course").lessons] == [
         "first-lesson", "second-lesson"]
+
+
+def test_a_lesson_shows_its_new_text_on_every_instance_once_published(app, course, make_user,
+                                                                      other_instance):
+    reader = make_user(role="manager")
+    client = other_instance.test_client()
+    with other_instance.app_context():
+        assert login(client, reader.username).status_code == 302
+        assert "(revised)" not in client.get("/courses/test-course/second-lesson").get_data(as_text=True)
+    number = new_draft(lesson_named("second-lesson"), source="Entirely new words.")
+    publishing.publish(db.session, lesson_named("second-lesson"), number, material=False)
+    with other_instance.app_context():
+        page = client.get("/courses/test-course/second-lesson").get_data(as_text=True)
+    assert "Entirely new words." in page and "(revised)" in page
