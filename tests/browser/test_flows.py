@@ -211,6 +211,7 @@ def test_the_president_edits_and_publishes_a_lesson(open_page):
     assert "Saved as draft revision" in page.locator(".flashes").inner_text()
     page.get_by_role("link", name="Publish…").first.click()
     page.get_by_label("Minor: wording only.", exact=False).first.check()
+    screenshot(page, "author-publish-desktop")
     with page.expect_navigation():
         page.get_by_role("button", name="Publish revision").first.click()
     assert "is published as a minor change" in page.locator(".flashes").inner_text()
