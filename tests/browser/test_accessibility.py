@@ -32,6 +32,10 @@ def _values(site) -> dict:
     }
 
 
+# Minor findings in the course's text, not in the site: some lesson tables leave their first header
+# cell empty (a row-label column), which axe reports as "empty-table-header" (minor).
+KNOWN_MINOR = {"empty-table-header"}
+
 # name -> (who is signed in, path)
 PAGES = {
     "login": (None, "/login"),
@@ -101,6 +105,8 @@ def test_page_is_accessible_and_fits(name, viewport_name, open_page, values):
     serious = [v for v in violations if v[1] in ("serious", "critical")]
     screenshot(page, f"{name}-{viewport_name}")
     assert serious == [], serious
+    # Lesser findings are allowed only where they are known and come from the course's own text.
+    assert [v for v in violations if v[0] not in KNOWN_MINOR] == [], violations
     if viewport_name == "phone":
         overflow = page.evaluate(SIDEWAYS)
         assert overflow == [], f"{name} scrolls sideways at 360px; too wide: {overflow}"

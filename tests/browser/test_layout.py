@@ -53,3 +53,12 @@ def test_quiz_options_show_where_the_keyboard_is(open_page):
     assert label.bounding_box()["height"] >= 44
     label.click()
     assert page.locator("form[data-quiz] .option input").first.is_checked()
+
+
+def test_a_printed_lesson_is_the_lesson_alone(open_page):
+    page = open_page("wang.lei", DESKTOP)
+    page.goto(f"{COURSE}/{LESSONS[3]}")
+    page.emulate_media(media="print")
+    for chrome in (".site-header", ".site-footer", ".lesson-actions", ".lesson-pager", ".breadcrumbs"):
+        assert page.locator(chrome).is_hidden(), chrome
+    assert page.locator(".prose").is_visible()
