@@ -8,6 +8,7 @@ from courseware.services import progress, quizzes
 from tests.author import route_table as author_routes
 from tests.conftest import csrf_from
 from tests.hr import route_table as hr_routes
+from tests.practice import route_table as practice_routes
 from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT
 
 # endpoint -> (method, url template, {role: expected status})
@@ -41,7 +42,7 @@ CORE_ROUTES = {
     "quiz.review": ("GET", "/attempts/{others_attempt}",
                     {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
 }
-ROUTES = {**CORE_ROUTES, **hr_routes.ROUTES, **author_routes.ROUTES}
+ROUTES = {**CORE_ROUTES, **hr_routes.ROUTES, **author_routes.ROUTES, **practice_routes.ROUTES}
 
 
 def test_every_route_is_in_the_table(app):
@@ -69,6 +70,7 @@ def url_values(course, make_user):
         "certificate": certificate.code,
         **hr_routes.url_values(course, owner),
         **author_routes.url_values(course, owner),
+        **practice_routes.url_values(course, owner),
     }
 
 

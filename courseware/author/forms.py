@@ -71,6 +71,11 @@ class LessonForm(FlaskForm):
         NumberRange(1, 600, "Reading time is 1 to 600 minutes.")])
     summary = StringField("Summary", validators=[Length(max=500)],
                           description="One or two sentences shown in the course outline.")
+    reflection = StringField("Reflection prompt (optional)", validators=[
+        Length(max=300, message="Keep the reflection prompt to 300 characters.")],
+                             description="One question readers answer privately at the end of the "
+                                         "lesson, e.g. “Where does habitual thinking show in your "
+                                         "department?”")
     source = TextAreaField("Text (markdown)", validators=[InputRequired("Write the lesson's text.")])
     note = StringField("Change note", validators=[Length(max=500)],
                        description="What you changed, for the history.")
@@ -82,7 +87,8 @@ class LessonForm(FlaskForm):
     def fields_for_service(self) -> LessonFields:
         return LessonFields(title=self.title.data or "", module_id=self.module.data,
                             minutes=self.minutes.data, summary=self.summary.data or "",
-                            source=self.source.data or "", note=self.note.data or "")
+                            source=self.source.data or "", note=self.note.data or "",
+                            reflection=self.reflection.data or "")
 
     def base(self) -> int | None:
         value = self.base_number.data or ""

@@ -183,6 +183,7 @@ def _fill(form: LessonForm, revision) -> None:
     form.module.data = authoring.module_of(revision).id
     form.minutes.data = revision.minutes
     form.summary.data = revision.summary
+    form.reflection.data = revision.reflection or ""
     form.source.data = revision.source
     form.base_number.data = str(revision.number)
 

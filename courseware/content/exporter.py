@@ -46,6 +46,8 @@ def lesson_file_text(lesson: Lesson) -> str:
         "minutes": revision.minutes,
         "summary": revision.summary,
     }
+    if revision.reflection:
+        front["reflection"] = revision.reflection
     return f"---\n{_dump(front)}---\n\n{revision.source}"
 
 

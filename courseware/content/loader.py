@@ -16,6 +16,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
+# A lesson's optional reflection prompt: one question, on one line.
+MAX_REFLECTION = 300
 
 
 @dataclass
@@ -38,6 +40,8 @@ class LessonFile:
     summary: str
     body: str
     path: str
+    # The question a reader answers at the end of the lesson; "" when the lesson has none.
+    reflection: str = ""
 
 
 @dataclass
@@ -150,7 +154,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
     front, body, body_line = split_front_matter(_read(path), str(path))
     doc = parse_yaml(front, str(path), line_offset=1)
     data = _require_mapping(doc, doc.data, "front matter")
-    _reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary"})
+    _reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary", "reflection"})
     title = _require_text(doc, data, "title")
     module = _require_text(doc, data, "module")
     if module not in course.modules:
@@ -166,6 +170,12 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         )
     minutes = _require_int(doc, data, "minutes", minimum=1)
     summary = _optional_text(doc, data, "summary")
+    reflection = " ".join(_optional_text(doc, data, "reflection").split())
+    if len(reflection) > MAX_REFLECTION:
+        raise doc.error(
+            f"'reflection' must be at most {MAX_REFLECTION} characters, got {len(reflection)}",
+            "reflection",
+        )
     if not body.strip():
         raise ContentError(str(path), "the lesson has no text after its front matter")
     _reject_top_level_headings(body, str(path), body_line)
@@ -179,6 +189,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         summary=summary,
         body=body.strip() + "\n",
         path=str(path),
+        reflection=reflection,
     )
 
 

@@ -11,6 +11,15 @@ from courseware.models.content import (
     Quiz,
     QuizVersion,
 )
+from courseware.models.practice import (
+    DailyEntry,
+    FocusItem,
+    FollowUpAnswer,
+    FollowUpCheck,
+    Goal,
+    GoalUpdate,
+    Reflection,
+)
 from courseware.models.progress import (
     Assignment,
     AttemptAnswer,
@@ -30,7 +39,13 @@ __all__ = [
     "ContentFile",
     "ContentVersion",
     "Course",
+    "DailyEntry",
     "Department",
+    "FocusItem",
+    "FollowUpAnswer",
+    "FollowUpCheck",
+    "Goal",
+    "GoalUpdate",
     "Lesson",
     "LessonProgress",
     "LessonRevision",
@@ -38,6 +53,7 @@ __all__ = [
     "Quiz",
     "QuizAttempt",
     "QuizVersion",
+    "Reflection",
     "Role",
     "User",
 ]

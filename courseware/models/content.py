@@ -110,6 +110,8 @@ class LessonRevision(db.Model):
     scheduled_material: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The module the lesson sits in with this revision; publishing it moves the lesson there.
     module_id: Mapped[int | None] = mapped_column(ForeignKey("course_module.id"))
+    # The optional question a reader answers at the end of the lesson (front matter `reflection`).
+    reflection: Mapped[str | None] = mapped_column(String(300))
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
     author = relationship("User")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseware.content.loader import SLUG_RE, _reject_top_level_headings
+from courseware.content.loader import MAX_REFLECTION, SLUG_RE, _reject_top_level_headings
 from courseware.content.rendering import render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.models import Course, Lesson, LessonRevision, Module, User
@@ -52,6 +52,7 @@ class LessonFields:
     summary: str = ""
     source: str = ""
     note: str = ""
+    reflection: str = ""
 
 
 @dataclass
@@ -240,7 +241,7 @@ def save_draft(session: Session, lesson: Lesson, author: User, fields: LessonFie
     module, values = _checked(session, lesson.course, fields)
     latest = latest_revision(session, lesson)
     digest = lesson_hash(values["title"], values["summary"], values["minutes"], module.title,
-                         values["source"])
+                         values["source"], values["reflection"])
     if digest == latest.content_hash:
         return SaveResult(latest, created=False)
     if base_number != latest.number:
@@ -265,7 +266,7 @@ def restore_revision(session: Session, lesson: Lesson, author: User, number: int
     revision = LessonRevision(
         lesson=lesson, number=latest.number + 1, title=old.title, summary=old.summary,
         minutes=old.minutes, source=old.source, html=old.html, content_hash=old.content_hash,
-        module_id=module_of(old).id, author_id=author.id,
+        module_id=module_of(old).id, author_id=author.id, reflection=old.reflection,
         note=f"Restored from revision {number}",
     )
     session.add(revision)
@@ -283,8 +284,9 @@ def _new_revision(lesson: Lesson, number: int, module: Module, values: dict,
         lesson=lesson, number=number, title=values["title"], summary=values["summary"],
         minutes=values["minutes"], source=values["source"], html=render_markdown(values["source"]),
         content_hash=lesson_hash(values["title"], values["summary"], values["minutes"],
-                                 module.title, values["source"]),
+                                 module.title, values["source"], values["reflection"]),
         note=values["note"], module_id=module.id, author_id=author.id,
+        reflection=values["reflection"] or None,
     )
 
 
@@ -327,10 +329,14 @@ def _checked(session: Session, course: Course, fields: LessonFields) -> tuple[Mo
     note = _one_line(fields.note)
     if len(note) > MAX_NOTE:
         errors["note"] = f"Keep the change note to {MAX_NOTE} characters."
+    reflection = _one_line(fields.reflection)
+    if len(reflection) > MAX_REFLECTION:
+        errors["reflection"] = (f"Keep the reflection prompt to {MAX_REFLECTION} characters "
+                                f"(it has {len(reflection)}).")
     if errors:
         raise InvalidFields(errors)
     return module, {"title": title, "summary": summary, "minutes": fields.minutes,
-                    "source": source, "note": note}
+                    "source": source, "note": note, "reflection": reflection}
 
 
 def _commit_or(session: Session, error: Exception) -> None:

@@ -113,7 +113,12 @@ def _import_course(session: Session, course_file: CourseFile, report: ImportRepo
         return None
 
 
-def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str) -> str:
+def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str,
+                reflection: str | None = None) -> str:
+    # The reflection prompt counts only when there is one, so that every revision written before
+    # the field existed keeps its hash (and importing unchanged files creates nothing).
+    if reflection:
+        return content_hash("lesson", title, summary, minutes, module, body, reflection)
     return content_hash("lesson", title, summary, minutes, module, body)
 
 
@@ -126,7 +131,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_file.slug)
     )
     digest = lesson_hash(lesson_file.title, lesson_file.summary, lesson_file.minutes,
-                         lesson_file.module, lesson_file.body)
+                         lesson_file.module, lesson_file.body, lesson_file.reflection)
     fingerprint = content_hash("lesson-file", course.slug, lesson_file.order, digest)
     if _unchanged_since_last_import(session, lesson_file.path, fingerprint) and lesson:
         report.unchanged += 1
@@ -161,6 +166,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         content_hash=digest,
         note=f"Imported from {lesson_file.path}",
         module_id=module.id,
+        reflection=lesson_file.reflection or None,
     )
     revision.published_at = utcnow()
     session.add(revision)

@@ -1,0 +1,46 @@
+"""The focus check: is this request related to my goals? Link it to one, or decline it."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from courseware.auth.forms import ConfirmForm
+from courseware.extensions import db
+from courseware.practice.common import attach_errors, clock
+from courseware.practice.forms import FocusForm
+from courseware.services import practice_focus, practice_goals
+from courseware.services.practice_common import InvalidFields
+
+bp = Blueprint("focus", __name__, url_prefix="/focus")
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    goals = practice_goals.active_goals(db.session, current_user)
+    form = FocusForm()
+    form.set_goals(goals)
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                item = practice_focus.triage(db.session, current_user, text=form.text.data,
+                                             decision=form.decision.data, reason=form.reason.data,
+                                             now=clock())
+            except InvalidFields as error:
+                attach_errors(form, error)
+            else:
+                flash("Declined: it is on your not-to-do list." if item.declined
+                      else f"Kept: it serves “{item.goal.title}”.", "success")
+                return redirect(url_for(".index"), code=303)
+        status = 422
+    return render_template("practice/focus.html", form=form, goals=goals,
+                           lists=practice_focus.focus_lists(db.session, current_user)), status
+
+
+@bp.post("/<int:item_id>/delete")
+def delete(item_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        practice_focus.delete_item(db.session, current_user, item_id)
+        flash("Removed.", "info")
+    return redirect(url_for(".index"), code=303)

@@ -1,0 +1,118 @@
+"""Practice forms. They parse the input (dates, numbers); the rules and their messages live in the
+services, so that a field shows one clear message whichever check refused it."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional
+from wtforms.widgets import NumberInput
+
+from courseware.services.practice_goals import GoalFields
+
+NO_CHOICE = 0
+PROGRESS_MESSAGE = "Progress is a whole number from 0 to 100 (percent)."
+
+
+class DayField(DateField):
+    """A date, with a message that says which format is expected."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a date as YYYY-MM-DD, for example 2026-12-31.") from None
+
+
+def goal_label(goal) -> str:
+    return ("Short-term: " if goal.parent_id else "Long-term: ") + goal.title
+
+
+def _optional_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return NO_CHOICE
+
+
+class GoalForm(FlaskForm):
+    """A long-term goal (with its period) or, without `starts_on`, a short-term goal."""
+
+    title = StringField("Goal")
+    measure = StringField("Measure of done")
+    starts_on = DayField("Period starts", validators=[Optional()])
+    target_on = DayField("Target date", validators=[Optional()])
+    lesson_id = SelectField("Applies the lesson (optional)", coerce=_optional_int, validate_choice=False)
+
+    def long_term(self) -> GoalForm:
+        self.target_on.label.text = "Period ends"
+        return self
+
+    def set_lessons(self, choices: list[tuple[int, str]]) -> None:
+        self.lesson_id.choices = [(NO_CHOICE, "— none —"), *choices]
+
+    def fields(self) -> GoalFields:
+        return GoalFields(title=self.title.data or "", measure=self.measure.data or "",
+                          starts_on=self.starts_on.data, target_on=self.target_on.data,
+                          lesson_id=self.lesson_id.data or None)
+
+    def fill(self, goal) -> None:
+        self.title.data, self.measure.data = goal.title, goal.measure
+        self.starts_on.data, self.target_on.data = goal.starts_on, goal.target_on
+        self.lesson_id.data = goal.lesson_id or NO_CHOICE
+
+    def suggest_period(self, today: date) -> None:
+        """The rest of the current half-year: the period the course's goal meetings review."""
+        self.starts_on.data = today
+        self.target_on.data = date(today.year, 6, 30) if today.month <= 6 else date(today.year, 12, 31)
+
+
+class PercentField(IntegerField):
+    widget = NumberInput(min=0, max=100, step=5)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(PROGRESS_MESSAGE) from None
+
+
+class ProgressForm(FlaskForm):
+    progress = PercentField("Progress (%)", validators=[Optional(), NumberRange(0, 100, PROGRESS_MESSAGE)])
+    note = StringField("Note (optional)")
+
+
+class FocusForm(FlaskForm):
+    text = StringField("Request or temptation")
+    decision = SelectField("Does it serve one of your goals?", validate_choice=False)
+    reason = StringField("Note (optional)")
+
+    def set_goals(self, goals) -> None:
+        self.decision.choices = [("", "— choose —"), *((str(goal.id), goal_label(goal)) for goal in goals),
+                                 ("decline", "Not related to my goals: decline it")]
+
+
+class PlanForm(FlaskForm):
+    most_important = StringField("The most important thing to do today")
+    do_well = StringField("What most needs to be done well (optional)")
+    goal_id = SelectField("Serves the goal (optional)", coerce=_optional_int, validate_choice=False)
+
+    def set_goals(self, goals) -> None:
+        self.goal_id.choices = [(NO_CHOICE, "— none —")] + [(goal.id, goal_label(goal)) for goal in goals]
+
+
+class SummaryForm(FlaskForm):
+    done = TextAreaField("What I did today")
+    learned = TextAreaField("What I learned (optional)")
+    tomorrow = TextAreaField("What comes tomorrow (optional)")
+
+
+class ReflectionForm(FlaskForm):
+    answer = TextAreaField("Your reflection")
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField("Your reply")

@@ -1,0 +1,214 @@
+"""/practice/: a person's own practice of what the course teaches. Every page here shows only the
+signed-in person's entries (HR and the president see counts on the participation page, and the
+president the reflections shared with them)."""
+from __future__ import annotations
+
+import os
+import re
+from zoneinfo import ZoneInfoNotFoundError
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, fresh_login_required
+
+from courseware.auth.decorators import role_required
+from courseware.extensions import db
+from courseware.models import Role
+from courseware.practice import check_views, focus_views, goal_views, reflection_views
+from courseware.practice.common import attach_errors, clock, local_hour, today
+from courseware.practice.forms import PlanForm, SummaryForm
+from courseware.services import (
+    account_admin,
+    audit,
+    exports,
+    practice_daily,
+    practice_export,
+    practice_followups,
+    practice_goals,
+    practice_participation,
+    practice_reflections,
+)
+from courseware.services.practice_common import DEFAULT_TIMEZONE, InvalidFields, parse_day, timezone_named
+
+bp = Blueprint("practice", __name__, url_prefix="/practice")
+for child in (goal_views.bp, focus_views.bp, reflection_views.bp, check_views.bp):
+    bp.register_blueprint(child)
+
+
+@bp.record_once
+def _settings(state) -> None:
+    # The calendar day people plan and summarize is the company's, not the server's (UTC).
+    name = state.app.config.setdefault("PRACTICE_TIMEZONE",
+                                       os.environ.get("PRACTICE_TIMEZONE", DEFAULT_TIMEZONE))
+    try:
+        timezone_named(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"PRACTICE_TIMEZONE={name!r} is not a time zone name such as "
+                           f"{DEFAULT_TIMEZONE}.") from error
+
+
+@bp.before_request
+def signed_in_only():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for(".today"))
+
+
+# --- today: the morning plan and the evening summary ------------------------------------------------
+
+def _render_today(plan_form: PlanForm | None = None, summary_form: SummaryForm | None = None,
+                  status: int = 200):
+    day = today()
+    entry = practice_daily.entry_for(db.session, current_user, day)
+    goals = practice_goals.active_goals(db.session, current_user)
+    if plan_form is None:
+        plan_form = PlanForm(formdata=None)
+        if entry is not None and entry.is_planned:
+            plan_form.most_important.data, plan_form.do_well.data = entry.most_important, entry.do_well
+            plan_form.goal_id.data = entry.goal_id or 0
+    if summary_form is None:
+        summary_form = SummaryForm(formdata=None)
+        if entry is not None and entry.is_summarized:
+            summary_form.done.data, summary_form.learned.data = entry.done, entry.learned
+            summary_form.tomorrow.data = entry.tomorrow
+    plan_form.set_goals(goals)
+    return render_template(
+        "practice/today.html", day=day, entry=entry, plan_form=plan_form, summary_form=summary_form,
+        previous=practice_daily.previous_tomorrow(db.session, current_user, day),
+        calendar=practice_daily.calendar(db.session, current_user, day),
+        streak=practice_daily.streak(db.session, current_user, day),
+        has_goals=bool(goals), evening=local_hour() >= 16,
+    ), status
+
+
+@bp.get("/today", endpoint="today")
+def today_page():
+    return _render_today()
+
+
+@bp.post("/today/plan")
+def save_plan():
+    form = PlanForm()
+    form.set_goals(practice_goals.active_goals(db.session, current_user))
+    if form.validate():
+        try:
+            practice_daily.save_plan(db.session, current_user, today(), now=clock(),
+                                     most_important=form.most_important.data, do_well=form.do_well.data,
+                                     goal_id=form.goal_id.data or None)
+        except InvalidFields as error:
+            attach_errors(form, error)
+        else:
+            flash("Today's plan is saved. Come back in the evening for the summary.", "success")
+            return redirect(url_for(".today"), code=303)
+    return _render_today(plan_form=form, status=422)
+
+
+@bp.post("/today/summary")
+def save_summary():
+    form = SummaryForm()
+    if form.validate():
+        try:
+            practice_daily.save_summary(db.session, current_user, today(), now=clock(),
+                                        done=form.done.data, learned=form.learned.data,
+                                        tomorrow=form.tomorrow.data)
+        except InvalidFields as error:
+            attach_errors(form, error)
+        else:
+            flash("Today's summary is saved.", "success")
+            return redirect(url_for(".today", _anchor="calendar"), code=303)
+    return _render_today(summary_form=form, status=422)
+
+
+@bp.get("/days/<day>", endpoint="day")
+def day_page(day: str):
+    when = parse_day(day)
+    if when is None or when > today():
+        abort(404)
+    if when == today():
+        return redirect(url_for(".today"))
+    entry = practice_daily.entry_for(db.session, current_user, when)
+    return render_template("practice/day.html", day=when, entry=entry)
+
+
+# --- export of one's own entries ------------------------------------------------------------------------
+
+@bp.get("/export.md")
+@fresh_login_required
+def export_markdown():
+    _audit_export("markdown")
+    body = practice_export.markdown(db.session, current_user, today())
+    return _download(body, "text/markdown; charset=utf-8", "md")
+
+
+@bp.get("/export.csv")
+@fresh_login_required
+def export_csv():
+    _audit_export("csv")
+    body = "".join(exports.csv_stream(practice_export.CSV_HEADER,
+                                      practice_export.csv_rows(db.session, current_user)))
+    return _download(body, "text/csv; charset=utf-8", "csv")
+
+
+def _audit_export(kind: str) -> None:
+    audit.record(db.session, "export", actor=current_user, target="own practice entries",
+                 details=f"format={kind}", commit=True)
+
+
+def _download(body: str, mimetype: str, extension: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", current_user.username)
+    filename = f"practice-{name}-{today().isoformat()}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- what HR and the president see: counts and rates -----------------------------------------------------
+
+@bp.get("/participation")
+@role_required(Role.HR.value, Role.PRESIDENT.value)
+def participation():
+    departments = account_admin.departments(db.session)
+    department_id = request.args.get("department", type=int) or None
+    if department_id is not None and all(d.id != department_id for d in departments):
+        abort(404)
+    return render_template(
+        "practice/participation.html", departments=departments, department_id=department_id,
+        report=practice_participation.participation(db.session, today(), department_id),
+        window=practice_participation.WINDOW_DAYS,
+    )
+
+
+# --- what the dashboard and the lesson page show (the templates include partials that call these) ---
+
+@bp.app_template_global("practice_dashboard")
+def dashboard_figures(courses=None) -> dict | None:
+    """Today's plan and streak, or (on a day a follow-up check waits) the check: two queries at most.
+    `courses` are the dashboard's CourseProgress, whose completions spare reading them again."""
+    if not current_user.is_authenticated:
+        return None
+    day = today()
+    completions = None if courses is None else [
+        (status.lesson.id, status.progress.completed_at)
+        for course in courses for status in course.lessons
+        if status.has_quiz and status.progress is not None
+    ]
+    checks = practice_followups.due_checks(db.session, current_user, day, completions)
+    if checks:
+        practice_followups.prepare(db.session, current_user, checks[0])
+        return {"today": None, "checks": checks}
+    return {"today": practice_daily.today_at_a_glance(db.session, current_user, day), "checks": []}
+
+
+@bp.app_template_global("practice_reflection_box")
+def reflection_box(lesson) -> dict | None:
+    if not current_user.is_authenticated:
+        return None
+    prompt, reflection = practice_reflections.prompt_and_reflection(db.session, current_user, lesson)
+    if prompt is None and reflection is None:
+        return None
+    return {"prompt": prompt, "reflection": reflection, "lesson_id": lesson.id}

@@ -1,0 +1,85 @@
+"""What the practice services share: the limits on what people write, field errors, the local day.
+
+Every practice service takes the day (`today`) or the moment (`now`) it works on as an argument,
+so that tests run on a fixed clock; views pass `local_today()`.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from courseware.services.errors import ValidationError
+
+# Limits, in characters (documented in the README's Practice section).
+MAX_TITLE = 200          # a goal's title
+MAX_MEASURE = 500        # a goal's measure of done
+MAX_NOTE = 500           # a progress note
+MAX_LINE = 300           # a focus item, its reason, the morning plan's two lines
+MAX_SUMMARY_FIELD = 2000  # each of done, learned, tomorrow
+MAX_REFLECTION = 3000    # a reflection, and the president's reply
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+class InvalidFields(ValidationError):
+    """One or more fields refused at once: {field name: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(next(iter(errors.values())), field=next(iter(errors)))
+        self.errors = errors
+
+
+class FieldChecks:
+    """Collects field errors, so that a form shows every problem at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def line(self, name: str, value: str | None, limit: int, *, required: str | None = None,
+             label: str = "This") -> str:
+        """Text on one line: runs of spaces and line breaks become one space."""
+        text = " ".join((value or "").split())
+        return self._check(name, text, limit, required, label)
+
+    def text(self, name: str, value: str | None, limit: int, *, required: str | None = None,
+             label: str = "This") -> str:
+        """Text that may have paragraphs: line ends normalized, surrounding space removed."""
+        text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+        return self._check(name, text, limit, required, label)
+
+    def _check(self, name: str, text: str, limit: int, required: str | None, label: str) -> str:
+        if not text and required:
+            self.add(name, required)
+        elif len(text) > limit:
+            self.add(name, f"{label} is too long: at most {limit:,} characters (it has {len(text):,}).")
+        return text
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InvalidFields(self.errors)
+
+
+def timezone_named(name: str | None) -> tzinfo:
+    """The named IANA time zone; without a time zone database (some Windows installations), the
+    default's fixed offset, UTC+8 (China has no daylight saving time)."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        if (name or DEFAULT_TIMEZONE) == DEFAULT_TIMEZONE:
+            return timezone(timedelta(hours=8), "UTC+08")
+        raise
+
+
+def local_today(zone: tzinfo, now: datetime | None = None) -> date:
+    """The calendar day in the company's time zone; `now` is naive UTC, as stored."""
+    moment = (now or datetime.now(UTC).replace(tzinfo=None)).replace(tzinfo=UTC)
+    return moment.astimezone(zone).date()
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

@@ -1,0 +1,152 @@
+"""Reflections: a lesson's author asks one question at its end; each reader's answer is private.
+The reader may share an answer with the president, who can reply. Nobody else ever reads one:
+every read goes through readable_reflection(), which answers "not found" otherwise."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from courseware.models import Lesson, LessonRevision, Reflection, Role, User
+from courseware.services.errors import Forbidden, NotFound, ValidationError
+from courseware.services.practice_common import MAX_REFLECTION, FieldChecks
+
+
+def prompt_of(lesson: Lesson) -> str | None:
+    """The reflection question of the lesson as learners read it now."""
+    revision = lesson.published_revision
+    return revision.reflection if revision is not None and revision.reflection else None
+
+
+def prompt_and_reflection(session: Session, user: User, lesson) -> tuple[str | None, Reflection | None]:
+    """For the end of the lesson page, in one query: the lesson's current question and the person's
+    answer. `lesson` is a Lesson or the outline cache's view of one (both have an id and
+    published_revision_id)."""
+    row = session.execute(
+        select(LessonRevision.reflection, Reflection)
+        .select_from(LessonRevision)
+        .outerjoin(Reflection, and_(Reflection.lesson_id == LessonRevision.lesson_id,
+                                    Reflection.user_id == user.id))
+        .where(LessonRevision.id == lesson.published_revision_id, LessonRevision.lesson_id == lesson.id)
+    ).first()
+    if row is None:
+        return None, None
+    return (row[0] or None), row[1]
+
+
+def own_reflection(session: Session, user: User, lesson: Lesson) -> Reflection | None:
+    return session.scalar(
+        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id)
+    )
+
+
+def my_reflections(session: Session, user: User) -> list[Reflection]:
+    return list(session.scalars(
+        select(Reflection).where(Reflection.user_id == user.id)
+        .options(selectinload(Reflection.lesson).selectinload(Lesson.course))
+        .order_by(Reflection.updated_at.desc(), Reflection.id.desc())
+    ))
+
+
+def get_published_lesson(session: Session, lesson_id: int) -> Lesson:
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None or lesson.published_revision_id is None:
+        raise NotFound("No such lesson.")
+    return lesson
+
+
+def save_reflection(session: Session, user: User, lesson: Lesson, answer: str, *,
+                    now: datetime) -> Reflection:
+    """Write or rewrite the person's answer to the lesson's current question."""
+    prompt = prompt_of(lesson)
+    if lesson.published_revision_id is None or prompt is None:
+        raise NotFound("This lesson asks no reflection question.")
+    checks = FieldChecks()
+    answer = checks.text("answer", answer, MAX_REFLECTION, label="Your reflection",
+                         required="Write your reflection before saving it.")
+    checks.raise_if_any()
+    reflection = own_reflection(session, user, lesson)
+    if reflection is None:
+        reflection = Reflection(user_id=user.id, lesson_id=lesson.id, created_at=now, prompt=prompt,
+                                answer=answer)
+        try:
+            with session.begin_nested():
+                session.add(reflection)
+        except IntegrityError:  # saved from a second tab a moment ago: this save rewrites it
+            reflection = own_reflection(session, user, lesson)
+    reflection.prompt = prompt
+    reflection.revision_id = lesson.published_revision_id
+    reflection.answer = answer
+    reflection.updated_at = now
+    session.commit()
+    return reflection
+
+
+def own(session: Session, user: User, reflection_id: int) -> Reflection:
+    reflection = session.scalar(
+        select(Reflection).where(Reflection.id == reflection_id, Reflection.user_id == user.id)
+    )
+    if reflection is None:
+        raise NotFound("No such reflection.")
+    return reflection
+
+
+def readable_reflection(session: Session, viewer: User, reflection_id: int) -> Reflection:
+    """The owner's, or a president's when it was shared; "not found" for everyone else."""
+    reflection = session.get(Reflection, reflection_id)
+    if reflection is None:
+        raise NotFound("No such reflection.")
+    if reflection.user_id == viewer.id:
+        return reflection
+    if viewer.role == Role.PRESIDENT.value and reflection.shared_at is not None:
+        return reflection
+    raise NotFound("No such reflection.")
+
+
+def share(session: Session, user: User, reflection_id: int, *, now: datetime) -> Reflection:
+    reflection = own(session, user, reflection_id)
+    reflection.shared_at = reflection.shared_at or now
+    session.commit()
+    return reflection
+
+
+def unshare(session: Session, user: User, reflection_id: int) -> Reflection:
+    """Private again; a reply already written stays with the owner."""
+    reflection = own(session, user, reflection_id)
+    reflection.shared_at = None
+    session.commit()
+    return reflection
+
+
+def delete(session: Session, user: User, reflection_id: int) -> None:
+    session.delete(own(session, user, reflection_id))
+    session.commit()
+
+
+def shared_with_president(session: Session) -> list[Reflection]:
+    """Every shared reflection, those still waiting for a reply first."""
+    reflections = session.scalars(
+        select(Reflection).where(Reflection.shared_at.is_not(None))
+        .options(selectinload(Reflection.user), selectinload(Reflection.lesson))
+        .order_by(Reflection.shared_at.desc(), Reflection.id.desc())
+    )
+    return sorted(reflections, key=lambda r: r.replied_at is not None)
+
+
+def reply(session: Session, president: User, reflection_id: int, text: str, *,
+          now: datetime) -> Reflection:
+    if president.role != Role.PRESIDENT.value:
+        raise Forbidden("Only the president replies to shared reflections.")
+    reflection = readable_reflection(session, president, reflection_id)
+    if reflection.shared_at is None:
+        raise ValidationError("This reflection is no longer shared.")
+    checks = FieldChecks()
+    text = checks.text("reply", text, MAX_REFLECTION, label="Your reply", required="Write your reply.")
+    checks.raise_if_any()
+    reflection.reply = text
+    reflection.replied_at = now
+    reflection.replied_by_id = president.id
+    session.commit()
+    return reflection
