@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve test lint setup migrate db bench-serve clean
+.PHONY: run serve test lint setup migrate db bench-serve clean translations-update translations-check
 # apt-get needs root: sudo unless we are root already.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -16,7 +16,17 @@ $(BIN)/activate: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
+## The compiled translation catalogs (.mo) are built from the .po files, never committed.
 setup: $(BIN)/activate
+	$(BIN)/python -m courseware.i18n_catalogs compile
+
+## After adding or changing interface strings: bring every catalog in step (CATALOG=hr for one), then
+## translate what is new in courseware/translations/zh_CN/; `make translations-check` lists what is left.
+translations-update: $(BIN)/activate
+	$(BIN)/python -m courseware.i18n_catalogs update $(if $(CATALOG),--catalog $(CATALOG))
+
+translations-check: $(BIN)/activate
+	$(BIN)/python -m courseware.i18n_catalogs check
 
 ## Create or upgrade the database (once, here: never by the server's workers) and import the course.
 migrate: setup

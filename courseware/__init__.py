@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 
+from courseware import i18n
 from courseware.config import PROJECT_ROOT, load_config
 from courseware.extensions import csrf, db, limiter, login_manager, migrate
 from courseware.services import outline_cache
@@ -45,6 +46,7 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    i18n.init_app(app)
     outline_cache.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

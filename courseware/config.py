@@ -27,6 +27,8 @@ def load_config(instance_path: Path) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The interface and course language when neither the person nor the browser says (en, zh_CN).
+        "SITE_LANGUAGE": os.environ.get("SITE_LANGUAGE", "en"),
         "LESSONS_DIR": os.environ.get("LESSONS_DIR", str(PROJECT_ROOT / "lessons")),
         "QUIZZES_DIR": os.environ.get("QUIZZES_DIR", str(PROJECT_ROOT / "quizzes")),
         # Lesson images the president uploads. Several instances need one shared folder (e.g. NFS),

@@ -27,6 +27,13 @@ ROLES = ("manager", "hr", "president")
 _counter = itertools.count(1)
 
 
+def pytest_sessionstart(session):
+    # The compiled catalogs are built, not committed: pages are tested with the .po files as they are.
+    from courseware.i18n_catalogs import compile_catalogs
+
+    compile_catalogs()
+
+
 def _database_settings(tmp_path_factory) -> tuple[str, dict, str | None]:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgresql"):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import (
     confirm_login,
     current_user,
@@ -12,6 +12,7 @@ from flask_login import (
     logout_user,
 )
 
+from courseware import i18n
 from courseware.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, ReauthenticateForm
 from courseware.extensions import db, limiter
 from courseware.security import start_session
@@ -133,3 +134,28 @@ def safe_next(target: str | None) -> str:
     if "\\" in target or any(ord(ch) < 32 for ch in target):
         return default
     return target
+
+
+@bp.post("/language")
+def choose_language():
+    """The header switcher and the account setting: the profile for a person, a cookie for a visitor.
+
+    'auto' (people only) clears the setting, so the browser's language decides again.
+    """
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    requested = request.form.get("language", "")
+    language = i18n.normalize_language(requested) if requested in i18n.LANGUAGES else None
+    if language is None and not (requested == "auto" and current_user.is_authenticated):
+        abort(400)
+    if current_user.is_authenticated:
+        current_user.locale = language
+        db.session.commit()
+    response = redirect(safe_next(request.form.get("next")))
+    if language:
+        response.set_cookie(i18n.LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                            samesite="Lax")
+    else:
+        response.delete_cookie(i18n.LANGUAGE_COOKIE)
+    return response

@@ -61,6 +61,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The interface and course language the person chose ('en', 'zh_CN'); None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     department: Mapped[Department | None] = relationship(back_populates="members")
 
