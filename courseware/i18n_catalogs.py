@@ -144,11 +144,11 @@ def _fill_with_source(catalog: Catalog) -> None:
             message.string = message.id
 
 
-def check() -> list[Problem]:
+def check(only: Iterable[str] | None = None) -> list[Problem]:
     """What stands between the catalogs and complete: missing, untranslated, fuzzy, bad placeholders."""
     problems: list[Problem] = []
     templates = extract()
-    for name in CATALOGS:
+    for name in only or CATALOGS:
         for language in LANGUAGES:
             catalog = _read(po_path(language, name), language)
             if catalog is None:
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("update", "check", "compile"))
     parser.add_argument("--catalog", action="append", choices=CATALOGS,
-                        help="update only this catalog (repeatable)")
+                        help="update or check only this catalog (repeatable)")
     args = parser.parse_args(argv)
     if args.action == "update":
         for path in update(args.catalog):
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "compile":
         compile_catalogs()
         return 0
-    problems = check()
+    problems = check(args.catalog)
     for problem in problems:
         print(problem, file=sys.stderr)
     summary = f"{len(problems)} problem(s) in the translation catalogs"
