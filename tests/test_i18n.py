@@ -113,3 +113,12 @@ def test_dates_and_percentages_follow_the_language(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         refresh()
         assert format_date(date(2026, 11, 5)) == "5 November 2026"
+
+
+def test_one_demo_manager_reads_in_chinese(app):
+    from courseware.services.demo import seed_demo
+
+    seed_demo(db.session, password="demo-password-for-tests")
+    languages = dict(db.session.execute(sa.select(User.username, User.locale)).all())
+    assert languages["zhang.wei"] == "zh_CN"
+    assert languages["wang.lei"] is None

@@ -67,14 +67,19 @@ def seed_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
     logins = []
     for role, username, full_name, department in ACCOUNTS:
         secret = password or generate_password()
-        create_user(
+        user = create_user(
             session, username=username, full_name=full_name, password=secret, role=role,
             department=departments[department], email=f"{username}@example.com", commit=False,
         )
+        user.locale = DEMO_LANGUAGES.get(username)
         logins.append(DemoLogin(role, username, secret))
     session.commit()
     seed_demo_progress(session)
     return logins
+
+
+# Demo people who chose Chinese in their profile (everyone else follows the browser).
+DEMO_LANGUAGES = {"zhang.wei": "zh_CN"}
 
 
 # How many lessons each demo manager has completed, so that HR's pages have something to show.
