@@ -13,6 +13,16 @@
     if (element) { element.textContent = text; }
   }
 
+  /* The page's words, in its language: data-text-* attributes translated by the server, with
+     {name} slots filled in here; the English text is the fallback. */
+  function say(form, key, fallback, values) {
+    var text = form.dataset["text" + key] || fallback;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(values[name]);
+    });
+    return text;
+  }
+
   /* Unsaved changes: any edit marks the form dirty until it is submitted. */
   function trackChanges(form) {
     var dirty = false;
@@ -57,7 +67,7 @@
       var mine = ++sequence;
       var body = new FormData();
       body.append("source", source.value);
-      setStatus(status, "updating…");
+      setStatus(status, say(form, "Updating", "updating…"));
       fetch(form.dataset.previewUrl, {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(form) }
@@ -69,7 +79,9 @@
         target.innerHTML = html;  // sanitized on the server (nh3), as published lessons are
         setStatus(status, "");
       }).catch(function () {
-        if (mine === sequence) { setStatus(status, "could not update; use Refresh preview"); }
+        if (mine === sequence) {
+          setStatus(status, say(form, "PreviewFailed", "could not update; use Refresh preview"));
+        }
       });
     }
     source.addEventListener("input", function () {
@@ -102,31 +114,36 @@
     function upload(event) {
       if (event) { event.preventDefault(); }
       var file = input.files && input.files[0];
-      if (!file) { setStatus(status, "Choose an image file first."); input.focus(); return; }
+      if (!file) { setStatus(status, say(form, "ChooseImage", "Choose an image file first.")); input.focus(); return; }
       if (file.size > limit) {
-        setStatus(status, "That image is " + (file.size / 1048576).toFixed(1) +
-          " MB; images can be at most " + (limit / 1048576).toFixed(1) + " MB.");
+        setStatus(status, say(form, "TooLarge", "That image is {size} MB; images can be at most {limit} MB.",
+          { size: (file.size / 1048576).toFixed(1), limit: (limit / 1048576).toFixed(1) }));
         return;
       }
       var body = new FormData();
       body.append("image", file);
       body.append("alt", alt ? alt.value : "");
-      setStatus(status, "Uploading " + file.name + "…");
+      setStatus(status, say(form, "Uploading", "Uploading {name}…", { name: file.name }));
       fetch(form.dataset.uploadUrl, {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(form), "Accept": "application/json" }
       }).then(function (response) {
         return response.json().then(function (data) { return { ok: response.ok, data: data }; },
-          function () { return { ok: false, data: { error: "The upload failed (" + response.status + ")." } }; });
+          function () {
+            return { ok: false, data: { error: say(form, "UploadStatus", "The upload failed ({status}).",
+                                                   { status: response.status }) } };
+          });
       }).then(function (result) {
-        if (!result.ok) { setStatus(status, result.data.error || "The upload failed."); return; }
+        if (!result.ok) { setStatus(status, result.data.error || say(form, "UploadFailed", "The upload failed.")); return; }
         insertAtCursor(source, result.data.markdown);
         input.value = "";
         if (alt) { alt.value = ""; }
         changes.mark();
         if (refreshPreview) { refreshPreview(); }
-        setStatus(status, "Image added to the text. Save to keep it.");
-      }).catch(function () { setStatus(status, "The upload failed; check the connection and try again."); });
+        setStatus(status, say(form, "ImageAdded", "Image added to the text. Save to keep it."));
+      }).catch(function () {
+        setStatus(status, say(form, "Connection", "The upload failed; check the connection and try again."));
+      });
     }
     if (button) { button.addEventListener("click", upload); }
   }
