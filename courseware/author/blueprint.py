@@ -6,6 +6,7 @@ import threading
 import time
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -49,8 +50,9 @@ def president_only():
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    message = (f"That upload is too large: images can be at most {uploads.megabytes(uploads.MAX_BYTES)}. "
-               "Nothing was saved; go back and choose a smaller image.")
+    message = _("That upload is too large: images can be at most %(size)s. "
+                "Nothing was saved; go back and choose a smaller image.",
+                size=uploads.megabytes(uploads.MAX_BYTES))
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message), 413
     return render_error(413, message)

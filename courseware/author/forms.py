@@ -1,6 +1,7 @@
 """The president's forms. They check the shape of the input; the rules live in the services."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -30,59 +31,60 @@ from courseware.services.quiz_authoring import (
 )
 
 KIND_CHOICES = [
-    SelectChoice("minor", "Minor: wording only. Completions stay as they are."),
-    SelectChoice("material", "Material: the content changed. People who completed an earlier "
-                             "revision are asked to read it again, and HR sees them as needing review."),
+    SelectChoice("minor", _l("Minor: wording only. Completions stay as they are.")),
+    SelectChoice("material", _l("Material: the content changed. People who completed an earlier "
+                                "revision are asked to read it again, and HR sees them as needing "
+                                "review.")),
 ]
 
 
 class CourseForm(FlaskForm):
-    title = StringField("Course title", validators=[InputRequired("Give the course a title."),
-                                                    Length(max=200)])
-    slug = StringField("Address", validators=[Length(max=80)],
-                       description="Part of the course's address, /courses/<address>. Leave empty "
-                                   "to make one from the title.")
-    description = TextAreaField("Description", validators=[Length(max=2000)])
-    first_module = StringField("First module", validators=[
-        InputRequired("Name the course's first module."), Length(max=200)],
-        description="Every lesson belongs to a module; add more modules later.")
+    title = StringField(_l("Course title"), validators=[InputRequired(_l("Give the course a title.")),
+                                                        Length(max=200)])
+    slug = StringField(_l("Address"), validators=[Length(max=80)],
+                       description=_l("Part of the course's address, /courses/<address>. Leave empty "
+                                      "to make one from the title."))
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    first_module = StringField(_l("First module"), validators=[
+        InputRequired(_l("Name the course's first module.")), Length(max=200)],
+        description=_l("Every lesson belongs to a module; add more modules later."))
 
 
 class ModuleForm(FlaskForm):
-    title = StringField("New module", validators=[InputRequired("Give the module a title."),
-                                                  Length(max=200)])
+    title = StringField(_l("New module"), validators=[InputRequired(_l("Give the module a title.")),
+                                                      Length(max=200)])
 
 
 class MoveForm(FlaskForm):
-    direction = SelectField(choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")])
+    direction = SelectField(choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
 
 
 class LessonForm(FlaskForm):
     """The editor: front matter as fields, the markdown text, and an image to upload."""
 
-    title = StringField("Title", validators=[InputRequired("Give the lesson a title."),
-                                             Length(max=200)])
-    slug = StringField("Address", validators=[Length(max=80)],
-                       description="The lesson's address in the course; it cannot change later. "
-                                   "Leave empty to make one from the title.")
-    module = SelectField("Module", coerce=int, validate_choice=False)
-    minutes = IntegerField("Reading time (minutes)", validators=[
-        InputRequired("Enter the reading time in minutes."),
-        NumberRange(1, 600, "Reading time is 1 to 600 minutes.")])
-    summary = StringField("Summary", validators=[Length(max=500)],
-                          description="One or two sentences shown in the course outline.")
-    reflection = StringField("Reflection prompt (optional)", validators=[
-        Length(max=300, message="Keep the reflection prompt to 300 characters.")],
-                             description="One question readers answer privately at the end of the "
-                                         "lesson, e.g. “Where does habitual thinking show in your "
-                                         "department?”")
-    source = TextAreaField("Text (markdown)", validators=[InputRequired("Write the lesson's text.")])
-    note = StringField("Change note", validators=[Length(max=500)],
-                       description="What you changed, for the history.")
+    title = StringField(_l("Title"), validators=[InputRequired(_l("Give the lesson a title.")),
+                                                 Length(max=200)])
+    slug = StringField(_l("Address"), validators=[Length(max=80)],
+                       description=_l("The lesson's address in the course; it cannot change later. "
+                                      "Leave empty to make one from the title."))
+    module = SelectField(_l("Module"), coerce=int, validate_choice=False)
+    minutes = IntegerField(_l("Reading time (minutes)"), validators=[
+        InputRequired(_l("Enter the reading time in minutes.")),
+        NumberRange(1, 600, _l("Reading time is 1 to 600 minutes."))])
+    summary = StringField(_l("Summary"), validators=[Length(max=500)],
+                          description=_l("One or two sentences shown in the course outline."))
+    reflection = StringField(_l("Reflection prompt (optional)"), validators=[
+        Length(max=300, message=_l("Keep the reflection prompt to 300 characters."))],
+                             description=_l("One question readers answer privately at the end of the "
+                                            "lesson, e.g. “Where does habitual thinking show in your "
+                                            "department?”"))
+    source = TextAreaField(_l("Text (markdown)"), validators=[InputRequired(_l("Write the lesson's text."))])
+    note = StringField(_l("Change note"), validators=[Length(max=500)],
+                       description=_l("What you changed, for the history."))
     base_number = HiddenField()
-    image = FileField("Image")
-    alt = StringField("Image description", validators=[Length(max=200)],
-                      description="For readers who cannot see the image.")
+    image = FileField(_l("Image"))
+    alt = StringField(_l("Image description"), validators=[Length(max=200)],
+                      description=_l("For readers who cannot see the image."))
 
     def fields_for_service(self) -> LessonFields:
         return LessonFields(title=self.title.data or "", module_id=self.module.data,
@@ -97,8 +99,8 @@ class LessonForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     number = IntegerField(validators=[InputRequired()])
-    kind = RadioField("What kind of change is this?", choices=KIND_CHOICES,
-                      validators=[InputRequired("Choose minor or material.")])
+    kind = RadioField(_l("What kind of change is this?"), choices=KIND_CHOICES,
+                      validators=[InputRequired(_l("Choose minor or material."))])
 
     @property
     def material(self) -> bool:
@@ -106,31 +108,31 @@ class PublishForm(FlaskForm):
 
 
 class ScheduleForm(PublishForm):
-    when = DateTimeLocalField("Publish at (UTC)", format="%Y-%m-%dT%H:%M",
-                              validators=[InputRequired("Choose a date and time.")])
+    when = DateTimeLocalField(_l("Publish at (UTC)"), format="%Y-%m-%dT%H:%M",
+                              validators=[InputRequired(_l("Choose a date and time."))])
 
 
 class OptionForm(Form):
-    text = TextAreaField("Option")
-    correct = BooleanField("Correct")
-    explain = TextAreaField("Explanation")
+    text = TextAreaField(_l("Option"))
+    correct = BooleanField(_l("Correct"))
+    explain = TextAreaField(_l("Explanation"))
 
 
 class QuestionForm(Form):
     question_id = HiddenField()
-    question_type = SelectField("Type", choices=[SelectChoice(name, qtype.label)
+    question_type = SelectField(_l("Type"), choices=[SelectChoice(name, qtype.label)
                                                  for name, qtype in QUESTION_TYPES.items()])
-    prompt = TextAreaField("Question")
+    prompt = TextAreaField(_l("Question"))
     options = FieldList(FormField(OptionForm))
 
 
 class QuizForm(FlaskForm):
-    pass_mark = IntegerField("Pass mark (%)", validators=[
-        InputRequired("Enter the pass mark."), NumberRange(1, 100, PASS_MARK_MESSAGE)])
-    max_attempts = IntegerField("Attempts allowed", validators=[
+    pass_mark = IntegerField(_l("Pass mark (%)"), validators=[
+        InputRequired(_l("Enter the pass mark.")), NumberRange(1, 100, PASS_MARK_MESSAGE)])
+    max_attempts = IntegerField(_l("Attempts allowed"), validators=[
         Optional(), NumberRange(min=1, message=ATTEMPTS_MESSAGE)],
-        description="Leave empty for unlimited attempts.")
-    note = StringField("Change note", validators=[Length(max=500)])
+        description=_l("Leave empty for unlimited attempts."))
+    note = StringField(_l("Change note"), validators=[Length(max=500)])
     base = HiddenField()
     questions = FieldList(FormField(QuestionForm))
 

@@ -3,6 +3,8 @@ options without JavaScript; save a draft, publish a new version, archive or dele
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from courseware.auth.forms import ConfirmForm
@@ -41,13 +43,14 @@ def edit(lesson_id: int):
         return _render(lesson, QuizForm.from_draft(draft, form.base.data or "", form.note.data or ""))
     if not form.validate():
         return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)),
-                       "Please correct the marked fields.", status=422)
+                       _("Please correct the marked fields."), status=422)
     try:
         if request.form.get("action") == "publish":
             version = quiz_authoring.publish(db.session, lesson, current_user, draft, form.base.data,
                                              form.note.data or "")
-            flash(f"Quiz version {version.number} is published. New attempts use it; every "
-                  "earlier attempt keeps the version it was taken on, and its score.", "success")
+            flash(_("Quiz version %(number)s is published. New attempts use it; every "
+                    "earlier attempt keeps the version it was taken on, and its score.",
+                    number=version.number), "success")
         else:
             version = quiz_authoring.save_draft(db.session, lesson, current_user, draft,
                                                 form.base.data, form.note.data or "")
@@ -79,19 +82,20 @@ def _open(lesson):
 
 def _saved_message(version, problems) -> str:
     if version is None:
-        return "Nothing changed since the published version; nothing was saved."
+        return _("Nothing changed since the published version; nothing was saved.")
     if problems:
         count = len(problems)
-        return (f"Draft saved. Fix the {count} problem{'s' * (count != 1)} marked below before "
-                "you publish it.")
-    return "Draft saved. Learners keep the published version until you publish this one."
+        return ngettext("Draft saved. Fix the %(num)d problem marked below before you publish it.",
+                        "Draft saved. Fix the %(num)d problems marked below before you publish it.",
+                        count)
+    return _("Draft saved. Learners keep the published version until you publish this one.")
 
 
 @bp.post("/lessons/<int:lesson_id>/quiz/discard")
 def discard(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     quiz_authoring.discard_draft(db.session, lesson)
-    flash("The draft is discarded.", "success")
+    flash(_("The draft is discarded."), "success")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
 
@@ -99,8 +103,8 @@ def discard(lesson_id: int):
 def archive(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     quiz_authoring.archive(db.session, lesson)
-    flash("The quiz is archived: learners no longer need it to complete the lesson. Every attempt "
-          "stays on record and reviewable.", "success")
+    flash(_("The quiz is archived: learners no longer need it to complete the lesson. Every attempt "
+            "stays on record and reviewable."), "success")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
 
@@ -108,7 +112,7 @@ def archive(lesson_id: int):
 def reinstate(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     quiz_authoring.reinstate(db.session, lesson)
-    flash("The quiz is back on the lesson.", "success")
+    flash(_("The quiz is back on the lesson."), "success")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
 
@@ -116,7 +120,7 @@ def reinstate(lesson_id: int):
 def delete(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     quiz_authoring.delete(db.session, lesson)
-    flash("The quiz is deleted.", "success")
+    flash(_("The quiz is deleted."), "success")
     return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)
 
 

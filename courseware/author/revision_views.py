@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.auth.forms import ConfirmForm
@@ -55,8 +56,8 @@ def restore(lesson_id: int, number: int):
     except ValidationError as refused:
         flash(str(refused), "info")
         return redirect(url_for(".history", lesson_id=lesson.id), code=303)
-    flash(f"Revision {number} restored as draft revision {restored.number}. Publish it to "
-          "make it what learners read.", "success")
+    flash(_("Revision %(old)s restored as draft revision %(number)s. Publish it to "
+            "make it what learners read.", old=number, number=restored.number), "success")
     return redirect(url_for("author.lessons.edit", lesson_id=lesson.id), code=303)
 
 
@@ -73,11 +74,12 @@ def _render_publish(lesson, number: int | None = None, publish_form=None, schedu
     except ValidationError as refused:
         problem = str(refused)
     if published is not None and candidate.id == published.id:
-        problem = (f"Revision {candidate.number} is what learners read now. Save your changes in "
-                   "the editor to make a new draft, then publish that.")
+        problem = _("Revision %(number)s is what learners read now. Save your changes in "
+                    "the editor to make a new draft, then publish that.", number=candidate.number)
     changes = None
     if published is not None and published.id != candidate.id:
-        changes = diffing.diff(diffing.Snapshot.of(published, f"Published revision {published.number}"),
+        changes = diffing.diff(diffing.Snapshot.of(published, _("Published revision %(number)s",
+                                                                 number=published.number)),
                                diffing.Snapshot.of(candidate))
     publish_form = publish_form or PublishForm(formdata=None, number=candidate.number)
     schedule_form = schedule_form or ScheduleForm(formdata=None, number=candidate.number)
@@ -118,13 +120,15 @@ def publish(lesson_id: int):
 
 
 def _published_message(revision, first: bool) -> str:
-    title = f"“{revision.title}” (revision {revision.number})"
+    title, number = revision.title, revision.number
     if first:
-        return f"{title} is published: learners can read it now."
+        return _("“%(title)s” (revision %(number)s) is published: learners can read it now.",
+                 title=title, number=number)
     if revision.material:
-        return (f"{title} is published as a material change: people who completed an earlier "
-                "revision are asked to read it again.")
-    return f"{title} is published as a minor change: completions stay as they are."
+        return _("“%(title)s” (revision %(number)s) is published as a material change: people who "
+                 "completed an earlier revision are asked to read it again.", title=title, number=number)
+    return _("“%(title)s” (revision %(number)s) is published as a minor change: completions stay as "
+             "they are.", title=title, number=number)
 
 
 @bp.post("/lessons/<int:lesson_id>/schedule")
@@ -139,8 +143,8 @@ def schedule(lesson_id: int):
             target = form.when if refused.field == "when" else form.kind
             target.errors = [*target.errors, str(refused)]
         else:
-            flash(f"Revision {revision.number} will be published at "
-                  f"{revision.scheduled_for:%Y-%m-%d %H:%M} UTC.", "success")
+            flash(_("Revision %(number)s will be published at %(when)s UTC.", number=revision.number,
+                    when=f"{revision.scheduled_for:%Y-%m-%d %H:%M}"), "success")
             return redirect(url_for(".publish_page", lesson_id=lesson.id), code=303)
     return _render_publish(lesson, _number_from(form), schedule_form=form, status=422)
 
@@ -149,7 +153,7 @@ def schedule(lesson_id: int):
 def cancel_schedule(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     publishing.cancel_schedule(db.session, lesson)
-    flash("The scheduled publication is cancelled.", "success")
+    flash(_("The scheduled publication is cancelled."), "success")
     return redirect(url_for(".publish_page", lesson_id=lesson.id), code=303)
 
 
@@ -157,6 +161,6 @@ def cancel_schedule(lesson_id: int):
 def unpublish(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     publishing.unpublish(db.session, lesson, actor=current_user)
-    flash(f"“{lesson.title}” is unpublished: learners no longer see it. Its history and everyone's "
-          "progress are kept; publish it again at any time.", "success")
+    flash(_("“%(title)s” is unpublished: learners no longer see it. Its history and everyone's "
+            "progress are kept; publish it again at any time.", title=lesson.title), "success")
     return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)

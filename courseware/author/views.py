@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -67,7 +68,7 @@ def create_course():
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash(f"Course “{course.title}” created. Write its first lesson.", "success")
+            flash(_("Course “%(title)s” created. Write its first lesson.", title=course.title), "success")
             return redirect(url_for(".index", _anchor=f"course-{course.slug}"), code=303)
     return _index(422, course_form=form)
 
@@ -82,7 +83,8 @@ def create_module(course_slug: str):
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash(f"Module “{module.title}” added to {course.title}.", "success")
+            flash(_("Module “%(module)s” added to %(course)s.", module=module.title, course=course.title),
+                  "success")
             return redirect(url_for(".index", _anchor=f"course-{course.slug}"), code=303)
     return _index(422, module_form=form, module_course_id=course.id)
 
@@ -104,7 +106,7 @@ def move_lesson(lesson_id: int):
 def _move(move, item) -> None:
     form = MoveForm()
     if not form.validate():
-        raise ValidationError("Move up or down.")
+        raise ValidationError(_("Move up or down."))
     try:
         move(db.session, item, form.direction.data)
     except ValidationError as refused:
@@ -124,7 +126,7 @@ def _editor_form(course: Course) -> LessonForm:
 def new_lesson(course_slug: str):
     course = authoring.get_course(db.session, course_slug)
     if not course.modules:
-        flash("Add a module to the course first: every lesson belongs to a module.", "info")
+        flash(_("Add a module to the course first: every lesson belongs to a module."), "info")
         return redirect(url_for(".index", _anchor=f"course-{course.slug}"))
     form = _editor_form(course)
     if request.method == "GET":
@@ -140,8 +142,8 @@ def new_lesson(course_slug: str):
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash(f"“{lesson.title}” saved as a draft (revision 1). Learners see it once you "
-                  "publish it.", "success")
+            flash(_("“%(title)s” saved as a draft (revision 1). Learners see it once you "
+                    "publish it.", title=lesson.title), "success")
             return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
     return _render_editor(course, None, form, status=422)
 
@@ -170,11 +172,14 @@ def edit(lesson_id: int):
         return _render_editor(lesson.course, lesson, form, latest=conflict.latest, status=409,
                               conflict=_conflict_diff(conflict.latest, form))
     if result.created:
-        flash(f"Saved as draft revision {result.revision.number}. Learners still see "
-              + (f"revision {lesson.published_revision.number}." if lesson.published_revision
-                 else "nothing until you publish it."), "success")
+        flash(_("Saved as draft revision %(number)s. Learners still see revision %(published)s.",
+                number=result.revision.number, published=lesson.published_revision.number)
+              if lesson.published_revision else
+              _("Saved as draft revision %(number)s. Learners still see nothing until you publish it.",
+                number=result.revision.number), "success")
     else:
-        flash(f"Nothing changed since revision {result.revision.number}; nothing was saved.", "info")
+        flash(_("Nothing changed since revision %(number)s; nothing was saved.",
+                number=result.revision.number), "info")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
 
@@ -199,7 +204,7 @@ def _preview_or_upload(form: LessonForm) -> str:
             form.image.errors = [str(refused)]
         else:
             form.source.data = f"{(form.source.data or '').rstrip()}\n\n{stored.markdown}\n"
-            flash("The image was added at the end of the text. Save to keep it.", "success")
+            flash(_("The image was added at the end of the text. Save to keep it."), "success")
     return render_markdown(authoring.normalize_source(form.source.data or ""))
 
 
@@ -207,7 +212,7 @@ def _conflict_diff(latest, form: LessonForm) -> diffing.LessonDiff:
     fields = form.fields_for_service()
     source = authoring.normalize_source(fields.source)
     module = next((c.label for c in form.module.choices if c.value == str(fields.module_id)), "")
-    yours = diffing.Snapshot("Your text", " ".join(fields.title.split()),
+    yours = diffing.Snapshot(_("Your text"), " ".join(fields.title.split()),
                              " ".join(fields.summary.split()), fields.minutes or 0, module, source,
                              render_markdown(source))
     return diffing.diff(diffing.Snapshot.of(latest), yours)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ class InvalidFields(ValidationError):
     """Several fields at once: {field name: message}."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("Please correct the marked fields.", field=next(iter(errors)))
+        super().__init__(_("Please correct the marked fields."), field=next(iter(errors)))
         self.errors = errors
 
 
@@ -37,9 +38,12 @@ class EditConflict(Conflict):
 
     def __init__(self, latest: LessonRevision):
         super().__init__(
-            f"This lesson changed while you were editing: revision {latest.number} was saved "
-            f"{'by ' + latest.author.full_name + ' ' if latest.author else ''}since you opened it. "
-            "Your text below has not been saved."
+            _("This lesson changed while you were editing: revision %(number)s was saved by %(name)s "
+              "since you opened it. Your text below has not been saved.",
+              number=latest.number, name=latest.author.full_name)
+            if latest.author else
+            _("This lesson changed while you were editing: revision %(number)s was saved since you "
+              "opened it. Your text below has not been saved.", number=latest.number)
         )
         self.latest = latest
 
@@ -66,21 +70,21 @@ class SaveResult:
 def get_course(session: Session, slug: str) -> Course:
     course = session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
 def get_lesson(session: Session, lesson_id: int) -> Lesson:
     lesson = session.get(Lesson, lesson_id)
     if lesson is None:
-        raise NotFound("No such lesson.")
+        raise NotFound(_("No such lesson."))
     return lesson
 
 
 def get_module(session: Session, module_id: int) -> Module:
     module = session.get(Module, module_id)
     if module is None:
-        raise NotFound("No such module.")
+        raise NotFound(_("No such module."))
     return module
 
 
@@ -92,7 +96,7 @@ def latest_revision(session: Session, lesson: Lesson) -> LessonRevision:
         .limit(1)
     )
     if revision is None:
-        raise NotFound("This lesson has no revision.")
+        raise NotFound(_("This lesson has no revision."))
     return revision
 
 
@@ -103,7 +107,7 @@ def revision_of(session: Session, lesson: Lesson, number: int) -> LessonRevision
         )
     )
     if revision is None:
-        raise NotFound(f"This lesson has no revision {number}.")
+        raise NotFound(_("This lesson has no revision %(number)s.", number=number))
     return revision
 
 
@@ -121,11 +125,11 @@ def slug_from(title: str) -> str:
 def _check_slug(slug: str, field_name: str = "slug") -> str:
     slug = slug.strip().lower()
     if not slug:
-        raise InvalidFields({field_name: "Enter a short name for the address: lowercase letters, "
-                                         "digits and hyphens, e.g. seeking-truth."})
+        raise InvalidFields({field_name: _("Enter a short name for the address: lowercase letters, "
+                                           "digits and hyphens, e.g. seeking-truth.")})
     if not SLUG_RE.match(slug) or len(slug) > 80:
-        raise InvalidFields({field_name: "Use lowercase letters, digits and single hyphens only "
-                                         "(at most 80 characters), e.g. seeking-truth."})
+        raise InvalidFields({field_name: _("Use lowercase letters, digits and single hyphens only "
+                                           "(at most 80 characters), e.g. seeking-truth.")})
     return slug
 
 
@@ -133,7 +137,8 @@ def _check_title(title: str, missing: str) -> None:
     if not title:
         raise InvalidFields({"title": missing})
     if len(title) > MAX_TITLE:
-        raise InvalidFields({"title": f"Keep the title to {MAX_TITLE} characters (it has {len(title)})."})
+        raise InvalidFields({"title": _("Keep the title to %(limit)s characters (it has %(length)s).",
+                                        limit=MAX_TITLE, length=len(title))})
 
 
 def create_course(session: Session, title: str, first_module: str, description: str = "",
@@ -142,8 +147,8 @@ def create_course(session: Session, title: str, first_module: str, description: 
     (course.yaml) lists at least one."""
     title, first_module = _one_line(title), _one_line(first_module)
     errors = {}
-    for name, value, missing in (("title", title, "Give the course a title."),
-                                 ("first_module", first_module, "Name the course's first module.")):
+    for name, value, missing in (("title", title, _("Give the course a title.")),
+                                 ("first_module", first_module, _("Name the course's first module."))):
         try:
             _check_title(value, missing)
         except InvalidFields as invalid:
@@ -151,7 +156,7 @@ def create_course(session: Session, title: str, first_module: str, description: 
     if errors:
         raise InvalidFields(errors)
     slug = _check_slug(slug or slug_from(title))
-    taken = InvalidFields({"slug": f"A course already uses the address /courses/{slug}."})
+    taken = InvalidFields({"slug": _("A course already uses the address /courses/%(slug)s.", slug=slug)})
     if session.scalar(select(Course.id).where(Course.slug == slug)):
         raise taken
     position = (session.scalar(select(func.max(Course.position))) or 0) + 1
@@ -163,8 +168,8 @@ def create_course(session: Session, title: str, first_module: str, description: 
 
 def create_module(session: Session, course: Course, title: str) -> Module:
     title = _one_line(title)
-    _check_title(title, "Give the module a title.")
-    taken = InvalidFields({"title": f"“{title}” is already a module of this course."})
+    _check_title(title, _("Give the module a title."))
+    taken = InvalidFields({"title": _("“%(title)s” is already a module of this course.", title=title)})
     if any(module.title == title for module in course.modules):
         raise taken
     position = max((module.position for module in course.modules), default=-1) + 1
@@ -198,10 +203,11 @@ def move_lesson(session: Session, lesson: Lesson, direction: str) -> None:
 
 def _swap(items: list, index: int, direction: str) -> None:
     if direction not in ("up", "down"):
-        raise ValidationError("Move up or down.")
+        raise ValidationError(_("Move up or down."))
     other = index - 1 if direction == "up" else index + 1
     if other < 0 or other >= len(items):
-        raise ValidationError("It is already at the " + ("top." if direction == "up" else "bottom."))
+        raise ValidationError(_("It is already at the top.") if direction == "up"
+                              else _("It is already at the bottom."))
     items[index], items[other] = items[other], items[index]
 
 
@@ -222,7 +228,7 @@ def create_lesson(session: Session, course: Course, author: User, fields: Lesson
                   slug: str = "") -> Lesson:
     module, values = _checked(session, course, fields)
     slug = _check_slug(slug or slug_from(values["title"]))
-    taken = InvalidFields({"slug": f"This course already has a lesson at …/{slug}."})
+    taken = InvalidFields({"slug": _("This course already has a lesson at …/%(slug)s.", slug=slug)})
     if session.scalar(select(Lesson.id).where(Lesson.course_id == course.id, Lesson.slug == slug)):
         raise taken
     lesson = Lesson(course=course, module=module, slug=slug,
@@ -261,8 +267,9 @@ def restore_revision(session: Session, lesson: Lesson, author: User, number: int
     old = revision_of(session, lesson, number)
     latest = latest_revision(session, lesson)
     if old.content_hash == latest.content_hash:
-        raise ValidationError(f"Revision {number} is the same as the latest revision "
-                              f"({latest.number}); there is nothing to restore.")
+        raise ValidationError(_("Revision %(number)s is the same as the latest revision "
+                                "(%(latest)s); there is nothing to restore.",
+                                number=number, latest=latest.number))
     revision = LessonRevision(
         lesson=lesson, number=latest.number + 1, title=old.title, summary=old.summary,
         minutes=old.minutes, source=old.source, html=old.html, content_hash=old.content_hash,
@@ -305,34 +312,37 @@ def _checked(session: Session, course: Course, fields: LessonFields) -> tuple[Mo
     errors: dict[str, str] = {}
     title = _one_line(fields.title)
     try:
-        _check_title(title, "Give the lesson a title.")
+        _check_title(title, _("Give the lesson a title."))
     except InvalidFields as invalid:
         errors.update(invalid.errors)
     module = session.get(Module, fields.module_id) if fields.module_id is not None else None
     if module is None or module.course_id != course.id:
-        errors["module"] = "Choose one of this course's modules."
+        errors["module"] = _("Choose one of this course's modules.")
     if fields.minutes is None or not 1 <= fields.minutes <= MAX_MINUTES:
-        errors["minutes"] = f"Reading time is a whole number of minutes, 1 to {MAX_MINUTES}."
+        errors["minutes"] = _("Reading time is a whole number of minutes, 1 to %(limit)s.",
+                              limit=MAX_MINUTES)
     summary = _one_line(fields.summary)
     if len(summary) > MAX_SUMMARY:
-        errors["summary"] = f"Keep the summary to {MAX_SUMMARY} characters (it has {len(summary)})."
+        errors["summary"] = _("Keep the summary to %(limit)s characters (it has %(length)s).",
+                              limit=MAX_SUMMARY, length=len(summary))
     source = normalize_source(fields.source)
     if not source:
-        errors["source"] = "Write the lesson's text."
+        errors["source"] = _("Write the lesson's text.")
     elif len(source) > MAX_SOURCE:
-        errors["source"] = f"The text is too long ({len(source):,} characters; at most {MAX_SOURCE:,})."
+        errors["source"] = _("The text is too long (%(length)s characters; at most %(limit)s).",
+                             length=f"{len(source):,}", limit=f"{MAX_SOURCE:,}")
     else:
         try:
             _reject_top_level_headings(source, "text", 1)
         except ContentError as error:
-            errors["source"] = f"Line {error.line}: {error.message}"
+            errors["source"] = _("Line %(line)s: %(message)s", line=error.line, message=error.message)
     note = _one_line(fields.note)
     if len(note) > MAX_NOTE:
-        errors["note"] = f"Keep the change note to {MAX_NOTE} characters."
+        errors["note"] = _("Keep the change note to %(limit)s characters.", limit=MAX_NOTE)
     reflection = _one_line(fields.reflection)
     if len(reflection) > MAX_REFLECTION:
-        errors["reflection"] = (f"Keep the reflection prompt to {MAX_REFLECTION} characters "
-                                f"(it has {len(reflection)}).")
+        errors["reflection"] = _("Keep the reflection prompt to %(limit)s characters (it has %(length)s).",
+                                 limit=MAX_REFLECTION, length=len(reflection))
     if errors:
         raise InvalidFields(errors)
     return module, {"title": title, "summary": summary, "minutes": fields.minutes,

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,8 +46,8 @@ class Snapshot:
     @classmethod
     def of(cls, revision: LessonRevision, label: str | None = None) -> Snapshot:
         module = revision.module or revision.lesson.module
-        return cls(label or f"Revision {revision.number}", revision.title, revision.summary,
-                   revision.minutes, module.title, revision.source, revision.html)
+        return cls(label or _("Revision %(number)s", number=revision.number), revision.title,
+                   revision.summary, revision.minutes, module.title, revision.source, revision.html)
 
 
 @dataclass
@@ -90,8 +91,8 @@ def diff(old: Snapshot, new: Snapshot, view: str = "text") -> LessonDiff:
 
 def field_changes(old: Snapshot, new: Snapshot) -> list[FieldChange]:
     changes = []
-    for label, attribute in (("Title", "title"), ("Summary", "summary"),
-                             ("Reading time (minutes)", "minutes"), ("Module", "module")):
+    for label, attribute in ((_("Title"), "title"), (_("Summary"), "summary"),
+                             (_("Reading time (minutes)"), "minutes"), (_("Module"), "module")):
         before, after = getattr(old, attribute), getattr(new, attribute)
         if before != after:
             changes.append(FieldChange(label, str(before), str(after)))
@@ -187,7 +188,8 @@ class _ReaderText(HTMLParser):
             self.buffer.append(" | ")
         elif tag == "img":
             attributes = dict(attrs)
-            self.buffer.append(f"[image: {attributes.get('alt') or attributes.get('src') or ''}]")
+            self.buffer.append(_("[image: %(description)s]",
+                                 description=attributes.get('alt') or attributes.get('src') or ''))
         elif tag == "br":
             self.buffer.append("\n" if self._in("pre") else " ")
 
@@ -256,5 +258,5 @@ def changes_since_completion(session: Session, user: User, lesson: Lesson) -> Le
     if completed_revision_id is None or published is None or completed_revision_id == published.id:
         return None
     completed = session.get(LessonRevision, completed_revision_id)
-    return diff(Snapshot.of(completed, "The version you completed"),
-                Snapshot.of(published, "The current version"))
+    return diff(Snapshot.of(completed, _("The version you completed")),
+                Snapshot.of(published, _("The current version")))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -31,13 +32,14 @@ def check_publishable(lesson: Lesson, revision: LessonRevision) -> None:
         return
     if revision.number <= published.number:
         raise ValidationError(
-            f"Revision {revision.number} is not newer than the published revision "
-            f"{published.number}. To bring it back, restore it as a new draft and publish that."
+            _("Revision %(number)s is not newer than the published revision %(published)s. To bring "
+              "it back, restore it as a new draft and publish that.",
+              number=revision.number, published=published.number)
         )
     if revision.content_hash == published.content_hash:
         raise ValidationError(
-            f"Revision {revision.number} is the same as the published revision "
-            f"{published.number}; there is nothing new to publish."
+            _("Revision %(number)s is the same as the published revision %(published)s; there is "
+              "nothing new to publish.", number=revision.number, published=published.number)
         )
 
 
@@ -74,7 +76,7 @@ def _make_published(session: Session, lesson: Lesson, revision: LessonRevision, 
 
 def unpublish(session: Session, lesson: Lesson, actor: User | None = None) -> None:
     if lesson.published_revision_id is None:
-        raise ValidationError("This lesson is not published.")
+        raise ValidationError(_("This lesson is not published."))
     lesson.published_revision = None
     audit.record(session, "lesson.unpublish", actor=actor, target=f"lesson {lesson.id} {lesson.slug}")
     session.commit()
@@ -87,7 +89,7 @@ def schedule(session: Session, lesson: Lesson, number: int, material: bool, when
     revision = revision_of(session, lesson, number)
     check_publishable(lesson, revision)
     if when <= (now or utcnow()):
-        raise ValidationError("Choose a time in the future (UTC).", field="when")
+        raise ValidationError(_("Choose a time in the future (UTC)."), field="when")
     for other in lesson.revisions:
         other.scheduled_for = None
     revision.scheduled_for = when
@@ -99,7 +101,7 @@ def schedule(session: Session, lesson: Lesson, number: int, material: bool, when
 def cancel_schedule(session: Session, lesson: Lesson) -> None:
     scheduled = [revision for revision in lesson.revisions if revision.scheduled_for is not None]
     if not scheduled:
-        raise ValidationError("Nothing is scheduled for this lesson.")
+        raise ValidationError(_("Nothing is scheduled for this lesson."))
     for revision in scheduled:
         revision.scheduled_for = None
     session.commit()

@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext, pgettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,8 +25,8 @@ from courseware.services.content_import import quiz_hash
 from courseware.services.errors import Conflict, NotFound, ValidationError
 
 MAX_TEXT = 2000
-PASS_MARK_MESSAGE = "The pass mark is a percentage from 1 to 100."
-ATTEMPTS_MESSAGE = "Allow at least 1 attempt, or leave it empty for unlimited attempts."
+PASS_MARK_MESSAGE = _l("The pass mark is a percentage from 1 to 100.")
+ATTEMPTS_MESSAGE = _l("Allow at least 1 attempt, or leave it empty for unlimited attempts.")
 EDIT_RE = re.compile(r"^(add|remove|up|down)-(question|option)(?:-(\d+))?(?:-(\d+))?$")
 
 
@@ -110,33 +113,34 @@ def _where(where: tuple) -> tuple:
 class QuizProblems(ValidationError):
     def __init__(self, problems: list[Problem]):
         count = len(problems)
-        super().__init__(f"The quiz cannot be published yet: {count} problem{'s' * (count != 1)} "
-                         "to fix, marked below.")
+        super().__init__(ngettext("The quiz cannot be published yet: %(num)d problem to fix, marked below.",
+                                  "The quiz cannot be published yet: %(num)d problems to fix, marked below.",
+                                  count))
         self.problems = problems
 
 
 class QuizEditConflict(Conflict):
     def __init__(self):
-        super().__init__("This quiz changed while you were editing it (someone saved or published "
-                         "it since you opened it). Your version is below and has not been saved; "
-                         "save again to replace theirs, or reload to see it.")
+        super().__init__(_("This quiz changed while you were editing it (someone saved or published "
+                           "it since you opened it). Your version is below and has not been saved; "
+                           "save again to replace theirs, or reload to see it."))
 
 
 def problems(draft: QuizDraft) -> list[Problem]:
     """Everything that keeps the draft from being published, as the quiz file rules say."""
     found = _hard_problems(draft)
     if not draft.questions:
-        found.append(Problem("Add at least one question."))
+        found.append(Problem(_("Add at least one question.")))
     data = draft.questions_data()
     for index, question in enumerate(draft.questions):
         if not question.prompt.strip():
-            found.append(Problem("Write the question.", index, field="prompt"))
+            found.append(Problem(_("Write the question."), index, field="prompt"))
         for option_index, option in enumerate(question.options):
             if not option.text.strip():
-                found.append(Problem("Write the option's text.", index, option_index, "text"))
+                found.append(Problem(_("Write the option's text."), index, option_index, "text"))
             if not option.explain.strip():
-                found.append(Problem("Explain why this option is right or wrong; learners see it "
-                                     "after they submit.", index, option_index, "explain"))
+                found.append(Problem(_("Explain why this option is right or wrong; learners see it "
+                                       "after they submit."), index, option_index, "explain"))
         qtype = QUESTION_TYPES.get(question.type)
         if qtype is not None:
             found.extend(Problem(_sentence(message), index)
@@ -148,27 +152,29 @@ def _hard_problems(draft: QuizDraft) -> list[Problem]:
     """Problems that stop even a draft from being saved."""
     found = []
     if draft.pass_mark is None or not 1 <= draft.pass_mark <= 100:
-        found.append(Problem(PASS_MARK_MESSAGE, field="pass_mark"))
+        found.append(Problem(str(PASS_MARK_MESSAGE), field="pass_mark"))
     if draft.max_attempts is not None and draft.max_attempts < 1:
-        found.append(Problem(ATTEMPTS_MESSAGE, field="max_attempts"))
+        found.append(Problem(str(ATTEMPTS_MESSAGE), field="max_attempts"))
     seen = set()
     for index, question in enumerate(draft.questions):
         if not QUESTION_ID_RE.match(question.id) or question.id in seen:
-            found.append(Problem("This question's id is missing or used twice; reload the editor.",
+            found.append(Problem(_("This question's id is missing or used twice; reload the editor."),
                                  index, field="prompt"))
         seen.add(question.id)
         if question.type not in QUESTION_TYPES:
-            found.append(Problem("Choose a question type.", index, field="type"))
+            found.append(Problem(_("Choose a question type."), index, field="type"))
         if len(question.options) > len(OPTION_KEYS):
-            found.append(Problem(f"A question can have at most {len(OPTION_KEYS)} options.", index))
+            found.append(Problem(_("A question can have at most %(limit)s options.", limit=len(OPTION_KEYS)),
+                                 index))
         texts = [question.prompt] + [t for o in question.options for t in (o.text, o.explain)]
         if any(len(text) > MAX_TEXT for text in texts):
-            found.append(Problem(f"Keep each text to {MAX_TEXT} characters.", index))
+            found.append(Problem(_("Keep each text to %(limit)s characters.", limit=MAX_TEXT), index))
     return found
 
 
 def _sentence(message: str) -> str:
-    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    end = "" if message.endswith((".", "。")) else pgettext("end of a sentence", ".")
+    return message[0].upper() + message[1:] + end
 
 
 # --- editing the draft in the form ------------------------------------------------------------------
@@ -177,7 +183,7 @@ def apply_edit(draft: QuizDraft, edit: str) -> QuizDraft:
     """Add, remove or move a question or an option; returns a new draft."""
     match = EDIT_RE.match(edit or "")
     if not match:
-        raise ValidationError("That editing button is not known.")
+        raise ValidationError(_("That editing button is not known."))
     action, what, first, second = match.groups()
     draft = copy.deepcopy(draft)
     try:
@@ -190,12 +196,13 @@ def apply_edit(draft: QuizDraft, edit: str) -> QuizDraft:
             options = draft.questions[int(first)].options
             if action == "add":
                 if len(options) >= len(OPTION_KEYS):
-                    raise ValidationError(f"A question can have at most {len(OPTION_KEYS)} options.")
+                    raise ValidationError(_("A question can have at most %(limit)s options.",
+                                            limit=len(OPTION_KEYS)))
                 options.append(OptionDraft())
             else:
                 _change(options, action, int(second))
     except (IndexError, TypeError):
-        raise ValidationError("That question or option is no longer in the form.") from None
+        raise ValidationError(_("That question or option is no longer in the form.")) from None
     return draft
 
 
@@ -245,7 +252,7 @@ def version_of(session: Session, lesson: Lesson, number: int) -> QuizVersion:
         select(QuizVersion).where(QuizVersion.quiz_id == quiz.id, QuizVersion.number == number)
     )
     if not version:
-        raise NotFound(f"This quiz has no version {number}.")
+        raise NotFound(_("This quiz has no version %(number)s.", number=number))
     return version
 
 
@@ -271,8 +278,8 @@ def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, ba
         raise QuizProblems(found)
     current = lesson.quiz.current_version if lesson.quiz else None
     if current is not None and current.content_hash == draft.digest():
-        raise ValidationError(f"This is the same as the published version {current.number}; "
-                              "there is nothing new to publish.")
+        raise ValidationError(_("This is the same as the published version %(number)s; "
+                                "there is nothing new to publish.", number=current.number))
     version = _write_draft(session, lesson, author, draft, base, note)
     quiz = version.quiz
     version.published_at = now or utcnow()
@@ -290,7 +297,7 @@ def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraf
     if hard:
         raise QuizProblems(hard)
     if len(note) > 500:
-        raise InvalidFields({"note": "Keep the change note to 500 characters."})
+        raise InvalidFields({"note": _("Keep the change note to %(limit)s characters.", limit=500)})
     quiz = lesson.quiz
     if base != base_token(quiz):
         raise QuizEditConflict()
@@ -334,7 +341,7 @@ def _commit(session: Session) -> None:
 def discard_draft(session: Session, lesson: Lesson) -> None:
     draft = draft_of(lesson.quiz)
     if draft is None:
-        raise ValidationError("There is no draft to discard.")
+        raise ValidationError(_("There is no draft to discard."))
     quiz = lesson.quiz
     others = [version for version in quiz.versions if version is not draft]
     session.delete(draft)
@@ -347,9 +354,9 @@ def discard_draft(session: Session, lesson: Lesson) -> None:
 def archive(session: Session, lesson: Lesson, now: datetime | None = None) -> None:
     quiz = lesson.quiz
     if quiz is None or quiz.current_version is None:
-        raise ValidationError("There is no published quiz to archive.")
+        raise ValidationError(_("There is no published quiz to archive."))
     if quiz.archived_at is not None:
-        raise ValidationError("The quiz is already archived.")
+        raise ValidationError(_("The quiz is already archived."))
     quiz.archived_at = now or utcnow()
     session.commit()
 
@@ -357,7 +364,7 @@ def archive(session: Session, lesson: Lesson, now: datetime | None = None) -> No
 def reinstate(session: Session, lesson: Lesson) -> None:
     quiz = lesson.quiz
     if quiz is None or quiz.archived_at is None:
-        raise ValidationError("The quiz is not archived.")
+        raise ValidationError(_("The quiz is not archived."))
     quiz.archived_at = None
     session.commit()
 
@@ -366,11 +373,13 @@ def delete(session: Session, lesson: Lesson) -> None:
     """Only a quiz nobody has taken; a quiz with attempts keeps them and can be archived."""
     quiz = lesson.quiz
     if quiz is None:
-        raise NotFound("This lesson has no quiz.")
+        raise NotFound(_("This lesson has no quiz."))
     attempts = attempt_count(session, quiz)
     if attempts:
-        raise Conflict(f"This quiz has {attempts} attempt{'s' * (attempts != 1)}, which must stay "
-                       "reviewable, so it cannot be deleted. Archive it instead.")
+        raise Conflict(ngettext("This quiz has %(num)d attempt, which must stay reviewable, so it "
+                                "cannot be deleted. Archive it instead.",
+                                "This quiz has %(num)d attempts, which must stay reviewable, so it "
+                                "cannot be deleted. Archive it instead.", attempts))
     quiz.current_version = None
     session.flush()
     for version in list(quiz.versions):

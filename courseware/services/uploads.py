@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from courseware.services.errors import ValidationError
 
 MAX_BYTES = 5 * 1024 * 1024
 URL_PREFIX = "/uploads/"
 NAME_RE = re.compile(r"^[0-9a-f]{64}\.(png|jpg|webp|gif)$")
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "gif": "image/gif"}
-KINDS = "PNG, JPEG, WebP or GIF"
+KINDS = _l("PNG, JPEG, WebP or GIF")
 
 
 class UploadRefused(ValidationError):
@@ -59,16 +62,20 @@ def store_image(upload_dir: Path, stream: BinaryIO, filename: str = "", alt: str
     """Check and keep one uploaded image; the same image uploaded twice is kept once."""
     data = stream.read(MAX_BYTES + 1)
     if not data:
-        raise UploadRefused("Choose an image file to upload; the file was empty or missing.")
+        raise UploadRefused(_("Choose an image file to upload; the file was empty or missing."))
     if len(data) > MAX_BYTES:
         size = megabytes(_size(stream, len(data)))
-        size = f"just over {size}" if size == megabytes(MAX_BYTES) else size
-        raise UploadRefused(f"The image is {size}; images can be at most {megabytes(MAX_BYTES)}.")
+        size = _("just over %(size)s", size=size) if size == megabytes(MAX_BYTES) else size
+        raise UploadRefused(_("The image is %(size)s; images can be at most %(limit)s.",
+                              size=size, limit=megabytes(MAX_BYTES)))
     kind = image_kind(data[:16])
     if kind is None:
-        named = f"“{filename}” is" if filename else "This file is"
-        raise UploadRefused(f"{named} not a {KINDS} image (its content was checked, not its "
-                            "name). Save it in one of those formats and upload it again.")
+        if filename:
+            raise UploadRefused(_("“%(name)s” is not a %(kinds)s image (its content was checked, not its "
+                                  "name). Save it in one of those formats and upload it again.",
+                                  name=filename, kinds=KINDS))
+        raise UploadRefused(_("This file is not a %(kinds)s image (its content was checked, not its "
+                              "name). Save it in one of those formats and upload it again.", kinds=KINDS))
     name = f"{hashlib.sha256(data).hexdigest()}.{kind}"
     upload_dir.mkdir(parents=True, exist_ok=True)
     path = upload_dir / name
