@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from courseware.content.question_types import QUESTION_TYPES
 from courseware.content.yamlfile import ContentError, YamlDocument, parse_yaml
 
@@ -71,7 +73,7 @@ def load_content(lessons_dir: Path | str, quizzes_dir: Path | str) -> ContentSet
     lessons_dir, quizzes_dir = Path(lessons_dir), Path(quizzes_dir)
     content = ContentSet()
     if not lessons_dir.is_dir():
-        content.errors.append(ContentError(str(lessons_dir), "lessons folder not found"))
+        content.errors.append(ContentError(str(lessons_dir), _("lessons folder not found")))
         return content
     for course_dir in sorted(p for p in lessons_dir.iterdir() if p.is_dir()):
         _load_course_dir(course_dir, content)
@@ -94,13 +96,13 @@ def _read(path: Path) -> str:
         # utf-8-sig: a byte-order mark that some Windows editors add is not part of the text.
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ContentError(str(path), f"not UTF-8 text ({exc.reason})") from exc
+        raise ContentError(str(path), _("not UTF-8 text (%(reason)s)", reason=exc.reason)) from exc
 
 
 def _load_course_dir(course_dir: Path, content: ContentSet) -> None:
     course_path = course_dir / "course.yaml"
     if not course_path.exists():
-        content.errors.append(ContentError(str(course_dir), "course.yaml is missing"))
+        content.errors.append(ContentError(str(course_dir), _("course.yaml is missing")))
         return
     try:
         course = _load_course(course_path)
@@ -122,15 +124,16 @@ def _load_course(path: Path) -> CourseFile:
     description = _optional_text(doc, data, "description")
     modules = data.get("modules")
     if not isinstance(modules, list) or not modules:
-        raise doc.error("'modules' must be a non-empty list of module titles", "modules")
+        raise doc.error(_("'modules' must be a non-empty list of module titles"), "modules")
     for index, module in enumerate(modules):
         if not isinstance(module, str) or not module.strip():
-            raise doc.error("each module must be a non-empty title", "modules", index)
+            raise doc.error(_("each module must be a non-empty title"), "modules", index)
     if len(set(modules)) != len(modules):
-        raise doc.error("module titles must be unique", "modules")
+        raise doc.error(_("module titles must be unique"), "modules")
     slug = path.parent.name
     if not SLUG_RE.match(slug):
-        raise ContentError(str(path), f"course folder name {slug!r} must be lowercase-with-hyphens")
+        raise ContentError(str(path), _("course folder name %(slug)s must be lowercase-with-hyphens",
+                                        slug=repr(slug)))
     return CourseFile(slug, title, description, [m.strip() for m in modules], str(path))
 
 
@@ -138,46 +141,48 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     """(front matter, body, line where the body starts)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise ContentError(path, "must start with a '---' line opening the front matter", 1)
+        raise ContentError(path, _("must start with a '---' line opening the front matter"), 1)
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
-    raise ContentError(path, "front matter is not closed by a '---' line", 1)
+    raise ContentError(path, _("front matter is not closed by a '---' line"), 1)
 
 
 def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
     match = LESSON_FILE_RE.match(path.name)
     if not match:
         raise ContentError(
-            str(path), "lesson file names must look like NN-lesson-slug.md (e.g. 04-habits.md)"
+            str(path), _("lesson file names must look like NN-lesson-slug.md (e.g. 04-habits.md)")
         )
     front, body, body_line = split_front_matter(_read(path), str(path))
     doc = parse_yaml(front, str(path), line_offset=1)
-    data = _require_mapping(doc, doc.data, "front matter")
+    data = _require_mapping(doc, doc.data, _("front matter"))
     _reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary", "reflection"})
     title = _require_text(doc, data, "title")
     module = _require_text(doc, data, "module")
     if module not in course.modules:
         raise doc.error(
-            f"module {module!r} is not one of the modules in {course.path}: "
-            + ", ".join(course.modules),
+            _("module %(module)s is not one of the modules in %(path)s: %(modules)s",
+              module=repr(module), path=course.path, modules=", ".join(course.modules)),
             "module",
         )
     order = _require_int(doc, data, "order", minimum=1)
     if order != int(match.group(1)):
         raise doc.error(
-            f"order {order} does not match the file name's number {match.group(1)}", "order"
+            _("order %(order)s does not match the file name's number %(number)s",
+              order=order, number=match.group(1)), "order"
         )
     minutes = _require_int(doc, data, "minutes", minimum=1)
     summary = _optional_text(doc, data, "summary")
     reflection = " ".join(_optional_text(doc, data, "reflection").split())
     if len(reflection) > MAX_REFLECTION:
         raise doc.error(
-            f"'reflection' must be at most {MAX_REFLECTION} characters, got {len(reflection)}",
+            _("'reflection' must be at most %(limit)s characters, got %(length)s",
+              limit=MAX_REFLECTION, length=len(reflection)),
             "reflection",
         )
     if not body.strip():
-        raise ContentError(str(path), "the lesson has no text after its front matter")
+        raise ContentError(str(path), _("the lesson has no text after its front matter"))
     _reject_top_level_headings(body, str(path), body_line)
     return LessonFile(
         course_slug=course.slug,
@@ -202,7 +207,7 @@ def _reject_top_level_headings(body: str, path: str, first_line: int) -> None:
         elif not in_code and re.match(r"^#(?!#)\s", line):
             raise ContentError(
                 path,
-                "use '##' for section headings: the lesson's title is its only top-level heading",
+                _("use '##' for section headings: the lesson's title is its only top-level heading"),
                 first_line + offset,
             )
 
@@ -215,7 +220,8 @@ def _check_lesson_set(lessons: list[LessonFile], content: ContentSet) -> None:
             content.errors.append(
                 ContentError(
                     lesson.path,
-                    f"order {lesson.order} is already used by {seen_orders[lesson.order].path}",
+                    _("order %(order)s is already used by %(path)s",
+                      order=lesson.order, path=seen_orders[lesson.order].path),
                 )
             )
             continue
@@ -223,7 +229,8 @@ def _check_lesson_set(lessons: list[LessonFile], content: ContentSet) -> None:
             content.errors.append(
                 ContentError(
                     lesson.path,
-                    f"lesson slug {lesson.slug!r} is already used by {known_slugs[lesson.slug].path}",
+                    _("lesson slug %(slug)s is already used by %(path)s",
+                      slug=repr(lesson.slug), path=known_slugs[lesson.slug].path),
                 )
             )
             continue
@@ -234,7 +241,7 @@ def _check_lesson_set(lessons: list[LessonFile], content: ContentSet) -> None:
 
 def _load_quiz(path: Path) -> QuizFile:
     doc = parse_yaml(_read(path), str(path))
-    data = _require_mapping(doc, doc.data, "quiz file")
+    data = _require_mapping(doc, doc.data, _("quiz file"))
     _reject_unknown_keys(doc, data, {"pass_mark", "attempts", "questions"})
     pass_mark = _require_int(doc, data, "pass_mark", minimum=1, maximum=100)
     max_attempts = None
@@ -242,14 +249,14 @@ def _load_quiz(path: Path) -> QuizFile:
         max_attempts = _require_int(doc, data, "attempts", minimum=1)
     raw_questions = data.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
-        raise doc.error("'questions' must be a non-empty list", "questions")
+        raise doc.error(_("'questions' must be a non-empty list"), "questions")
     questions = []
     seen_ids: set[str] = set()
     for index, raw in enumerate(raw_questions):
         question = _load_question(doc, raw, index)
         if question["id"] in seen_ids:
             raise doc.error(
-                f"question id {question['id']!r} is used twice", "questions", index, "id"
+                _("question id %(id)s is used twice", id=repr(question["id"])), "questions", index, "id"
             )
         seen_ids.add(question["id"])
         questions.append(question)
@@ -259,37 +266,40 @@ def _load_quiz(path: Path) -> QuizFile:
 
 def _load_question(doc: YamlDocument, raw: object, index: int) -> dict:
     where = ("questions", index)
-    label = f"question {index + 1}"
+    label = _("question %(number)s", number=index + 1)
     raw = _require_mapping(doc, raw, label, *where)
     _reject_unknown_keys(doc, raw, {"id", "type", "prompt", "options"}, *where)
     question_id = _require_text(doc, raw, "id", *where)
     if not QUESTION_ID_RE.match(question_id):
         raise doc.error(
-            f"{label}: id {question_id!r} may use only lowercase letters, digits and hyphens",
+            _("%(label)s: id %(id)s may use only lowercase letters, digits and hyphens",
+              label=label, id=repr(question_id)),
             *where,
             "id",
         )
     type_name = _require_text(doc, raw, "type", *where)
     if type_name not in QUESTION_TYPES:
         raise doc.error(
-            f"{label}: type {type_name!r} is not one of {', '.join(QUESTION_TYPES)}", *where, "type"
+            _("%(label)s: type %(type)s is not one of %(types)s",
+              label=label, type=repr(type_name), types=", ".join(QUESTION_TYPES)), *where, "type"
         )
     prompt = _require_text(doc, raw, "prompt", *where)
     raw_options = raw.get("options")
     if not isinstance(raw_options, list):
-        raise doc.error(f"{label}: 'options' must be a list", *where, "options")
+        raise doc.error(_("%(label)s: 'options' must be a list", label=label), *where, "options")
     if len(raw_options) > len(OPTION_KEYS):
-        raise doc.error(f"{label}: too many options", *where, "options")
+        raise doc.error(_("%(label)s: too many options", label=label), *where, "options")
     options = []
     for option_index, raw_option in enumerate(raw_options):
         option_where = (*where, "options", option_index)
-        option_label = f"{label}, option {option_index + 1}"
+        option_label = _("%(label)s, option %(number)s", label=label, number=option_index + 1)
         raw_option = _require_mapping(doc, raw_option, option_label, *option_where)
         _reject_unknown_keys(doc, raw_option, {"text", "correct", "explain"}, *option_where)
         correct = raw_option.get("correct", False)
         if not isinstance(correct, bool):
             raise doc.error(
-                f"{option_label}: 'correct' must be true or false", *option_where, "correct"
+                _("%(label)s: 'correct' must be true or false", label=option_label), *option_where,
+                "correct"
             )
         options.append(
             {
@@ -301,7 +311,8 @@ def _load_question(doc: YamlDocument, raw: object, index: int) -> dict:
         )
     problems = QUESTION_TYPES[type_name].validate(options)
     if problems:
-        raise doc.error(f"{label} ({question_id}): " + "; ".join(problems), *where)
+        raise doc.error(_("%(label)s (%(id)s): %(problems)s", label=label, id=question_id,
+                          problems="; ".join(problems)), *where)
     return {"id": question_id, "type": type_name, "prompt": prompt, "options": options}
 
 
@@ -315,8 +326,8 @@ def _check_quizzes_have_lessons(content: ContentSet) -> None:
             content.errors.append(
                 ContentError(
                     quiz.path,
-                    f"no lesson named {quiz.lesson_slug!r} was loaded for this quiz "
-                    "(its lesson file is missing or has errors of its own)",
+                    _("no lesson named %(slug)s was loaded for this quiz "
+                      "(its lesson file is missing or has errors of its own)", slug=repr(quiz.lesson_slug)),
                 )
             )
     content.quizzes = kept
@@ -324,7 +335,7 @@ def _check_quizzes_have_lessons(content: ContentSet) -> None:
 
 def _require_mapping(doc: YamlDocument, value: object, label: str, *where: object) -> dict:
     if not isinstance(value, dict):
-        raise doc.error(f"{label} must be a mapping of 'key: value' lines", *where)
+        raise doc.error(_("%(label)s must be a mapping of 'key: value' lines", label=label), *where)
     return value
 
 
@@ -332,19 +343,20 @@ def _reject_unknown_keys(doc: YamlDocument, data: dict, allowed: set[str], *wher
     for key in data:
         if key not in allowed:
             raise doc.error(
-                f"unknown field {key!r} (expected: {', '.join(sorted(allowed))})", *where, key
+                _("unknown field %(key)s (expected: %(allowed)s)", key=repr(key),
+                  allowed=", ".join(sorted(allowed))), *where, key
             )
 
 
 def _require_text(doc: YamlDocument, data: dict, key: str, *where: object) -> str:
     value = data.get(key)
     if value is None:
-        raise doc.error(f"'{key}' is required", *where)
+        raise doc.error(_("'%(key)s' is required", key=key), *where)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise doc.error(f"'{key}' must be text", *where, key)
+        raise doc.error(_("'%(key)s' must be text", key=key), *where, key)
     text = str(value).strip()
     if not text:
-        raise doc.error(f"'{key}' must not be empty", *where, key)
+        raise doc.error(_("'%(key)s' must not be empty", key=key), *where, key)
     return text
 
 
@@ -359,10 +371,13 @@ def _require_int(
 ) -> int:
     value = data.get(key)
     if value is None:
-        raise doc.error(f"'{key}' is required")
+        raise doc.error(_("'%(key)s' is required", key=key))
     if isinstance(value, bool) or not isinstance(value, int):
-        raise doc.error(f"'{key}' must be a whole number without leading zeros (8, not 08)", key)
+        raise doc.error(_("'%(key)s' must be a whole number without leading zeros (8, not 08)", key=key), key)
     if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and {maximum}" if maximum is not None else ""
-        raise doc.error(f"'{key}' must be at least {minimum}{upper}, got {value}", key)
+        if maximum is not None:
+            raise doc.error(_("'%(key)s' must be at least %(minimum)s and %(maximum)s, got %(value)s",
+                              key=key, minimum=minimum, maximum=maximum, value=value), key)
+        raise doc.error(_("'%(key)s' must be at least %(minimum)s, got %(value)s",
+                          key=key, minimum=minimum, value=value), key)
     return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import yaml
+from flask_babel import gettext as _
 
 # libyaml's safe loader when PyYAML was built with it (the wheels are): the same rules, much faster.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,7 +52,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDocument:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + line_offset if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentError(path, f"invalid YAML: {problem}", line) from exc
+        raise ContentError(path, _("invalid YAML: %(problem)s", problem=problem), line) from exc
     lines: dict[tuple, int] = {}
     if node is not None:
         _index_lines(node, (), lines)
