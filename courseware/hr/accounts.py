@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, fresh_login_required
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.hr.forms import NO_DEPARTMENT, AccountForm, DepartmentForm, ImportForm
+from courseware.i18n import role_label
 from courseware.services import account_admin, audit
 from courseware.services.errors import ValidationError
 
@@ -21,7 +24,7 @@ def _department_choices() -> list[tuple[int, str]]:
 def _account_form(**kwargs) -> AccountForm:
     form = AccountForm(**kwargs)
     form.department_id.choices = _department_choices()
-    form.role.choices = [(r, r.title()) for r in account_admin.grantable_roles(current_user)]
+    form.role.choices = [(r, role_label(r)) for r in account_admin.grantable_roles(current_user)]
     return form
 
 
@@ -45,7 +48,8 @@ def account_list():
 @role_required(*MANAGERS_OF_ACCOUNTS)
 def audit_log():
     """Account and role changes: who did what to whom, when, from where."""
-    return render_template("hr/audit.html", events=audit.account_events(db.session))
+    return render_template("hr/audit.html", events=audit.account_events(db.session),
+                           action_label=audit.action_label)
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -60,7 +64,7 @@ def account_new():
                 email=form.email.data, department_id=form.department_id.data or None, role=form.role.data,
             )
             return render_template("hr/one_time_password.html", people=[(user, password)],
-                                   title="Account created")
+                                   title=_("Account created"))
         except ValidationError as error:
             db.session.rollback()
             _field_error(form, error)
@@ -76,14 +80,14 @@ def account_edit(user_id: int):
         "department_id": account.department_id or NO_DEPARTMENT})
     form.username.data = account.username  # the username never changes: history refers to it
     if account.role not in dict(form.role.choices):
-        form.role.choices.append((account.role, account.role.title()))
+        form.role.choices.append((account.role, role_label(account.role)))
     if form.validate_on_submit():
         try:
             account_admin.update_account(
                 db.session, current_user, user_id, full_name=form.full_name.data, email=form.email.data,
                 department_id=form.department_id.data or None, role=form.role.data,
             )
-            flash(f"Saved {account.full_name}.", "success")
+            flash(_("Saved %(name)s.", name=account.full_name), "success")
             return redirect(url_for("hr_accounts.account_list"))
         except ValidationError as error:
             db.session.rollback()
@@ -108,8 +112,10 @@ def account_reactivate(user_id: int):
 def _set_active(user_id: int, active: bool):
     try:
         user = account_admin.set_active(db.session, current_user, user_id, active)
-        flash(f"{user.full_name} is {'active again' if active else 'deactivated; their history is kept'}.",
-              "success")
+        if active:
+            flash(_("%(name)s is active again.", name=user.full_name), "success")
+        else:
+            flash(_("%(name)s is deactivated; their history is kept.", name=user.full_name), "success")
     except ValidationError as error:
         flash(str(error), "error")
     return redirect(url_for("hr_accounts.account_edit", user_id=user_id))
@@ -120,7 +126,8 @@ def _set_active(user_id: int, active: bool):
 @fresh_login_required
 def account_reset_password(user_id: int):
     user, password = account_admin.reset_password(db.session, current_user, user_id)
-    return render_template("hr/one_time_password.html", people=[(user, password)], title="Password reset")
+    return render_template("hr/one_time_password.html", people=[(user, password)],
+                           title=_("Password reset"))
 
 
 @bp.route("/accounts/import", methods=["GET", "POST"])
@@ -132,7 +139,8 @@ def account_import():
     if form.validate_on_submit():
         try:
             imported = account_admin.import_accounts_csv(db.session, current_user, form.file.data.read())
-            return render_template("hr/one_time_password.html", title=f"{len(imported)} accounts imported",
+            title = ngettext("%(num)d account imported", "%(num)d accounts imported", len(imported))
+            return render_template("hr/one_time_password.html", title=title,
                                    people=[(i.user, i.password) for i in imported])
         except account_admin.CsvImportError as error:
             db.session.rollback()
@@ -146,12 +154,14 @@ def account_import():
 @role_required(*MANAGERS_OF_ACCOUNTS)
 def department_list():
     form = DepartmentForm()
+    # A department's name, not a person's (the two read differently in Chinese).
+    form.name.label.text = pgettext("department", "Name")
     form.parent_id.choices = _department_choices()
     if form.validate_on_submit():
         try:
             department = account_admin.create_department(
                 db.session, form.name.data, form.parent_id.data or None)
-            flash(f"Department {department.name} created.", "success")
+            flash(_("Department %(name)s created.", name=department.name), "success")
             return redirect(url_for("hr_accounts.department_list"))
         except ValidationError as error:
             db.session.rollback()

@@ -14,6 +14,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
 from sqlalchemy import select
 
@@ -129,14 +131,14 @@ def questions():
 @role_required(*READERS)
 @fresh_login_required
 def export_progress():
-    return _csv_response("progress", exports.PROGRESS_HEADER, exports.progress_rows, cells_are_safe=True)
+    return _csv_response("progress", exports.progress_header(), exports.progress_rows, cells_are_safe=True)
 
 
 @bp.get("/export/attempts.csv")
 @role_required(*READERS)
 @fresh_login_required
 def export_attempts():
-    return _csv_response("attempts", exports.ATTEMPTS_HEADER, exports.attempt_rows)
+    return _csv_response("attempts", exports.attempts_header(), exports.attempt_rows)
 
 
 def _csv_response(kind: str, header: list[str], rows_of, cells_are_safe: bool = False) -> Response:
@@ -149,7 +151,7 @@ def _csv_response(kind: str, header: list[str], rows_of, cells_are_safe: bool = 
     body = exports.csv_stream(header, rows_of(db.session, course, filters), cells_are_safe=cells_are_safe)
     filename = f"{course.slug}-{kind}-{date.today().isoformat()}.csv"
     # The rows are read while the response streams, after the view returned: keep the request's
-    # context (and its database session) open until the last row.
+    # context (its database session, and its language for the status words) open until the last row.
     response = Response(stream_with_context(body), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
@@ -173,7 +175,8 @@ def assignment_list():
                 db.session, course=course, created_by=current_user, departments=departments,
                 people=people, due_on=form.due_on.data, due_days=form.due_days.data,
             )
-            flash(f"{course.title} assigned ({len(made)} assignment{'s' if len(made) != 1 else ''}).",
+            flash(ngettext("%(course)s assigned (%(num)d assignment).",
+                           "%(course)s assigned (%(num)d assignments).", len(made), course=course.title),
                   "success")
             return redirect(url_for("hr.assignment_list"))
         except ValidationError as error:
@@ -193,7 +196,8 @@ def _people_named(text: str) -> list[User]:
     found = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))}
     missing = [n for n in names if n not in found]
     if missing:
-        raise ValidationError(f"No account with username: {', '.join(missing)}.", field="usernames")
+        raise ValidationError(_("No account with username: %(names)s.", names=", ".join(missing)),
+                              field="usernames")
     return [found[n] for n in names]
 
 
@@ -201,5 +205,5 @@ def _people_named(text: str) -> list[User]:
 @role_required("hr")
 def assignment_delete(assignment_id: int):
     assignments.delete_assignment(db.session, assignment_id)
-    flash("Assignment removed. Progress already made is kept.", "info")
+    flash(_("Assignment removed. Progress already made is kept."), "info")
     return redirect(url_for("hr.assignment_list"))

@@ -6,6 +6,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -33,14 +35,14 @@ def grantable_roles(actor: User) -> list[str]:
 
 def _check_may_manage(actor: User, target: User) -> None:
     if target.role == Role.PRESIDENT and actor.role != Role.PRESIDENT:
-        raise Forbidden("Only a president can change a president's account.")
+        raise Forbidden(_("Only a president can change a president's account."))
 
 
 def _check_role(actor: User, role: str) -> None:
     if role not in ROLES:
-        raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+        raise ValidationError(_("Role must be one of: %(roles)s.", roles=", ".join(ROLES)), field="role")
     if role not in grantable_roles(actor):
-        raise ValidationError("Only a president can grant the president role.", field="role")
+        raise ValidationError(_("Only a president can grant the president role."), field="role")
 
 
 def list_accounts(session: Session, search: str = "", include_inactive: bool = True) -> list[User]:
@@ -57,7 +59,7 @@ def list_accounts(session: Session, search: str = "", include_inactive: bool = T
 def get_account(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such account.")
+        raise NotFound(_("No such account."))
     return user
 
 
@@ -70,16 +72,17 @@ def get_department(session: Session, department_id: int | None) -> Department | 
         return None
     department = session.get(Department, department_id)
     if department is None:
-        raise ValidationError("Choose a department from the list.", field="department_id")
+        raise ValidationError(_("Choose a department from the list."), field="department_id")
     return department
 
 
 def create_department(session: Session, name: str, parent_id: int | None) -> Department:
     name = (name or "").strip()
     if not name:
-        raise ValidationError("A department needs a name.", field="name")
+        raise ValidationError(_("A department needs a name."), field="name")
     if session.scalar(select(Department.id).where(func.lower(Department.name) == name.lower())):
-        raise ValidationError(f"There is already a department called {name!r}.", field="name")
+        raise ValidationError(_("There is already a department called %(name)s.", name=repr(name)),
+                              field="name")
     department = Department(name=name, parent=get_department(session, parent_id))
     session.add(department)
     session.commit()
@@ -106,9 +109,9 @@ def update_account(session: Session, actor: User, user_id: int, *, full_name: st
     _check_role(actor, role)
     _check_email(email)
     if not (full_name or "").strip():
-        raise ValidationError("A full name is required.", field="full_name")
+        raise ValidationError(_("A full name is required."), field="full_name")
     if user.id == actor.id and role != user.role:
-        raise ValidationError("You cannot change your own role.", field="role")
+        raise ValidationError(_("You cannot change your own role."), field="role")
     department = get_department(session, department_id)
     changes = []
     if (department.id if department else None) != user.department_id:
@@ -138,7 +141,7 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     user = get_account(session, user_id)
     _check_may_manage(actor, user)
     if user.id == actor.id and not active:
-        raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError(_("You cannot deactivate your own account."))
     user.active = active
     user.session_token = new_session_token()
     audit.record(session, "account.reactivate" if active else "account.deactivate", actor=actor,
@@ -159,14 +162,15 @@ def reset_password(session: Session, actor: User, user_id: int) -> tuple[User, s
 
 def _check_email(email: str | None) -> None:
     if email and not EMAIL_RE.match(email):
-        raise ValidationError("That does not look like an e-mail address.", field="email")
+        raise ValidationError(_("That does not look like an e-mail address."), field="email")
 
 
 class CsvImportError(ValidationError):
     """Every problem of the file, each with its line; nothing was imported."""
 
     def __init__(self, problems: list[tuple[int, str]]):
-        super().__init__(f"The file has {len(problems)} problem(s); nothing was imported.")
+        super().__init__(ngettext("The file has %(num)d problem; nothing was imported.",
+                                  "The file has %(num)d problems; nothing was imported.", len(problems)))
         self.problems = problems
 
 
@@ -181,14 +185,15 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CsvImportError([(1, "the file is not UTF-8 text (save it as CSV UTF-8)")]) from None
+        raise CsvImportError([(1, _("the file is not UTF-8 text (save it as CSV UTF-8)"))]) from None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
-        raise CsvImportError([(1, "the file is empty")])
+        raise CsvImportError([(1, _("the file is empty"))])
     header = [column.strip().lower() for column in header]
     if header != CSV_COLUMNS:
-        raise CsvImportError([(1, f"the header must be exactly: {','.join(CSV_COLUMNS)}")])
+        raise CsvImportError([(1, _("the header must be exactly: %(columns)s",
+                                    columns=",".join(CSV_COLUMNS)))])
 
     department_ids = {d.name.lower(): d.id for d in session.scalars(select(Department))}
     existing = set(session.scalars(select(User.username)))
@@ -200,40 +205,46 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(CSV_COLUMNS):
-            problems.append((line, f"expected {len(CSV_COLUMNS)} columns, found {len(row)}"))
+            problems.append((line, _("expected %(expected)d columns, found %(found)d",
+                                     expected=len(CSV_COLUMNS), found=len(row))))
             continue
         username, full_name, email, department, role = (cell.strip() for cell in row)
         username = normalize_username(username)
         role = role.lower() or Role.MANAGER.value
         reasons = []
         if not USERNAME_RE.match(username):
-            reasons.append(f"username {username!r} must be 2-64 lowercase letters, digits, '.', '_' or '-'")
+            reasons.append(_("username %(username)s must be 2-64 lowercase letters, digits, '.', '_' or '-'",
+                             username=repr(username)))
         elif username in existing:
-            reasons.append(f"username {username!r} already has an account")
+            reasons.append(_("username %(username)s already has an account", username=repr(username)))
         elif username in seen:
-            reasons.append(f"username {username!r} is also on line {seen[username]}")
+            reasons.append(_("username %(username)s is also on line %(line)d", username=repr(username),
+                             line=seen[username]))
         if not full_name:
-            reasons.append("full_name is empty")
+            reasons.append(_("full_name is empty"))
         if email and not EMAIL_RE.match(email):
-            reasons.append(f"email {email!r} is not an e-mail address")
+            reasons.append(_("email %(email)s is not an e-mail address", email=repr(email)))
         if department and department.lower() not in department_ids:
-            reasons.append(f"department {department!r} does not exist (create it first)")
+            reasons.append(_("department %(department)s does not exist (create it first)",
+                             department=repr(department)))
         if role not in ROLES:
-            reasons.append(f"role {role!r} must be one of {', '.join(ROLES)}")
+            reasons.append(_("role %(role)s must be one of %(roles)s", role=repr(role),
+                             roles=", ".join(ROLES)))
         elif role not in grantable_roles(actor):
-            reasons.append("only a president can grant the president role")
+            reasons.append(_("only a president can grant the president role"))
         seen.setdefault(username, line)
         if reasons:
-            problems.append((line, "; ".join(reasons)))
+            # Translators: between two reasons a row of the imported file was refused.
+            problems.append((line, _("; ").join(reasons)))
         else:
             rows.append((username, full_name, email, department_ids.get(department.lower()), role))
         if len(seen) > MAX_IMPORT_ROWS:
-            problems.append((line, f"a file may hold at most {MAX_IMPORT_ROWS} people"))
+            problems.append((line, _("a file may hold at most %(num)d people", num=MAX_IMPORT_ROWS)))
             break
     if problems:
         raise CsvImportError(problems)
     if not rows:
-        raise CsvImportError([(2, "the file has no people in it")])
+        raise CsvImportError([(2, _("the file has no people in it"))])
 
     imported = []
     for username, full_name, email, department_id, role in rows:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,8 +27,14 @@ class DueState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"none": "Not assigned", "on_time": "On time", "due_soon": "Due soon",
-                "overdue": "Overdue", "done": "Complete"}[self.value]
+        """The state in the reader's language (the value is what the code and the styles use)."""
+        return str(_DUE_STATE_LABELS[self.value])
+
+
+_DUE_STATE_LABELS = {
+    "none": _l("Not assigned"), "on_time": _l("On time"), "due_soon": _l("Due soon"),
+    "overdue": _l("Overdue"), "done": _l("Complete"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,13 +72,13 @@ def create_assignment(
 ) -> list[Assignment]:
     """One assignment per department and per person, all in one transaction."""
     if not departments and not people:
-        raise ValidationError("Choose at least one department or person.", field="departments")
+        raise ValidationError(_("Choose at least one department or person."), field="departments")
     if (due_on is None) == (due_days is None):
-        raise ValidationError("Give either a due date or a number of days, not both.", field="due_on")
+        raise ValidationError(_("Give either a due date or a number of days, not both."), field="due_on")
     if due_on is not None and due_on < (today or today_utc()):
-        raise ValidationError("The due date is in the past.", field="due_on")
+        raise ValidationError(_("The due date is in the past."), field="due_on")
     if due_days is not None and not 1 <= due_days <= 730:
-        raise ValidationError("The number of days must be between 1 and 730.", field="due_days")
+        raise ValidationError(_("The number of days must be between 1 and 730."), field="due_days")
     made = [
         Assignment(course=course, department=department, due_on=due_on, due_days=due_days,
                    created_by=created_by)
@@ -88,7 +96,7 @@ def create_assignment(
 def delete_assignment(session: Session, assignment_id: int) -> None:
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
-        raise NotFound("No such assignment.")
+        raise NotFound(_("No such assignment."))
     session.delete(assignment)
     session.commit()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,25 @@ ACCOUNT_ACTIONS = (
     "account.create", "account.update", "account.role", "account.deactivate", "account.reactivate",
     "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
 )
+
+# What each action is called on HR's page; the stored action and the log line keep the code. The
+# English label is the code itself, as HR has always read it.
+ACTION_LABELS = {
+    "account.create": _l("account.create"),
+    "account.update": _l("account.update"),
+    "account.role": _l("account.role"),
+    "account.deactivate": _l("account.deactivate"),
+    "account.reactivate": _l("account.reactivate"),
+    "account.password_reset": _l("account.password_reset"),
+    "account.import": _l("account.import"),
+    "account.password_change": _l("account.password_change"),
+    "account.sign_out_everywhere": _l("account.sign_out_everywhere"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in the reader's language; an action without a label shows its code."""
+    return str(ACTION_LABELS.get(action, action))
 
 
 def one_line(value: object, limit: int = 500) -> str:

@@ -1,5 +1,6 @@
 """CSV exports for HR: RFC 4180, UTF-8 with a byte-order mark (so Excel reads Chinese names),
-streamed, and safe against formula injection."""
+streamed, and safe against formula injection. The header row and the status words are in the
+reader's language; names, departments and lesson titles are as stored."""
 from __future__ import annotations
 
 import csv
@@ -7,6 +8,9 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -62,9 +66,29 @@ def csv_stream(header: list[str], rows: Iterable[Iterable[object]], *, cells_are
     yield buffer.getvalue()
 
 
+# The header rows in English, as they have always been; progress_header() and attempts_header() give
+# them in the reader's language (the English catalog keeps these words).
 PROGRESS_HEADER = ["username", "full_name", "department", "role", "course", "lesson_number", "lesson",
                    "state", "completed_on", "completed_revision", "best_score", "attempts",
                    "minutes_spent"]
+# A person's role as the export names it; the stored value never changes.
+ROLE_WORDS = {"manager": _l("manager"), "hr": _l("hr"), "president": _l("president")}
+
+
+def progress_header() -> list[str]:
+    return [
+        pgettext("CSV column", "username"), pgettext("CSV column", "full_name"),
+        pgettext("CSV column", "department"), pgettext("CSV column", "role"),
+        pgettext("CSV column", "course"), pgettext("CSV column", "lesson_number"),
+        pgettext("CSV column", "lesson"), pgettext("CSV column", "state"),
+        pgettext("CSV column", "completed_on"), pgettext("CSV column", "completed_revision"),
+        pgettext("CSV column", "best_score"), pgettext("CSV column", "attempts"),
+        pgettext("CSV column", "minutes_spent"),
+    ]
+
+
+def _role_words() -> dict[str, str]:
+    return {role: safe_cell(str(word)) for role, word in ROLE_WORDS.items()}
 
 
 def progress_rows(session: Session, course: Course, filters: Filters) -> Iterator[list[object]]:
@@ -81,6 +105,10 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
     course_title = safe_cell(course.title)
     lesson_rows = [(lesson_id, [course_title, position, safe_cell(title)], quiz_id)
                    for lesson_id, position, title, quiz_id in lessons]
+    # The words looked up once, in the language of the request the export streams for.
+    roles = _role_words()
+    not_started, completed_word = safe_cell(_("not started")), safe_cell(_("completed"))
+    quiz_pending, opened = safe_cell(_("quiz pending")), safe_cell(_("opened"))
     # In chunks of people, so memory stays flat however large the company is. Core queries on the
     # session's connection, and timestamps read as text: no ORM or datetime objects per row.
     connection = session.connection()
@@ -108,22 +136,33 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
         }
         for person in chunk:
             who = [safe_cell(person.username), safe_cell(person.full_name), safe_cell(person.department),
-                   person.role]
+                   roles.get(person.role) or safe_cell(person.role)]
             for lesson_id, lesson_cells, quiz_id in lesson_rows:
                 key = (person.user_id, lesson_id)
                 record = progress.get(key)
                 best, count = scores.get((person.user_id, quiz_id), ("", 0))
                 if record is None:
-                    yield [*who, *lesson_cells, "not started", "", "", best, count, 0]
+                    yield [*who, *lesson_cells, not_started, "", "", best, count, 0]
                     continue
                 read, completed_on, number, seconds = record
-                state = "completed" if completed_on else "quiz pending" if read else "opened"
+                state = completed_word if completed_on else quiz_pending if read else opened
                 yield [*who, *lesson_cells, state, completed_on, "" if number is None else number,
                        best, count, round((seconds or 0) / 60)]
 
 
 ATTEMPTS_HEADER = ["username", "full_name", "department", "course", "lesson_number", "lesson",
                    "attempt", "quiz_version", "score", "passed", "submitted_at"]
+
+
+def attempts_header() -> list[str]:
+    return [
+        pgettext("CSV column", "username"), pgettext("CSV column", "full_name"),
+        pgettext("CSV column", "department"), pgettext("CSV column", "course"),
+        pgettext("CSV column", "lesson_number"), pgettext("CSV column", "lesson"),
+        pgettext("CSV column", "attempt"), pgettext("CSV column", "quiz_version"),
+        pgettext("CSV column", "score"), pgettext("CSV column", "passed"),
+        pgettext("CSV column", "submitted_at"),
+    ]
 
 
 def attempt_rows(session: Session, course: Course, filters: Filters) -> Iterator[list[object]]:
@@ -139,6 +178,7 @@ def attempt_rows(session: Session, course: Course, filters: Filters) -> Iterator
         .join(User, User.id == attempts.c.user_id)
         .order_by(User.full_name, Lesson.position, attempts.c.number)
     )
+    answers = {True: _("yes"), False: _("no")}
     for user_id, position, title, number, version, score, passed, submitted in session.execute(
         query.execution_options(yield_per=1000)
     ):
@@ -146,4 +186,4 @@ def attempt_rows(session: Session, course: Course, filters: Filters) -> Iterator
         if person is None:
             continue
         yield [person.username, person.full_name, person.department, course.title, position, title,
-               number, version, score, passed, submitted]
+               number, version, score, answers.get(passed, passed), submitted]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -33,8 +35,14 @@ class PersonStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete",
-                "needs_review": "Needs review", "overdue": "Overdue"}[self.value]
+        """The status in the reader's language (the value is what filters and links carry)."""
+        return str(_PERSON_STATUS_LABELS[self.value])
+
+
+_PERSON_STATUS_LABELS = {
+    "not_started": _l("Not started"), "in_progress": _l("In progress"), "complete": _l("Complete"),
+    "needs_review": _l("Needs review"), "overdue": _l("Overdue"),
+}
 
 
 @dataclass(slots=True)
@@ -214,6 +222,7 @@ def _needs_review_counts(session: Session, course: Course, people_ids):
         .join(Lesson, Lesson.id == LessonRevision.lesson_id)
         .join(published, published.id == Lesson.published_revision_id)
         .where(Lesson.course_id == course.id, LessonRevision.material.is_(True),
+               LessonRevision.language == published.language,
                LessonRevision.number <= published.number)
         .group_by(LessonRevision.lesson_id)
         .subquery()
@@ -315,7 +324,7 @@ class FunnelRow:
 def overview(session: Session, course: Course, today: date | None = None) -> Overview:
     rows = person_rows(session, course, today=today, with_activity=False)
     by_department: dict[int | None, DepartmentSummary] = {}
-    total = DepartmentSummary("All departments", None)
+    total = DepartmentSummary(_("All departments"), None)
     for row in rows:
         summary = by_department.get(row.department_id)
         if summary is None:
