@@ -29,7 +29,7 @@ def test_the_overview_in_chinese(hr, course, company):
                  "账号变更记录"):
         assert text in page, text
     # The chart's description: each department's segments, counted in people.
-    assert "已完成 1 人" in page and "学习中 1 人" in page
+    assert "International Trade：已完成 1 人、需复习 0 人、学习中 1 人" in page
     assert "在 5 人中" in page  # HR included
     # Stored data stays as it is.
     assert "International Trade" in page
