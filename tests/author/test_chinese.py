@@ -18,11 +18,13 @@ def test_the_lessons_list_is_in_chinese(president, course):
     html = page(president.get("/author/", headers=CHINESE))
     assert '<html lang="zh-CN">' in html
     for text in ("课与测验", "学员只会看到已发布的修订版。", "新建课程", "创建课程", "在此添加一课",
-                 "学员阅读的是修订版 1。", "以学员身份查看", "修订历史", "课程编写"):
+                 "学员阅读的是修订版 1。", "以学员身份查看", "历史记录", "课程编写"):
         assert text in html, text
     # The state is translated; its stored value (the class name) is not.
     assert '<span class="badge author-state author-state-published">已发布</span>' in html
     assert "Lessons and quizzes" not in html and "Learners read revision" not in html
+    # A form's lazily translated hint is escaped like any other text.
+    assert "即 /courses/&lt;地址&gt;。" in html
 
 
 def test_the_lessons_list_stays_english(president, course):
@@ -32,6 +34,7 @@ def test_the_lessons_list_stays_english(president, course):
                  '<span class="badge author-state author-state-published">Published</span>'):
         assert text in html, text
     assert "课与测验" not in html
+    assert "/courses/&lt;address&gt;. Leave empty" in html
 
 
 def test_the_editor_is_in_chinese_including_its_scripts_words(president, first):
@@ -77,7 +80,7 @@ def test_a_service_error_is_in_chinese(president, first):
 
 def test_the_quiz_editor_is_in_chinese(president, first):
     html = page(president.get(f"/author/lessons/{first.id}/quiz", headers=CHINESE))
-    for text in ("学员使用的是第 1 版。", "第 1 题", "第 1 题题干", "选项 A 正确", "选项 A 为什么对或错",
+    for text in ("学员使用的是第 1 版。", "目前共有 0 次作答。", "第 1 题", "第 1 题题干", "选项 A 正确", "选项 A 为什么对或错",
                  "为第 1 题添加选项", "添加题目", "发布为新版本", "及格线（%）", "可作答次数", "版本",
                  "管理测验", "归档测验", 'aria-label="将第 1 题下移"'):
         assert text in html, text
@@ -86,7 +89,7 @@ def test_the_quiz_editor_is_in_chinese(president, first):
 
 def test_the_quiz_editor_stays_english(president, first):
     html = page(president.get(f"/author/lessons/{first.id}/quiz", headers=ENGLISH))
-    for text in ("Learners take version 1.", "Question 1", "Option A is correct", "Add a question",
+    for text in ("Learners take version 1.", "0 attempts so far.", "Question 1", "Option A is correct", "Add a question",
                  "Publish as a new version", "Pass mark (%)", 'aria-label="Move question 1 down"'):
         assert text in html, text
     assert "添加题目" not in html
