@@ -24,7 +24,7 @@ def read_csv(response):
 def test_the_overview_in_chinese(hr, course, company):
     page = hr.get("/hr/", headers=ZH).get_data(as_text=True)
     assert '<html lang="zh-CN">' in page
-    for text in ("：概览", "全公司汇总", "各部门情况", "学习卡点", "测验全部通过", "即将到期", "平均进度",
+    for text in ("：概览", "全公司汇总", "按部门", "学习卡点", "测验全部通过", "即将到期", "平均进度",
                  "各部门课程完成情况", "图例", "下载学习进度（CSV）", "下载作答记录（CSV）", "课程指派",
                  "账号变更记录"):
         assert text in page, text
