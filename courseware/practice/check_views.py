@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.extensions import db
@@ -39,10 +40,11 @@ def answer(lesson_id: int, stage: int):
         return redirect(url_for(".show", check_id=done.check_id), code=303)
     except quizzes.UnansweredQuestions as unanswered:
         return _render(422, failed=(due, answers, set(unanswered.question_ids),
-                                    "Answer both questions, or skip this check."))
+                                    _("Answer both questions, or skip this check.")))
     except ValidationError as invalid:
         return _render(422, failed=(due, {}, set(), str(invalid)))
-    flash(f"{check.correct_count} of {check.question_count} right. The explanations are below.",
+    flash(_("%(right)d of %(total)d right. The explanations are below.", right=check.correct_count,
+            total=check.question_count),
           "success" if check.correct_count == check.question_count else "info")
     return redirect(url_for(".show", check_id=check.id), code=303)
 
@@ -53,7 +55,7 @@ def skip(lesson_id: int, stage: int):
         practice_followups.skip_check(db.session, current_user, lesson_id, stage, today=today(), now=clock())
     except practice_followups.AlreadyDone:
         pass
-    flash("Skipped. The next check comes when it is due.", "info")
+    flash(_("Skipped. The next check comes when it is due."), "info")
     back = url_for("learn.dashboard") if request.form.get("back") == "dashboard" else url_for(".index")
     return redirect(back, code=303)
 

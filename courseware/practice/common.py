@@ -1,10 +1,14 @@
-"""What the practice views share: the clock and the company's calendar day, and field errors."""
+"""What the practice views share: the clock and the company's calendar day, field errors, and days
+written out in the reader's language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from babel import Locale
+from babel import dates as babel_dates
 from flask import current_app, flash
 
+from courseware.i18n import current_language
 from courseware.models._time import utcnow
 from courseware.services.practice_common import InvalidFields, local_today, timezone_named
 
@@ -34,3 +38,27 @@ def attach_errors(form, error: InvalidFields) -> None:
             target.errors = [*target.errors, message]
         else:
             flash(message, "error")
+
+
+# How a day is written on the practice pages, by language. English keeps the pages' own forms
+# ("Wednesday 25 November 2026"); a language without patterns here uses its CLDR skeleton.
+_DAY_PATTERNS = {
+    "en": {"day_month": "d MMMM", "short": "d MMM", "weekday": "EEEE d MMMM", "full": "EEEE d MMMM y"},
+    "zh_CN": {"day_month": "M月d日", "short": "M月d日", "weekday": "M月d日 EEEE", "full": "y年M月d日 EEEE"},
+}
+_DAY_SKELETONS = {"day_month": "MMMMd", "short": "MMMd", "weekday": "MMMMEEEEd", "full": "yMMMMEEEEd"}
+
+
+def format_day(value: date, style: str = "full") -> str:
+    """A calendar day in words: style is day_month, short, weekday or full."""
+    language = current_language()
+    pattern = _DAY_PATTERNS.get(language, {}).get(style)
+    if pattern:
+        return babel_dates.format_date(value, pattern, locale=language)
+    return babel_dates.format_skeleton(_DAY_SKELETONS[style], value, locale=language)
+
+
+def weekday_names() -> list[tuple[str, str]]:
+    """Monday to Sunday as (abbreviated, full) names in the reader's language."""
+    days = Locale.parse(current_language()).days["format"]
+    return [(days["abbreviated"][n], days["wide"][n]) for n in range(7)]

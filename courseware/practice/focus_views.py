@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.auth.forms import ConfirmForm
@@ -29,8 +30,8 @@ def index():
             except InvalidFields as error:
                 attach_errors(form, error)
             else:
-                flash("Declined: it is on your not-to-do list." if item.declined
-                      else f"Kept: it serves “{item.goal.title}”.", "success")
+                flash(_("Declined: it is on your not-to-do list.") if item.declined
+                      else _("Kept: it serves “%(goal)s”.", goal=item.goal.title), "success")
                 return redirect(url_for(".index"), code=303)
         status = 422
     return render_template("practice/focus.html", form=form, goals=goals,
@@ -42,5 +43,5 @@ def delete(item_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         practice_focus.delete_item(db.session, current_user, item_id)
-        flash("Removed.", "info")
+        flash(_("Removed."), "info")
     return redirect(url_for(".index"), code=303)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
@@ -12,7 +14,7 @@ from wtforms.widgets import NumberInput
 from courseware.services.practice_goals import GoalFields
 
 NO_CHOICE = 0
-PROGRESS_MESSAGE = "Progress is a whole number from 0 to 100 (percent)."
+PROGRESS_MESSAGE = _l("Progress is a whole number from 0 to 100 (percent).")
 
 
 class DayField(DateField):
@@ -23,11 +25,13 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError("Enter a date as YYYY-MM-DD, for example 2026-12-31.") from None
+            raise ValueError(_("Enter a date as YYYY-MM-DD, for example 2026-12-31.")) from None
 
 
 def goal_label(goal) -> str:
-    return ("Short-term: " if goal.parent_id else "Long-term: ") + goal.title
+    if goal.parent_id:
+        return _("Short-term: %(title)s", title=goal.title)
+    return _("Long-term: %(title)s", title=goal.title)
 
 
 def _optional_int(value) -> int:
@@ -40,18 +44,18 @@ def _optional_int(value) -> int:
 class GoalForm(FlaskForm):
     """A long-term goal (with its period) or, without `starts_on`, a short-term goal."""
 
-    title = StringField("Goal")
-    measure = StringField("Measure of done")
-    starts_on = DayField("Period starts", validators=[Optional()])
-    target_on = DayField("Target date", validators=[Optional()])
-    lesson_id = SelectField("Applies the lesson (optional)", coerce=_optional_int, validate_choice=False)
+    title = StringField(_l("Goal"))
+    measure = StringField(_l("Measure of done"))
+    starts_on = DayField(_l("Period starts"), validators=[Optional()])
+    target_on = DayField(_l("Target date"), validators=[Optional()])
+    lesson_id = SelectField(_l("Applies the lesson (optional)"), coerce=_optional_int, validate_choice=False)
 
     def long_term(self) -> GoalForm:
-        self.target_on.label.text = "Period ends"
+        self.target_on.label.text = _("Period ends")
         return self
 
     def set_lessons(self, choices: list[tuple[int, str]]) -> None:
-        self.lesson_id.choices = [(NO_CHOICE, "— none —"), *choices]
+        self.lesson_id.choices = [(NO_CHOICE, _("— none —")), *choices]
 
     def fields(self) -> GoalFields:
         return GoalFields(title=self.title.data or "", measure=self.measure.data or "",
@@ -77,42 +81,43 @@ class PercentField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError(PROGRESS_MESSAGE) from None
+            raise ValueError(str(PROGRESS_MESSAGE)) from None
 
 
 class ProgressForm(FlaskForm):
-    progress = PercentField("Progress (%)", validators=[Optional(), NumberRange(0, 100, PROGRESS_MESSAGE)])
-    note = StringField("Note (optional)")
+    progress = PercentField(_l("Progress (%)"),
+                            validators=[Optional(), NumberRange(0, 100, PROGRESS_MESSAGE)])
+    note = StringField(_l("Note (optional)"))
 
 
 class FocusForm(FlaskForm):
-    text = StringField("Request or temptation")
-    decision = SelectField("Does it serve one of your goals?", validate_choice=False)
-    reason = StringField("Note (optional)")
+    text = StringField(_l("Request or temptation"))
+    decision = SelectField(_l("Does it serve one of your goals?"), validate_choice=False)
+    reason = StringField(_l("Note (optional)"))
 
     def set_goals(self, goals) -> None:
-        self.decision.choices = [("", "— choose —"), *((str(goal.id), goal_label(goal)) for goal in goals),
-                                 ("decline", "Not related to my goals: decline it")]
+        self.decision.choices = [("", _("— choose —")), *((str(goal.id), goal_label(goal)) for goal in goals),
+                                 ("decline", _("Not related to my goals: decline it"))]
 
 
 class PlanForm(FlaskForm):
-    most_important = StringField("The most important thing to do today")
-    do_well = StringField("What most needs to be done well (optional)")
-    goal_id = SelectField("Serves the goal (optional)", coerce=_optional_int, validate_choice=False)
+    most_important = StringField(_l("The most important thing to do today"))
+    do_well = StringField(_l("What most needs to be done well (optional)"))
+    goal_id = SelectField(_l("Serves the goal (optional)"), coerce=_optional_int, validate_choice=False)
 
     def set_goals(self, goals) -> None:
-        self.goal_id.choices = [(NO_CHOICE, "— none —")] + [(goal.id, goal_label(goal)) for goal in goals]
+        self.goal_id.choices = [(NO_CHOICE, _("— none —"))] + [(goal.id, goal_label(goal)) for goal in goals]
 
 
 class SummaryForm(FlaskForm):
-    done = TextAreaField("What I did today")
-    learned = TextAreaField("What I learned (optional)")
-    tomorrow = TextAreaField("What comes tomorrow (optional)")
+    done = TextAreaField(_l("What I did today"))
+    learned = TextAreaField(_l("What I learned (optional)"))
+    tomorrow = TextAreaField(_l("What comes tomorrow (optional)"))
 
 
 class ReflectionForm(FlaskForm):
-    answer = TextAreaField("Your reflection")
+    answer = TextAreaField(_l("Your reflection"))
 
 
 class ReplyForm(FlaskForm):
-    reply = TextAreaField("Your reply")
+    reply = TextAreaField(_l("Your reply"))

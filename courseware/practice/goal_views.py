@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.auth.forms import ConfirmForm
@@ -32,7 +33,7 @@ def index():
             except InvalidFields as error:
                 attach_errors(form, error)
             else:
-                flash(f"“{goal.title}” is set. Now break it into short-term goals.", "success")
+                flash(_("“%(goal)s” is set. Now break it into short-term goals.", goal=goal.title), "success")
                 return redirect(url_for(".show", goal_id=goal.id, _anchor="new-short-term"), code=303)
         status = 422
     else:
@@ -67,7 +68,7 @@ def add_short_term(goal_id: int):
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash(f"Short-term goal “{goal.title}” added.", "success")
+            flash(_("Short-term goal “%(goal)s” added.", goal=goal.title), "success")
             return redirect(url_for(".show", goal_id=parent.id, _anchor=f"goal-{goal.id}"), code=303)
     return _render_goal(parent, 422, short_form=form)
 
@@ -85,7 +86,7 @@ def edit(goal_id: int):
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash("Goal saved.", "success")
+            flash(_("Goal saved."), "success")
             return redirect(url_for(".show", goal_id=goal.id), code=303)
     db.session.refresh(goal)
     return render_template("practice/goal_edit.html", goal=goal, form=form), 422
@@ -102,8 +103,9 @@ def progress(goal_id: int):
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash(f"“{goal.title}” is done. Well kept." if goal.is_done
-                  else f"Progress on “{goal.title}”: {goal.progress} %.", "success")
+            flash(_("“%(goal)s” is done. Well kept.", goal=goal.title) if goal.is_done
+                  else _("Progress on “%(goal)s”: %(progress)d %%.", goal=goal.title, progress=goal.progress),
+                  "success")
             target = goal.parent_id or goal.id
             return redirect(url_for(".show", goal_id=target, _anchor=f"goal-{goal.id}"), code=303)
     return _render_goal(goal, 422, progress_form=form)
@@ -116,7 +118,7 @@ def delete(goal_id: int):
     if form.validate_on_submit():
         parent_id = goal.parent_id
         practice_goals.delete_goal(db.session, goal, now=clock())
-        flash(f"“{goal.title}” was deleted. What was linked to it still shows it.", "info")
+        flash(_("“%(goal)s” was deleted. What was linked to it still shows it.", goal=goal.title), "info")
         return redirect(url_for(".show", goal_id=parent_id) if parent_id else url_for(".index"), code=303)
     return render_template("practice/goal_delete.html", goal=goal, form=form,
                            effects=practice_goals.deletion_effects(db.session, goal))
@@ -126,5 +128,5 @@ def delete(goal_id: int):
 def restore(goal_id: int):
     goal = practice_goals.get_own_goal(db.session, current_user, goal_id, include_deleted=True)
     practice_goals.restore_goal(db.session, goal)
-    flash(f"“{goal.title}” is back.", "success")
+    flash(_("“%(goal)s” is back.", goal=goal.title), "success")
     return redirect(url_for(".show", goal_id=goal.id), code=303)

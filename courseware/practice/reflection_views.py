@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.auth.decorators import role_required
@@ -29,7 +30,7 @@ def write(lesson_id: int):
     if prompt is None:
         if reflection is not None:
             return redirect(url_for(".show", reflection_id=reflection.id))
-        flash("This lesson asks no reflection question.", "info")
+        flash(_("This lesson asks no reflection question."), "info")
         return redirect(url_for("learn.lesson", course_slug=lesson.course.slug, lesson_slug=lesson.slug))
     form = ReflectionForm()
     if not form.is_submitted():
@@ -43,8 +44,9 @@ def write(lesson_id: int):
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash("Your reflection is saved. Only you can read it"
-                  + (", and the president, with whom you shared it." if saved.is_shared else "."), "success")
+            flash(_("Your reflection is saved. Only you can read it, and the president, with whom you "
+                    "shared it.") if saved.is_shared
+                  else _("Your reflection is saved. Only you can read it."), "success")
             return redirect(url_for(".show", reflection_id=saved.id), code=303)
     return render_template("practice/reflection_form.html", lesson=lesson, prompt=prompt, form=form,
                            reflection=reflection), 422
@@ -68,7 +70,7 @@ def show(reflection_id: int):
 @bp.post("/<int:reflection_id>/share")
 def share(reflection_id: int):
     practice_reflections.share(db.session, current_user, reflection_id, now=clock())
-    flash("Shared with the president, who can read it and reply. You can stop sharing at any time.",
+    flash(_("Shared with the president, who can read it and reply. You can stop sharing at any time."),
           "success")
     return redirect(url_for(".show", reflection_id=reflection_id), code=303)
 
@@ -76,14 +78,14 @@ def share(reflection_id: int):
 @bp.post("/<int:reflection_id>/unshare")
 def unshare(reflection_id: int):
     practice_reflections.unshare(db.session, current_user, reflection_id)
-    flash("No longer shared: only you can read it.", "info")
+    flash(_("No longer shared: only you can read it."), "info")
     return redirect(url_for(".show", reflection_id=reflection_id), code=303)
 
 
 @bp.post("/<int:reflection_id>/delete")
 def delete(reflection_id: int):
     practice_reflections.delete(db.session, current_user, reflection_id)
-    flash("Reflection deleted.", "info")
+    flash(_("Reflection deleted."), "info")
     return redirect(url_for(".index"), code=303)
 
 
@@ -105,6 +107,6 @@ def reply(reflection_id: int):
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash(f"Your reply is on {reflection.user.full_name}'s reflection.", "success")
+            flash(_("Your reply is on %(name)s's reflection.", name=reflection.user.full_name), "success")
             return redirect(url_for(".show", reflection_id=reflection_id), code=303)
     return _render(reflection, reply_form=form, status=422)

@@ -8,13 +8,14 @@ import re
 from zoneinfo import ZoneInfoNotFoundError
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.models import Role
 from courseware.practice import check_views, focus_views, goal_views, reflection_views
-from courseware.practice.common import attach_errors, clock, local_hour, today
+from courseware.practice.common import attach_errors, clock, format_day, local_hour, today, weekday_names
 from courseware.practice.forms import PlanForm, SummaryForm
 from courseware.services import (
     account_admin,
@@ -102,7 +103,7 @@ def save_plan():
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash("Today's plan is saved. Come back in the evening for the summary.", "success")
+            flash(_("Today's plan is saved. Come back in the evening for the summary."), "success")
             return redirect(url_for(".today"), code=303)
     return _render_today(plan_form=form, status=422)
 
@@ -118,7 +119,7 @@ def save_summary():
         except InvalidFields as error:
             attach_errors(form, error)
         else:
-            flash("Today's summary is saved.", "success")
+            flash(_("Today's summary is saved."), "success")
             return redirect(url_for(".today", _anchor="calendar"), code=303)
     return _render_today(summary_form=form, status=422)
 
@@ -148,7 +149,7 @@ def export_markdown():
 @fresh_login_required
 def export_csv():
     _audit_export("csv")
-    body = "".join(exports.csv_stream(practice_export.CSV_HEADER,
+    body = "".join(exports.csv_stream(practice_export.csv_header(),
                                       practice_export.csv_rows(db.session, current_user)))
     return _download(body, "text/csv; charset=utf-8", "csv")
 
@@ -181,6 +182,16 @@ def participation():
         report=practice_participation.participation(db.session, today(), department_id),
         window=practice_participation.WINDOW_DAYS,
     )
+
+
+@bp.app_template_filter("practice_day")
+def practice_day(value, style: str = "full") -> str:
+    return format_day(value, style)
+
+
+@bp.app_template_global("practice_weekdays")
+def practice_weekdays() -> list[tuple[str, str]]:
+    return weekday_names()
 
 
 # --- what the dashboard and the lesson page show (the templates include partials that call these) ---

@@ -8,7 +8,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import gettext as _
+
 from courseware.services.errors import ValidationError
+from courseware.templating import format_number
 
 # Limits, in characters (documented in the README's Practice section).
 MAX_TITLE = 200          # a goal's title
@@ -35,22 +38,25 @@ class FieldChecks:
         self.errors: dict[str, str] = {}
 
     def line(self, name: str, value: str | None, limit: int, *, required: str | None = None,
-             label: str = "This") -> str:
+             label: str | None = None) -> str:
         """Text on one line: runs of spaces and line breaks become one space."""
         text = " ".join((value or "").split())
         return self._check(name, text, limit, required, label)
 
     def text(self, name: str, value: str | None, limit: int, *, required: str | None = None,
-             label: str = "This") -> str:
+             label: str | None = None) -> str:
         """Text that may have paragraphs: line ends normalized, surrounding space removed."""
         text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         return self._check(name, text, limit, required, label)
 
-    def _check(self, name: str, text: str, limit: int, required: str | None, label: str) -> str:
+    def _check(self, name: str, text: str, limit: int, required: str | None, label: str | None) -> str:
+        """`label` and `required` come translated (the callers wrap them when they raise)."""
         if not text and required:
             self.add(name, required)
         elif len(text) > limit:
-            self.add(name, f"{label} is too long: at most {limit:,} characters (it has {len(text):,}).")
+            self.add(name, _("%(label)s is too long: at most %(limit)s characters (it has %(count)s).",
+                             label=label or _("This"), limit=format_number(limit),
+                             count=format_number(len(text))))
         return text
 
     def add(self, name: str, message: str) -> None:

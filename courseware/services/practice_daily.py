@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,14 +40,14 @@ def previous_tomorrow(session: Session, user: User, today: date) -> DailyEntry |
 def save_plan(session: Session, user: User, day: date, *, most_important: str, do_well: str,
               goal_id: int | None, now: datetime) -> DailyEntry:
     checks = FieldChecks()
-    most_important = checks.line("most_important", most_important, MAX_LINE, label="This line",
-                                 required="Write the most important thing to do today.")
-    do_well = checks.line("do_well", do_well, MAX_LINE, label="This line")
+    most_important = checks.line("most_important", most_important, MAX_LINE, label=_("This line"),
+                                 required=_("Write the most important thing to do today."))
+    do_well = checks.line("do_well", do_well, MAX_LINE, label=_("This line"))
     goal = None
     if goal_id:
         goal = next((g for g in active_goals(session, user) if g.id == goal_id), None)
         if goal is None:
-            checks.add("goal_id", "Choose one of your goals in progress, or none.")
+            checks.add("goal_id", _("Choose one of your goals in progress, or none."))
     checks.raise_if_any()
     entry = _entry(session, user, day)
     entry.most_important, entry.do_well, entry.goal = most_important, do_well or None, goal
@@ -58,10 +59,10 @@ def save_plan(session: Session, user: User, day: date, *, most_important: str, d
 def save_summary(session: Session, user: User, day: date, *, done: str, learned: str, tomorrow: str,
                  now: datetime) -> DailyEntry:
     checks = FieldChecks()
-    done = checks.text("done", done, MAX_SUMMARY_FIELD, label="This answer",
-                       required="Write what you did today, even in one line.")
-    learned = checks.text("learned", learned, MAX_SUMMARY_FIELD, label="This answer")
-    tomorrow = checks.text("tomorrow", tomorrow, MAX_SUMMARY_FIELD, label="This answer")
+    done = checks.text("done", done, MAX_SUMMARY_FIELD, label=_("This answer"),
+                       required=_("Write what you did today, even in one line."))
+    learned = checks.text("learned", learned, MAX_SUMMARY_FIELD, label=_("This answer"))
+    tomorrow = checks.text("tomorrow", tomorrow, MAX_SUMMARY_FIELD, label=_("This answer"))
     checks.raise_if_any()
     entry = _entry(session, user, day)
     entry.done, entry.learned, entry.tomorrow = done, learned or None, tomorrow or None
@@ -103,8 +104,9 @@ class CalendarDay:
 
     @property
     def label(self) -> str:
-        return {"future": "still to come", "both": "planned and summarized", "planned": "planned",
-                "summarized": "summarized", "none": "nothing written"}[self.state]
+        """The day's state in words, in the reader's language (the calendar says it to screen readers)."""
+        return {"future": _("still to come"), "both": _("planned and summarized"), "planned": _("planned"),
+                "summarized": _("summarized"), "none": _("nothing written")}[self.state]
 
 
 @dataclass

@@ -1,17 +1,21 @@
 """A person's own practice entries, all of them, as Markdown (to read) or CSV (for a spreadsheet).
-Deleted goals are included and marked, so that nothing a person wrote is missing."""
+Deleted goals are included and marked, so that nothing a person wrote is missing. Headings, labels
+and column names are in the language of the request; what the person wrote is as they wrote it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import DailyEntry, FocusItem, FollowUpCheck, Goal, Reflection, User
 
-CSV_HEADER = ["kind", "date", "about", "field", "text"]
+
+def csv_header() -> list[str]:
+    return [_("kind"), _("date"), _("about"), _("field"), _("text")]
 
 
 @dataclass
@@ -45,14 +49,14 @@ def entries_of(session: Session, user: User) -> Entries:
 
 
 def _status(goal: Goal) -> str:
-    state = "deleted" if goal.deleted_at else ("done" if goal.done_at else "in progress")
-    return f"{goal.progress} %, {state}"
+    state = _("deleted") if goal.deleted_at else (_("done") if goal.done_at else _("in progress"))
+    return _("%(progress)d %%, %(state)s", progress=goal.progress, state=state)
 
 
 def _check_result(check: FollowUpCheck) -> str:
     if check.skipped:
-        return "skipped"
-    return f"{check.correct_count} of {check.question_count} right"
+        return _("skipped")
+    return _("%(right)d of %(total)d right", right=check.correct_count, total=check.question_count)
 
 
 # --- Markdown -------------------------------------------------------------------------------------
@@ -64,66 +68,72 @@ def _quote(text: str | None, indent: str = "") -> list[str]:
 
 def markdown(session: Session, user: User, today: date) -> str:
     entries = entries_of(session, user)
-    out = [f"# Practice entries of {user.full_name}", "", f"Exported on {today.isoformat()}.", ""]
-    out += ["## Goals", ""]
+    out = ["# " + _("Practice entries of %(name)s", name=user.full_name), "",
+           _("Exported on %(date)s.", date=today.isoformat()), ""]
+    out += ["## " + _("Goals"), ""]
     for goal in entries.goals:
         out += [f"### {goal.title}", "",
-                f"- Long-term goal, {goal.starts_on.isoformat()} to {goal.target_on.isoformat()}; "
-                f"{_status(goal)}"]
+                "- " + _("Long-term goal, %(start)s to %(end)s; %(status)s", start=goal.starts_on.isoformat(),
+                         end=goal.target_on.isoformat(), status=_status(goal))]
         out += _goal_details(goal, "")
         for child in goal.children:
-            out.append(f"- Short-term goal: **{child.title}**, by {child.target_on.isoformat()}; "
-                       f"{_status(child)}")
+            out.append("- " + _("Short-term goal: **%(title)s**, by %(date)s; %(status)s", title=child.title,
+                                date=child.target_on.isoformat(), status=_status(child)))
             out += _goal_details(child, "  ")
         out.append("")
     if not entries.goals:
-        out += ["No goals.", ""]
-    out += ["## Focus check", ""]
+        out += [_("No goals."), ""]
+    out += ["## " + _("Focus check"), ""]
     for item in entries.focus:
-        decision = ("declined (not to do)" if item.declined
-                    else f"serves “{item.goal.title if item.goal else 'a goal'}”")
-        out.append(f"- {item.created_at.date().isoformat()}: {item.text} — {decision}"
-                   + (f" ({item.reason})" if item.reason else ""))
-    out += ["" if entries.focus else "Nothing triaged.", ""]
-    out += ["## Days", ""]
+        decision = (_("declined (not to do)") if item.declined
+                    else _("serves “%(goal)s”", goal=item.goal.title if item.goal else _("a goal")))
+        line = _("%(date)s: %(request)s — %(decision)s", date=item.created_at.date().isoformat(),
+                 request=item.text, decision=decision)
+        out.append("- " + line + (_(" (%(note)s)", note=item.reason) if item.reason else ""))
+    out += ["" if entries.focus else _("Nothing triaged."), ""]
+    out += ["## " + _("Days"), ""]
     for day in entries.days:
         out += [f"### {day.day.isoformat()}", ""]
-        for label, text in (("Most important thing", day.most_important),
-                            ("What most needs doing well", day.do_well), ("Done", day.done),
-                            ("Learned", day.learned), ("Tomorrow", day.tomorrow)):
+        for label, text in ((_("Most important thing"), day.most_important),
+                            (_("What most needs doing well"), day.do_well), (_("Done"), day.done),
+                            (_("Learned"), day.learned), (_("Tomorrow"), day.tomorrow)):
             if text:
-                out += [f"- {label}:", *_quote(text, "  ")]
+                out += ["- " + _("%(label)s:", label=label), *_quote(text, "  ")]
         out.append("")
     if not entries.days:
-        out += ["No days planned or summarized.", ""]
-    out += ["## Reflections", ""]
+        out += [_("No days planned or summarized."), ""]
+    out += ["## " + _("Reflections"), ""]
     for reflection in entries.reflections:
         out += [f"### {reflection.lesson.title}", "", f"> {reflection.prompt}", "",
                 *_quote(reflection.answer), ""]
         if reflection.shared_at:
-            out.append(f"Shared with the president on {reflection.shared_at.date().isoformat()}.")
+            out.append(_("Shared with the president on %(date)s.",
+                         date=reflection.shared_at.date().isoformat()))
         if reflection.reply and reflection.replied_at:
-            out += [f"Reply on {reflection.replied_at.date().isoformat()}:", *_quote(reflection.reply)]
+            out += [_("Reply on %(date)s:", date=reflection.replied_at.date().isoformat()),
+                    *_quote(reflection.reply)]
         out.append("")
     if not entries.reflections:
-        out += ["No reflections.", ""]
-    out += ["## Follow-up checks", ""]
+        out += [_("No reflections."), ""]
+    out += ["## " + _("Follow-up checks"), ""]
     for check in entries.checks:
-        out.append(f"- {check.created_at.date().isoformat()}: {check.lesson.title}, {check.stage} days "
-                   f"after completing it: {_check_result(check)}")
+        out.append("- " + _("%(date)s: %(lesson)s, %(days)d days after completing it: %(result)s",
+                            date=check.created_at.date().isoformat(), lesson=check.lesson.title,
+                            days=check.stage, result=_check_result(check)))
     if not entries.checks:
-        out.append("No follow-up checks yet.")
+        out.append(_("No follow-up checks yet."))
     return "\n".join(out).rstrip() + "\n"
 
 
 def _goal_details(goal: Goal, indent: str) -> list[str]:
     lines = []
     if goal.measure:
-        lines.append(f"{indent}- Measure of done: {goal.measure}")
+        lines.append(f"{indent}- " + _("Measure of done: %(measure)s", measure=goal.measure))
     if goal.lesson is not None:
-        lines.append(f"{indent}- Applies the lesson: {goal.lesson.title}")
+        lines.append(f"{indent}- " + _("Applies the lesson: %(lesson)s", lesson=goal.lesson.title))
     for update in reversed(goal.updates):
-        lines.append(f"{indent}- {update.created_at.date().isoformat()}: {update.progress} %"
+        lines.append(f"{indent}- " + _("%(date)s: %(progress)d %%", date=update.created_at.date().isoformat(),
+                                       progress=update.progress)
                      + (f" — {update.note}" if update.note else ""))
     return lines
 
@@ -134,39 +144,44 @@ def csv_rows(session: Session, user: User) -> Iterator[list[object]]:
     """(kind, date, about, field, text): one row per thing written, so that nothing is cut."""
     entries = entries_of(session, user)
     for goal in entries.goals:
-        yield from _goal_rows(goal, "long-term goal")
+        yield from _goal_rows(goal, _("long-term goal"))
         for child in goal.children:
-            yield from _goal_rows(child, "short-term goal")
+            yield from _goal_rows(child, _("short-term goal"))
+    focus = _("focus check")
     for item in entries.focus:
-        about = "not to do" if item.declined else (item.goal.title if item.goal else "")
-        yield ["focus check", item.created_at.date(), about, "request", item.text]
+        about = _("not to do") if item.declined else (item.goal.title if item.goal else "")
+        yield [focus, item.created_at.date(), about, _("request"), item.text]
         if item.reason:
-            yield ["focus check", item.created_at.date(), about, "note", item.reason]
+            yield [focus, item.created_at.date(), about, _("note"), item.reason]
+    day_fields = {"most_important": _("most important"), "do_well": _("do well"), "done": _("done"),
+                  "learned": _("learned"), "tomorrow": _("tomorrow")}
     for day in entries.days:
-        for name in ("most_important", "do_well", "done", "learned", "tomorrow"):
+        for name, field_name in day_fields.items():
             if getattr(day, name):
-                yield ["day", day.day, "plan" if name in ("most_important", "do_well") else "summary",
-                       name.replace("_", " "), getattr(day, name)]
+                part = _("plan") if name in ("most_important", "do_well") else _("summary")
+                yield [_("day"), day.day, part, field_name, getattr(day, name)]
+    kind = _("reflection")
     for reflection in entries.reflections:
         title = reflection.lesson.title
-        yield ["reflection", reflection.updated_at.date(), title, "prompt", reflection.prompt]
-        yield ["reflection", reflection.updated_at.date(), title, "answer", reflection.answer]
+        yield [kind, reflection.updated_at.date(), title, _("prompt"), reflection.prompt]
+        yield [kind, reflection.updated_at.date(), title, _("answer"), reflection.answer]
         if reflection.shared_at:
-            yield ["reflection", reflection.shared_at.date(), title, "shared with the president", "yes"]
+            yield [kind, reflection.shared_at.date(), title, _("shared with the president"), _("yes")]
         if reflection.reply and reflection.replied_at:
-            yield ["reflection", reflection.replied_at.date(), title, "president's reply", reflection.reply]
+            yield [kind, reflection.replied_at.date(), title, _("president's reply"), reflection.reply]
     for check in entries.checks:
-        yield ["follow-up check", check.created_at.date(), check.lesson.title, f"{check.stage} days",
-               _check_result(check)]
+        yield [_("follow-up check"), check.created_at.date(), check.lesson.title,
+               _("%(days)d days", days=check.stage), _check_result(check)]
 
 
 def _goal_rows(goal: Goal, kind: str) -> Iterator[list[object]]:
-    yield [kind, goal.target_on, goal.title, "status", _status(goal)]
+    yield [kind, goal.target_on, goal.title, _("status"), _status(goal)]
     if goal.starts_on:
-        yield [kind, goal.starts_on, goal.title, "period starts", goal.starts_on]
+        yield [kind, goal.starts_on, goal.title, _("period starts"), goal.starts_on]
     if goal.measure:
-        yield [kind, goal.target_on, goal.title, "measure of done", goal.measure]
+        yield [kind, goal.target_on, goal.title, _("measure of done"), goal.measure]
     if goal.lesson is not None:
-        yield [kind, goal.target_on, goal.title, "lesson", goal.lesson.title]
+        yield [kind, goal.target_on, goal.title, _("lesson"), goal.lesson.title]
     for update in reversed(goal.updates):
-        yield [kind, update.created_at.date(), goal.title, f"progress {update.progress} %", update.note]
+        yield [kind, update.created_at.date(), goal.title,
+               _("progress %(progress)d %%", progress=update.progress), update.note]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -40,9 +41,9 @@ def triage(session: Session, user: User, *, text: str, decision: str, reason: st
            now: datetime) -> FocusItem:
     """`decision` is a goal id (as text) or "decline"."""
     checks = FieldChecks()
-    text = checks.line("text", text, MAX_LINE, label="The request",
-                       required="Write down the request or temptation in a few words.")
-    reason = checks.line("reason", reason, MAX_LINE, label="The note")
+    text = checks.line("text", text, MAX_LINE, label=_("The request"),
+                       required=_("Write down the request or temptation in a few words."))
+    reason = checks.line("reason", reason, MAX_LINE, label=_("The note"))
     goal = None
     decision = (decision or "").strip()
     if decision == DECLINE:
@@ -50,9 +51,9 @@ def triage(session: Session, user: User, *, text: str, decision: str, reason: st
     elif decision.isdigit():
         goal = next((g for g in active_goals(session, user) if g.id == int(decision)), None)
         if goal is None:
-            checks.add("decision", "Choose one of your goals in progress, or decline it.")
+            checks.add("decision", _("Choose one of your goals in progress, or decline it."))
     else:
-        checks.add("decision", "Is it related to your goals? Link it to one of them, or decline it.")
+        checks.add("decision", _("Is it related to your goals? Link it to one of them, or decline it."))
     checks.raise_if_any()
     item = FocusItem(user_id=user.id, text=text, goal=goal, declined=goal is None, reason=reason,
                      created_at=now)
@@ -64,6 +65,6 @@ def triage(session: Session, user: User, *, text: str, decision: str, reason: st
 def delete_item(session: Session, user: User, item_id: int) -> None:
     item = session.scalar(select(FocusItem).where(FocusItem.id == item_id, FocusItem.user_id == user.id))
     if item is None:
-        raise NotFound("No such item.")
+        raise NotFound(_("No such item."))
     session.delete(item)
     session.commit()

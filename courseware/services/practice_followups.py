@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -40,14 +41,14 @@ HISTORY_LENGTH = 50
 
 class AlreadyDone(Conflict):
     def __init__(self, check_id: int):
-        super().__init__("This follow-up check was already answered or skipped.")
+        super().__init__(_("This follow-up check was already answered or skipped."))
         self.check_id = check_id
 
 
 class QuizChanged(ValidationError):
     def __init__(self) -> None:
-        super().__init__("The lesson's quiz changed since the page was opened; here are its questions "
-                         "again.")
+        super().__init__(_("The lesson's quiz changed since the page was opened; here are its questions "
+                           "again."))
 
 
 @dataclass
@@ -161,7 +162,7 @@ def due_check(session: Session, user: User, lesson_id: int, stage: int, today: d
     check = next((c for c in due_checks(session, user, today)
                   if c.lesson_id == lesson_id and c.stage == stage), None)
     if check is None:
-        raise NotFound("No follow-up check is waiting for this lesson.")
+        raise NotFound(_("No follow-up check is waiting for this lesson."))
     return prepare(session, user, check)
 
 
@@ -209,7 +210,7 @@ def own_check(session: Session, user: User, check_id: int) -> FollowUpCheck:
     check = session.scalar(select(FollowUpCheck).where(FollowUpCheck.id == check_id,
                                                        FollowUpCheck.user_id == user.id))
     if check is None:
-        raise NotFound("No such follow-up check.")
+        raise NotFound(_("No such follow-up check."))
     return check
 
 

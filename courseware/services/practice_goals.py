@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -36,7 +37,7 @@ class GoalFields:
 def get_own_goal(session: Session, user: User, goal_id: int, *, include_deleted: bool = False) -> Goal:
     goal = session.scalar(select(Goal).where(Goal.id == goal_id, Goal.user_id == user.id))
     if goal is None or (goal.deleted_at is not None and not include_deleted):
-        raise NotFound("No such goal.")
+        raise NotFound(_("No such goal."))
     return goal
 
 
@@ -110,7 +111,7 @@ def create_goal(session: Session, user: User, fields: GoalFields, *, today: date
     """A long-term goal, or (with `parent`) a short-term goal inside the parent's period."""
     if parent is not None and (parent.user_id != user.id or parent.parent_id is not None
                                or parent.deleted_at is not None):
-        raise NotFound("No such goal.")
+        raise NotFound(_("No such goal."))
     checks = FieldChecks()
     values = _checked(session, checks, fields, parent=parent, today=today, previous=None)
     if parent is None:
@@ -118,11 +119,11 @@ def create_goal(session: Session, user: User, fields: GoalFields, *, today: date
             Goal.user_id == user.id, Goal.parent_id.is_(None), Goal.deleted_at.is_(None),
             Goal.done_at.is_(None)))
         if count >= MAX_LONG_TERM:
-            checks.add("title", f"You have {count} long-term goals in progress, the most this page keeps; "
-                                "mark one done or delete one first.")
+            checks.add("title", _("You have %(count)d long-term goals in progress, the most this page "
+                                  "keeps; mark one done or delete one first.", count=count))
     elif len(parent.live_children) >= MAX_SHORT_TERM:
-        checks.add("title", f"This goal already has {MAX_SHORT_TERM} short-term goals; mark some done "
-                            "or delete one first.")
+        checks.add("title", _("This goal already has %(count)d short-term goals; mark some done "
+                              "or delete one first.", count=MAX_SHORT_TERM))
     checks.raise_if_any()
     goal = Goal(user_id=user.id, parent=parent, created_at=now, updated_at=now, **values)
     session.add(goal)
@@ -132,16 +133,18 @@ def create_goal(session: Session, user: User, fields: GoalFields, *, today: date
 
 def update_goal(session: Session, goal: Goal, fields: GoalFields, *, today: date, now: datetime) -> Goal:
     if goal.deleted_at is not None:
-        raise ValidationError("This goal was deleted; restore it before changing it.")
+        raise ValidationError(_("This goal was deleted; restore it before changing it."))
     checks = FieldChecks()
     values = _checked(session, checks, fields, parent=goal.parent, today=today, previous=goal)
     if goal.parent_id is None and "target_on" not in checks.errors and "starts_on" not in checks.errors:
         outside = [child for child in goal.live_children
                    if not values["starts_on"] <= child.target_on <= values["target_on"]]
         if outside:
-            names = "; ".join(f"“{child.title}” ({child.target_on.isoformat()})" for child in outside)
-            checks.add("target_on", f"These short-term goals would fall outside the new period: {names}. "
-                                    "Move their dates first.")
+            # Translators: what separates the goals of a list inside a sentence.
+            names = _("; ").join(_("“%(title)s” (%(date)s)", title=child.title,
+                                   date=child.target_on.isoformat()) for child in outside)
+            checks.add("target_on", _("These short-term goals would fall outside the new period: "
+                                      "%(goals)s. Move their dates first.", goals=names))
     checks.raise_if_any()
     for name, value in values.items():
         setattr(goal, name, value)
@@ -154,13 +157,14 @@ def mark_progress(session: Session, goal: Goal, progress: int | None, note: str,
                   now: datetime) -> GoalUpdate:
     """Record how far the goal has come; 100 % marks it done, less reopens it."""
     if goal.deleted_at is not None:
-        raise ValidationError("This goal was deleted; restore it before marking progress.")
+        raise ValidationError(_("This goal was deleted; restore it before marking progress."))
     checks = FieldChecks()
     if progress is None or not 0 <= progress <= 100:
-        checks.add("progress", "Progress is a whole number from 0 to 100 (percent).")
-    note = checks.line("note", note, MAX_NOTE, label="The note")
+        checks.add("progress", _("Progress is a whole number from 0 to 100 (percent)."))
+    note = checks.line("note", note, MAX_NOTE, label=_("The note"))
     if not checks.errors and progress == goal.progress and not note:
-        checks.add("progress", f"The goal is already at {progress} %. Choose another figure, or add a note.")
+        checks.add("progress", _("The goal is already at %(progress)d %%. Choose another figure, or add "
+                                 "a note.", progress=progress))
     checks.raise_if_any()
     update = GoalUpdate(goal=goal, progress=progress, note=note, created_at=now)
     goal.progress = progress
@@ -185,7 +189,7 @@ def restore_goal(session: Session, goal: Goal) -> None:
     if goal.deleted_at is None:
         return
     if goal.parent is not None and goal.parent.deleted_at is not None:
-        raise ValidationError("Restore its long-term goal first.")
+        raise ValidationError(_("Restore its long-term goal first."))
     for child in goal.children:
         if child.deleted_at == goal.deleted_at:
             child.deleted_at = None
@@ -198,35 +202,38 @@ def restore_goal(session: Session, goal: Goal) -> None:
 def _checked(session: Session, checks: FieldChecks, fields: GoalFields, *, parent: Goal | None,
              today: date, previous: Goal | None) -> dict:
     short_term = parent is not None
-    title = checks.line("title", fields.title, MAX_TITLE, required="Give the goal a title.",
-                        label="The title")
+    title = checks.line("title", fields.title, MAX_TITLE, required=_("Give the goal a title."),
+                        label=_("The title"))
     measure = checks.line(
-        "measure", fields.measure, MAX_MEASURE, label="The measure of done",
-        required="Say how you will know it is done: a number, a date, a result someone can check."
+        "measure", fields.measure, MAX_MEASURE, label=_("The measure of done"),
+        required=_("Say how you will know it is done: a number, a date, a result someone can check.")
         if short_term else None)
     target_on = fields.target_on
     unchanged_target = previous is not None and previous.target_on == target_on
     if target_on is None:
-        checks.add("target_on", "Choose the target date." if short_term else "Choose when the period ends.")
+        checks.add("target_on", _("Choose the target date.") if short_term
+                   else _("Choose when the period ends."))
     elif target_on < today and not unchanged_target:
-        checks.add("target_on", f"{target_on.isoformat()} is in the past; choose today or a later date.")
+        checks.add("target_on", _("%(date)s is in the past; choose today or a later date.",
+                                  date=target_on.isoformat()))
     starts_on = None
     if short_term:
         if target_on is not None and not parent.starts_on <= target_on <= parent.target_on:
-            checks.add("target_on", "Choose a date inside the long-term goal's period, "
-                                    f"{parent.starts_on.isoformat()} to {parent.target_on.isoformat()}.")
+            checks.add("target_on", _("Choose a date inside the long-term goal's period, %(start)s to "
+                                      "%(end)s.", start=parent.starts_on.isoformat(),
+                                      end=parent.target_on.isoformat()))
     else:
         starts_on = fields.starts_on or (previous.starts_on if previous else today)
         if target_on is not None and "target_on" not in checks.errors:
             if starts_on >= target_on:
-                checks.add("starts_on", "The period must end after it starts.")
+                checks.add("starts_on", _("The period must end after it starts."))
             elif (target_on - starts_on).days > MAX_PERIOD_DAYS:
-                checks.add("target_on", "A long-term goal spans at most three years; "
-                                        "break a longer vision into periods.")
+                checks.add("target_on", _("A long-term goal spans at most three years; "
+                                          "break a longer vision into periods."))
     lesson_id = fields.lesson_id or None
     if lesson_id is not None and not session.scalar(
             select(Lesson.id).where(Lesson.id == lesson_id, Lesson.published_revision_id.is_not(None))):
-        checks.add("lesson_id", "Choose one of the published lessons, or none.")
+        checks.add("lesson_id", _("Choose one of the published lessons, or none."))
     return {"title": title, "measure": measure, "starts_on": starts_on, "target_on": target_on,
             "lesson_id": lesson_id}
 

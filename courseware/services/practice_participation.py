@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -114,10 +115,10 @@ def participation(session: Session, today: date, department_id: int | None = Non
         each.planned_days, each.summarized_days, each.planning = planned_days, summarized_days, planning
     names = {d.id: d.full_name for d in session.scalars(select(Department))}
     for dept_id, each in figures.items():
-        each.name = names.get(dept_id, "No department")
+        each.name = names[dept_id] if dept_id in names else _("No department")
     departments = sorted((f for f in figures.values() if f.people),
                          key=lambda f: (f.department_id is None, f.name.lower()))
-    total = DepartmentFigures(None, "All departments")
+    total = DepartmentFigures(None, _("All departments"))
     for each in departments:
         total.add(each)
     return Participation(since, today, departments, total, retention(session, department_id))
@@ -146,5 +147,5 @@ def retention(session: Session, department_id: int | None = None) -> list[Lesson
         .where(Lesson.id.in_(stages))
     ).all()
     ordered = sorted(lessons, key=lambda r: (r[3], r[1], r[0]))
-    return [LessonRetention(lesson_id, title or "(unpublished lesson)", position, stages[lesson_id])
+    return [LessonRetention(lesson_id, title or _("(unpublished lesson)"), position, stages[lesson_id])
             for lesson_id, position, title, _ in ordered]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -53,7 +54,7 @@ def my_reflections(session: Session, user: User) -> list[Reflection]:
 def get_published_lesson(session: Session, lesson_id: int) -> Lesson:
     lesson = session.get(Lesson, lesson_id)
     if lesson is None or lesson.published_revision_id is None:
-        raise NotFound("No such lesson.")
+        raise NotFound(_("No such lesson."))
     return lesson
 
 
@@ -62,10 +63,10 @@ def save_reflection(session: Session, user: User, lesson: Lesson, answer: str, *
     """Write or rewrite the person's answer to the lesson's current question."""
     prompt = prompt_of(lesson)
     if lesson.published_revision_id is None or prompt is None:
-        raise NotFound("This lesson asks no reflection question.")
+        raise NotFound(_("This lesson asks no reflection question."))
     checks = FieldChecks()
-    answer = checks.text("answer", answer, MAX_REFLECTION, label="Your reflection",
-                         required="Write your reflection before saving it.")
+    answer = checks.text("answer", answer, MAX_REFLECTION, label=_("Your reflection"),
+                         required=_("Write your reflection before saving it."))
     checks.raise_if_any()
     reflection = own_reflection(session, user, lesson)
     if reflection is None:
@@ -89,7 +90,7 @@ def own(session: Session, user: User, reflection_id: int) -> Reflection:
         select(Reflection).where(Reflection.id == reflection_id, Reflection.user_id == user.id)
     )
     if reflection is None:
-        raise NotFound("No such reflection.")
+        raise NotFound(_("No such reflection."))
     return reflection
 
 
@@ -97,12 +98,12 @@ def readable_reflection(session: Session, viewer: User, reflection_id: int) -> R
     """The owner's, or a president's when it was shared; "not found" for everyone else."""
     reflection = session.get(Reflection, reflection_id)
     if reflection is None:
-        raise NotFound("No such reflection.")
+        raise NotFound(_("No such reflection."))
     if reflection.user_id == viewer.id:
         return reflection
     if viewer.role == Role.PRESIDENT.value and reflection.shared_at is not None:
         return reflection
-    raise NotFound("No such reflection.")
+    raise NotFound(_("No such reflection."))
 
 
 def share(session: Session, user: User, reflection_id: int, *, now: datetime) -> Reflection:
@@ -138,12 +139,12 @@ def shared_with_president(session: Session) -> list[Reflection]:
 def reply(session: Session, president: User, reflection_id: int, text: str, *,
           now: datetime) -> Reflection:
     if president.role != Role.PRESIDENT.value:
-        raise Forbidden("Only the president replies to shared reflections.")
+        raise Forbidden(_("Only the president replies to shared reflections."))
     reflection = readable_reflection(session, president, reflection_id)
     if reflection.shared_at is None:
-        raise ValidationError("This reflection is no longer shared.")
+        raise ValidationError(_("This reflection is no longer shared."))
     checks = FieldChecks()
-    text = checks.text("reply", text, MAX_REFLECTION, label="Your reply", required="Write your reply.")
+    text = checks.text("reply", text, MAX_REFLECTION, label=_("Your reply"), required=_("Write your reply."))
     checks.raise_if_any()
     reflection.reply = text
     reflection.replied_at = now
