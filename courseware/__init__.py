@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from courseware import i18n
@@ -56,11 +57,13 @@ def register_extensions(app: Flask) -> None:
     # is "not fresh" and must re-enter the password for sensitive actions.
     login_manager.session_protection = "strong"
     login_manager.refresh_view = "auth.reauthenticate"
-    login_manager.needs_refresh_message = "Please confirm your password to continue."
+    login_manager.needs_refresh_message = _l("Please confirm your password to continue.")
     login_manager.needs_refresh_message_category = "info"
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
+    # The messages are lazy: flashed as text in the language of the request that flashes them.
+    login_manager.localize_callback = str
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

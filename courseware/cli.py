@@ -1,6 +1,11 @@
-"""Flask commands: content import/check/export, create-user, seed-demo."""
+"""Flask commands: content import/check/export, create-user, seed-demo.
+
+Each speaks the language of the environment it runs in (LC_ALL, LC_MESSAGES or LANG, see
+i18n.cli_language), else the site's; the demo logins keep one parseable format in every language.
+"""
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from datetime import UTC, datetime
@@ -8,13 +13,17 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from courseware import i18n
 from courseware.content.exporter import export_content
 from courseware.extensions import db
 from courseware.models import ROLES, Department, User
 from courseware.services import accounts, backups, content_import, database_copy, demo, publishing
 from courseware.services.errors import ValidationError
+from courseware.templating import format_number
 
 
 def register_commands(app: Flask) -> None:
@@ -24,6 +33,17 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(content_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+
+
+def _in_cli_language(command):
+    """Run the command with its messages in the environment's language (see i18n.cli_language)."""
+
+    @functools.wraps(command)
+    def wrapped(*args, **kwargs):
+        with force_locale(i18n.cli_language()):
+            return command(*args, **kwargs)
+
+    return wrapped
 
 
 @click.group("content", help="Import, check and export the course files.")
@@ -45,56 +65,61 @@ def _short(path: str) -> str:
 @content_group.command("import")
 @click.option("--lessons", type=click.Path(file_okay=False), help="Folder of lessons.")
 @click.option("--quizzes", type=click.Path(file_okay=False), help="Folder of quiz files.")
+@_in_cli_language
 def content_import_command(lessons: str | None, quizzes: str | None) -> None:
     """Import lessons/ and quizzes/; only changed content gets a new revision."""
     report = content_import.import_content(db.session, *_dirs(lessons, quizzes))
     for path in report.created:
-        click.echo(f"created  {path}")
+        click.echo(_("created  %(path)s", path=path))
     for path in report.revised:
-        click.echo(f"revised  {path}")
-    click.echo(
-        f"Content: {len(report.created)} created, {len(report.revised)} revised, "
-        f"{report.unchanged} unchanged, {len(report.errors)} with errors."
-    )
+        click.echo(_("revised  %(path)s", path=path))
+    click.echo(_(
+        "Content: %(created)d created, %(revised)d revised, %(unchanged)d unchanged, "
+        "%(errors)d with errors.", created=len(report.created), revised=len(report.revised),
+        unchanged=report.unchanged, errors=len(report.errors),
+    ))
     _fail_on_errors(report.errors)
 
 
 @content_group.command("check")
 @click.option("--lessons", type=click.Path(file_okay=False), help="Folder of lessons.")
 @click.option("--quizzes", type=click.Path(file_okay=False), help="Folder of quiz files.")
+@_in_cli_language
 def content_check_command(lessons: str | None, quizzes: str | None) -> None:
     """Validate the course files without writing anything."""
     content = content_import.check_content(*_dirs(lessons, quizzes))
-    click.echo(
-        f"Checked {len(content.courses)} course(s), {len(content.lessons)} valid lesson(s), "
-        f"{len(content.quizzes)} valid quiz(zes)."
-    )
+    click.echo(_(
+        "Checked %(courses)d course(s), %(lessons)d valid lesson(s), %(quizzes)d valid quiz(zes).",
+        courses=len(content.courses), lessons=len(content.lessons), quizzes=len(content.quizzes),
+    ))
     _fail_on_errors(content.errors)
-    click.echo("All content is valid.")
+    click.echo(_("All content is valid."))
 
 
 @content_group.command("export")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder to write lessons/ and quizzes/ into.")
+@_in_cli_language
 def content_export_command(out_dir: str) -> None:
     """Write the published lessons and current quizzes back to files in the import format."""
     written = export_content(db.session, Path(out_dir))
-    click.echo(f"Wrote {len(written)} file(s) under {out_dir}.")
+    click.echo(_("Wrote %(count)d file(s) under %(folder)s.", count=len(written), folder=out_dir))
 
 
 @content_group.command("publish-due")
+@_in_cli_language
 def content_publish_due_command() -> None:
     """Publish the scheduled lesson revisions whose time has come (e.g. from cron)."""
     published = publishing.publish_due(db.session)
     for revision in published:
-        click.echo(f"published  {revision.lesson.course.slug}/{revision.lesson.slug} "
-                   f"revision {revision.number}")
-    click.echo(f"{len(published)} scheduled revision(s) published.")
+        click.echo(_("published  %(lesson)s revision %(number)d",
+                     lesson=f"{revision.lesson.course.slug}/{revision.lesson.slug}", number=revision.number))
+    click.echo(_("%(count)d scheduled revision(s) published.", count=len(published)))
 
 
 def _fail_on_errors(errors: list) -> None:
     for error in errors:
-        click.echo(f"error: {error}", err=True)
+        click.echo(_("error: %(problem)s", problem=error), err=True)
     if errors:
         raise click.exceptions.Exit(1)
 
@@ -107,13 +132,14 @@ def _fail_on_errors(errors: list) -> None:
 @click.option("--email")
 @click.option("--password", help="Omit to be asked, or use --generate-password.")
 @click.option("--generate-password", is_flag=True, help="Create and print a random password.")
+@_in_cli_language
 def create_user_command(username, full_name, role, department, email, password,
                         generate_password) -> None:
     """Create an account."""
     if generate_password:
         password = accounts.generate_password()
     elif not password:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     dept = None
     if department:
         dept = db.session.scalar(select(Department).where(Department.name == department))
@@ -126,12 +152,18 @@ def create_user_command(username, full_name, role, department, email, password,
     except ValidationError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
-    click.echo(f"Created {user.role} {user.username}.")
+    created = {
+        "manager": _("Created manager %(username)s.", username=user.username),
+        "hr": _("Created hr %(username)s.", username=user.username),
+        "president": _("Created president %(username)s.", username=user.username),
+    }
+    click.echo(created[str(user.role)])
     if generate_password:
-        click.echo(f"Password (shown once): {password}")
+        click.echo(_("Password (shown once): %(password)s", password=password))
 
 
 @click.command("seed-demo")
+@_in_cli_language
 def seed_demo_command() -> None:
     """Create the demo company on an empty database and print its logins."""
     logins_file = Path(current_app.instance_path) / "demo-logins.txt"
@@ -142,13 +174,14 @@ def seed_demo_command() -> None:
         raise click.ClickException(f"DEMO_PASSWORD: {error}") from error
     if logins:
         _write_private(logins_file, "".join(f"{x.role}\t{x.username}\t{x.password}\n" for x in logins))
-        click.echo("Demo accounts created (role, username, password):")
+        click.echo(_("Demo accounts created (role, username, password):"))
     else:
         logins = _still_valid_demo_logins(logins_file)
         if not logins:
-            click.echo("The database already has accounts; no demo accounts were created.")
+            click.echo(_("The database already has accounts; no demo accounts were created."))
             return
-        click.echo("Demo accounts (role, username, password):")
+        click.echo(_("Demo accounts (role, username, password):"))
+    # The lines themselves never change with the language: `make run` and scripts read them.
     for login in logins:
         click.echo(f"  {login.line()}")
     sys.stdout.flush()
@@ -177,6 +210,7 @@ def _still_valid_demo_logins(logins_file: Path) -> list[demo.DemoLogin]:
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False), required=False)
+@_in_cli_language
 def backup_command(path: str | None) -> None:
     """Write a consistent backup of the database to PATH (by default a new file named by the time
     in BACKUP_DIR), while the site keeps running."""
@@ -188,13 +222,14 @@ def backup_command(path: str | None) -> None:
         written = backups.backup(db.engine, Path(path))
     except ValidationError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Backed up the {db.engine.dialect.name} database to {written} "
-               f"({written.stat().st_size:,} bytes).")
+    click.echo(_("Backed up the %(dialect)s database to %(path)s (%(size)s bytes).",
+                 dialect=db.engine.dialect.name, path=written, size=format_number(written.stat().st_size)))
 
 
 @click.command("copy-database")
 @click.option("--to", "target_url", required=True, help="SQLAlchemy URL of the target database.")
 @click.option("--from", "source_url", help="SQLAlchemy URL to copy from (default: this site's).")
+@_in_cli_language
 def copy_database_command(target_url: str, source_url: str | None) -> None:
     """Copy every row into another database migrated to the same revision and empty, e.g. from the
     embedded SQLite database to PostgreSQL. Stop the site (or its writes) while it runs."""
@@ -211,20 +246,22 @@ def copy_database_command(target_url: str, source_url: str | None) -> None:
         if source_url:
             source.dispose()
     for table in copied:
-        click.echo(f"{table.name:<24} {table.target_rows:>10,} rows")
-    click.echo(f"Copied {sum(t.target_rows for t in copied):,} rows in {len(copied)} tables to "
-               f"{target.url.render_as_string(hide_password=True)}; every count matches.")
+        click.echo(f"{table.name:<24} " + _("%(rows)s rows", rows=f"{table.target_rows:>10,}"))
+    click.echo(_("Copied %(rows)s rows in %(tables)d tables to %(url)s; every count matches.",
+                 rows=format_number(sum(t.target_rows for t in copied)), tables=len(copied),
+                 url=target.url.render_as_string(hide_password=True)))
 
 
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_in_cli_language
 def restore_command(path: str, yes: bool) -> None:
     """Replace the database's content with the backup at PATH. Stop the site first."""
     if not yes:
-        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+        click.confirm(_("Replace everything in the database with %(path)s?", path=path), abort=True)
     try:
         backups.restore(db.engine, Path(path))
     except ValidationError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Restored the database from {path}.")
+    click.echo(_("Restored the database from %(path)s.", path=path))

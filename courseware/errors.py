@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,23 +18,23 @@ from courseware.services.errors import DomainError
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "That request could not be handled",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    409: "That was already done",
-    422: "Please check the form",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "The service is unavailable",
+    400: _l("That request could not be handled"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    409: _l("That was already done"),
+    422: _l("Please check the form"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The service is unavailable"),
 }
 MESSAGES = {
-    400: "The request was malformed or incomplete.",
-    403: "Your account's role does not include this page. If you think it should, ask HR.",
-    404: "The page you asked for does not exist, or is not yours to see.",
-    405: "This address does not accept that kind of request.",
-    429: "Too many attempts in a short time. Wait a minute and try again.",
-    500: "The error has been logged. Please try again in a moment.",
+    400: _l("The request was malformed or incomplete."),
+    403: _l("Your account's role does not include this page. If you think it should, ask HR."),
+    404: _l("The page you asked for does not exist, or is not yours to see."),
+    405: _l("This address does not accept that kind of request."),
+    429: _l("Too many attempts in a short time. Wait a minute and try again."),
+    500: _l("The error has been logged. Please try again in a moment."),
 }
 
 
@@ -40,7 +42,7 @@ def render_error(status: int, message: str | None = None):
     body = render_template(
         "errors/error.html",
         status=status,
-        title=TITLES.get(status, "Error"),
+        title=TITLES.get(status) or _("Error"),
         message=message or MESSAGES.get(status, ""),
     )
     return body, status
@@ -55,8 +57,8 @@ def register_error_handlers(app: Flask) -> None:
             if kept is not None:
                 return kept
         return render_error(
-            400, "The form had expired or did not come from this site. Go back, reload the "
-            "page and try again; nothing was saved."
+            400, _("The form had expired or did not come from this site. Go back, reload the "
+                   "page and try again; nothing was saved.")
         )
 
     @app.errorhandler(DomainError)

@@ -7,9 +7,12 @@ language where a version in it exists (see `content_language`).
 """
 from __future__ import annotations
 
+import os
+
 from babel import Locale, support
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courseware.config import PROJECT_ROOT
@@ -44,7 +47,12 @@ class CatalogDomain(Domain):
         except KeyError:
             translations = support.Translations()
             for catalog in CATALOGS:
-                translations.merge(support.Translations.load(str(TRANSLATIONS_DIR), [language], catalog))
+                loaded = support.Translations.load(str(TRANSLATIONS_DIR), [language], catalog)
+                translations.merge(loaded)
+                # merge() takes the messages only: the plural rule (Chinese has one form) comes from
+                # the language's own catalog, else ngettext would look for an English second form.
+                if isinstance(loaded, support.Translations):
+                    translations.plural = loaded.plural
             self.cache[language] = translations
             return translations
 
@@ -64,6 +72,9 @@ def normalize_language(value: str | None) -> str | None:
 
 
 def select_language() -> str:
+    if not has_request_context():
+        # A command, or a service called outside a request: the site's language (see cli_language).
+        return site_language()
     if current_user and current_user.is_authenticated:
         chosen = normalize_language(getattr(current_user, "locale", None))
         if chosen:
@@ -82,6 +93,24 @@ def site_language() -> str:
     from flask import current_app
 
     return normalize_language(current_app.config.get("SITE_LANGUAGE")) or DEFAULT_LANGUAGE
+
+
+def cli_language() -> str:
+    """The language of a command's output: the environment's (LC_ALL, LC_MESSAGES, LANG, the first
+    set, e.g. zh_CN.UTF-8 -> zh_CN), else the site default. 'C' and 'POSIX' say nothing."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return normalize_language(value.split(".")[0].split("@")[0]) or site_language()
+    return site_language()
+
+
+# The roles as people read them; the stored value ('manager', 'hr', 'president') never changes.
+ROLE_LABELS = {"manager": _l("Manager"), "hr": _l("HR"), "president": _l("President")}
+
+
+def role_label(role: str | None) -> str:
+    return str(ROLE_LABELS.get(str(role or ""), role or ""))
 
 
 def current_language() -> str:
@@ -111,7 +140,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context() -> dict:
-        return {"html_lang": html_lang(), "current_language": current_language(), "languages": LANGUAGES}
+        return {"html_lang": html_lang(), "current_language": current_language(), "languages": LANGUAGES,
+                "role_label": role_label}
 
     @app.after_request
     def vary_on_language(response):

@@ -30,8 +30,8 @@ from babel.messages.pofile import read_po, write_po
 from courseware.config import PROJECT_ROOT
 from courseware.i18n import CATALOGS, LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS_DIR
 
-# Which files each catalog covers (paths from the project root; the first match decides only for
-# files no pattern names twice; anything unnamed is core).
+# Which files each catalog covers (paths from the project root; a file named exactly belongs to the
+# catalog naming it, else the first pattern that matches decides; anything unnamed is core).
 CATALOG_FILES: dict[str, tuple[str, ...]] = {
     "practice": ("templates/practice/*", "courseware/practice/*", "courseware/services/practice_*"),
     "author": (
@@ -50,7 +50,7 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
         "templates/learn/*", "templates/quiz/*", "templates/_macros/progress.html",
         "courseware/learn/*", "courseware/quiz/*", "courseware/services/progress.py",
         "courseware/services/quizzes.py", "courseware/services/certificates.py",
-        "courseware/services/lesson_overview.py",
+        "courseware/services/lesson_overview.py", "courseware/content/question_types.py",
     ),
 }
 KEYWORDS = {
@@ -81,6 +81,9 @@ def po_path(language: str, catalog: str) -> Path:
 
 def catalog_of(path: str) -> str:
     for catalog, patterns in CATALOG_FILES.items():
+        if path in patterns:
+            return catalog
+    for catalog, patterns in CATALOG_FILES.items():
         if any(fnmatch.fnmatch(path, pattern) for pattern in patterns):
             return catalog
     return "core"
@@ -92,13 +95,20 @@ def extract(root: Path = PROJECT_ROOT) -> dict[str, Catalog]:
     for folder, method_map in SOURCES:
         found = extract_from_dir(
             root / folder, method_map, options_map=JINJA_OPTIONS, keywords=KEYWORDS,
-            comment_tags=("Translators:",), strip_comment_tags=True,
+            comment_tags=("Translators:",), strip_comment_tags=True, directory_filter=_searched_folder,
         )
         for filename, _lineno, message, comments, context in found:
             path = f"{folder}/{Path(filename).as_posix()}"
             templates[catalog_of(path)].add(message, None, [(path, None)], auto_comments=comments,
                                             context=context)
     return templates
+
+
+def _searched_folder(dirpath: str) -> bool:
+    # Babel's default skips every folder starting with "_", and so templates/_macros: only hidden
+    # folders and caches hold no strings.
+    name = Path(dirpath).name
+    return not name.startswith(".") and name != "__pycache__"
 
 
 def _read(path: Path, language: str) -> Catalog | None:

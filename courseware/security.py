@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -59,7 +60,7 @@ def enforce_session_limits():
         if moment - seen > idle or moment - started > lifetime:
             logout_user()
             session.clear()
-            flash("You were signed out after a period of inactivity. Please sign in again.", "info")
+            flash(_("You were signed out after a period of inactivity. Please sign in again."), "info")
             back = request.full_path if request.method == "GET" else None
             return redirect(url_for("auth.login", next=back))
     session[SESSION_SEEN] = moment

@@ -3,6 +3,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import (
     confirm_login,
     current_user,
@@ -21,7 +23,7 @@ from courseware.services.errors import ValidationError
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "That username and password do not match an active account."
+LOGIN_FAILED = _l("That username and password do not match an active account.")
 
 
 def _username_key() -> str:
@@ -52,7 +54,7 @@ def login():
             return redirect(safe_next(request.args.get("next")))
         audit.record(db.session, "login.failed", actor_name=form.username.data,
                      target=form.username.data, commit=True)
-        form.password.errors.append(LOGIN_FAILED)
+        form.password.errors.append(str(LOGIN_FAILED))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -65,7 +67,7 @@ def logout():
         audit.record(db.session, "logout", actor=current_user, target=current_user.username, commit=True)
         logout_user()
         session.clear()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -82,7 +84,7 @@ def reauthenticate():
             return redirect(safe_next(request.args.get("next")))
         audit.record(db.session, "login.failed", actor=current_user, target=current_user.username,
                      details="re-authentication", commit=True)
-        form.password.errors.append("That is not your password.")
+        form.password.errors.append(_("That is not your password."))
     return render_template("auth/reauthenticate.html", form=form), 422 if form.errors else 200
 
 
@@ -107,7 +109,7 @@ def change_password():
         else:
             # The token in this session changed with the password: sign in again with the new one.
             login_user(current_user._get_current_object(), remember=bool(session.get("_persistent")))
-            flash("Your password is changed. Every other session has been signed out.", "success")
+            flash(_("Your password is changed. Every other session has been signed out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, signout_form=ConfirmForm()), 422
 
@@ -119,7 +121,7 @@ def sign_out_everywhere():
         accounts.sign_out_everywhere(db.session, current_user)
         logout_user()
         session.clear()
-        flash("You are signed out on every device, this one included.", "info")
+        flash(_("You are signed out on every device, this one included."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 
 class QuestionType:
     name: str = ""
@@ -13,7 +16,7 @@ class QuestionType:
         """Problems with a question's options, as sentences for the author."""
         problems = []
         if len(options) < 2:
-            problems.append("needs at least two options")
+            problems.append(_("needs at least two options"))
         return problems
 
     def grade(self, options: list[dict], selected: Iterable[str]) -> bool:
@@ -28,39 +31,39 @@ class QuestionType:
 
 class SingleChoice(QuestionType):
     name = "single"
-    label = "Choose one"
+    label = _l("Choose one")
 
     def validate(self, options: list[dict]) -> list[str]:
         problems = super().validate(options)
         if self.correct_count(options) != 1:
             problems.append(
-                f"a single-choice question needs exactly one correct option, "
-                f"found {self.correct_count(options)}"
+                _("a single-choice question needs exactly one correct option, found %(count)d",
+                  count=self.correct_count(options))
             )
         return problems
 
 
 class MultipleChoice(QuestionType):
     name = "multiple"
-    label = "Choose all that apply"
+    label = _l("Choose all that apply")
     multiple_answers = True
 
     def validate(self, options: list[dict]) -> list[str]:
         problems = super().validate(options)
         if self.correct_count(options) < 1:
-            problems.append("a multiple-choice question needs at least one correct option")
+            problems.append(_("a multiple-choice question needs at least one correct option"))
         return problems
 
 
 class TrueFalse(QuestionType):
     name = "true_false"
-    label = "True or false"
+    label = _l("True or false")
 
     def validate(self, options: list[dict]) -> list[str]:
         if len(options) != 2:
-            return [f"a true/false question needs exactly two options, found {len(options)}"]
+            return [_("a true/false question needs exactly two options, found %(count)d", count=len(options))]
         if self.correct_count(options) != 1:
-            return ["a true/false question needs exactly one correct option"]
+            return [_("a true/false question needs exactly one correct option")]
         return []
 
 

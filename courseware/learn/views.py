@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
@@ -74,13 +75,13 @@ def complete(course_slug: str, lesson_slug: str):
     lesson = progress.get_published_lesson(db.session, course, lesson_slug)
     record = progress.mark_read(db.session, current_user, lesson)
     if record.completed_at is None:
-        flash("Lesson read. Pass its quiz to complete it.", "info")
+        flash(_("Lesson read. Pass its quiz to complete it."), "info")
         return redirect(url_for("quiz.take", course_slug=course.slug, lesson_slug=lesson.slug))
-    flash(f"“{lesson.published_revision.title}” is complete.", "success")
+    flash(_("“%(title)s” is complete.", title=lesson.published_revision.title), "success")
     outline = progress.course_progress(db.session, current_user, course)
     if outline.certificate is not None and outline.next_lesson is None:
         return redirect(url_for("learn.certificate", code=outline.certificate.code))
-    _, following = outline.neighbours(lesson)
+    _previous, following = outline.neighbours(lesson)
     if following is not None:
         return redirect(
             url_for("learn.lesson", course_slug=course.slug, lesson_slug=following.lesson.slug)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.services import outline_cache, progress, quizzes
 from courseware.services.errors import NotFound, ValidationError
+from courseware.templating import format_percent
 
 bp = Blueprint("quiz", __name__)
 
@@ -17,7 +19,7 @@ bp = Blueprint("quiz", __name__)
 def take(course_slug: str, lesson_slug: str):
     course, lesson = progress.outline_lesson(db.session, course_slug, lesson_slug)
     if not lesson.has_quiz:
-        raise NotFound("This lesson has no quiz.")
+        raise NotFound(_("This lesson has no quiz."))
     if request.method == "POST":
         return _submit(lesson)
     quiz = quizzes.get_quiz(db.session, lesson.quiz_id)
@@ -39,7 +41,7 @@ def _submit(lesson):
     try:
         attempt = quizzes.submit_attempt(db.session, current_user, attempt, answers)
     except quizzes.AlreadySubmitted as done:
-        flash("This attempt was already submitted; here is its result.", "info")
+        flash(_("This attempt was already submitted; here is its result."), "info")
         return redirect(url_for("quiz.review", attempt_id=done.attempt_id), code=303)
     except quizzes.UnansweredQuestions as unanswered:
         return _render_quiz(
@@ -49,10 +51,11 @@ def _submit(lesson):
     except ValidationError as invalid:
         return _render_quiz(lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400)
     if attempt.passed:
-        flash(f"You passed with {attempt.score}%.", "success")
+        flash(_("You passed with %(score)s.", score=format_percent(attempt.score)), "success")
     else:
-        flash(f"You scored {attempt.score}%; the pass mark is "
-              f"{attempt.quiz_version.pass_mark}%. Read the explanations and try again.", "warning")
+        flash(_("You scored %(score)s; the pass mark is %(mark)s. Read the explanations and try again.",
+                score=format_percent(attempt.score), mark=format_percent(attempt.quiz_version.pass_mark)),
+              "warning")
     return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
 
 
@@ -122,6 +125,6 @@ def keep_answers_after_expired_token():
     }
     return _render_quiz(
         attempt.quiz.lesson, attempt.quiz, attempt, answers, [],
-        "This page was open so long that its security token expired. Your answers are kept: "
-        "check them and submit again.", status=400,
+        _("This page was open so long that its security token expired. Your answers are kept: "
+          "check them and submit again."), status=400,
     )

@@ -5,6 +5,7 @@ import re
 import secrets
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -75,16 +76,16 @@ def create_user(
     username = normalize_username(username)
     if not USERNAME_RE.match(username):
         raise ValidationError(
-            "Usernames are 2 to 64 characters: lowercase letters, digits, '.', '_' or '-'.",
+            _("Usernames are 2 to 64 characters: lowercase letters, digits, '.', '_' or '-'."),
             field="username",
         )
     if role not in ROLES:
-        raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+        raise ValidationError(_("Role must be one of: %(roles)s.", roles=", ".join(ROLES)), field="role")
     if not (full_name or "").strip():
-        raise ValidationError("A full name is required.", field="full_name")
+        raise ValidationError(_("A full name is required."), field="full_name")
     validate_password(password, username)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ValidationError(f"The username {username!r} is taken.", field="username")
+        raise ValidationError(_("The username '%(username)s' is taken.", username=username), field="username")
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -102,9 +103,9 @@ def create_user(
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """The person's own change: the current password first; every other session ends."""
     if not user.check_password(current or ""):
-        raise ValidationError("That is not your current password.", field="current_password")
+        raise ValidationError(_("That is not your current password."), field="current_password")
     if new == current:
-        raise ValidationError("Choose a password different from the current one.", field="new_password")
+        raise ValidationError(_("Choose a password different from the current one."), field="new_password")
     try:
         validate_password(new, user.username)
     except ValidationError as error:

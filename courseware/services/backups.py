@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.engine import Engine, make_url
 
 from courseware.services.errors import ValidationError
@@ -24,7 +25,7 @@ def backup(engine: Engine, destination: Path) -> Path:
     """Write a consistent copy of the live database to `destination` (never overwrites a file)."""
     destination = Path(destination)
     if destination.exists():
-        raise ValidationError(f"{destination} exists already; choose a new file name.")
+        raise ValidationError(_("%(path)s exists already; choose a new file name.", path=destination))
     destination.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
         # The backup API copies page by page and retries pages written meanwhile: unlike copying the
@@ -41,7 +42,8 @@ def backup(engine: Engine, destination: Path) -> Path:
     elif engine.dialect.name == "postgresql":
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={destination}", _libpq_url(engine)])
     else:
-        raise ValidationError(f"Backups of {engine.dialect.name} databases are not supported.")
+        raise ValidationError(_("Backups of %(dialect)s databases are not supported.",
+                                dialect=engine.dialect.name))
     os.chmod(destination, 0o600)
     return destination
 
@@ -50,7 +52,7 @@ def restore(engine: Engine, source: Path) -> None:
     """Replace the database's content with the backup's. Stop the site first."""
     source = Path(source)
     if not source.is_file():
-        raise ValidationError(f"{source} is not a file.")
+        raise ValidationError(_("%(path)s is not a file.", path=source))
     engine.dispose()
     if engine.dialect.name == "sqlite":
         check_sqlite(source)
@@ -65,7 +67,8 @@ def restore(engine: Engine, source: Path) -> None:
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
               f"--dbname={_libpq_url(engine)}", str(source)])
     else:
-        raise ValidationError(f"Restores of {engine.dialect.name} databases are not supported.")
+        raise ValidationError(_("Restores of %(dialect)s databases are not supported.",
+                                dialect=engine.dialect.name))
 
 
 def check_sqlite(path: Path) -> None:
@@ -75,13 +78,16 @@ def check_sqlite(path: Path) -> None:
         integrity = connection.execute("PRAGMA integrity_check").fetchall()
         foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
     except sqlite3.DatabaseError as error:
-        raise ValidationError(f"{path} is not a usable SQLite database: {error}") from error
+        raise ValidationError(_("%(path)s is not a usable SQLite database: %(error)s", path=path,
+                                error=error)) from error
     finally:
         connection.close()
     if integrity != [("ok",)]:
-        raise ValidationError(f"{path} failed the integrity check: {integrity[:3]}")
+        raise ValidationError(_("%(path)s failed the integrity check: %(problems)s", path=path,
+                                problems=integrity[:3]))
     if foreign:
-        raise ValidationError(f"{path} has {len(foreign)} broken foreign keys, e.g. {foreign[0]}")
+        raise ValidationError(_("%(path)s has %(count)d broken foreign keys, e.g. %(example)s", path=path,
+                                count=len(foreign), example=foreign[0]))
 
 
 def _run(command: list[str]) -> None:
@@ -89,6 +95,8 @@ def _run(command: list[str]) -> None:
         subprocess.run(command, check=True, capture_output=True, text=True)
     except FileNotFoundError as error:
         raise ValidationError(
-            f"{command[0]} is not installed (it comes with the PostgreSQL client).") from error
+            _("%(program)s is not installed (it comes with the PostgreSQL client).", program=command[0])
+        ) from error
     except subprocess.CalledProcessError as error:
-        raise ValidationError(f"{command[0]} failed: {error.stderr.strip()[:500]}") from error
+        raise ValidationError(_("%(program)s failed: %(output)s", program=command[0],
+                                output=error.stderr.strip()[:500])) from error

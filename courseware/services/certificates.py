@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -50,7 +51,7 @@ def codes_by_course(session: Session, user: User) -> dict[int, CertificateCode]:
 def get_by_code(session: Session, code: str) -> Certificate:
     certificate = session.scalar(select(Certificate).where(Certificate.code == code))
     if certificate is None:
-        raise NotFound("No certificate has this verification code.")
+        raise NotFound(_("No certificate has this verification code."))
     return certificate
 
 

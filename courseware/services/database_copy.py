@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.engine import Connection, Engine
 
 from courseware.services.errors import ValidationError
@@ -48,9 +49,9 @@ def copy_database(source: Engine, target: Engine, metadata: sa.MetaData) -> list
         report = [CopiedTable(table.name, _count(reading, table), _count(writing, table))
                   for table in tables]
         if not all(copied.ok for copied in report):
-            raise ValidationError("Row counts differ after the copy; nothing was written: "
-                                  + ", ".join(f"{c.name} {c.source_rows}≠{c.target_rows}"
-                                              for c in report if not c.ok))
+            raise ValidationError(_("Row counts differ after the copy; nothing was written: %(tables)s",
+                                    tables=", ".join(f"{c.name} {c.source_rows}≠{c.target_rows}"
+                                                     for c in report if not c.ok)))
     return report
 
 
@@ -63,18 +64,19 @@ def _revision(connection: Connection) -> str | None:
 def _check_same_revision(reading: Connection, writing: Connection) -> None:
     source, target = _revision(reading), _revision(writing)
     if target is None:
-        raise ValidationError("The target database has no schema yet: run `flask db upgrade` with "
-                              "DATABASE_URL set to it first.")
+        raise ValidationError(_("The target database has no schema yet: run `flask db upgrade` with "
+                                "DATABASE_URL set to it first."))
     if source != target:
-        raise ValidationError(f"The databases are at different migrations (source {source}, target "
-                              f"{target}): run `flask db upgrade` on both first.")
+        raise ValidationError(_("The databases are at different migrations (source %(source)s, target "
+                                "%(target)s): run `flask db upgrade` on both first.", source=source,
+                                target=target))
 
 
 def _check_empty(writing: Connection, tables: list[sa.Table]) -> None:
     filled = [table.name for table in tables if _count(writing, table)]
     if filled:
-        raise ValidationError("The target database is not empty (" + ", ".join(filled) + "); copy "
-                              "into a new, freshly migrated database.")
+        raise ValidationError(_("The target database is not empty (%(tables)s); copy into a new, "
+                                "freshly migrated database.", tables=", ".join(filled)))
 
 
 def _count(connection: Connection, table: sa.Table) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -108,12 +109,14 @@ def overview(session: Session) -> list[CourseOverview]:
 def quiz_label(lesson: Lesson) -> str:
     quiz = lesson.quiz
     if quiz is None:
-        return "No quiz"
+        return _("No quiz")
     versions = quiz.versions
     draft = versions[-1] if versions and versions[-1].published_at is None else None
     if quiz.archived_at is not None:
-        return "Quiz archived"
+        return _("Quiz archived")
     if quiz.current_version is None:
-        return "Quiz draft, not published" if draft else "No quiz"
-    label = f"Quiz v{quiz.current_version.number}"
-    return f"{label}, with a draft" if draft else label
+        return _("Quiz draft, not published") if draft else _("No quiz")
+    number = quiz.current_version.number
+    if draft:
+        return _("Quiz v%(number)d, with a draft", number=number)
+    return _("Quiz v%(number)d", number=number)

@@ -18,6 +18,7 @@ from datetime import datetime
 from itertools import chain
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -97,7 +98,7 @@ class CourseOutline:
     def lesson(self, slug: str) -> LessonOutline:
         lesson = self._by_slug.get(slug)
         if lesson is None:
-            raise NotFound("No such lesson.")
+            raise NotFound(_("No such lesson."))
         return lesson
 
 
@@ -112,13 +113,13 @@ class Outline:
     def course(self, slug: str) -> CourseOutline:
         course = self._by_slug.get(slug)
         if course is None:
-            raise NotFound("No such course.")
+            raise NotFound(_("No such course."))
         return course
 
     def course_by_id(self, course_id: int) -> CourseOutline:
         course = self._by_id.get(course_id)
         if course is None:
-            raise NotFound("No such course.")
+            raise NotFound(_("No such course."))
         return course
 
     def lesson_of_quiz(self, quiz_id: int) -> LessonOutline | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask_babel import gettext as _
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from courseware.services.errors import ValidationError
@@ -23,11 +24,13 @@ def common_passwords() -> frozenset[str]:
 
 def check_new_password(password: str, username: str = "") -> None:
     if len(password) < MIN_LENGTH:
-        raise ValidationError(f"Passwords must be at least {MIN_LENGTH} characters.", field="password")
+        raise ValidationError(_("Passwords must be at least %(count)d characters.", count=MIN_LENGTH),
+                              field="password")
     if len(password) > MAX_LENGTH:
-        raise ValidationError(f"Passwords may be at most {MAX_LENGTH} characters.", field="password")
+        raise ValidationError(_("Passwords may be at most %(count)d characters.", count=MAX_LENGTH),
+                              field="password")
     if password.lower() in common_passwords():
-        raise ValidationError("That password is one of the most common ones; choose another.",
+        raise ValidationError(_("That password is one of the most common ones; choose another."),
                               field="password")
     if username and password.lower() == username.lower():
-        raise ValidationError("Your password must not be your username.", field="password")
+        raise ValidationError(_("Your password must not be your username."), field="password")

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session, selectinload
@@ -32,11 +33,11 @@ class LessonState(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "not_started": "Not started",
-            "in_progress": "In progress",
-            "quiz_pending": "Quiz to pass",
-            "completed": "Completed",
-            "needs_review": "Updated since you completed it",
+            "not_started": _("Not started"),
+            "in_progress": _("In progress"),
+            "quiz_pending": _("Quiz to pass"),
+            "completed": _("Completed"),
+            "needs_review": _("Updated since you completed it"),
         }[self.value]
 
     @property
@@ -143,7 +144,7 @@ def list_courses(session: Session, published_only: bool = False) -> list[Course]
 def get_course(session: Session, slug: str) -> Course:
     course = session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
@@ -156,7 +157,7 @@ def get_published_lesson(session: Session, course: Course, slug: str) -> Lesson:
         )
     )
     if lesson is None:
-        raise NotFound("No such lesson.")
+        raise NotFound(_("No such lesson."))
     return lesson
 
 

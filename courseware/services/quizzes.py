@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -26,13 +27,13 @@ from courseware.services.errors import Conflict, Forbidden, NotFound, Validation
 
 class AlreadySubmitted(Conflict):
     def __init__(self, attempt_id: int):
-        super().__init__("This attempt was already submitted.")
+        super().__init__(_("This attempt was already submitted."))
         self.attempt_id = attempt_id
 
 
 class UnansweredQuestions(ValidationError):
     def __init__(self, question_ids: list[str]):
-        super().__init__("Answer every question before you submit.")
+        super().__init__(_("Answer every question before you submit."))
         self.question_ids = question_ids
 
 
@@ -59,7 +60,7 @@ def public_questions(version: QuizVersion) -> list[PublicQuestion]:
         PublicQuestion(
             id=q["id"],
             type=q["type"],
-            label=question_type(q["type"]).label,
+            label=str(question_type(q["type"]).label),
             prompt=q["prompt"],
             multiple=question_type(q["type"]).multiple_answers,
             options=tuple(PublicOption(o["key"], o["text"]) for o in q["options"]),
@@ -71,7 +72,7 @@ def public_questions(version: QuizVersion) -> list[PublicQuestion]:
 def quiz_of(lesson: Lesson) -> Quiz:
     quiz = lesson.active_quiz
     if quiz is None:
-        raise NotFound("This lesson has no quiz.")
+        raise NotFound(_("This lesson has no quiz."))
     return quiz
 
 
@@ -98,13 +99,13 @@ def attempts_left(session: Session, user: User, quiz: Quiz, submitted: int | Non
 def get_quiz(session: Session, quiz_id: int) -> Quiz:
     quiz = session.get(Quiz, quiz_id)
     if quiz is None:
-        raise NotFound("This lesson has no quiz.")
+        raise NotFound(_("This lesson has no quiz."))
     return quiz
 
 
 def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
     """The person's open attempt on this quiz, started now if there is none."""
-    for _ in range(3):
+    for _try in range(3):
         attempt = _find_open(session, user, quiz)
         if attempt is not None:
             if attempt.quiz_version_id != quiz.current_version_id:
@@ -124,7 +125,7 @@ def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
         # read earlier) keeps the limit even when two starts race.
         limit = quiz.current_version.max_attempts
         if limit is not None and number > limit:
-            raise Forbidden("You have used all the attempts this quiz allows.")
+            raise Forbidden(_("You have used all the attempts this quiz allows."))
         attempt = QuizAttempt(
             user_id=user.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
             number=number,
@@ -136,7 +137,7 @@ def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
         except IntegrityError:
             # Another request (a second tab) opened one at the same moment: use that one.
             session.rollback()
-    raise Conflict("Could not start the quiz; please try again.")
+    raise Conflict(_("Could not start the quiz; please try again."))
 
 
 def _find_open(session: Session, user: User, quiz: Quiz) -> QuizAttempt | None:
@@ -163,7 +164,7 @@ def attempt_for_review(session: Session, user: User, attempt_id: int) -> QuizAtt
         )
     )
     if attempt is None:
-        raise NotFound("No such attempt.")
+        raise NotFound(_("No such attempt."))
     return attempt
 
 
@@ -173,7 +174,7 @@ def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:
         select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
     )
     if attempt is None:
-        raise NotFound("No such attempt.")
+        raise NotFound(_("No such attempt."))
     return attempt
 
 
@@ -185,7 +186,7 @@ def submit_attempt(
     if isinstance(attempt_id, QuizAttempt):
         attempt = attempt_id
         if attempt.user_id != user.id:
-            raise NotFound("No such attempt.")
+            raise NotFound(_("No such attempt."))
     else:
         attempt = own_attempt(session, user, attempt_id)
     if attempt.is_submitted:
@@ -241,10 +242,10 @@ def grade(version: QuizVersion, answers: dict[str, list[str]]) -> GradedAnswers:
             unanswered.append(question["id"])
             continue
         if not set(selected) <= keys:
-            raise ValidationError("An answer does not match any option of its question.")
+            raise ValidationError(_("An answer does not match any option of its question."))
         qtype = question_type(question["type"])
         if not qtype.multiple_answers and len(selected) > 1:
-            raise ValidationError("Choose only one option for a single-choice question.")
+            raise ValidationError(_("Choose only one option for a single-choice question."))
         graded.append((question["id"], selected, qtype.grade(question["options"], selected)))
     if unanswered:
         raise UnansweredQuestions(unanswered)

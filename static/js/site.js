@@ -32,6 +32,12 @@
     var dialog = document.querySelector("[data-unanswered-dialog]");
     var confirmed = false;
 
+    /* The page's language: the template gives each sentence, with {name} where a value goes. */
+    function say(name, fallback, values) {
+      var text = form.getAttribute("data-text-" + name) || fallback;
+      return text.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? values[key] : whole; });
+    }
+
     function unanswered() {
       return questions.filter(function (fieldset) {
         return !fieldset.querySelector("input:checked");
@@ -40,7 +46,10 @@
 
     function update() {
       var answered = questions.length - unanswered().length;
-      if (counter) { counter.textContent = answered + " of " + questions.length + " answered"; }
+      if (counter) {
+        counter.textContent = say("answered", "{answered} of {total} answered",
+                                  { answered: answered, total: questions.length });
+      }
       if (meter) { meter.value = answered; }
       questions.forEach(function (fieldset) {
         fieldset.classList.toggle("is-answered", !!fieldset.querySelector("input:checked"));
@@ -64,17 +73,18 @@
       event.preventDefault();
       var numbers = missing.map(function (fieldset) { return fieldset.getAttribute("data-question"); });
       var text = missing.length === 1
-        ? "Question " + numbers[0] + " has no answer yet."
-        : "Questions " + numbers.slice(0, -1).join(", ") + " and " + numbers[numbers.length - 1] +
-          " have no answer yet.";
+        ? say("one-missing", "Question {number} has no answer yet.", { number: numbers[0] })
+        : say("many-missing", "Questions {numbers} and {last} have no answer yet.", {
+          numbers: numbers.slice(0, -1).join(say("separator", ", ", {})), last: numbers[numbers.length - 1],
+        });
       if (!dialog || typeof dialog.showModal !== "function") {
-        if (window.confirm(text + " Submit anyway?")) { confirmed = true; form.submit(); }
+        if (window.confirm(text + " " + say("submit-anyway", "Submit anyway?", {}))) { confirmed = true; form.submit(); }
         else { goTo(missing[0]); }
         return;
       }
       dialog.querySelector("[data-unanswered-text]").textContent = text;
       var back = dialog.querySelector("[data-go-to-question]");
-      back.textContent = "Answer question " + numbers[0];
+      back.textContent = say("answer-question", "Answer question {number}", { number: numbers[0] });
       dialog.returnValue = "";
       dialog.showModal();
       back.focus();
@@ -201,7 +211,8 @@
       wrapper.className = "table-scroll";
       wrapper.setAttribute("role", "region");
       wrapper.setAttribute("tabindex", "0");
-      wrapper.setAttribute("aria-label", "Table (scrolls sideways)");
+      var labelled = table.closest("[data-label-table]");
+      wrapper.setAttribute("aria-label", labelled ? labelled.getAttribute("data-label-table") : "Table (scrolls sideways)");
       box.insertBefore(wrapper, table);
       wrapper.appendChild(table);
     });
