@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -95,7 +96,8 @@ def markdown(session: Session, user: User, today: date) -> str:
     for day in entries.days:
         out += [f"### {day.day.isoformat()}", ""]
         for label, text in ((_("Most important thing"), day.most_important),
-                            (_("What most needs doing well"), day.do_well), (_("Done"), day.done),
+                            (_("What most needs doing well"), day.do_well),
+                            (pgettext("daily summary", "Done"), day.done),
                             (_("Learned"), day.learned), (_("Tomorrow"), day.tomorrow)):
             if text:
                 out += ["- " + _("%(label)s:", label=label), *_quote(text, "  ")]

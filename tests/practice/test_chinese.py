@@ -148,6 +148,7 @@ def test_the_markdown_export_in_each_language(manager, lessons, clock):
         "Top-20 quote —— 服务于“Repeat orders up 15 %”",
         "## 每日记录",
         "- 最重要的一件事：",
+        "- 今日完成：",
         "## 反思",
         "2026-11-25 已分享给总裁。",
         "## 回顾检测",
@@ -178,3 +179,14 @@ def test_reflections_and_participation_in_chinese(manager, hr, clock):
     html = hr.get("/practice/participation", headers=ZH).get_data(as_text=True)
     for expected in ("<h1>践行参与情况</h1>", "按部门", "列待办天数", "全部部门", "还没有人完成回顾检测。"):
         assert expected in html, expected
+
+
+def test_the_dashboard_card_in_each_language(manager, course, clock):
+    html = manager.get("/", headers=ZH).get_data(as_text=True)
+    assert "专注与精进，每天践行" in html and ">列出今日待办</a>：今天最重要的一件事" in html
+    manager.post("/practice/today/plan", data={"most_important": "Call Mr Li"}, headers=ZH)
+    html = manager.get("/", headers=ZH).get_data(as_text=True)
+    assert "今天最重要的一件事：<strong>Call Mr Li</strong>。" in html and "已连续记录 1 天。" in html
+    english = manager.get("/", headers=EN).get_data(as_text=True)
+    assert "Today's most important thing: <strong>Call Mr Li</strong>." in english
+    assert "Streak: 1 day." in english
