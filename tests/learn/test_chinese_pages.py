@@ -94,6 +94,7 @@ def test_a_quiz_result_in_chinese(manager, course):
     response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG}, headers=ZH)
     review = text(manager.get(response.headers["Location"], headers=ZH))
     assert "您的得分为 0%，及格线为 60%。" in review and "再测一次" in review
+    assert "回答错误" in review and "您的答案" in review and "正确答案" in review
 
 
 def test_an_unanswered_quiz_says_so_in_chinese(manager, course):
