@@ -190,3 +190,15 @@ def test_the_dashboard_card_in_each_language(manager, course, clock):
     english = manager.get("/", headers=EN).get_data(as_text=True)
     assert "Today's most important thing: <strong>Call Mr Li</strong>." in english
     assert "Streak: 1 day." in english
+
+
+def test_the_reflection_box_under_a_lesson_in_chinese(manager, with_prompt, clock):
+    url = f"/courses/{with_prompt.course.slug}/{with_prompt.slug}"
+    html = manager.get(url, headers=ZH).get_data(as_text=True)
+    assert '<h2 id="reflection-title">反思</h2>' in html
+    assert "私密：只有你本人能看到。写好后可以分享给总裁。" in html and "保存我的反思" in html
+    response = manager.post(f"/practice/reflections/lessons/{with_prompt.id}", data={"answer": "在报价环节"},
+                            headers=ZH)
+    assert response.status_code == 303
+    html = manager.get(response.headers["Location"], headers=ZH).get_data(as_text=True)
+    assert "你的反思已保存。只有你本人能看到。" in html and "在报价环节" in html and "分享给总裁" in html
