@@ -78,17 +78,19 @@ def test_content_import_prints_counts_and_is_idempotent(runner):
         TEST_LESSONS / "test-course" / "course.yaml",
         TEST_LESSONS / "test-course" / "01-first-lesson.md",
         TEST_LESSONS / "test-course" / "02-second-lesson.md",
+        TEST_LESSONS / "test-course" / "zh_CN" / "01-first-lesson.md",
         TEST_QUIZZES / "first-lesson.yaml",
+        TEST_QUIZZES / "zh_CN" / "first-lesson.yaml",
     ]
-    assert "Content: 4 created, 0 revised, 0 unchanged, 0 with errors." in first.output
-    assert content_counts() == [1, 2, 2, 1, 1]
+    assert "Content: 6 created, 0 revised, 0 unchanged, 0 with errors." in first.output
+    assert content_counts() == [1, 2, 3, 1, 2]
 
     second = runner.invoke(args=["content", "import"])
 
     assert second.exit_code == 0, second.output
-    assert "Content: 0 created, 0 revised, 3 unchanged, 0 with errors." in second.output
+    assert "Content: 0 created, 0 revised, 5 unchanged, 0 with errors." in second.output
     assert "created  " not in second.output
-    assert content_counts() == [1, 2, 2, 1, 1]
+    assert content_counts() == [1, 2, 3, 1, 2]
 
 
 def test_content_import_of_a_broken_tree_imports_the_rest_and_fails(runner, broken_tree):
@@ -97,9 +99,10 @@ def test_content_import_of_a_broken_tree_imports_the_rest_and_fails(runner, brok
     result = runner.invoke(args=["content", "import", "--lessons", str(lessons), "--quizzes", str(quizzes)])
 
     assert result.exit_code == 1
-    assert "Content: 3 created, 0 revised, 0 unchanged, 1 with errors." in result.output
+    # The Chinese quiz waits for its broken original: neither is imported, one error is reported.
+    assert "Content: 4 created, 0 revised, 0 unchanged, 1 with errors." in result.output
     assert printed_error_path(result.stderr, ":1: 'pass_mark' must be at least 1") == path
-    assert content_counts() == [1, 2, 2, 0, 0]
+    assert content_counts() == [1, 2, 3, 0, 0]
 
 
 def test_content_export_writes_the_files(runner, tmp_path):
@@ -109,7 +112,7 @@ def test_content_export_writes_the_files(runner, tmp_path):
     result = runner.invoke(args=["content", "export", "--out", str(out)])
 
     assert result.exit_code == 0, result.output
-    assert f"Wrote 4 file(s) under {out}." in result.output
+    assert f"Wrote 7 file(s) under {out}." in result.output  # 4 in English, 3 in Chinese
     first = (out / "lessons" / "test-course" / "01-first-lesson.md").read_text(encoding="utf-8")
     assert first.startswith("---\ntitle: The first lesson\nmodule: First module\norder: 1\n")
     assert "## A section" in first

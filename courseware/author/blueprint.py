@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -13,6 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from courseware.author import quiz_views, revision_views, views
 from courseware.errors import render_error
 from courseware.extensions import db
+from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Role
 from courseware.services import publishing, uploads
 
@@ -37,6 +38,21 @@ def request_limits(_endpoint, _values) -> None:
     # URL value preprocessors run before the CSRF check reads the body, so the limits apply to it.
     request.max_content_length = MAX_REQUEST_BYTES
     request.max_form_memory_size = MAX_FORM_TEXT_BYTES
+    g.author_language = editing_language()
+
+
+def editing_language() -> str:
+    """The language of the lesson revisions a page works on: `?lang=zh_CN`, else the source one."""
+    asked = request.args.get("lang", "")
+    return asked if asked in LANGUAGES else SOURCE_LANGUAGE
+
+
+@bp.url_defaults
+def keep_editing_language(_endpoint, values) -> None:
+    """Links and forms of a page that works on a translation stay on that translation."""
+    language = g.get("author_language", SOURCE_LANGUAGE)
+    if language != SOURCE_LANGUAGE:
+        values.setdefault("lang", language)
 
 
 @bp.before_request

@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from courseware.auth.forms import ConfirmForm
 from courseware.author.forms import PublishForm, ScheduleForm
+from courseware.author.views import editing_language
 from courseware.extensions import db
+from courseware.i18n import SOURCE_LANGUAGE
 from courseware.services import authoring, diffing, publishing
 from courseware.services.errors import ValidationError
 
@@ -16,8 +18,12 @@ bp = Blueprint("revisions", __name__)
 
 @bp.get("/lessons/<int:lesson_id>/history")
 def history(lesson_id: int):
+    """The revisions of one language (`?lang=`), newest first."""
     lesson = authoring.get_lesson(db.session, lesson_id)
-    revisions = list(reversed(lesson.revisions))
+    language = editing_language()
+    revisions = list(reversed(lesson.revisions_in(language)))
+    if not revisions:
+        return redirect(url_for("author.lessons.edit", lesson_id=lesson.id))
     first_published = min((r.number for r in revisions if r.published_at), default=None)
     return render_template("author/history.html", lesson=lesson, revisions=revisions,
                            latest=revisions[0], first_published=first_published, form=ConfirmForm())
@@ -26,25 +32,27 @@ def history(lesson_id: int):
 @bp.get("/lessons/<int:lesson_id>/revisions/<int:number>")
 def revision(lesson_id: int, number: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
+    language = editing_language()
     return render_template("author/revision.html", lesson=lesson, form=ConfirmForm(),
-                           revision=authoring.revision_of(db.session, lesson, number),
-                           latest=authoring.latest_revision(db.session, lesson))
+                           revision=authoring.revision_of(db.session, lesson, number, language),
+                           latest=authoring.latest_revision(db.session, lesson, language))
 
 
 @bp.get("/lessons/<int:lesson_id>/diff")
 def diff(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    latest = authoring.latest_revision(db.session, lesson)
-    published = lesson.published_revision
+    language = editing_language()
+    latest = authoring.latest_revision(db.session, lesson, language)
+    published = lesson.published_revision_in(language)
     default_old = published.number if published and published.number != latest.number else max(
         latest.number - 1, 1)
     old_number = request.args.get("from", default_old, type=int)
     new_number = request.args.get("to", latest.number, type=int)
     view = "source" if request.args.get("view") == "source" else "text"
-    old = authoring.revision_of(db.session, lesson, old_number)
-    new = authoring.revision_of(db.session, lesson, new_number)
+    old = authoring.revision_of(db.session, lesson, old_number, language)
+    new = authoring.revision_of(db.session, lesson, new_number, language)
     return render_template("author/diff.html", lesson=lesson, view=view,
-                           revisions=list(reversed(lesson.revisions)),
+                           revisions=list(reversed(lesson.revisions_in(language))),
                            diff=diffing.diff(diffing.Snapshot.of(old), diffing.Snapshot.of(new), view))
 
 
@@ -52,7 +60,8 @@ def diff(lesson_id: int):
 def restore(lesson_id: int, number: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     try:
-        restored = authoring.restore_revision(db.session, lesson, current_user, number)
+        restored = authoring.restore_revision(db.session, lesson, current_user, number,
+                                              editing_language())
     except ValidationError as refused:
         flash(str(refused), "info")
         return redirect(url_for(".history", lesson_id=lesson.id), code=303)
@@ -65,9 +74,10 @@ def restore(lesson_id: int, number: int):
 
 def _render_publish(lesson, number: int | None = None, publish_form=None, schedule_form=None,
                     status: int = 200):
-    latest = authoring.latest_revision(db.session, lesson)
-    candidate = authoring.revision_of(db.session, lesson, number) if number else latest
-    published = lesson.published_revision
+    language = editing_language()
+    latest = authoring.latest_revision(db.session, lesson, language)
+    candidate = authoring.revision_of(db.session, lesson, number, language) if number else latest
+    published = lesson.published_revision_in(language)
     problem = None
     try:
         publishing.check_publishable(lesson, candidate)
@@ -83,12 +93,13 @@ def _render_publish(lesson, number: int | None = None, publish_form=None, schedu
                                diffing.Snapshot.of(candidate))
     publish_form = publish_form or PublishForm(formdata=None, number=candidate.number)
     schedule_form = schedule_form or ScheduleForm(formdata=None, number=candidate.number)
-    scheduled = next((r for r in lesson.revisions if r.scheduled_for is not None), None)
+    scheduled = next((r for r in lesson.revisions_in(language) if r.scheduled_for is not None), None)
     return render_template(
         "author/publish.html", lesson=lesson, candidate=candidate, latest=latest,
         published=published, problem=problem, changes=changes, publish_form=publish_form,
         schedule_form=schedule_form, scheduled=scheduled, confirm_form=ConfirmForm(),
-        first=publishing.is_first_publication(lesson),
+        first=publishing.is_first_publication(lesson, language),
+        translation=language != SOURCE_LANGUAGE,
     ), status
 
 
@@ -106,11 +117,12 @@ def publish_page(lesson_id: int):
 def publish(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     form = PublishForm()
-    first = publishing.is_first_publication(lesson)
+    language = editing_language()
+    first = publishing.is_first_publication(lesson, language)
     if form.validate():
         try:
             revision = publishing.publish(db.session, lesson, form.number.data, form.material,
-                                          actor=current_user)
+                                          actor=current_user, language=language)
         except ValidationError as refused:
             form.kind.errors = [*form.kind.errors, str(refused)]
         else:
@@ -138,7 +150,7 @@ def schedule(lesson_id: int):
     if form.validate():
         try:
             revision = publishing.schedule(db.session, lesson, form.number.data, form.material,
-                                           form.when.data)
+                                           form.when.data, language=editing_language())
         except ValidationError as refused:
             target = form.when if refused.field == "when" else form.kind
             target.errors = [*target.errors, str(refused)]
@@ -152,7 +164,7 @@ def schedule(lesson_id: int):
 @bp.post("/lessons/<int:lesson_id>/schedule/cancel")
 def cancel_schedule(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    publishing.cancel_schedule(db.session, lesson)
+    publishing.cancel_schedule(db.session, lesson, editing_language())
     flash(_("The scheduled publication is cancelled."), "success")
     return redirect(url_for(".publish_page", lesson_id=lesson.id), code=303)
 
@@ -160,7 +172,7 @@ def cancel_schedule(lesson_id: int):
 @bp.post("/lessons/<int:lesson_id>/unpublish")
 def unpublish(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    publishing.unpublish(db.session, lesson, actor=current_user)
+    publishing.unpublish(db.session, lesson, actor=current_user, language=editing_language())
     flash(_("“%(title)s” is unpublished: learners no longer see it. Its history and everyone's "
             "progress are kept; publish it again at any time.", title=lesson.title), "success")
     return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)

@@ -9,6 +9,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -16,12 +17,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from courseware.author.forms import CourseForm, LessonForm, ModuleForm, MoveForm
 from courseware.content.rendering import render_markdown
 from courseware.extensions import db
+from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Course, Lesson
 from courseware.services import authoring, diffing, lesson_overview, publishing, uploads
 from courseware.services.authoring import EditConflict, InvalidFields
@@ -45,9 +48,13 @@ def attach_errors(form, error: InvalidFields) -> None:
 
 # --- the list of courses, modules and lessons ---------------------------------------------------------
 
+# The languages as the lessons list names them, in the interface's language.
+LANGUAGE_NAMES = {"en": _l("English"), "zh_CN": _l("Chinese")}
+
+
 def _index(status: int = 200, course_form=None, module_form=None, module_course_id=None):
     return render_template(
-        "author/index.html", courses=lesson_overview.overview(db.session),
+        "author/index.html", courses=lesson_overview.overview(db.session), language_names=LANGUAGE_NAMES,
         course_form=course_form or CourseForm(), module_form=module_form or ModuleForm(),
         module_course_id=module_course_id, blank_module_form=ModuleForm(formdata=None),
     ), status
@@ -148,13 +155,26 @@ def new_lesson(course_slug: str):
     return _render_editor(course, None, form, status=422)
 
 
+def editing_language() -> str:
+    """The language whose revisions the page works on (`?lang=`, see author.blueprint)."""
+    return g.get("author_language", SOURCE_LANGUAGE)
+
+
 @bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
 def edit(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    latest = authoring.latest_revision(db.session, lesson)
+    language = editing_language()
+    latest = authoring.latest_revision_or_none(db.session, lesson, language)
+    if latest is None and language == SOURCE_LANGUAGE:
+        latest = authoring.latest_revision(db.session, lesson)  # NotFound
     form = _editor_form(lesson.course)
     if request.method == "GET":
-        _fill(form, latest)
+        if latest is None:
+            # A language's first revision starts from the source language's text, to translate.
+            _fill(form, authoring.latest_revision(db.session, lesson))
+            form.base_number.data = ""
+        else:
+            _fill(form, latest)
         return _render_editor(lesson.course, lesson, form, latest=latest)
     if request.form.get("action") in ("preview", "upload"):
         return _render_editor(lesson.course, lesson, form, latest=latest,
@@ -163,7 +183,7 @@ def edit(lesson_id: int):
         return _render_editor(lesson.course, lesson, form, latest=latest, status=422)
     try:
         result = authoring.save_draft(db.session, lesson, current_user, form.fields_for_service(),
-                                      form.base())
+                                      form.base(), language)
     except InvalidFields as error:
         attach_errors(form, error)
         return _render_editor(lesson.course, lesson, form, latest=latest, status=422)
@@ -171,10 +191,11 @@ def edit(lesson_id: int):
         form.base_number.data = str(conflict.latest.number)
         return _render_editor(lesson.course, lesson, form, latest=conflict.latest, status=409,
                               conflict=_conflict_diff(conflict.latest, form))
+    published = lesson.published_revision_in(language)
     if result.created:
         flash(_("Saved as draft revision %(number)s. Learners still see revision %(published)s.",
-                number=result.revision.number, published=lesson.published_revision.number)
-              if lesson.published_revision else
+                number=result.revision.number, published=published.number)
+              if published else
               _("Saved as draft revision %(number)s. Learners still see nothing until you publish it.",
                 number=result.revision.number), "success")
     else:
@@ -226,15 +247,16 @@ def _render_editor(course: Course, lesson: Lesson | None, form: LessonForm, late
     return render_template(
         "author/editor.html", course=course, lesson=lesson, form=form, latest=latest,
         preview=preview, conflict=conflict, max_image=uploads.megabytes(uploads.MAX_BYTES),
-        state=_state(lesson, latest),
+        state=_state(lesson, latest), editing_language=editing_language() if lesson else SOURCE_LANGUAGE,
+        languages=LANGUAGES,
     ), status
 
 
 def _state(lesson: Lesson | None, latest):
     if lesson is None or latest is None:
         return None
-    ever = not publishing.is_first_publication(lesson)
-    return lesson_overview.state_of(lesson.published_revision, latest, ever)
+    ever = not publishing.is_first_publication(lesson, latest.language)
+    return lesson_overview.state_of(lesson.published_revision_in(latest.language), latest, ever)
 
 
 # --- live preview and image upload for the editor's script ---------------------------------------------

@@ -7,41 +7,68 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseware.content.translations import same_quiz
 from courseware.models import Course, Lesson
+from courseware.models.content import SOURCE_LANGUAGE
 
 
 def export_content(session: Session, out_dir: Path) -> list[Path]:
+    """Every course's published lessons and quizzes, and their published versions in other
+    languages in the language's subfolder (lessons/<course>/zh_CN/, quizzes/zh_CN/)."""
     written = []
     for course in session.scalars(select(Course).order_by(Course.position)):
         course_dir = out_dir / "lessons" / course.slug
         course_dir.mkdir(parents=True, exist_ok=True)
-        course_yaml = {
-            "title": course.title,
-            "description": course.description,
-            "modules": [module.title for module in course.modules],
-        }
-        written.append(_write(course_dir / "course.yaml", _dump(course_yaml)))
+        written.append(_write(course_dir / "course.yaml", course_file_text(course)))
+        for language in sorted(course.translations or {}):
+            language_dir = course_dir / language
+            language_dir.mkdir(exist_ok=True)
+            written.append(_write(language_dir / "course.yaml", course_file_text(course, language)))
         lessons = session.scalars(
             select(Lesson)
             .where(Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None))
             .order_by(Lesson.position)
         )
         for lesson in lessons:
-            written.append(_write(course_dir / f"{lesson.position:02d}-{lesson.slug}.md",
-                                  lesson_file_text(lesson)))
-            if lesson.quiz is not None and lesson.quiz.current_version is not None:
+            name = f"{lesson.position:02d}-{lesson.slug}.md"
+            written.append(_write(course_dir / name, lesson_file_text(lesson)))
+            for translation in lesson.translations:
+                if translation.published_revision is not None:
+                    language_dir = course_dir / translation.language
+                    language_dir.mkdir(exist_ok=True)
+                    written.append(_write(language_dir / name,
+                                          lesson_file_text(lesson, translation.language)))
+            quiz = lesson.quiz
+            if quiz is not None and quiz.current_version is not None:
                 quiz_dir = out_dir / "quizzes"
                 quiz_dir.mkdir(parents=True, exist_ok=True)
                 written.append(_write(quiz_dir / f"{lesson.slug}.yaml",
-                                      quiz_file_text(lesson.quiz.current_version)))
+                                      quiz_file_text(quiz.current_version)))
+                for translation in quiz.translations:
+                    # A version that no longer has the English questions is not served, and is
+                    # not written either: the files would not pass the check.
+                    version = translation.current_version
+                    if version is not None and same_quiz(version, quiz.current_version):
+                        language_dir = quiz_dir / translation.language
+                        language_dir.mkdir(exist_ok=True)
+                        written.append(_write(language_dir / f"{lesson.slug}.yaml",
+                                              quiz_file_text(translation.current_version)))
     return written
 
 
-def lesson_file_text(lesson: Lesson) -> str:
-    revision = lesson.published_revision
+def course_file_text(course: Course, language: str = SOURCE_LANGUAGE) -> str:
+    return _dump({
+        "title": course.title_in(language),
+        "description": course.description_in(language),
+        "modules": [module.title_in(language) for module in course.modules],
+    })
+
+
+def lesson_file_text(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> str:
+    revision = lesson.published_revision_in(language)
     front = {
         "title": revision.title,
-        "module": lesson.module.title,
+        "module": lesson.module.title_in(language),
         "order": lesson.position,
         "minutes": revision.minutes,
         "summary": revision.summary,

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from courseware.content import translations
 from courseware.content.question_types import QUESTION_TYPES
 from courseware.content.yamlfile import ContentError, YamlDocument, parse_yaml
+from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -20,6 +22,9 @@ QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
 # A lesson's optional reflection prompt: one question, on one line.
 MAX_REFLECTION = 300
+# The languages a course or quiz folder may hold a version in, each in a subfolder of that name
+# (lessons/<course>/zh_CN/, quizzes/zh_CN/), its files named as the source language's.
+TRANSLATION_LANGUAGES = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
 
 
 @dataclass
@@ -29,6 +34,8 @@ class CourseFile:
     description: str
     modules: list[str]
     path: str
+    language: str = SOURCE_LANGUAGE
+    doc: YamlDocument | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -44,6 +51,8 @@ class LessonFile:
     path: str
     # The question a reader answers at the end of the lesson; "" when the lesson has none.
     reflection: str = ""
+    language: str = SOURCE_LANGUAGE
+    doc: YamlDocument | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -53,6 +62,8 @@ class QuizFile:
     max_attempts: int | None
     questions: list[dict]
     path: str
+    language: str = SOURCE_LANGUAGE
+    doc: YamlDocument | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -61,6 +72,10 @@ class ContentSet:
     lessons: list[LessonFile] = field(default_factory=list)
     quizzes: list[QuizFile] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    # Versions in other languages, each checked against its source-language original.
+    translated_courses: list[CourseFile] = field(default_factory=list)
+    translated_lessons: list[LessonFile] = field(default_factory=list)
+    translated_quizzes: list[QuizFile] = field(default_factory=list)
 
     def lessons_of(self, course_slug: str) -> list[LessonFile]:
         return sorted(
@@ -81,7 +96,75 @@ def load_content(lessons_dir: Path | str, quizzes_dir: Path | str) -> ContentSet
         for quiz_path in sorted(quizzes_dir.glob("*.yaml")):
             _collect(content.errors, content.quizzes, _load_quiz, quiz_path)
     _check_quizzes_have_lessons(content)
+    if quizzes_dir.is_dir():
+        for language_dir in _language_dirs(quizzes_dir, content):
+            _load_quiz_translations(language_dir, content)
     return content
+
+
+def _language_dirs(folder: Path, content: ContentSet) -> list[Path]:
+    """The subfolders holding versions in other languages; any other subfolder is an error."""
+    found = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if sub.name in TRANSLATION_LANGUAGES:
+            found.append(sub)
+        elif not sub.name.startswith((".", "_")):
+            content.errors.append(ContentError(
+                str(sub), f"a subfolder here must be named for a language of the site: "
+                f"{', '.join(TRANSLATION_LANGUAGES)}"))
+    return found
+
+
+def _load_course_translation(language_dir: Path, course: CourseFile, originals: list[LessonFile],
+                             content: ContentSet) -> None:
+    """lessons/<course>/<language>/: course.yaml and lessons named as the originals."""
+    language = language_dir.name
+    try:
+        translated = _load_course(language_dir / "course.yaml", slug=course.slug)
+        translated.language = language
+        translations.check_course(translated, course)
+    except ContentError as error:
+        content.errors.append(error)
+        return
+    content.translated_courses.append(translated)
+    by_slug = {lesson.slug: lesson for lesson in originals}
+    for lesson_path in sorted(language_dir.glob("*.md")):
+        if _original_has_errors_of_its_own(lesson_path, by_slug):
+            continue
+        try:
+            lesson = _load_lesson(lesson_path, translated)
+            lesson.language = language
+            translations.check_lesson(lesson, by_slug.get(lesson.slug), translated, course)
+        except ContentError as error:
+            content.errors.append(error)
+            continue
+        content.translated_lessons.append(lesson)
+
+
+def _original_has_errors_of_its_own(path: Path, loaded: dict) -> bool:
+    """The file the translation at `path` translates exists but was not loaded (its errors are
+    reported): the translation cannot be checked against it, and waits for it."""
+    original = path.parent.parent / path.name
+    slug = LESSON_FILE_RE.match(path.name).group(2) if LESSON_FILE_RE.match(path.name) else path.stem
+    return original.exists() and slug not in loaded
+
+
+def _load_quiz_translations(language_dir: Path, content: ContentSet) -> None:
+    originals = {quiz.lesson_slug: quiz for quiz in content.quizzes}
+    for quiz_path in sorted(language_dir.glob("*.yaml")):
+        if _original_has_errors_of_its_own(quiz_path, originals):
+            continue
+        try:
+            quiz = _load_quiz(quiz_path)
+        except ContentError as error:
+            content.errors.append(error)
+            continue
+        quiz.language = language_dir.name
+        problems = translations.quiz_mismatches(quiz, originals.get(quiz.lesson_slug))
+        if problems:
+            content.errors.extend(problems)
+        else:
+            content.translated_quizzes.append(quiz)
 
 
 def _collect(errors: list, into: list, loader, *args) -> None:
@@ -114,9 +197,12 @@ def _load_course_dir(course_dir: Path, content: ContentSet) -> None:
     for lesson_path in sorted(course_dir.glob("*.md")):
         _collect(content.errors, lessons, _load_lesson, lesson_path, course)
     _check_lesson_set(lessons, content)
+    originals = content.lessons_of(course.slug)
+    for language_dir in _language_dirs(course_dir, content):
+        _load_course_translation(language_dir, course, originals, content)
 
 
-def _load_course(path: Path) -> CourseFile:
+def _load_course(path: Path, slug: str | None = None) -> CourseFile:
     doc = parse_yaml(_read(path), str(path))
     data = _require_mapping(doc, doc.data, "course.yaml")
     _reject_unknown_keys(doc, data, {"title", "description", "modules"})
@@ -130,11 +216,11 @@ def _load_course(path: Path) -> CourseFile:
             raise doc.error(_("each module must be a non-empty title"), "modules", index)
     if len(set(modules)) != len(modules):
         raise doc.error(_("module titles must be unique"), "modules")
-    slug = path.parent.name
+    slug = slug or path.parent.name
     if not SLUG_RE.match(slug):
         raise ContentError(str(path), _("course folder name %(slug)s must be lowercase-with-hyphens",
                                         slug=repr(slug)))
-    return CourseFile(slug, title, description, [m.strip() for m in modules], str(path))
+    return CourseFile(slug, title, description, [m.strip() for m in modules], str(path), doc=doc)
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
@@ -195,6 +281,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         body=body.strip() + "\n",
         path=str(path),
         reflection=reflection,
+        doc=doc,
     )
 
 
@@ -261,7 +348,7 @@ def _load_quiz(path: Path) -> QuizFile:
         seen_ids.add(question["id"])
         questions.append(question)
     slug = path.stem
-    return QuizFile(slug, pass_mark, max_attempts, questions, str(path))
+    return QuizFile(slug, pass_mark, max_attempts, questions, str(path), doc=doc)
 
 
 def _load_question(doc: YamlDocument, raw: object, index: int) -> dict:

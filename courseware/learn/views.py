@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
+from courseware.i18n import content_language
 from courseware.services import assignments, certificates, diffing, progress, quizzes
 
 bp = Blueprint("learn", __name__)
@@ -24,7 +25,8 @@ def dashboard():
         if course_due is not None:
             complete = cp.total > 0 and cp.completed == cp.total
             due[cp.course.id] = (course_due, course_due.state(complete, today), course_due.days_left(today))
-    recent_attempts = quizzes.attempt_summaries(db.session, current_user, limit=5)
+    recent_attempts = quizzes.attempt_summaries(db.session, current_user, limit=5,
+                                                language=content_language())
     return render_template("learn/dashboard.html", courses=courses, due=due,
                            recent_attempts=recent_attempts)
 
@@ -108,7 +110,7 @@ def me():
     return render_template(
         "learn/me.html",
         courses=courses,
-        attempts=quizzes.attempt_summaries(db.session, current_user),
+        attempts=quizzes.attempt_summaries(db.session, current_user, language=content_language()),
         certificates=certificates.certificates_of(db.session, current_user),
     )
 

@@ -7,8 +7,10 @@ from courseware.models.content import (
     Course,
     Lesson,
     LessonRevision,
+    LessonTranslation,
     Module,
     Quiz,
+    QuizTranslation,
     QuizVersion,
 )
 from courseware.models.practice import (
@@ -49,9 +51,11 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "LessonRevision",
+    "LessonTranslation",
     "Module",
     "Quiz",
     "QuizAttempt",
+    "QuizTranslation",
     "QuizVersion",
     "Reflection",
     "Role",

@@ -1,4 +1,17 @@
-"""Courses, modules and lessons, with every revision of a lesson and every version of a quiz kept."""
+"""Courses, modules and lessons, with every revision of a lesson and every version of a quiz kept.
+
+Content in two languages: the course is written in the source language (i18n.SOURCE_LANGUAGE,
+English) first, and each lesson and quiz may have a version in another language beside it.
+- Every LessonRevision and QuizVersion has a `language`, and numbers count within a language:
+  each language has its own history (revision 1, 2, ... in English and 1, 2, ... in Chinese).
+- The source language's published revision is `Lesson.published_revision` (and
+  `Quiz.current_version`): it decides whether the lesson is in the course at all, and its material
+  revisions decide when a completion needs review. Another language's published revision is
+  `LessonTranslation.published_revision` (and `QuizTranslation.current_version`); learners reading
+  that language see it while the lesson is published, else the source revision with a note.
+- Progress, completions and attempts belong to the lesson and the quiz, never to a language.
+- Course and module titles in other languages are in their `translations` (JSON by language).
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,6 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from courseware.extensions import db
 from courseware.models._time import utcnow
 
+# The language course files are written in first (the same as courseware.i18n.SOURCE_LANGUAGE,
+# which models may not import).
+SOURCE_LANGUAGE = "en"
+
 
 class Course(db.Model):
     __tablename__ = "course"
@@ -18,6 +35,8 @@ class Course(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # The title and description in other languages: {"zh_CN": {"title": ..., "description": ...}}.
+    translations: Mapped[dict | None] = mapped_column(JSON)
 
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position"
@@ -25,6 +44,17 @@ class Course(db.Model):
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="course", order_by="Lesson.position"
     )
+
+    def title_in(self, language: str) -> str:
+        return translated(self.translations, language, "title") or self.title
+
+    def description_in(self, language: str) -> str:
+        return translated(self.translations, language, "description") or self.description
+
+
+def translated(translations: dict | None, language: str, key: str) -> str:
+    """One field of a row's `translations` in a language; "" when it has none."""
+    return ((translations or {}).get(language) or {}).get(key) or ""
 
 
 class Module(db.Model):
@@ -35,8 +65,13 @@ class Module(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
     title: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
+    # The title in other languages: {"zh_CN": {"title": ...}}.
+    translations: Mapped[dict | None] = mapped_column(JSON)
 
     course: Mapped[Course] = relationship(back_populates="modules")
+
+    def title_in(self, language: str) -> str:
+        return translated(self.translations, language, "title") or self.title
 
 
 class Lesson(db.Model):
@@ -64,6 +99,23 @@ class Lesson(db.Model):
         order_by="LessonRevision.number",
     )
     quiz: Mapped[Quiz | None] = relationship(back_populates="lesson")
+    translations: Mapped[list[LessonTranslation]] = relationship(
+        back_populates="lesson", cascade="all, delete-orphan"
+    )
+
+    def published_revision_in(self, language: str) -> LessonRevision | None:
+        """The revision learners read in `language`; None when that language has none published
+        (the source language's is `published_revision`)."""
+        if language == SOURCE_LANGUAGE:
+            return self.published_revision
+        translation = self.translation(language)
+        return translation.published_revision if translation else None
+
+    def translation(self, language: str) -> LessonTranslation | None:
+        return next((t for t in self.translations if t.language == language), None)
+
+    def revisions_in(self, language: str) -> list[LessonRevision]:
+        return [revision for revision in self.revisions if revision.language == language]
 
     @property
     def is_published(self) -> bool:
@@ -79,17 +131,21 @@ class Lesson(db.Model):
 
     @property
     def title(self) -> str:
-        revision = self.published_revision or (self.revisions[-1] if self.revisions else None)
+        drafts = self.revisions_in(SOURCE_LANGUAGE)
+        revision = self.published_revision or (drafts[-1] if drafts else None)
         return revision.title if revision else self.slug
 
 
 class LessonRevision(db.Model):
     __tablename__ = "lesson_revision"
-    __table_args__ = (UniqueConstraint("lesson_id", "number"),)
+    __table_args__ = (UniqueConstraint("lesson_id", "language", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"))
     number: Mapped[int]
+    # The language the revision is written in ('en', 'zh_CN'); numbers count within the language.
+    language: Mapped[str] = mapped_column(String(16), default=SOURCE_LANGUAGE,
+                                          server_default=SOURCE_LANGUAGE)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     minutes: Mapped[int] = mapped_column(default=5)
@@ -118,6 +174,20 @@ class LessonRevision(db.Model):
     module: Mapped[Module | None] = relationship()
 
 
+class LessonTranslation(db.Model):
+    """A lesson in a language other than the source one: which of its revisions learners read."""
+
+    __tablename__ = "lesson_translation"
+
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # None while the language's revisions are all drafts (or it was unpublished).
+    published_revision_id: Mapped[int | None] = mapped_column(ForeignKey("lesson_revision.id"))
+
+    lesson: Mapped[Lesson] = relationship(back_populates="translations")
+    published_revision: Mapped[LessonRevision | None] = relationship()
+
+
 class Quiz(db.Model):
     __tablename__ = "quiz"
 
@@ -136,17 +206,36 @@ class Quiz(db.Model):
     versions: Mapped[list[QuizVersion]] = relationship(
         back_populates="quiz", foreign_keys="QuizVersion.quiz_id", order_by="QuizVersion.number"
     )
+    translations: Mapped[list[QuizTranslation]] = relationship(
+        back_populates="quiz", cascade="all, delete-orphan"
+    )
+
+    def current_version_in(self, language: str) -> QuizVersion | None:
+        """The published version in `language` (the source language's is `current_version`)."""
+        if language == SOURCE_LANGUAGE:
+            return self.current_version
+        translation = self.translation(language)
+        return translation.current_version if translation else None
+
+    def translation(self, language: str) -> QuizTranslation | None:
+        return next((t for t in self.translations if t.language == language), None)
+
+    def versions_in(self, language: str) -> list[QuizVersion]:
+        return [version for version in self.versions if version.language == language]
 
 
 class QuizVersion(db.Model):
     """An immutable snapshot of a quiz: attempts point at the version they were taken on."""
 
     __tablename__ = "quiz_version"
-    __table_args__ = (UniqueConstraint("quiz_id", "number"),)
+    __table_args__ = (UniqueConstraint("quiz_id", "language", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"))
     number: Mapped[int]
+    # The language of its prompts and options; every language has the same questions and keys.
+    language: Mapped[str] = mapped_column(String(16), default=SOURCE_LANGUAGE,
+                                          server_default=SOURCE_LANGUAGE)
     pass_mark: Mapped[int]
     max_attempts: Mapped[int | None]
     # [{"id", "type", "prompt", "options": [{"key", "text", "correct", "explain"}]}]
@@ -159,6 +248,19 @@ class QuizVersion(db.Model):
     published_at: Mapped[datetime | None]
 
     quiz: Mapped[Quiz] = relationship(back_populates="versions", foreign_keys=[quiz_id])
+
+
+class QuizTranslation(db.Model):
+    """A quiz in a language other than the source one: which of its versions learners take."""
+
+    __tablename__ = "quiz_translation"
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    current_version_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_version.id"))
+
+    quiz: Mapped[Quiz] = relationship(back_populates="translations")
+    current_version: Mapped[QuizVersion | None] = relationship()
 
 
 class ContentFile(db.Model):

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
+from courseware.i18n import content_language
 from courseware.services import outline_cache, progress, quizzes
 from courseware.services.errors import NotFound, ValidationError
 from courseware.templating import format_percent
@@ -23,7 +24,7 @@ def take(course_slug: str, lesson_slug: str):
     if request.method == "POST":
         return _submit(lesson)
     quiz = quizzes.get_quiz(db.session, lesson.quiz_id)
-    attempt = quizzes.open_attempt(db.session, current_user, quiz)
+    attempt = quizzes.open_attempt(db.session, current_user, quiz, content_language())
     return _render_quiz(lesson, quiz, attempt, answers={}, missing=[], error=None)
 
 
@@ -63,7 +64,7 @@ def _render_quiz(lesson, quiz, attempt, answers, missing, error, status=200):
     """`lesson` is the published lesson, as a Lesson or from the outline."""
     course = outline_cache.current(db.session).course_by_id(lesson.course_id)
     shown = course.lesson(lesson.slug)
-    previous = quizzes.attempt_summaries(db.session, current_user, quiz.id)
+    previous = quizzes.attempt_summaries(db.session, current_user, quiz.id, language=content_language())
     return render_template(
         "quiz/take.html",
         course=course,
@@ -92,12 +93,18 @@ def review(attempt_id: int):
         )
     answers = {answer.question_id: answer for answer in attempt.answers}
     status = None
+    # Titles in the reader's language; the questions as they were asked (the version taken).
+    lesson_title, course_title = lesson.title, lesson.course.title_in(content_language())
     if lesson.is_published:
-        status = progress.course_progress(db.session, current_user, lesson.course).status_of(lesson)
+        course_progress = progress.course_progress(db.session, current_user, lesson.course)
+        status = course_progress.status_of(lesson)
+        lesson_title, course_title = status.revision.title, course_progress.course.title
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         lesson=lesson,
+        lesson_title=lesson_title,
+        course_title=course_title,
         status=status,
         form=ConfirmForm(),
         questions=attempt.quiz_version.questions,

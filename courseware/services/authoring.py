@@ -15,6 +15,7 @@ from courseware.content.loader import MAX_REFLECTION, SLUG_RE, _reject_top_level
 from courseware.content.rendering import render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.models import Course, Lesson, LessonRevision, Module, User
+from courseware.models.content import SOURCE_LANGUAGE
 from courseware.services.content_import import lesson_hash
 from courseware.services.errors import Conflict, NotFound, ValidationError
 
@@ -88,22 +89,31 @@ def get_module(session: Session, module_id: int) -> Module:
     return module
 
 
-def latest_revision(session: Session, lesson: Lesson) -> LessonRevision:
-    revision = session.scalar(
-        select(LessonRevision)
-        .where(LessonRevision.lesson_id == lesson.id)
-        .order_by(LessonRevision.number.desc())
-        .limit(1)
-    )
+def latest_revision(session: Session, lesson: Lesson,
+                    language: str = SOURCE_LANGUAGE) -> LessonRevision:
+    """The newest revision in `language` (each language numbers its own revisions)."""
+    revision = latest_revision_or_none(session, lesson, language)
     if revision is None:
         raise NotFound(_("This lesson has no revision."))
     return revision
 
 
-def revision_of(session: Session, lesson: Lesson, number: int) -> LessonRevision:
+def latest_revision_or_none(session: Session, lesson: Lesson,
+                            language: str = SOURCE_LANGUAGE) -> LessonRevision | None:
+    return session.scalar(
+        select(LessonRevision)
+        .where(LessonRevision.lesson_id == lesson.id, LessonRevision.language == language)
+        .order_by(LessonRevision.number.desc())
+        .limit(1)
+    )
+
+
+def revision_of(session: Session, lesson: Lesson, number: int,
+                language: str = SOURCE_LANGUAGE) -> LessonRevision:
     revision = session.scalar(
         select(LessonRevision).where(
-            LessonRevision.lesson_id == lesson.id, LessonRevision.number == number
+            LessonRevision.lesson_id == lesson.id, LessonRevision.language == language,
+            LessonRevision.number == number,
         )
     )
     if revision is None:
@@ -242,36 +252,45 @@ def create_lesson(session: Session, course: Course, author: User, fields: Lesson
 
 
 def save_draft(session: Session, lesson: Lesson, author: User, fields: LessonFields,
-               base_number: int | None) -> SaveResult:
-    """A new draft revision on top of `base_number`, the revision the editor was opened on."""
+               base_number: int | None, language: str = SOURCE_LANGUAGE) -> SaveResult:
+    """A new draft revision in `language` on top of `base_number`, the revision the editor was
+    opened on (None for a language's first revision)."""
+    if language != SOURCE_LANGUAGE:
+        # A translation is of the lesson where it is: the module is the source language's choice.
+        fields.module_id = lesson.module_id
     module, values = _checked(session, lesson.course, fields)
-    latest = latest_revision(session, lesson)
-    digest = lesson_hash(values["title"], values["summary"], values["minutes"], module.title,
-                         values["source"], values["reflection"])
-    if digest == latest.content_hash:
+    latest = latest_revision_or_none(session, lesson, language)
+    digest = _hash(values, module, language)
+    if latest is not None and digest == latest.content_hash:
         return SaveResult(latest, created=False)
-    if base_number != latest.number:
+    if base_number != (latest.number if latest else None):
+        if latest is None:
+            raise NotFound(_("This lesson has no revision."))
         raise EditConflict(latest)
-    revision = _new_revision(lesson, latest.number + 1, module, values, author)
+    revision = _new_revision(lesson, latest.number + 1 if latest else 1, module, values, author,
+                             language)
     session.add(revision)
     try:
         session.commit()
     except IntegrityError:  # another save took the same number a moment earlier
         session.rollback()
-        raise EditConflict(latest_revision(session, lesson)) from None
+        raise EditConflict(latest_revision(session, lesson, language)) from None
     return SaveResult(revision, created=True)
 
 
-def restore_revision(session: Session, lesson: Lesson, author: User, number: int) -> LessonRevision:
-    """An old revision's text becomes a new draft on top of the latest; nothing is overwritten."""
-    old = revision_of(session, lesson, number)
-    latest = latest_revision(session, lesson)
+def restore_revision(session: Session, lesson: Lesson, author: User, number: int,
+                     language: str = SOURCE_LANGUAGE) -> LessonRevision:
+    """An old revision's text becomes a new draft on top of the latest (of its language); nothing
+    is overwritten."""
+    old = revision_of(session, lesson, number, language)
+    latest = latest_revision(session, lesson, language)
     if old.content_hash == latest.content_hash:
         raise ValidationError(_("Revision %(number)s is the same as the latest revision "
                                 "(%(latest)s); there is nothing to restore.",
                                 number=number, latest=latest.number))
     revision = LessonRevision(
-        lesson=lesson, number=latest.number + 1, title=old.title, summary=old.summary,
+        lesson=lesson, number=latest.number + 1, language=language, title=old.title,
+        summary=old.summary,
         minutes=old.minutes, source=old.source, html=old.html, content_hash=old.content_hash,
         module_id=module_of(old).id, author_id=author.id, reflection=old.reflection,
         note=f"Restored from revision {number}",
@@ -281,20 +300,27 @@ def restore_revision(session: Session, lesson: Lesson, author: User, number: int
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise EditConflict(latest_revision(session, lesson)) from None
+        raise EditConflict(latest_revision(session, lesson, language)) from None
     return revision
 
 
 def _new_revision(lesson: Lesson, number: int, module: Module, values: dict,
-                  author: User) -> LessonRevision:
+                  author: User, language: str = SOURCE_LANGUAGE) -> LessonRevision:
     return LessonRevision(
-        lesson=lesson, number=number, title=values["title"], summary=values["summary"],
+        lesson=lesson, number=number, language=language, title=values["title"],
+        summary=values["summary"],
         minutes=values["minutes"], source=values["source"], html=render_markdown(values["source"]),
-        content_hash=lesson_hash(values["title"], values["summary"], values["minutes"],
-                                 module.title, values["source"], values["reflection"]),
+        content_hash=_hash(values, module, language),
         note=values["note"], module_id=module.id, author_id=author.id,
         reflection=values["reflection"] or None,
     )
+
+
+def _hash(values: dict, module: Module, language: str) -> str:
+    """A translation's hash leaves the module out: it is its lesson's (see content_import)."""
+    return lesson_hash(values["title"], values["summary"], values["minutes"],
+                       module.title if language == SOURCE_LANGUAGE else "", values["source"],
+                       values["reflection"])
 
 
 def normalize_source(source: str) -> str:

@@ -1,4 +1,8 @@
-"""Turns the course files into database rows: a new revision only where content changed."""
+"""Turns the course files into database rows: a new revision only where content changed.
+
+Versions in other languages (lessons/<course>/zh_CN/, quizzes/zh_CN/) become revisions and quiz
+versions in that language of the same lesson and quiz, published for that language
+(models/content explains the model)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,8 +14,19 @@ from sqlalchemy.orm import Session
 from courseware.content.loader import ContentSet, CourseFile, LessonFile, QuizFile, load_content
 from courseware.content.rendering import content_hash, render_markdown
 from courseware.content.yamlfile import ContentError
-from courseware.models import ContentFile, Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
+from courseware.models import (
+    ContentFile,
+    Course,
+    Lesson,
+    LessonRevision,
+    LessonTranslation,
+    Module,
+    Quiz,
+    QuizTranslation,
+    QuizVersion,
+)
 from courseware.models._time import utcnow
+from courseware.models.content import SOURCE_LANGUAGE
 
 
 @dataclass
@@ -41,8 +56,16 @@ def import_content(session: Session, lessons_dir, quizzes_dir) -> ImportReport:
         for lesson_file in content.lessons_of(course_file.slug):
             _in_own_transaction(session, report, lesson_file.path, _import_lesson,
                                 session, course, lesson_file, report)
+        for translated in content.translated_courses:
+            if translated.slug == course_file.slug:
+                _in_own_transaction(session, report, translated.path, _import_course_translation,
+                                    session, course, course_file, translated)
+        for lesson_file in content.translated_lessons:
+            if lesson_file.course_slug == course_file.slug:
+                _in_own_transaction(session, report, lesson_file.path, _import_lesson,
+                                    session, course, lesson_file, report)
     course_of_lesson = {lesson.slug: lesson.course_slug for lesson in content.lessons}
-    for quiz_file in content.quizzes:
+    for quiz_file in (*content.quizzes, *content.translated_quizzes):
         _in_own_transaction(session, report, quiz_file.path, _import_quiz,
                             session, course_of_lesson[quiz_file.lesson_slug], quiz_file, report)
     return report
@@ -113,6 +136,23 @@ def _import_course(session: Session, course_file: CourseFile, report: ImportRepo
         return None
 
 
+def _import_course_translation(session: Session, course: Course, original: CourseFile,
+                               translated: CourseFile) -> None:
+    """The course's and its modules' titles in the translation's language (modules by position)."""
+    fingerprint = content_hash("course-translation", translated.language, translated.title,
+                               translated.description, original.modules, translated.modules)
+    if _unchanged_since_last_import(session, translated.path, fingerprint):
+        return
+    language = translated.language
+    course.translations = {**(course.translations or {}),
+                           language: {"title": translated.title, "description": translated.description}}
+    modules = {module.title: module for module in course.modules}
+    for title, translated_title in zip(original.modules, translated.modules, strict=True):
+        module = modules.get(title)
+        if module is not None:
+            module.translations = {**(module.translations or {}), language: {"title": translated_title}}
+
+
 def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str,
                 reflection: str | None = None) -> str:
     # The reflection prompt counts only when there is one, so that every revision written before
@@ -124,15 +164,26 @@ def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str,
 
 def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
                    report: ImportReport) -> None:
-    module = session.scalar(
-        select(Module).where(Module.course_id == course.id, Module.title == lesson_file.module)
-    )
+    """A lesson file, or its version in another language (`lesson_file.language`)."""
+    language = lesson_file.language
+    source = language == SOURCE_LANGUAGE
     lesson = session.scalar(
         select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_file.slug)
     )
+    if source:
+        module = session.scalar(
+            select(Module).where(Module.course_id == course.id, Module.title == lesson_file.module))
+    elif lesson is None:
+        raise ContentError(lesson_file.path, f"no lesson {lesson_file.slug!r} to translate")
+    else:
+        # The translation's module is the lesson's own (the loader checked they are the same one).
+        module = lesson.module
+    # A translation's module is its lesson's, not part of it: its hash leaves it out, as the
+    # editor's does, so that moving the lesson never makes its translations look changed.
     digest = lesson_hash(lesson_file.title, lesson_file.summary, lesson_file.minutes,
-                         lesson_file.module, lesson_file.body, lesson_file.reflection)
-    fingerprint = content_hash("lesson-file", course.slug, lesson_file.order, digest)
+                         lesson_file.module if source else "", lesson_file.body, lesson_file.reflection)
+    kind = "lesson-file" if source else f"lesson-file-{language}"
+    fingerprint = content_hash(kind, course.slug, lesson_file.order, digest)
     if _unchanged_since_last_import(session, lesson_file.path, fingerprint) and lesson:
         report.unchanged += 1
         return
@@ -140,24 +191,25 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         lesson = Lesson(course=course, slug=lesson_file.slug)
         session.add(lesson)
         report.created.append(lesson_file.path)
-        latest = None
-    else:
-        latest = lesson.revisions[-1] if lesson.revisions else None
-    lesson.module = module
-    lesson.position = lesson_file.order
-    published = lesson.published_revision
+    if source:
+        lesson.module = module
+        lesson.position = lesson_file.order
+    in_language = lesson.revisions_in(language)
+    latest = in_language[-1] if in_language else None
+    published = lesson.published_revision_in(language)
     if published is not None and published.content_hash == digest:
         report.unchanged += 1
         return
     if latest is not None and latest.content_hash == digest:
         # The file holds the lesson's latest draft: publish that rather than copy it.
-        lesson.published_revision = latest
+        set_published_revision(session, lesson, language, latest)
         latest.published_at = utcnow()
         latest.scheduled_for = None
         return
     revision = LessonRevision(
         lesson=lesson,
         number=(latest.number + 1) if latest else 1,
+        language=language,
         title=lesson_file.title,
         summary=lesson_file.summary,
         minutes=lesson_file.minutes,
@@ -171,9 +223,37 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     revision.published_at = utcnow()
     session.add(revision)
     session.flush()
-    lesson.published_revision = revision
+    set_published_revision(session, lesson, language, revision)
     if latest is not None:
         report.revised.append(lesson_file.path)
+    elif not source:
+        report.created.append(lesson_file.path)
+
+
+def set_published_revision(session: Session, lesson: Lesson, language: str,
+                           revision: LessonRevision | None) -> None:
+    """Make `revision` the one learners read in `language` (None: that language has none)."""
+    if language == SOURCE_LANGUAGE:
+        lesson.published_revision = revision
+        return
+    translation = lesson.translation(language)
+    if translation is None:
+        translation = LessonTranslation(lesson=lesson, language=language)
+        session.add(translation)
+    translation.published_revision = revision
+
+
+def set_current_version(session: Session, quiz: Quiz, language: str,
+                        version: QuizVersion | None) -> None:
+    """Make `version` the one learners take in `language` (None: that language has none)."""
+    if language == SOURCE_LANGUAGE:
+        quiz.current_version = version
+        return
+    translation = quiz.translation(language)
+    if translation is None:
+        translation = QuizTranslation(quiz=quiz, language=language)
+        session.add(translation)
+    translation.current_version = version
 
 
 def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict]) -> str:
@@ -181,6 +261,9 @@ def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict]) -
 
 
 def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report: ImportReport) -> None:
+    """A quiz file, or its version in another language (`quiz_file.language`)."""
+    language = quiz_file.language
+    source = language == SOURCE_LANGUAGE
     lesson = session.scalar(
         select(Lesson)
         .join(Course)
@@ -190,29 +273,32 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
         raise ContentError(quiz_file.path, f"no lesson named {quiz_file.lesson_slug!r}")
     digest = quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions)
     quiz = lesson.quiz
-    fingerprint = content_hash("quiz-file", course_slug, quiz_file.lesson_slug, digest)
+    kind = "quiz-file" if source else f"quiz-file-{language}"
+    fingerprint = content_hash(kind, course_slug, quiz_file.lesson_slug, digest)
     if _unchanged_since_last_import(session, quiz_file.path, fingerprint) and quiz:
         report.unchanged += 1
         return
     if quiz is None:
+        if not source:
+            raise ContentError(quiz_file.path, "the lesson has no quiz in the original language")
         quiz = Quiz(lesson=lesson)
         session.add(quiz)
         report.created.append(quiz_file.path)
-        latest = None
-    else:
-        latest = quiz.versions[-1] if quiz.versions else None
-    current = quiz.current_version
+    in_language = quiz.versions_in(language)
+    latest = in_language[-1] if in_language else None
+    current = quiz.current_version_in(language)
     if current is not None and current.content_hash == digest:
         report.unchanged += 1
         return
     if latest is not None and latest.content_hash == digest:
         # The file holds the quiz's draft: publish that rather than copy it.
-        quiz.current_version = latest
+        set_current_version(session, quiz, language, latest)
         latest.published_at = latest.published_at or utcnow()
         return
     version = QuizVersion(
         quiz=quiz,
         number=(latest.number + 1) if latest else 1,
+        language=language,
         pass_mark=quiz_file.pass_mark,
         max_attempts=quiz_file.max_attempts,
         questions=quiz_file.questions,
@@ -222,6 +308,8 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
     )
     session.add(version)
     session.flush()
-    quiz.current_version = version
+    set_current_version(session, quiz, language, version)
     if latest is not None:
         report.revised.append(quiz_file.path)
+    elif not source:
+        report.created.append(quiz_file.path)

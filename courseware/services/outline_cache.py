@@ -9,6 +9,12 @@ Invalidation works across processes and machines without a timer: `content_versi
 number, raised in the same transaction as every change to published content (the session hooks
 below see every such change, whichever service makes it). Each request reads that number (one
 primary-key lookup) and reloads the outline only when it differs from the one it has.
+
+There is one outline per content language, all of the same version: in each, a lesson's `revision`
+is what a reader of that language reads (its published revision in that language, else the source
+language's), while `source` is the source language's published revision, which alone decides
+progress states (completed on which revision, updated since). Course and module titles are in the
+outline's language where a translation exists.
 """
 from __future__ import annotations
 
@@ -23,13 +29,23 @@ from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from courseware.models import ContentVersion, Course, Lesson, LessonRevision, Module, Quiz
+from courseware.i18n import SOURCE_LANGUAGE, content_language
+from courseware.models import (
+    ContentVersion,
+    Course,
+    Lesson,
+    LessonRevision,
+    LessonTranslation,
+    Module,
+    Quiz,
+)
+from courseware.models.content import translated
 from courseware.services.errors import NotFound
 
 EXTENSION_KEY = "outline_cache"
 _CHANGED = "outline_changed"
 # Rows of these tables are the outline: any change to one of them changes what learners see.
-OUTLINE_MODELS = (Course, Module, Lesson, Quiz)
+OUTLINE_MODELS = (Course, Module, Lesson, Quiz, LessonTranslation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +67,7 @@ class RevisionOutline:
     published_at: datetime | None
     material: bool
     content_hash: str
+    language: str = SOURCE_LANGUAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +81,9 @@ class LessonOutline:
     quiz_id: int | None  # the quiz a learner must pass: published and not archived
     # Numbers of the lesson's material revisions: a completion older than one of them needs review.
     material_numbers: tuple[int, ...]
+    # The source language's published revision (`revision` when the reader reads that language,
+    # or the lesson has no published revision in theirs).
+    source: RevisionOutline
 
     @property
     def module_id(self) -> int:
@@ -71,7 +91,7 @@ class LessonOutline:
 
     @property
     def published_revision_id(self) -> int:
-        return self.revision.id
+        return self.source.id
 
     @property
     def title(self) -> str:
@@ -105,6 +125,7 @@ class CourseOutline:
 @dataclass(frozen=True, slots=True)
 class Outline:
     version: int
+    language: str
     courses: tuple[CourseOutline, ...]  # in order
     _by_slug: dict[str, CourseOutline] = field(repr=False, compare=False)
     _by_id: dict[int, CourseOutline] = field(repr=False, compare=False)
@@ -134,26 +155,29 @@ class OutlineCache:
     HTML_BUDGET = 8 * 1024 * 1024
 
     def __init__(self) -> None:
-        self._outline: Outline | None = None
+        # One outline per language, all of one content version.
+        self._outlines: dict[str, Outline] = {}
         self._lock = threading.Lock()
         self.loads = 0
         self._html: dict[tuple[int, str], str] = {}
         self._html_size = 0
 
-    def get(self, session: Session) -> Outline:
+    def get(self, session: Session, language: str = SOURCE_LANGUAGE) -> Outline:
         version = read_version(session.connection())
-        outline = self._outline
+        outline = self._outlines.get(language)
         if outline is not None and outline.version == version:
             return outline
         with self._lock:
-            outline = self._outline
+            outline = self._outlines.get(language)
             if outline is None or outline.version != version:
                 # On a connection of its own: only committed content, never the request's own
                 # unfinished changes, goes into the cache that every thread shares.
                 with session.get_bind().connect() as connection:
-                    outline = load_outline(connection)
-                self._outline = outline
-                self._html, self._html_size = {}, 0
+                    outline = load_outline(connection, language)
+                if any(other.version != outline.version for other in self._outlines.values()):
+                    self._outlines = {}
+                    self._html, self._html_size = {}, 0
+                self._outlines = {**self._outlines, language: outline}
                 self.loads += 1
         return outline
 
@@ -172,12 +196,13 @@ class OutlineCache:
         return html
 
     def clear(self) -> None:
-        self._outline = None
+        self._outlines = {}
 
 
-def current(session: Session) -> Outline:
-    """The published outline, as of the content version this request sees."""
-    return current_app.extensions[EXTENSION_KEY].get(session)
+def current(session: Session, language: str | None = None) -> Outline:
+    """The published outline in a language (by default the request's content language), as of the
+    content version this request sees."""
+    return current_app.extensions[EXTENSION_KEY].get(session, language or content_language())
 
 
 def lesson_html(session: Session, lesson: LessonOutline) -> str:
@@ -273,13 +298,15 @@ def _forget_changes(session: Session) -> None:
 
 # --- loading ---
 
-def load_outline(connection: Connection) -> Outline:
-    """The whole published outline in five queries, whatever the number of lessons."""
+def load_outline(connection: Connection, language: str = SOURCE_LANGUAGE) -> Outline:
+    """The whole published outline in a language in five queries (six for a language other than
+    the source one), whatever the number of lessons."""
     version = read_version(connection)
     modules = {
-        row.id: (row.course_id, ModuleOutline(row.id, row.title, row.position))
+        row.id: (row.course_id, ModuleOutline(
+            row.id, translated(row.translations, language, "title") or row.title, row.position))
         for row in connection.execute(
-            select(Module.id, Module.course_id, Module.title, Module.position)
+            select(Module.id, Module.course_id, Module.title, Module.position, Module.translations)
             .order_by(Module.position, Module.id))
     }
     quiz_of = dict(connection.execute(
@@ -289,10 +316,12 @@ def load_outline(connection: Connection) -> Outline:
     for lesson_id, number in connection.execute(
         select(LessonRevision.lesson_id, LessonRevision.number)
         .join(Lesson, Lesson.id == LessonRevision.lesson_id)
-        .where(Lesson.published_revision_id.is_not(None), LessonRevision.material.is_(True))
+        .where(Lesson.published_revision_id.is_not(None), LessonRevision.material.is_(True),
+               LessonRevision.language == SOURCE_LANGUAGE)
         .order_by(LessonRevision.number)
     ):
         material.setdefault(lesson_id, []).append(number)
+    translations = {} if language == SOURCE_LANGUAGE else _translated_revisions(connection, language)
     lessons: dict[int, list[LessonOutline]] = {}
     for row in connection.execute(
         select(Lesson.id, Lesson.slug, Lesson.position, Lesson.course_id, Lesson.module_id,
@@ -303,24 +332,41 @@ def load_outline(connection: Connection) -> Outline:
         .order_by(Lesson.position, Lesson.id)
     ):
         module = modules[row.module_id][1]
-        revision = RevisionOutline(row.revision_id, row.number, row.title, row.summary or "",
-                                   row.minutes, row.published_at, bool(row.material),
-                                   row.content_hash)
+        source = RevisionOutline(row.revision_id, row.number, row.title, row.summary or "",
+                                 row.minutes, row.published_at, bool(row.material),
+                                 row.content_hash)
         lessons.setdefault(row.course_id, []).append(LessonOutline(
-            row.id, row.slug, row.position, row.course_id, module, revision, quiz_of.get(row.id),
-            tuple(material.get(row.id, ()))))
+            row.id, row.slug, row.position, row.course_id, module, translations.get(row.id, source),
+            quiz_of.get(row.id), tuple(material.get(row.id, ())), source))
     courses = []
     for row in connection.execute(
-        select(Course.id, Course.slug, Course.title, Course.description, Course.position)
+        select(Course.id, Course.slug, Course.title, Course.description, Course.position,
+               Course.translations)
         .order_by(Course.position, Course.id)
     ):
         course_lessons = tuple(lessons.get(row.id, ()))
         courses.append(CourseOutline(
-            row.id, row.slug, row.title, row.description or "", row.position,
+            row.id, row.slug, translated(row.translations, language, "title") or row.title,
+            translated(row.translations, language, "description") or row.description or "",
+            row.position,
             tuple(module for course_id, module in modules.values() if course_id == row.id),
             course_lessons, {lesson.slug: lesson for lesson in course_lessons}))
     return Outline(
-        version, tuple(courses),
+        version, language, tuple(courses),
         {course.slug: course for course in courses}, {course.id: course for course in courses},
         {lesson.quiz_id: lesson for course in courses for lesson in course.lessons if lesson.quiz_id},
     )
+
+
+def _translated_revisions(connection: Connection, language: str) -> dict[int, RevisionOutline]:
+    """Each lesson's published revision in `language`, by lesson id."""
+    rows = connection.execute(
+        select(LessonTranslation.lesson_id, LessonRevision.id, LessonRevision.number,
+               LessonRevision.title, LessonRevision.summary, LessonRevision.minutes,
+               LessonRevision.published_at, LessonRevision.material, LessonRevision.content_hash)
+        .join(LessonRevision, LessonRevision.id == LessonTranslation.published_revision_id)
+        .where(LessonTranslation.language == language))
+    return {row.lesson_id: RevisionOutline(row.id, row.number, row.title, row.summary or "",
+                                           row.minutes, row.published_at, bool(row.material),
+                                           row.content_hash, language)
+            for row in rows}

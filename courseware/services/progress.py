@@ -65,6 +65,7 @@ class ProgressRecord:
 @dataclass
 class LessonStatus:
     lesson: LessonOutline
+    # What the person reads: the revision in their language, else the source language's.
     revision: RevisionOutline
     progress: ProgressRecord | None
     state: LessonState
@@ -266,15 +267,16 @@ def _course_progress(joined: datetime, course: CourseOutline, records: dict[int,
     statuses = []
     for lesson in course.lessons:
         record = records.get(lesson.id)
-        revision = lesson.revision
+        # States follow the source language's revision, whichever language the person reads.
+        source = lesson.source
         statuses.append(
             LessonStatus(
                 lesson=lesson,
-                revision=revision,
+                revision=lesson.revision,
                 progress=record,
-                state=_state_of(record, revision, lesson.material_numbers),
+                state=_state_of(record, source, lesson.material_numbers),
                 has_quiz=lesson.has_quiz,
-                is_new=_is_new(joined, record, revision),
+                is_new=_is_new(joined, record, source),
             )
         )
     return CourseProgress(course, statuses, certificates_of)

@@ -2,6 +2,10 @@
 
 A **minor** publication (wording) keeps everyone's completion as it is; a **material** one makes
 people who completed an earlier revision see "updated since you completed it" (services/progress).
+
+Each language's revisions are published on their own (models/content). Only the source language's
+publications move the lesson, take it in or out of the course, and can be material; a translation's
+publication changes what its readers read and nothing else.
 """
 from __future__ import annotations
 
@@ -14,20 +18,22 @@ from sqlalchemy.orm import Session
 
 from courseware.models import Lesson, LessonRevision, User
 from courseware.models._time import utcnow
+from courseware.models.content import SOURCE_LANGUAGE
 from courseware.services import audit
 from courseware.services.authoring import module_of, renumber_lessons, revision_of
+from courseware.services.content_import import set_published_revision
 from courseware.services.errors import ValidationError
 
 log = logging.getLogger(__name__)
 
 
-def is_first_publication(lesson: Lesson) -> bool:
-    """Never published before: everything in it is new to every reader."""
-    return all(revision.published_at is None for revision in lesson.revisions)
+def is_first_publication(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> bool:
+    """Never published (in `language`) before: everything in it is new to every reader."""
+    return all(revision.published_at is None for revision in lesson.revisions_in(language))
 
 
 def check_publishable(lesson: Lesson, revision: LessonRevision) -> None:
-    published = lesson.published_revision
+    published = lesson.published_revision_in(revision.language)
     if published is None:
         return
     if revision.number <= published.number:
@@ -44,29 +50,40 @@ def check_publishable(lesson: Lesson, revision: LessonRevision) -> None:
 
 
 def publish(session: Session, lesson: Lesson, number: int, material: bool,
-            now: datetime | None = None, actor: User | None = None) -> LessonRevision:
-    revision = revision_of(session, lesson, number)
+            now: datetime | None = None, actor: User | None = None,
+            language: str = SOURCE_LANGUAGE) -> LessonRevision:
+    revision = revision_of(session, lesson, number, language)
     check_publishable(lesson, revision)
     _make_published(session, lesson, revision, material, now or utcnow())
     audit.record(session, "lesson.publish", actor=actor, target=f"lesson {lesson.id} {lesson.slug}",
-                 details=f"revision {number}, {'material' if revision.material else 'minor'}")
+                 details=f"{_language_note(language)}revision {number}, "
+                         f"{'material' if revision.material else 'minor'}")
     session.commit()
     log.info("published lesson %s revision %s (%s)", lesson.id, number,
              "material" if revision.material else "minor")
     return revision
 
 
+def _language_note(language: str) -> str:
+    return "" if language == SOURCE_LANGUAGE else f"{language} "
+
+
 def _make_published(session: Session, lesson: Lesson, revision: LessonRevision, material: bool,
                     now: datetime) -> None:
-    revision.material = True if is_first_publication(lesson) else material
+    language = revision.language
+    source = language == SOURCE_LANGUAGE
+    # Completions follow the source language: a translation's publication is never material.
+    revision.material = (True if is_first_publication(lesson) else material) if source else False
     revision.published_at = now
     revision.scheduled_for = None
     revision.scheduled_material = False
-    lesson.published_revision = revision
+    set_published_revision(session, lesson, language, revision)
     # A schedule for a revision no newer than this one could never be carried out.
-    for other in lesson.revisions:
+    for other in lesson.revisions_in(language):
         if other.number <= revision.number:
             other.scheduled_for = None
+    if not source:
+        return
     module = module_of(revision)
     if module.id != lesson.module_id:
         lesson.module = module
@@ -74,32 +91,39 @@ def _make_published(session: Session, lesson: Lesson, revision: LessonRevision, 
         renumber_lessons(session, lesson.course)
 
 
-def unpublish(session: Session, lesson: Lesson, actor: User | None = None) -> None:
-    if lesson.published_revision_id is None:
+def unpublish(session: Session, lesson: Lesson, actor: User | None = None,
+              language: str = SOURCE_LANGUAGE) -> None:
+    """Take the lesson out of the course, or (another language) take its translation down, so
+    that readers of that language read the source language's revision."""
+    if lesson.published_revision_in(language) is None:
         raise ValidationError(_("This lesson is not published."))
-    lesson.published_revision = None
-    audit.record(session, "lesson.unpublish", actor=actor, target=f"lesson {lesson.id} {lesson.slug}")
+    set_published_revision(session, lesson, language, None)
+    audit.record(session, "lesson.unpublish", actor=actor, target=f"lesson {lesson.id} {lesson.slug}",
+                 details=_language_note(language).strip())
     session.commit()
     log.info("unpublished lesson %s", lesson.id)
 
 
 def schedule(session: Session, lesson: Lesson, number: int, material: bool, when: datetime,
-             now: datetime | None = None) -> LessonRevision:
-    """Publish `number` once `when` (UTC) has passed; replaces any other schedule of the lesson."""
-    revision = revision_of(session, lesson, number)
+             now: datetime | None = None, language: str = SOURCE_LANGUAGE) -> LessonRevision:
+    """Publish `number` once `when` (UTC) has passed; replaces any other schedule of the lesson
+    in that language."""
+    revision = revision_of(session, lesson, number, language)
     check_publishable(lesson, revision)
     if when <= (now or utcnow()):
         raise ValidationError(_("Choose a time in the future (UTC)."), field="when")
-    for other in lesson.revisions:
+    for other in lesson.revisions_in(language):
         other.scheduled_for = None
     revision.scheduled_for = when
-    revision.scheduled_material = True if is_first_publication(lesson) else material
+    revision.scheduled_material = (
+        (True if is_first_publication(lesson) else material) if language == SOURCE_LANGUAGE else False)
     session.commit()
     return revision
 
 
-def cancel_schedule(session: Session, lesson: Lesson) -> None:
-    scheduled = [revision for revision in lesson.revisions if revision.scheduled_for is not None]
+def cancel_schedule(session: Session, lesson: Lesson, language: str = SOURCE_LANGUAGE) -> None:
+    scheduled = [revision for revision in lesson.revisions_in(language)
+                 if revision.scheduled_for is not None]
     if not scheduled:
         raise ValidationError(_("Nothing is scheduled for this lesson."))
     for revision in scheduled:

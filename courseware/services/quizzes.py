@@ -10,17 +10,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from courseware.content.question_types import question_type
+from courseware.content.translations import same_quiz
 from courseware.models import (
     AttemptAnswer,
     AttemptState,
     Lesson,
     LessonRevision,
+    LessonTranslation,
     Quiz,
     QuizAttempt,
     QuizVersion,
     User,
 )
 from courseware.models._time import utcnow
+from courseware.models.content import SOURCE_LANGUAGE
 from courseware.services import progress
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
 
@@ -103,14 +106,31 @@ def get_quiz(session: Session, quiz_id: int) -> Quiz:
     return quiz
 
 
-def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
-    """The person's open attempt on this quiz, started now if there is none."""
+def version_for(quiz: Quiz, language: str) -> QuizVersion:
+    """The version a reader of `language` takes: the quiz's published version in that language
+    while it has the same questions and answers as the source language's current version (so that
+    it is graded the same way), else the source language's."""
+    current = quiz.current_version
+    if language == SOURCE_LANGUAGE or current is None:
+        return current
+    translated = quiz.current_version_in(language)
+    if translated is not None and same_quiz(translated, current):
+        return translated
+    return current
+
+
+def open_attempt(session: Session, user: User, quiz: Quiz,
+                 language: str = SOURCE_LANGUAGE) -> QuizAttempt:
+    """The person's open attempt on this quiz, started now if there is none, on the version in
+    their language. Attempts are the quiz's, whichever language they are taken in."""
+    version = version_for(quiz, language)
     for _try in range(3):
         attempt = _find_open(session, user, quiz)
         if attempt is not None:
-            if attempt.quiz_version_id != quiz.current_version_id:
-                # Nothing is answered yet, so the open attempt can move to the newest version.
-                attempt.quiz_version_id = quiz.current_version_id
+            if attempt.quiz_version_id != version.id:
+                # Nothing is answered yet, so the open attempt can move to the newest version
+                # (or to the reader's language, which has the same questions and keys).
+                attempt.quiz_version_id = version.id
                 session.commit()
             return attempt
         number = (
@@ -127,8 +147,7 @@ def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt:
         if limit is not None and number > limit:
             raise Forbidden(_("You have used all the attempts this quiz allows."))
         attempt = QuizAttempt(
-            user_id=user.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
-            number=number,
+            user_id=user.id, quiz_id=quiz.id, quiz_version_id=version.id, number=number,
         )
         session.add(attempt)
         try:
@@ -303,14 +322,19 @@ _quiz = Quiz.__table__
 _lesson = Lesson.__table__
 _published = LessonRevision.__table__.alias("published")
 _latest = LessonRevision.__table__.alias("latest")
+_translation = LessonTranslation.__table__
+_translated = LessonRevision.__table__.alias("translated")
 _SUMMARIES = (
     select(
         _attempt.c.id, _attempt.c.number, _attempt.c.score, _attempt.c.passed, _attempt.c.submitted_at,
         _attempt.c.quiz_id,
-        # A lesson's title is its published revision's, else its latest draft's (Lesson.title).
+        # A lesson's title is its published revision's in the reader's language, else in the source
+        # language, else its latest draft's (Lesson.title).
         func.coalesce(
+            _translated.c.title,
             _published.c.title,
-            select(_latest.c.title).where(_latest.c.lesson_id == _lesson.c.id)
+            select(_latest.c.title).where(_latest.c.lesson_id == _lesson.c.id,
+                                          _latest.c.language == SOURCE_LANGUAGE)
             .order_by(_latest.c.number.desc()).limit(1).scalar_subquery(),
             _lesson.c.slug,
         ).label("lesson_title"),
@@ -319,6 +343,9 @@ _SUMMARIES = (
         _attempt.join(_quiz, _quiz.c.id == _attempt.c.quiz_id)
         .join(_lesson, _lesson.c.id == _quiz.c.lesson_id)
         .outerjoin(_published, _published.c.id == _lesson.c.published_revision_id)
+        .outerjoin(_translation, (_translation.c.lesson_id == _lesson.c.id)
+                   & (_translation.c.language == bindparam("language")))
+        .outerjoin(_translated, _translated.c.id == _translation.c.published_revision_id)
     )
     .where(_attempt.c.user_id == bindparam("user_id"),
            _attempt.c.state == AttemptState.SUBMITTED.value)
@@ -329,16 +356,17 @@ _RECENT_SUMMARIES = _SUMMARIES.limit(bindparam("limit"))
 
 
 def attempt_summaries(session: Session, user: User, quiz_id: int | None = None,
-                      limit: int | None = None) -> list[AttemptSummary]:
-    """The person's submitted attempts, newest first, with lesson titles: one query, no objects
-    to track (attempts_for returns the attempts themselves)."""
+                      limit: int | None = None, language: str = SOURCE_LANGUAGE) -> list[AttemptSummary]:
+    """The person's submitted attempts, newest first, with lesson titles in `language` where the
+    lesson is published in it: one query, no objects to track (attempts_for returns the attempts
+    themselves)."""
     if quiz_id is not None:
         statement, params = _SUMMARIES_OF_QUIZ, {"user_id": user.id, "quiz_id": quiz_id}
     elif limit is not None:
         statement, params = _RECENT_SUMMARIES, {"user_id": user.id, "limit": limit}
     else:
         statement, params = _SUMMARIES, {"user_id": user.id}
-    rows = session.connection().execute(statement, params)
+    rows = session.connection().execute(statement, {**params, "language": language})
     return [AttemptSummary(*row) for row in rows]
 
 

@@ -19,7 +19,7 @@ def module_named(title: str) -> Module:
 
 def editor_data(lesson: Lesson, **changes) -> dict:
     """The editor's fields as the page fills them for the lesson's latest revision."""
-    latest = lesson.revisions[-1]
+    latest = lesson.revisions_in("en")[-1]
     data = {
         "title": latest.title, "module": str((latest.module or lesson.module).id),
         "minutes": str(latest.minutes), "summary": latest.summary, "source": latest.source,

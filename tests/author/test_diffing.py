@@ -133,7 +133,7 @@ def test_restoring_an_old_revision_makes_a_new_draft(president, manager, first):
 
     assert response.status_code == 303
     first = lesson_named("first-lesson")
-    one, two, three = first.revisions
+    one, two, three = first.revisions_in("en")
     assert (three.source, three.content_hash, three.note) == (one.source, one.content_hash,
                                                               "Restored from revision 1")
     assert three.published_at is None and first.published_revision_id == two.id
@@ -144,4 +144,4 @@ def test_restoring_an_old_revision_makes_a_new_draft(president, manager, first):
     again = president.post(f"/author/lessons/{first.id}/revisions/1/restore")
     assert "is the same as the latest revision (3)" in president.get(
         again.headers["Location"]).get_data(as_text=True)
-    assert len(lesson_named("first-lesson").revisions) == 3
+    assert len(lesson_named("first-lesson").revisions_in("en")) == 3

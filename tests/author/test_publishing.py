@@ -28,7 +28,7 @@ def completer(manager, second):
 def revise(president, lesson, source: str) -> int:
     response = president.post(f"/author/lessons/{lesson.id}/edit", data=editor_data(lesson, source=source))
     assert response.status_code == 303, response.get_data(as_text=True)
-    return lesson_named(lesson.slug).revisions[-1].number
+    return lesson_named(lesson.slug).revisions_in("en")[-1].number
 
 
 def state_for(user, lesson) -> LessonState:
@@ -154,7 +154,7 @@ def test_a_scheduled_revision_is_published_once_its_time_has_passed(president, c
         "number": number, "kind": "material", "when": when.strftime("%Y-%m-%dT%H:%M")})
 
     assert response.status_code == 303
-    revision = lesson_named("second-lesson").revisions[-1]
+    revision = lesson_named("second-lesson").revisions_in("en")[-1]
     assert (revision.scheduled_for, revision.scheduled_material, revision.material) == (when, True, False)
     assert "will be published at" in president.get(response.headers["Location"]).get_data(as_text=True)
     assert f"scheduled for {when:%Y-%m-%d %H:%M} UTC" in president.get("/author/").get_data(as_text=True)
@@ -179,7 +179,7 @@ def test_scheduling_refuses_a_time_in_the_past(president, second):
 
     assert response.status_code == 422
     assert "Choose a time in the future (UTC)." in response.get_data(as_text=True)
-    assert lesson_named("second-lesson").revisions[-1].scheduled_for is None
+    assert lesson_named("second-lesson").revisions_in("en")[-1].scheduled_for is None
 
 
 def test_a_schedule_can_be_cancelled_and_a_manual_publication_supersedes_it(president, second):
@@ -188,11 +188,11 @@ def test_a_schedule_can_be_cancelled_and_a_manual_publication_supersedes_it(pres
     publishing.schedule(db.session, second, number, material=False, when=later)
 
     president.post(f"/author/lessons/{second.id}/schedule/cancel")
-    assert lesson_named("second-lesson").revisions[-1].scheduled_for is None
+    assert lesson_named("second-lesson").revisions_in("en")[-1].scheduled_for is None
 
     publishing.schedule(db.session, lesson_named("second-lesson"), number, material=False, when=later)
     president.post(f"/author/lessons/{second.id}/publish", data={"number": number, "kind": "minor"})
-    assert lesson_named("second-lesson").revisions[-1].scheduled_for is None
+    assert lesson_named("second-lesson").revisions_in("en")[-1].scheduled_for is None
     assert publishing.publish_due(db.session, now=later + timedelta(days=1)) == []
 
 
@@ -210,7 +210,7 @@ def test_a_schedule_overtaken_by_a_newer_publication_is_dropped(president, secon
     assert publishing.publish_due(db.session, now=utcnow() + timedelta(hours=2)) == []
     lesson = lesson_named("second-lesson")
     assert lesson.published_revision.number == newer
-    assert all(r.scheduled_for is None for r in lesson.revisions)
+    assert all(r.scheduled_for is None for r in lesson.revisions_in("en"))
 
 
 def test_the_publish_due_command_publishes_what_is_due(president, runner, second):

@@ -126,7 +126,7 @@ def test_without_javascript_the_editor_uploads_and_adds_the_image_to_the_text(ap
     assert f"Text before the image.\n\n![Sales chart](/uploads/{name})\n</textarea>" in page
     assert f'<img alt="Sales chart" src="/uploads/{name}">' in page  # in the preview
     assert "The image was added at the end of the text. Save to keep it." in page
-    assert len(lesson_named("first-lesson").revisions) == 1  # nothing saved yet
+    assert len(lesson_named("first-lesson").revisions_in("en")) == 1  # nothing saved yet
 
     save = editor_data(first, source=f"Text before the image.\n\n![Sales chart](/uploads/{name})")
     president.post(f"/author/lessons/{first.id}/edit", data=save)

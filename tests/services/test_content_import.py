@@ -29,9 +29,9 @@ def lesson(slug: str) -> Lesson | None:
 
 @pytest.fixture
 def tree(tmp_path) -> tuple[Path, Path]:
-    """A writable copy of the test content: (lessons_dir, quizzes_dir)."""
+    """A writable copy of the test content in English only: (lessons_dir, quizzes_dir)."""
     root = tmp_path / "content"
-    shutil.copytree(TEST_DATA / "content", root)
+    shutil.copytree(TEST_DATA / "content", root, ignore=shutil.ignore_patterns("zh_CN"))
     return root / "lessons", root / "quizzes"
 
 
@@ -45,10 +45,11 @@ def test_importing_the_test_tree_creates_everything(app):
     report = import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
 
     assert report.ok, report.errors
-    assert len(report.created) == 4  # course.yaml, two lessons, one quiz
+    # course.yaml, two lessons, one quiz, and the Chinese version of the first lesson and its quiz
+    assert len(report.created) == 6
     assert report.revised == []
-    assert counts() == {"Course": 1, "Module": 2, "Lesson": 2, "LessonRevision": 2, "Quiz": 1,
-                        "QuizVersion": 1}
+    assert counts() == {"Course": 1, "Module": 2, "Lesson": 2, "LessonRevision": 3, "Quiz": 1,
+                        "QuizVersion": 2}
     course = db.session.scalar(sa.select(Course))
     assert (course.slug, course.title) == ("test-course", "Test Course")
     assert [m.title for m in course.modules] == ["First module", "Second module"]
@@ -57,8 +58,8 @@ def test_importing_the_test_tree_creates_everything(app):
         ("second-lesson", 2, "Second module"),
     ]
     for each in course.lessons:
-        assert [r.number for r in each.revisions] == [1]
-        assert each.published_revision is each.revisions[0]
+        assert [r.number for r in each.revisions_in("en")] == [1]
+        assert each.published_revision is each.revisions_in("en")[0]
     first = lesson("first-lesson")
     assert first.published_revision.title == "The first lesson"
     assert first.published_revision.minutes == 3
@@ -76,9 +77,9 @@ def test_importing_twice_creates_nothing_new(app):
     report = import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
 
     assert report.ok
-    assert (report.created, report.revised, report.unchanged) == ([], [], 3)
+    assert (report.created, report.revised, report.unchanged) == ([], [], 5)
     assert counts() == before
-    assert count(LessonRevision) == 2 and count(QuizVersion) == 1
+    assert count(LessonRevision) == 3 and count(QuizVersion) == 2
 
 
 def test_a_changed_lesson_gets_a_new_published_revision(app, tree):
@@ -130,7 +131,7 @@ def test_a_changed_quiz_gets_a_new_version(app, tree):
     assert report.revised == [str(path)]
     db.session.expire_all()
     quiz = lesson("first-lesson").quiz
-    assert [(v.number, v.pass_mark, v.max_attempts) for v in quiz.versions] == [
+    assert [(v.number, v.pass_mark, v.max_attempts) for v in quiz.versions_in("en")] == [
         (1, 60, None), (2, 80, 2),
     ]
     assert quiz.current_version.number == 2
@@ -207,7 +208,10 @@ def test_export_round_trips_to_the_same_hashes(app, tmp_path):
         "lessons/test-course/01-first-lesson.md",
         "lessons/test-course/02-second-lesson.md",
         "lessons/test-course/course.yaml",
+        "lessons/test-course/zh_CN/01-first-lesson.md",
+        "lessons/test-course/zh_CN/course.yaml",
         "quizzes/first-lesson.yaml",
+        "quizzes/zh_CN/first-lesson.yaml",
     ]
     content = load_content(out / "lessons", out / "quizzes")
     assert content.errors == []

@@ -32,7 +32,7 @@ def outline_slugs() -> list[str]:
 
 def new_draft(lesson: Lesson, source: str = "Changed.") -> int:
     """A draft revision, as the editor saves one: drafts are not part of the outline."""
-    latest = lesson.revisions[-1]
+    latest = lesson.revisions_in("en")[-1]
     number = latest.number + 1
     db.session.add(LessonRevision(
         lesson_id=lesson.id, number=number, title=f"{latest.title} (revised)", summary=latest.summary,
