@@ -41,7 +41,8 @@ def add_reflection(root, text: str) -> None:
 
 
 def revisions() -> int:
-    return db.session.scalar(sa.select(sa.func.count(LessonRevision.id)))
+    return db.session.scalar(sa.select(sa.func.count(LessonRevision.id))
+                             .where(LessonRevision.language == "en"))
 
 
 # --- the field in files, the import and the export ---------------------------------------------------
@@ -116,7 +117,7 @@ def test_the_president_edits_the_prompt_in_the_editor(president, lessons):
     response = president.post(f"/author/lessons/{first.id}/edit", data=editor_data(first, reflection=PROMPT))
     assert response.status_code == 303
     db.session.expire_all()
-    latest = first.revisions[-1]
+    latest = first.revisions_in("en")[-1]
     assert latest.number == 2 and latest.reflection == PROMPT
     page = president.get(f"/author/lessons/{first.id}/edit").get_data(as_text=True)
     assert f'value="{PROMPT}"' in page
