@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from courseware.auth.forms import ConfirmForm
 from courseware.author.forms import QuizForm
+from courseware.author.views import editing_language
 from courseware.extensions import db
+from courseware.i18n import SOURCE_LANGUAGE
 from courseware.services import authoring, quiz_authoring
 from courseware.services.errors import ValidationError
 from courseware.services.quiz_authoring import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems
@@ -20,17 +22,20 @@ bp = Blueprint("quiz", __name__)
 def _render(lesson, form: QuizForm, problems: ProblemMap | None = None, error: str | None = None,
             status: int = 200):
     quiz = lesson.quiz
+    language = editing_language()
     return render_template(
         "author/quiz.html", lesson=lesson, quiz=quiz, form=form, problems=problems or ProblemMap(),
-        error=error, draft=quiz_authoring.draft_of(quiz), confirm_form=ConfirmForm(),
-        versions=list(reversed(quiz.versions)) if quiz else [],
+        error=error, draft=quiz_authoring.draft_of(quiz, language), confirm_form=ConfirmForm(),
+        versions=list(reversed(quiz.versions_in(language))) if quiz else [],
         attempts=quiz_authoring.attempt_count(db.session, quiz),
+        editing_language=language, current=quiz.current_version_in(language) if quiz else None,
     ), status
 
 
 @bp.route("/lessons/<int:lesson_id>/quiz", methods=["GET", "POST"])
 def edit(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
+    language = editing_language()
     if request.method == "GET":
         return _open(lesson)
     form = QuizForm()
@@ -47,20 +52,20 @@ def edit(lesson_id: int):
     try:
         if request.form.get("action") == "publish":
             version = quiz_authoring.publish(db.session, lesson, current_user, draft, form.base.data,
-                                             form.note.data or "")
+                                             form.note.data or "", language=language)
             flash(_("Quiz version %(number)s is published. New attempts use it; every "
                     "earlier attempt keeps the version it was taken on, and its score.",
                     number=version.number), "success")
         else:
             version = quiz_authoring.save_draft(db.session, lesson, current_user, draft,
-                                                form.base.data, form.note.data or "")
+                                                form.base.data, form.note.data or "", language)
             flash(_saved_message(version, quiz_authoring.problems(draft)),
                   "success" if version else "info")
     except QuizProblems as refused:
         return _render(lesson, form, ProblemMap(refused.problems), str(refused), status=422)
     except QuizEditConflict as conflict:
         db.session.expire_all()
-        form.base.data = quiz_authoring.base_token(lesson.quiz)
+        form.base.data = quiz_authoring.base_token(lesson.quiz, language)
         return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)), str(conflict),
                        status=409)
     except ValidationError as refused:
@@ -71,12 +76,17 @@ def edit(lesson_id: int):
 
 def _open(lesson):
     quiz = lesson.quiz
-    version = quiz_authoring.editing_version(quiz)
+    language = editing_language()
+    version = quiz_authoring.editing_version(quiz, language)
     draft = QuizDraft.of(version)
-    if version is None:
+    if version is None and language != SOURCE_LANGUAGE and quiz is not None and quiz.current_version:
+        # A language's first version starts from the English one, to translate.
+        draft = QuizDraft.of(quiz.current_version)
+    elif version is None:
         draft = quiz_authoring.apply_edit(draft, "add-question")
     is_draft = version is not None and version.published_at is None
-    form = QuizForm.from_draft(draft, quiz_authoring.base_token(quiz), version.note if is_draft else "")
+    form = QuizForm.from_draft(draft, quiz_authoring.base_token(quiz, language),
+                               version.note if is_draft else "")
     return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft) if is_draft else []))
 
 
@@ -94,7 +104,7 @@ def _saved_message(version, problems) -> str:
 @bp.post("/lessons/<int:lesson_id>/quiz/discard")
 def discard(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    quiz_authoring.discard_draft(db.session, lesson)
+    quiz_authoring.discard_draft(db.session, lesson, editing_language())
     flash(_("The draft is discarded."), "success")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
@@ -128,4 +138,5 @@ def delete(lesson_id: int):
 def version(lesson_id: int, number: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     return render_template("author/quiz_version.html", lesson=lesson,
-                           version=quiz_authoring.version_of(db.session, lesson, number))
+                           version=quiz_authoring.version_of(db.session, lesson, number,
+                                                             editing_language()))

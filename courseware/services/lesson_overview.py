@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.content.loader import TRANSLATION_LANGUAGES
+from courseware.content.translations import same_quiz
 from courseware.models import Course, Lesson, LessonRevision, Module
 from courseware.models.content import SOURCE_LANGUAGE
 
@@ -56,6 +57,9 @@ class TranslationOverview:
     # No published revision in the language, or one older than the source language's latest
     # material publication: its readers miss something the source's readers have.
     behind: bool
+    # The lesson's quiz has no published version in the language with the source's current
+    # questions and keys, so its readers take the source language's.
+    quiz_behind: bool = False
 
     @property
     def has_draft(self) -> bool:
@@ -147,7 +151,16 @@ def translation_of(lesson: Lesson, language: str, source_published: RevisionLine
         material = [r.published_at for r in source_revisions
                     if r.material and r.published_at is not None and r.number <= source_published.number]
         behind = published is None or (bool(material) and published.published_at < max(material))
-    return TranslationOverview(language, revisions[-1] if revisions else None, published, behind)
+    return TranslationOverview(language, revisions[-1] if revisions else None, published, behind,
+                               quiz_behind(lesson, language))
+
+
+def quiz_behind(lesson: Lesson, language: str) -> bool:
+    quiz = lesson.active_quiz
+    if quiz is None:
+        return False
+    translated = quiz.current_version_in(language)
+    return translated is None or not same_quiz(translated, quiz.current_version)
 
 
 def quiz_label(lesson: Lesson) -> str:

@@ -1,5 +1,9 @@
 """The quiz editor: a draft version the president edits, checked by the same rules as quiz files,
 published as a new version that never changes again. Attempts keep the version they were taken on.
+
+Each language has its own versions (models/content). A version in another language than the source
+one is published only when it has the source's current questions, options and right answers, so
+that it is graded the same way; archiving and deleting are of the quiz, in every language.
 """
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,11 +22,13 @@ from sqlalchemy.orm import Session
 
 from courseware.content.loader import OPTION_KEYS, QUESTION_ID_RE
 from courseware.content.question_types import QUESTION_TYPES
+from courseware.content.translations import same_quiz
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
 from courseware.models._time import utcnow
+from courseware.models.content import SOURCE_LANGUAGE
 from courseware.services import audit
 from courseware.services.authoring import InvalidFields
-from courseware.services.content_import import quiz_hash
+from courseware.services.content_import import quiz_hash, set_current_version
 from courseware.services.errors import Conflict, NotFound, ValidationError
 
 MAX_TEXT = 2000
@@ -227,29 +234,34 @@ def _new_question_id(draft: QuizDraft) -> str:
 
 # --- versions -----------------------------------------------------------------------------------------
 
-def draft_of(quiz: Quiz | None) -> QuizVersion | None:
-    if quiz is None or not quiz.versions or quiz.versions[-1].published_at is not None:
+def draft_of(quiz: Quiz | None, language: str = SOURCE_LANGUAGE) -> QuizVersion | None:
+    versions = quiz.versions_in(language) if quiz is not None else []
+    if not versions or versions[-1].published_at is not None:
         return None
-    return quiz.versions[-1]
+    return versions[-1]
 
 
-def editing_version(quiz: Quiz | None) -> QuizVersion | None:
+def editing_version(quiz: Quiz | None, language: str = SOURCE_LANGUAGE) -> QuizVersion | None:
     """What the editor opens: the draft, else the published version, else nothing."""
     if quiz is None:
         return None
-    return draft_of(quiz) or quiz.current_version or (quiz.versions[-1] if quiz.versions else None)
+    versions = quiz.versions_in(language)
+    return draft_of(quiz, language) or quiz.current_version_in(language) or (
+        versions[-1] if versions else None)
 
 
-def base_token(quiz: Quiz | None) -> str:
+def base_token(quiz: Quiz | None, language: str = SOURCE_LANGUAGE) -> str:
     """Names the state the editor was opened on, for optimistic locking."""
-    version = editing_version(quiz)
+    version = editing_version(quiz, language)
     return f"{version.number}:{version.content_hash}" if version else "new"
 
 
-def version_of(session: Session, lesson: Lesson, number: int) -> QuizVersion:
+def version_of(session: Session, lesson: Lesson, number: int,
+               language: str = SOURCE_LANGUAGE) -> QuizVersion:
     quiz = lesson.quiz
     version = quiz and session.scalar(
-        select(QuizVersion).where(QuizVersion.quiz_id == quiz.id, QuizVersion.number == number)
+        select(QuizVersion).where(QuizVersion.quiz_id == quiz.id, QuizVersion.language == language,
+                                  QuizVersion.number == number)
     )
     if not version:
         raise NotFound(_("This quiz has no version %(number)s.", number=number))
@@ -263,53 +275,78 @@ def attempt_count(session: Session, quiz: Quiz | None) -> int:
 
 
 def save_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
-               note: str = "") -> QuizVersion | None:
+               note: str = "", language: str = SOURCE_LANGUAGE) -> QuizVersion | None:
     """Keep the draft (problems that only block publishing are allowed); None if nothing changed."""
-    version = _write_draft(session, lesson, author, draft, base, note)
+    version = _write_draft(session, lesson, author, draft, base, note, language)
     _commit(session)
     return version
 
 
+def translation_problems(draft: QuizDraft, quiz: Quiz | None) -> list[Problem]:
+    """What keeps a version in another language from being published: it must be graded exactly
+    as the source language's current version (same questions, options and right answers)."""
+    current = quiz.current_version if quiz is not None else None
+    if current is None:
+        return [Problem(_("Publish the English quiz first: a translation follows its questions."))]
+    if same_quiz(draft_shape(draft), current):
+        return []
+    return [Problem(_("A translation keeps the English version's questions, options, right answers, "
+                      "pass mark and attempts, in the same order: only the words change. Compare "
+                      "with English version %(number)s.", number=current.number))]
+
+
+def draft_shape(draft: QuizDraft) -> SimpleNamespace:
+    """The draft as quiz versions are compared (content.translations.same_quiz)."""
+    return SimpleNamespace(pass_mark=draft.pass_mark, max_attempts=draft.max_attempts,
+                           questions=draft.questions_data())
+
+
 def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
-            note: str = "", now: datetime | None = None) -> QuizVersion:
+            note: str = "", now: datetime | None = None,
+            language: str = SOURCE_LANGUAGE) -> QuizVersion:
     """Save and publish in one step: a new version that learners' next attempts will use."""
-    found = problems(draft)
+    source = language == SOURCE_LANGUAGE
+    found = problems(draft) or ([] if source else translation_problems(draft, lesson.quiz))
     if found:
         raise QuizProblems(found)
-    current = lesson.quiz.current_version if lesson.quiz else None
+    current = lesson.quiz.current_version_in(language) if lesson.quiz else None
     if current is not None and current.content_hash == draft.digest():
         raise ValidationError(_("This is the same as the published version %(number)s; "
                                 "there is nothing new to publish.", number=current.number))
-    version = _write_draft(session, lesson, author, draft, base, note)
+    version = _write_draft(session, lesson, author, draft, base, note, language)
     quiz = version.quiz
     version.published_at = now or utcnow()
-    quiz.current_version = version
-    quiz.archived_at = None
+    set_current_version(session, quiz, language, version)
+    if source:
+        quiz.archived_at = None
     audit.record(session, "quiz.publish", actor=author, target=f"lesson {lesson.id} {lesson.slug}",
-                 details=f"version {version.number}")
+                 details=f"{'' if source else language + ' '}version {version.number}")
     _commit(session)
     return version
 
 
 def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
-                 note: str) -> QuizVersion | None:
+                 note: str, language: str = SOURCE_LANGUAGE) -> QuizVersion | None:
     hard = _hard_problems(draft)
     if hard:
         raise QuizProblems(hard)
     if len(note) > 500:
         raise InvalidFields({"note": _("Keep the change note to %(limit)s characters.", limit=500)})
     quiz = lesson.quiz
-    if base != base_token(quiz):
+    if base != base_token(quiz, language):
         raise QuizEditConflict()
+    if quiz is None and language != SOURCE_LANGUAGE:
+        raise ValidationError(_("Publish the English quiz first: a translation follows its questions."))
     digest, questions = draft.digest(), draft.questions_data()
-    existing = draft_of(quiz)
+    existing = draft_of(quiz, language)
     if existing is None:
-        if quiz is not None and quiz.current_version and quiz.current_version.content_hash == digest:
+        current = quiz.current_version_in(language) if quiz is not None else None
+        if current is not None and current.content_hash == digest:
             return None
         quiz = quiz or Quiz(lesson=lesson)
         session.add(quiz)
-        number = max((v.number for v in quiz.versions), default=0) + 1
-        existing = QuizVersion(quiz=quiz, number=number, pass_mark=draft.pass_mark,
+        number = max((v.number for v in quiz.versions_in(language)), default=0) + 1
+        existing = QuizVersion(quiz=quiz, number=number, language=language, pass_mark=draft.pass_mark,
                                max_attempts=draft.max_attempts, questions=questions,
                                content_hash=digest, note=note.strip(), author_id=author.id)
         session.add(existing)
@@ -338,8 +375,8 @@ def _commit(session: Session) -> None:
         raise QuizEditConflict() from None
 
 
-def discard_draft(session: Session, lesson: Lesson) -> None:
-    draft = draft_of(lesson.quiz)
+def discard_draft(session: Session, lesson: Lesson, language: str = SOURCE_LANGUAGE) -> None:
+    draft = draft_of(lesson.quiz, language)
     if draft is None:
         raise ValidationError(_("There is no draft to discard."))
     quiz = lesson.quiz
@@ -381,6 +418,8 @@ def delete(session: Session, lesson: Lesson) -> None:
                                 "This quiz has %(num)d attempts, which must stay reviewable, so it "
                                 "cannot be deleted. Archive it instead.", attempts))
     quiz.current_version = None
+    for translation in list(quiz.translations):
+        session.delete(translation)
     session.flush()
     for version in list(quiz.versions):
         session.delete(version)

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from courseware.extensions import db
 from courseware.models import LessonRevision
 from tests.author.conftest import editor_data, lesson_named
+from tests.author.test_quiz_authoring import base_of, quiz_form
+from tests.quiz.test_quiz_pages import QUIZ_URL
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -133,3 +135,50 @@ def test_the_chinese_publish_page_offers_no_material_choice(president, first):
     assert 'name="kind" value="minor"' in publish and 'value="material"' not in publish
     assert db.session.scalar(sa.select(sa.func.count(LessonRevision.id))
                              .where(LessonRevision.language == "zh_CN")) == 2
+
+
+# --- the quiz in Chinese ---------------------------------------------------------------------------
+
+def test_the_chinese_quiz_editor_opens_the_chinese_version(president, first):
+    html = page(president.get(f"/author/lessons/{first.id}/quiz?lang=zh_CN"))
+    assert "哪个选项是对的？" in html and "Which option is the right one?" not in html
+    assert "data-translation-note" in html and 'aria-current="page">简体中文</a>' in html
+    assert "Archive the quiz" not in html  # one quiz in every language: managed in English
+    english = page(president.get(f"/author/lessons/{first.id}/quiz"))
+    assert "Which option is the right one?" in english and "data-translation-note" not in english
+
+
+def test_a_chinese_quiz_version_is_published_when_it_keeps_the_english_questions(president, manager, first):
+    html = page(president.get(f"/author/lessons/{first.id}/quiz?lang=zh_CN"))
+    version = lesson_named("first-lesson").quiz.current_version_in("zh_CN")
+    questions = [dict(q, prompt=q["prompt"] + "（新）") for q in version.questions]
+    response = president.post(f"/author/lessons/{first.id}/quiz?lang=zh_CN",
+                              data=quiz_form(questions, base_of(html), pass_mark=60, action="publish"))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    quiz = lesson_named("first-lesson").quiz
+    assert [v.number for v in quiz.versions_in("zh_CN")] == [1, 2]
+    assert [v.number for v in quiz.versions_in("en")] == [1]
+    assert quiz.current_version_in("zh_CN").number == 2 and quiz.current_version.language == "en"
+    assert "哪个选项是对的？（新）" in page(manager.get(QUIZ_URL, headers=ZH))
+
+
+def test_a_chinese_quiz_version_with_other_questions_is_refused(president, first):
+    html = page(president.get(f"/author/lessons/{first.id}/quiz?lang=zh_CN"))
+    version = lesson_named("first-lesson").quiz.current_version_in("zh_CN")
+    fewer = [dict(q, options=q["options"][:2]) if q["id"] == "pick-one" else q for q in version.questions]
+    response = president.post(f"/author/lessons/{first.id}/quiz?lang=zh_CN",
+                              data=quiz_form(fewer, base_of(html), pass_mark=60, action="publish"))
+    assert response.status_code == 422
+    assert "A translation keeps the English version" in response.get_data(as_text=True)
+    quiz = lesson_named("first-lesson").quiz
+    assert quiz.current_version_in("zh_CN").number == 1 and len(quiz.versions_in("zh_CN")) == 1
+
+
+def test_the_lessons_list_shows_a_chinese_quiz_behind_the_english_one(president, first):
+    assert "data-translation-quiz-behind" not in lesson_entry(page(president.get("/author/")), first.id)
+    html = page(president.get(f"/author/lessons/{first.id}/quiz"))
+    english = lesson_named("first-lesson").quiz.current_version.questions
+    response = president.post(f"/author/lessons/{first.id}/quiz",
+                              data=quiz_form(english[:2], base_of(html), pass_mark=60, action="publish"))
+    assert response.status_code == 303
+    assert "data-translation-quiz-behind" in lesson_entry(page(president.get("/author/")), first.id)
