@@ -110,8 +110,8 @@ def _language_dirs(folder: Path, content: ContentSet) -> list[Path]:
             found.append(sub)
         elif not sub.name.startswith((".", "_")):
             content.errors.append(ContentError(
-                str(sub), f"a subfolder here must be named for a language of the site: "
-                f"{', '.join(TRANSLATION_LANGUAGES)}"))
+                str(sub), _("a subfolder here must be named for a language of the site: %(languages)s",
+                            languages=", ".join(TRANSLATION_LANGUAGES))))
     return found
 
 

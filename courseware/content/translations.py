@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
+
 from courseware.content.yamlfile import ContentError
 
 if TYPE_CHECKING:
@@ -18,67 +20,85 @@ if TYPE_CHECKING:
 
 def check_course(translated: CourseFile, original: CourseFile) -> None:
     if len(translated.modules) != len(original.modules):
-        raise _error(translated, f"lists {len(translated.modules)} modules, but the original "
-                     f"{original.path} lists {len(original.modules)}: list the same modules "
-                     "in the same order", "modules")
+        raise _error(translated, _("lists %(count)s modules, but the original %(path)s lists "
+                                   "%(original)s: list the same modules in the same order",
+                                   count=len(translated.modules), path=original.path,
+                                   original=len(original.modules)), "modules")
 
 
 def check_lesson(translated: LessonFile, original: LessonFile | None, translated_course: CourseFile,
                  course: CourseFile) -> None:
     if original is None:
-        raise ContentError(translated.path, f"no original lesson {translated.slug!r} in "
-                           f"{_parent(course.path)}: a translated lesson has the file name of the "
-                           "lesson it translates", 1)
+        raise ContentError(translated.path, _("no original lesson %(slug)s in %(folder)s: a "
+                                              "translated lesson has the file name of the lesson it "
+                                              "translates", slug=repr(translated.slug),
+                                              folder=_parent(course.path)), 1)
     if translated.order != original.order:
-        raise _error(translated, f"order {translated.order} differs from the original's "
-                     f"({original.order}, {original.path})", "order")
+        raise _error(translated, _("order %(order)s differs from the original's (%(original)s, "
+                                   "%(path)s)", order=translated.order, original=original.order,
+                                   path=original.path), "order")
     position = translated_course.modules.index(translated.module)
     expected = course.modules.index(original.module)
     if position != expected:
-        raise _error(translated, f"module {translated.module!r} is module {position + 1} of "
-                     f"{translated_course.path}, but the original lesson is in module {expected + 1} "
-                     f"({original.module!r}): use {translated_course.modules[expected]!r}", "module")
+        raise _error(translated, _("module %(module)s is module %(position)s of %(path)s, but the "
+                                   "original lesson is in module %(expected)s (%(original)s): use "
+                                   "%(use)s", module=repr(translated.module), position=position + 1,
+                                   path=translated_course.path, expected=expected + 1,
+                                   original=repr(original.module),
+                                   use=repr(translated_course.modules[expected])), "module")
 
 
 def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[ContentError]:
     """Every way the translated quiz differs in shape from the original (empty when it does not)."""
     if original is None:
-        return [ContentError(translated.path, f"no original quiz {translated.lesson_slug!r}.yaml "
-                             "was loaded: a translated quiz has the file name of the quiz it "
-                             "translates, and the original must be valid", 1)]
+        return [ContentError(translated.path, _("no original quiz %(slug)s.yaml was loaded: a "
+                                                "translated quiz has the file name of the quiz it "
+                                                "translates, and the original must be valid",
+                                                slug=repr(translated.lesson_slug)), 1)]
     errors = []
     for key, mine, theirs in (("pass_mark", translated.pass_mark, original.pass_mark),
                               ("attempts", translated.max_attempts, original.max_attempts)):
         if mine != theirs:
-            errors.append(_error(translated, f"'{key}' is {mine}, the original {original.path} "
-                                 f"has {theirs}", key))
+            errors.append(_error(translated, _("'%(key)s' is %(mine)s, the original %(path)s has "
+                                               "%(theirs)s", key=key, mine=mine, path=original.path,
+                                               theirs=theirs), key))
     if len(translated.questions) != len(original.questions):
         errors.append(_error(
-            translated, f"has {len(translated.questions)} questions, the original {original.path} "
-            f"has {len(original.questions)}: a translation has the same questions", "questions"))
+            translated, _("has %(count)s questions, the original %(path)s has %(original)s: a "
+                          "translation has the same questions", count=len(translated.questions),
+                          path=original.path, original=len(original.questions)), "questions"))
         return errors
     for index, (mine, theirs) in enumerate(zip(translated.questions, original.questions, strict=True)):
         where = ("questions", index)
-        label = f"question {index + 1}"
+        label = _("question %(number)s", number=index + 1)
         if mine["id"] != theirs["id"]:
-            errors.append(_error(translated, f"{label} has id {mine['id']!r}, the original's question "
-                                 f"{index + 1} has id {theirs['id']!r}: keep the ids and their order",
+            errors.append(_error(translated, _("%(label)s has id %(id)s, the original's question "
+                                               "%(number)s has id %(original)s: keep the ids and "
+                                               "their order", label=label, id=repr(mine["id"]),
+                                               number=index + 1, original=repr(theirs["id"])),
                                  *where, "id"))
             continue
         if mine["type"] != theirs["type"]:
-            errors.append(_error(translated, f"{label} ({mine['id']}) is {mine['type']!r}, the "
-                                 f"original's is {theirs['type']!r}", *where, "type"))
+            errors.append(_error(translated, _("%(label)s (%(id)s) is %(type)s, the original's is "
+                                               "%(original)s", label=label, id=mine["id"],
+                                               type=repr(mine["type"]), original=repr(theirs["type"])),
+                                 *where, "type"))
         if len(mine["options"]) != len(theirs["options"]):
-            errors.append(_error(translated, f"{label} ({mine['id']}) has {len(mine['options'])} "
-                                 f"options, the original's has {len(theirs['options'])}",
+            errors.append(_error(translated, _("%(label)s (%(id)s) has %(count)s options, the "
+                                               "original's has %(original)s", label=label,
+                                               id=mine["id"], count=len(mine["options"]),
+                                               original=len(theirs["options"])),
                                  *where, "options"))
             continue
         for number, (option, other) in enumerate(zip(mine["options"], theirs["options"], strict=True)):
             if option["correct"] != other["correct"]:
-                state = "right" if other["correct"] else "not right"
-                errors.append(_error(translated, f"{label} ({mine['id']}), option {number + 1}: the "
-                                     f"original marks it {state}; keep the options in the same "
-                                     "order with the same answers", *where, "options", number))
+                message = (_("%(label)s (%(id)s), option %(number)s: the original marks it right; "
+                             "keep the options in the same order with the same answers",
+                             label=label, id=mine["id"], number=number + 1) if other["correct"] else
+                           _("%(label)s (%(id)s), option %(number)s: the original marks it not right; "
+                             "keep the options in the same order with the same answers",
+                             label=label, id=mine["id"], number=number + 1))
+                errors.append(_error(translated, message, *where, "options", number))
     return errors
 
 
