@@ -92,6 +92,13 @@ def content_check_command(lessons: str | None, quizzes: str | None) -> None:
         "Checked %(courses)d course(s), %(lessons)d valid lesson(s), %(quizzes)d valid quiz(zes).",
         courses=len(content.courses), lessons=len(content.lessons), quizzes=len(content.quizzes),
     ))
+    translated = [*content.translated_courses, *content.translated_lessons, *content.translated_quizzes]
+    if translated:
+        click.echo(_(
+            "Versions in other languages (%(languages)s): %(lessons)d valid lesson(s), "
+            "%(quizzes)d valid quiz(zes).", languages=", ".join(sorted({f.language for f in translated})),
+            lessons=len(content.translated_lessons), quizzes=len(content.translated_quizzes),
+        ))
     _fail_on_errors(content.errors)
     click.echo(_("All content is valid."))
 

@@ -136,6 +136,12 @@ def test_a_broken_original_holds_back_its_translation_without_a_second_error(tre
     assert content.translated_quizzes == []
 
 
+def test_content_check_counts_the_translations(runner):
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Versions in other languages (zh_CN): 1 valid lesson(s), 1 valid quiz(zes)." in result.output
+
+
 def test_content_check_prints_the_file_and_line_of_a_mismatched_translation(runner, tree):
     edit(tree / ZH_QUIZ, "      - text: 另一个错的\n        explain: 也是错的。\n", "")
     result = runner.invoke(args=["content", "check", "--lessons", str(tree / "lessons"),
