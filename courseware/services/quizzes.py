@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.content.question_types import question_type
 from courseware.content.translations import same_quiz
@@ -19,6 +20,7 @@ from courseware.models import (
     LessonTranslation,
     Quiz,
     QuizAttempt,
+    QuizTranslation,
     QuizVersion,
     User,
 )
@@ -106,14 +108,17 @@ def get_quiz(session: Session, quiz_id: int) -> Quiz:
     return quiz
 
 
-def version_for(quiz: Quiz, language: str) -> QuizVersion:
+def version_for(session: Session, quiz: Quiz, language: str) -> QuizVersion:
     """The version a reader of `language` takes: the quiz's published version in that language
     while it has the same questions and answers as the source language's current version (so that
     it is graded the same way), else the source language's."""
     current = quiz.current_version
     if language == SOURCE_LANGUAGE or current is None:
         return current
-    translated = quiz.current_version_in(language)
+    translated = session.scalar(
+        select(QuizVersion)
+        .join(QuizTranslation, QuizTranslation.current_version_id == QuizVersion.id)
+        .where(QuizTranslation.quiz_id == quiz.id, QuizTranslation.language == language))
     if translated is not None and same_quiz(translated, current):
         return translated
     return current
@@ -123,7 +128,7 @@ def open_attempt(session: Session, user: User, quiz: Quiz,
                  language: str = SOURCE_LANGUAGE) -> QuizAttempt:
     """The person's open attempt on this quiz, started now if there is none, on the version in
     their language. Attempts are the quiz's, whichever language they are taken in."""
-    version = version_for(quiz, language)
+    version = version_for(session, quiz, language)
     for _try in range(3):
         attempt = _find_open(session, user, quiz)
         if attempt is not None:
@@ -132,6 +137,9 @@ def open_attempt(session: Session, user: User, quiz: Quiz,
                 # (or to the reader's language, which has the same questions and keys).
                 attempt.quiz_version_id = version.id
                 session.commit()
+            else:
+                # The page shows this version: keep it loaded rather than read it again.
+                set_committed_value(attempt, "quiz_version", version)
             return attempt
         number = (
             session.scalar(

@@ -183,3 +183,41 @@ def test_the_outline_is_cached_once_per_language(app, manager, course):
     assert (chinese.title, english.title) == ("测试课程", "Test Course")
     assert chinese.lesson("first-lesson").revision.language == "zh_CN"
     assert chinese.lesson("first-lesson").source == english.lesson("first-lesson").revision
+
+
+def test_the_chinese_pages_take_no_query_per_lesson(course, manager, make_user):
+    from courseware.models import LessonRevision, LessonTranslation
+    from tests.test_performance_queries import (
+        BUDGET,
+        SUBMISSION_BUDGET,
+        add_lessons,
+        do_everything,
+        main_pages,
+        measure,
+    )
+
+    manager.user.locale = "zh_CN"
+    db.session.commit()
+    do_everything(manager.user, course)
+    small = measure(manager, main_pages(manager.user, course), course)
+
+    add_lessons(course, 10)
+    for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.slug.like("extra-%"))):
+        revision = LessonRevision(lesson_id=lesson.id, number=1, language="zh_CN", title="附加课",
+                                  source="正文。", html="<p>正文。</p>", content_hash=f"zh-{lesson.id}",
+                                  published_at=lesson.published_revision.published_at,
+                                  module_id=lesson.module_id)
+        db.session.add(revision)
+        db.session.flush()
+        db.session.add(LessonTranslation(lesson_id=lesson.id, language="zh_CN",
+                                         published_revision_id=revision.id))
+    db.session.commit()
+    for _ in range(3):
+        do_everything(make_user(), course)
+    do_everything(manager.user, course)
+    large = measure(manager, main_pages(manager.user, course), course)
+
+    assert large == small
+    assert {name: count for name, count in large.items()
+            if count > (SUBMISSION_BUDGET if name == "quiz submission" else BUDGET)} == {}
+    assert "附加课" in text(manager.get("/courses/test-course"))
