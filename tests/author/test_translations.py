@@ -116,7 +116,7 @@ def test_the_lessons_list_shows_when_the_chinese_version_is_behind(president, fi
     assert "data-translation-behind" not in lesson_entry(index, second.id)
 
     chinese = page(president.get("/author/", headers=ZH))
-    assert "中文版落后" in lesson_entry(chinese, first.id)
+    assert "中文版待更新" in lesson_entry(chinese, first.id)
 
 
 def test_a_minor_english_publication_does_not_leave_the_chinese_version_behind(president, first):
