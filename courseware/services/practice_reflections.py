@@ -6,28 +6,37 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from courseware.i18n import content_language
 from courseware.models import Lesson, LessonRevision, Reflection, Role, User
 from courseware.services.errors import Forbidden, NotFound, ValidationError
 from courseware.services.practice_common import MAX_REFLECTION, FieldChecks
 
 
-def prompt_of(lesson: Lesson) -> str | None:
-    """The reflection question of the lesson as learners read it now."""
-    revision = lesson.published_revision
-    return revision.reflection if revision is not None and revision.reflection else None
+def prompt_of(lesson: Lesson, language: str | None = None) -> str | None:
+    """The reflection question of the lesson as learners read it now, in `language` (by default
+    the request's content language) where its revision in that language asks one."""
+    translated = lesson.published_revision_in(language or content_language())
+    for revision in (translated, lesson.published_revision):
+        if revision is not None and revision.reflection:
+            return revision.reflection
+    return None
 
 
 def prompt_and_reflection(session: Session, user: User, lesson) -> tuple[str | None, Reflection | None]:
     """For the end of the lesson page, in one query: the lesson's current question and the person's
     answer. `lesson` is a Lesson or the outline cache's view of one (both have an id and
-    published_revision_id)."""
+    published_revision_id; the outline's `revision` is the one in the reader's language, whose
+    question wins over the source language's)."""
+    shown = getattr(getattr(lesson, "revision", None), "id", None) or lesson.published_revision_id
+    translated = aliased(LessonRevision)
     row = session.execute(
-        select(LessonRevision.reflection, Reflection)
+        select(func.coalesce(translated.reflection, LessonRevision.reflection), Reflection)
         .select_from(LessonRevision)
+        .join(translated, and_(translated.id == shown, translated.lesson_id == LessonRevision.lesson_id))
         .outerjoin(Reflection, and_(Reflection.lesson_id == LessonRevision.lesson_id,
                                     Reflection.user_id == user.id))
         .where(LessonRevision.id == lesson.published_revision_id, LessonRevision.lesson_id == lesson.id)

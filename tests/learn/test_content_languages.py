@@ -221,3 +221,15 @@ def test_the_chinese_pages_take_no_query_per_lesson(course, manager, make_user):
     assert {name: count for name, count in large.items()
             if count > (SUBMISSION_BUDGET if name == "quiz submission" else BUDGET)} == {}
     assert "附加课" in text(manager.get("/courses/test-course"))
+
+
+def test_the_reflection_question_is_asked_in_the_readers_language(manager, course):
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "first-lesson"))
+    lesson.published_revision.reflection = "What will you change?"
+    db.session.commit()
+    # No Chinese question yet: the English one is asked.
+    assert "What will you change?" in text(manager.get(LESSON_1, headers=ZH))
+    lesson.published_revision_in("zh_CN").reflection = "你会改变什么？"
+    db.session.commit()
+    assert "你会改变什么？" in text(manager.get(LESSON_1, headers=ZH))
+    assert "What will you change?" in text(manager.get(LESSON_1, headers=EN))
