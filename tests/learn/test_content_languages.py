@@ -233,3 +233,11 @@ def test_the_reflection_question_is_asked_in_the_readers_language(manager, cours
     db.session.commit()
     assert "你会改变什么？" in text(manager.get(LESSON_1, headers=ZH))
     assert "What will you change?" in text(manager.get(LESSON_1, headers=EN))
+
+
+def test_what_changed_has_the_chinese_title_and_says_the_changes_are_in_english(manager, course):
+    text(manager.get(LESSON_1, headers=ZH))
+    page = text(manager.get(f"{LESSON_1}/changes", headers=ZH))
+    assert "第一课" in page and "测试课程" in page
+    english = text(manager.get(f"{LESSON_1}/changes", headers=EN))
+    assert "The first lesson" in english and "data-changes-in-english" not in english
