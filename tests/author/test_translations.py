@@ -182,3 +182,23 @@ def test_the_lessons_list_shows_a_chinese_quiz_behind_the_english_one(president,
                               data=quiz_form(english[:2], base_of(html), pass_mark=60, action="publish"))
     assert response.status_code == 303
     assert "data-translation-quiz-behind" in lesson_entry(page(president.get("/author/")), first.id)
+
+
+def test_a_scheduled_chinese_revision_is_published_for_chinese_readers_only(president, first):
+    from datetime import timedelta
+
+    from courseware.models._time import utcnow
+    from courseware.services import publishing
+
+    data = editor_data(first, title="第一课", summary="第一课讲什么。", source="第一课，定时发布。",
+                       base_number="1")
+    assert president.post(f"/author/lessons/{first.id}/edit?lang=zh_CN", data=data).status_code == 303
+    lesson = lesson_named("first-lesson")
+    now = utcnow()
+    publishing.schedule(db.session, lesson, 2, True, now + timedelta(hours=1), now=now, language="zh_CN")
+    assert publishing.publish_due(db.session, now=now) == []
+    [published] = publishing.publish_due(db.session, now=now + timedelta(hours=2))
+    lesson = lesson_named("first-lesson")
+    assert (published.language, published.number, published.material) == ("zh_CN", 2, False)
+    assert lesson.published_revision_in("zh_CN").number == 2
+    assert lesson.published_revision.language == "en" and lesson.published_revision.number == 1
