@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import copy
 import fnmatch
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -190,8 +191,12 @@ def compile_catalogs() -> list[Path]:
             if catalog is None:
                 continue
             target = source.with_suffix(".mo")
-            with target.open("wb") as handle:
+            # Written beside and moved into place: a process reading the catalog meanwhile (another
+            # test run, a running site) sees the old file or the new one, never half of one.
+            partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as handle:
                 write_mo(handle, catalog, use_fuzzy=False)
+            os.replace(partial, target)
             written.append(target)
     return written
 
