@@ -128,7 +128,7 @@ def test_the_focus_check_in_chinese(manager, clock):
                             headers=ZH)
     assert response.status_code == 303
     html = manager.get("/practice/focus/", headers=ZH).get_data(as_text=True)
-    for expected in ("已拒绝：这件事已列入你的不做清单。", "<h2 id=\"not-to-do-title\">不做清单</h2>",
+    for expected in ("已拒绝：这件事已列入您的不做清单。", "<h2 id=\"not-to-do-title\">不做清单</h2>",
                      "与我的目标无关：拒绝", "周五打高尔夫", "移除"):
         assert expected in html, expected
 
@@ -196,9 +196,9 @@ def test_the_reflection_box_under_a_lesson_in_chinese(manager, with_prompt, cloc
     url = f"/courses/{with_prompt.course.slug}/{with_prompt.slug}"
     html = manager.get(url, headers=ZH).get_data(as_text=True)
     assert '<h2 id="reflection-title">反思</h2>' in html
-    assert "私密：只有你本人能看到。写好后可以分享给总裁。" in html and "保存我的反思" in html
+    assert "私密：只有您本人能看到。写好后可以分享给总裁。" in html and "保存我的反思" in html
     response = manager.post(f"/practice/reflections/lessons/{with_prompt.id}", data={"answer": "在报价环节"},
                             headers=ZH)
     assert response.status_code == 303
     html = manager.get(response.headers["Location"], headers=ZH).get_data(as_text=True)
-    assert "你的反思已保存。只有你本人能看到。" in html and "在报价环节" in html and "分享给总裁" in html
+    assert "您的反思已保存。只有您本人能看到。" in html and "在报价环节" in html and "分享给总裁" in html
