@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -77,7 +78,8 @@ def _in_own_transaction(session: Session, report: ImportReport, path: str, work,
         session.commit()
     except Exception as exc:  # one file's failure must not stop the others
         session.rollback()
-        report.errors.append(ContentError(path, f"could not be imported: {_short_reason(exc)}"))
+        report.errors.append(ContentError(path, _("could not be imported: %(reason)s",
+                                                  reason=_short_reason(exc))))
 
 
 def _short_reason(exc: Exception) -> str:
@@ -132,7 +134,8 @@ def _import_course(session: Session, course_file: CourseFile, report: ImportRepo
         return course
     except Exception as exc:
         session.rollback()
-        report.errors.append(ContentError(course_file.path, f"could not be imported: {_short_reason(exc)}"))
+        report.errors.append(ContentError(course_file.path, _("could not be imported: %(reason)s",
+                                                              reason=_short_reason(exc))))
         return None
 
 
@@ -174,7 +177,8 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         module = session.scalar(
             select(Module).where(Module.course_id == course.id, Module.title == lesson_file.module))
     elif lesson is None:
-        raise ContentError(lesson_file.path, f"no lesson {lesson_file.slug!r} to translate")
+        raise ContentError(lesson_file.path, _("no lesson %(slug)s to translate",
+                                               slug=repr(lesson_file.slug)))
     else:
         # The translation's module is the lesson's own (the loader checked they are the same one).
         module = lesson.module
@@ -270,7 +274,7 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
         .where(Course.slug == course_slug, Lesson.slug == quiz_file.lesson_slug)
     )
     if lesson is None:
-        raise ContentError(quiz_file.path, f"no lesson named {quiz_file.lesson_slug!r}")
+        raise ContentError(quiz_file.path, _("no lesson named %(slug)s", slug=repr(quiz_file.lesson_slug)))
     digest = quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions)
     quiz = lesson.quiz
     kind = "quiz-file" if source else f"quiz-file-{language}"
