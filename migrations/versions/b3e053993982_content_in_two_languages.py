@@ -63,9 +63,12 @@ def upgrade():
 
 
 def _number_after_english(table: str, owner: str) -> None:
-    """Other languages' rows get numbers after their lesson's (quiz's) English ones."""
+    """Other languages' rows get numbers after their lesson's (quiz's) English ones. Through
+    negative numbers first, so that no row ever takes a number another row still has (unique
+    constraints are checked row by row)."""
+    op.execute(f"UPDATE {table} SET number = -number WHERE language <> 'en'")
     op.execute(
-        f"UPDATE {table} SET number = number + COALESCE((SELECT MAX(e.number) FROM {table} e "
+        f"UPDATE {table} SET number = -number + COALESCE((SELECT MAX(e.number) FROM {table} e "
         f"WHERE e.{owner} = {table}.{owner} AND e.language = 'en'), 0) WHERE language <> 'en'"
     )
 
