@@ -79,8 +79,9 @@ def complete(course_slug: str, lesson_slug: str):
     if record.completed_at is None:
         flash(_("Lesson read. Pass its quiz to complete it."), "info")
         return redirect(url_for("quiz.take", course_slug=course.slug, lesson_slug=lesson.slug))
-    flash(_("“%(title)s” is complete.", title=lesson.published_revision.title), "success")
     outline = progress.course_progress(db.session, current_user, course)
+    # The title as the person reads it, in their language.
+    flash(_("“%(title)s” is complete.", title=outline.status_of(lesson).revision.title), "success")
     if outline.certificate is not None and outline.next_lesson is None:
         return redirect(url_for("learn.certificate", code=outline.certificate.code))
     _previous, following = outline.neighbours(lesson)

@@ -241,3 +241,12 @@ def test_what_changed_has_the_chinese_title_and_says_the_changes_are_in_english(
     assert "第一课" in page and "测试课程" in page
     english = text(manager.get(f"{LESSON_1}/changes", headers=EN))
     assert "The first lesson" in english and "data-changes-in-english" not in english
+
+
+def test_completing_a_lesson_in_chinese_names_it_in_chinese(manager, course):
+    text(manager.get(LESSON_2, headers=ZH))
+    take_quiz(manager, RIGHT, ZH)
+    text(manager.get(LESSON_1, headers=ZH))
+    response = manager.post(f"{LESSON_1}/complete", headers=ZH)
+    assert response.status_code == 302
+    assert "“第一课”" in text(manager.get(response.headers["Location"], headers=ZH))
