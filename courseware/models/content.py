@@ -117,6 +117,12 @@ class Lesson(db.Model):
     def revisions_in(self, language: str) -> list[LessonRevision]:
         return [revision for revision in self.revisions if revision.language == language]
 
+    def title_in(self, language: str) -> str:
+        """The title a reader of `language` sees: its published revision's, else `title`.
+        (Lists should load `translations` and their revisions with the lessons.)"""
+        revision = self.published_revision_in(language)
+        return revision.title if revision is not None else self.title
+
     @property
     def is_published(self) -> bool:
         return self.published_revision_id is not None

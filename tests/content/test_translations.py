@@ -167,6 +167,7 @@ def test_importing_translations_twice_changes_nothing_and_a_changed_one_is_a_new
     lesson = zh[0].lesson
     assert lesson.published_revision_in("zh_CN") is zh[1] and "改过了" in zh[1].html
     assert lesson.published_revision.language == "en" and lesson.published_revision.number == 1
+    assert (lesson.title_in("zh_CN"), lesson.title_in("en")) == ("第一课", "The first lesson")
     assert zh[1].material is False
     course = db.session.scalar(sa.select(Course))
     assert course.title_in("zh_CN") == "测试课程" and course.title_in("en") == "Test Course"
