@@ -146,7 +146,7 @@ def sign_in_state(browser, live_site, tmp_path_factory):
             page.goto(live_site.url("/login"))
             page.fill("#username", username)
             page.fill("#password", DEMO_PASSWORD)
-            page.click("form button[type=submit]")
+            page.click("main form button[type=submit]")
             page.wait_for_url(live_site.url("/"))
             states[username] = folder / f"{username}.json"
             context.storage_state(path=str(states[username]))
