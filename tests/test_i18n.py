@@ -122,3 +122,11 @@ def test_one_demo_manager_reads_in_chinese(app):
     languages = dict(db.session.execute(sa.select(User.username, User.locale)).all())
     assert languages["zhang.wei"] == "zh_CN"
     assert languages["wang.lei"] is None
+
+
+def test_the_account_page_sets_and_clears_the_language(manager):
+    page = manager.get("/account").get_data(as_text=True)
+    assert 'id="language-auto" value="auto" checked' in page
+    manager.post("/language", data={"language": "zh_CN", "next": "/account"})
+    page = manager.get("/account").get_data(as_text=True)
+    assert 'id="language-zh_CN" value="zh_CN" checked' in page and "跟随浏览器的语言" in page
