@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask
+from flask import Flask, g
 
 from courseware.i18n import current_language
 
@@ -38,7 +38,33 @@ def format_percent(value: int | float | None) -> str:
     return babel_numbers.format_percent(value / 100, locale=current_language())
 
 
+def _reader_outline():
+    """The in-memory course outline in the reader's language, looked up once per request."""
+    from courseware.extensions import db
+    from courseware.services import outline_cache
+
+    if "_reader_outline" not in g:
+        g._reader_outline = outline_cache.current(db.session)
+    return g._reader_outline
+
+
+def lesson_title(lesson_id: int | None, stored_title: str) -> str:
+    """A lesson named on a page outside the outline (practice, HR), in the reader's language: the
+    published title from the in-memory outline, else the title as stored."""
+    if lesson_id is None:
+        return stored_title
+    return _reader_outline().lesson_title(lesson_id) or stored_title
+
+
+def course_title(course_id: int | None, stored_title: str) -> str:
+    if course_id is None:
+        return stored_title
+    return _reader_outline().course_title(course_id) or stored_title
+
+
 def register_filters(app: Flask) -> None:
+    app.add_template_global(lesson_title, "lesson_title")
+    app.add_template_global(course_title, "course_title")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_number, "number")

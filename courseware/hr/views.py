@@ -22,6 +22,7 @@ from sqlalchemy import select
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.hr.forms import AssignmentForm
+from courseware.i18n import current_language
 from courseware.models import User
 from courseware.services import (
     account_admin,
@@ -123,8 +124,8 @@ def questions():
     course, courses = _course()
     if course is None:
         return render_template("hr/empty.html")
-    return render_template("hr/questions.html", quizzes=question_analysis.analyse_course(db.session, course),
-                           course=course, courses=courses)
+    quizzes = question_analysis.analyse_course(db.session, course, current_language())
+    return render_template("hr/questions.html", quizzes=quizzes, course=course, courses=courses)
 
 
 @bp.get("/export/progress.csv")

@@ -147,6 +147,18 @@ class Outline:
         """The published lesson whose active quiz this is."""
         return self._lesson_of_quiz.get(quiz_id)
 
+    def lesson_title(self, lesson_id: int) -> str | None:
+        """A published lesson's title in this outline's language; None for a lesson not published."""
+        for course in self.courses:
+            for lesson in course.lessons:
+                if lesson.id == lesson_id:
+                    return lesson.title
+        return None
+
+    def course_title(self, course_id: int) -> str | None:
+        course = self._by_id.get(course_id)
+        return course.title if course is not None else None
+
 
 class OutlineCache:
     """One per app (per process): the last outline loaded, and the version it was loaded at."""

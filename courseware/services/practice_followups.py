@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from courseware.content.translations import same_quiz
+from courseware.i18n import content_language
 from courseware.models import (
     AttemptAnswer,
     AttemptState,
@@ -26,8 +28,10 @@ from courseware.models import (
     Lesson,
     LessonProgress,
     LessonRevision,
+    LessonTranslation,
     Quiz,
     QuizAttempt,
+    QuizTranslation,
     QuizVersion,
     User,
 )
@@ -88,12 +92,16 @@ def stage_due(completed_on: date, today: date) -> int | None:
 
 
 def due_checks(session: Session, user: User, today: date,
-               completions: Iterable[tuple[int, datetime | None]] | None = None) -> list[DueCheck]:
+               completions: Iterable[tuple[int, datetime | None]] | None = None,
+               language: str | None = None) -> list[DueCheck]:
     """The checks waiting for the person today, the longest waiting first; prepare() one to show it.
 
     `completions` are the person's (lesson id, completed at) when the caller has them already (the
     dashboard does); then nothing is read until a completion is 30 days old, and one query after.
+    Lesson titles and questions are in `language` (by default the reader's) where the lesson and its
+    quiz have a published version in it with the same questions and keys, so grading is the same.
     """
+    language = language or content_language()
     cutoff = datetime.combine(today - timedelta(days=min(STAGES) - 1), time.min)
     if completions is None:
         completions = session.execute(
@@ -105,15 +113,27 @@ def due_checks(session: Session, user: User, today: date,
         return []
     taken = [exists().where(FollowUpCheck.user_id == user.id, FollowUpCheck.lesson_id == Lesson.id,
                             FollowUpCheck.stage == stage) for stage in STAGES]
+    translated_revision = aliased(LessonRevision)
+    translated_version = aliased(QuizVersion)
     rows = session.execute(
-        select(Lesson.id, LessonRevision.title, Lesson.position, Quiz.id, QuizVersion, *taken)
+        select(Lesson.id, LessonRevision.title, Lesson.position, Quiz.id, QuizVersion,
+               translated_revision.title, translated_version, *taken)
         .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
         .join(Quiz, Quiz.lesson_id == Lesson.id)
         .join(QuizVersion, QuizVersion.id == Quiz.current_version_id)
+        .outerjoin(LessonTranslation, and_(LessonTranslation.lesson_id == Lesson.id,
+                                           LessonTranslation.language == language))
+        .outerjoin(translated_revision, translated_revision.id == LessonTranslation.published_revision_id)
+        .outerjoin(QuizTranslation, and_(QuizTranslation.quiz_id == Quiz.id,
+                                         QuizTranslation.language == language))
+        .outerjoin(translated_version, translated_version.id == QuizTranslation.current_version_id)
         .where(Lesson.id.in_(candidates), Quiz.archived_at.is_(None))
     ).tuples()
     due = []
-    for lesson_id, title, position, quiz_id, version, *flags in rows:
+    for lesson_id, title, position, quiz_id, version, own_title, own_version, *flags in rows:
+        title = own_title or title
+        if own_version is not None and same_quiz(own_version, version):
+            version = own_version
         completed_on = candidates[lesson_id].date()
         stage = stage_due(completed_on, today)
         done = {each for each, flag in zip(STAGES, flags, strict=True) if flag}
@@ -152,14 +172,15 @@ def choose_questions(questions: list[dict], missed: list[str], *, seed: str,
     return chosen
 
 
-def due_check(session: Session, user: User, lesson_id: int, stage: int, today: date) -> DueCheck:
+def due_check(session: Session, user: User, lesson_id: int, stage: int, today: date,
+              language: str | None = None) -> DueCheck:
     """The check waiting for this lesson and stage; AlreadyDone or NotFound otherwise."""
     existing = session.scalar(select(FollowUpCheck.id).where(
         FollowUpCheck.user_id == user.id, FollowUpCheck.lesson_id == lesson_id,
         FollowUpCheck.stage == stage))
     if existing is not None:
         raise AlreadyDone(existing)
-    check = next((c for c in due_checks(session, user, today)
+    check = next((c for c in due_checks(session, user, today, language=language)
                   if c.lesson_id == lesson_id and c.stage == stage), None)
     if check is None:
         raise NotFound(_("No follow-up check is waiting for this lesson."))

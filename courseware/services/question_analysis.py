@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseware.models import AttemptAnswer, Course, Lesson, LessonRevision, Quiz, QuizAttempt
+from courseware.content.translations import same_quiz
+from courseware.i18n import SOURCE_LANGUAGE
+from courseware.models import AttemptAnswer, Course, Lesson, LessonRevision, Quiz, QuizAttempt, QuizVersion
 
 
 @dataclass
@@ -43,10 +45,12 @@ class QuizStat:
     lesson_title: str
     version_number: int
     questions: list[QuestionStat]
+    lesson_id: int | None = None
 
 
-def analyse_course(session: Session, course: Course) -> list[QuizStat]:
-    """Answers to the current version of each quiz of the course (older versions asked other things)."""
+def analyse_course(session: Session, course: Course, language: str = SOURCE_LANGUAGE) -> list[QuizStat]:
+    """Answers to the current version of each quiz of the course (older versions asked other things),
+    counting the answers given to the same questions in another language, shown in `language`."""
     quizzes = session.execute(
         select(Quiz, Lesson.position, LessonRevision.title)
         .join(Lesson, Lesson.id == Quiz.lesson_id)
@@ -55,6 +59,17 @@ def analyse_course(session: Session, course: Course) -> list[QuizStat]:
         .order_by(Lesson.position)
     ).all()
     version_ids = [quiz.current_version_id for quiz, _, _ in quizzes]
+    # Translated versions with the current version's questions and keys: their answers are answers
+    # to the same questions (the attempt and the grading are the quiz's, whatever the language).
+    same_as: dict[int, int] = {}
+    shown: dict[int, QuizVersion] = {}
+    for quiz, _, _ in quizzes:
+        for translation in quiz.translations:
+            translated = translation.current_version
+            if translated is not None and same_quiz(translated, quiz.current_version):
+                same_as[translated.id] = quiz.current_version_id
+                if translation.language == language:
+                    shown[quiz.current_version_id] = translated
     tallies: dict[tuple[int, str], Counter] = {}
     answered: Counter = Counter()
     right: Counter = Counter()
@@ -62,23 +77,27 @@ def analyse_course(session: Session, course: Course) -> list[QuizStat]:
         select(QuizAttempt.quiz_version_id, AttemptAnswer.question_id, AttemptAnswer.selected,
                AttemptAnswer.correct)
         .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-        .where(QuizAttempt.quiz_version_id.in_(version_ids))
+        .where(QuizAttempt.quiz_version_id.in_(version_ids + list(same_as)))
     ):
-        key = (version_id, question_id)
+        key = (same_as.get(version_id, version_id), question_id)
         answered[key] += 1
         right[key] += 1 if correct else 0
         tallies.setdefault(key, Counter()).update(selected)
     result = []
     for quiz, position, title in quizzes:
         version = quiz.current_version
+        wording = {q["id"]: q for q in (shown[version.id].questions if version.id in shown else ())}
         questions = []
         for question in version.questions:
             key = (version.id, question["id"])
             chosen = tallies.get(key, Counter())
+            text = wording.get(question["id"], question)
+            option_text = {o["key"]: o["text"] for o in text["options"]}
             questions.append(QuestionStat(
-                id=question["id"], prompt=question["prompt"], answered=answered[key], right=right[key],
-                options=[OptionStat(o["key"], o["text"], o["correct"], chosen[o["key"]])
+                id=question["id"], prompt=text["prompt"], answered=answered[key], right=right[key],
+                options=[OptionStat(o["key"], option_text.get(o["key"], o["text"]), o["correct"],
+                                    chosen[o["key"]])
                          for o in question["options"]],
             ))
-        result.append(QuizStat(position, title, version.number, questions))
+        result.append(QuizStat(position, title, version.number, questions, lesson_id=quiz.lesson_id))
     return result

@@ -316,6 +316,7 @@ class FunnelRow:
     quiz_passed: int
     completed: int
     has_quiz: bool
+    lesson_id: int | None = None
 
     def rate(self, value: int, people: int) -> int:
         return round(100 * value / people) if people else 0
@@ -364,7 +365,7 @@ def funnel(session: Session, course: Course) -> list[FunnelRow]:
         .order_by(Lesson.position)
     )
     return [
-        FunnelRow(position, title, *counts[lesson_id], has_quiz=version_id is not None)
+        FunnelRow(position, title, *counts[lesson_id], has_quiz=version_id is not None, lesson_id=lesson_id)
         for lesson_id, position, title, version_id in lessons
     ]
 

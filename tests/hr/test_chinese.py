@@ -1,5 +1,6 @@
 """HR's pages, messages and exports in the viewer's language: Chinese for zh-CN, English for en.
-Names, departments and lesson titles are shown as stored in either language."""
+Names and departments are shown as stored; lesson titles and quiz questions in the viewer's language
+where the course has them."""
 from __future__ import annotations
 
 import csv
@@ -162,3 +163,29 @@ def test_every_hr_page_answers_in_chinese(hr, course, company, path):
     response = hr.get(path, headers=ZH)
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in response.get_data(as_text=True)
+
+
+def test_answers_given_in_chinese_count_and_questions_show_in_the_viewers_language(hr, course, make_user):
+    from courseware.services import progress, quizzes
+    from tests.hr.conftest import RIGHT, WRONG, take
+
+    first = progress.published_lessons(db.session, course)[0]
+    take(make_user(), first, RIGHT)  # in English
+    reader = make_user()
+    attempt = quizzes.open_attempt(db.session, reader, first.quiz, language="zh_CN")
+    assert attempt.quiz_version.language == "zh_CN"
+    quizzes.submit_attempt(db.session, reader, attempt.id, WRONG)
+
+    chinese = hr.get("/hr/questions", headers=ZH).get_data(as_text=True)
+    assert "哪个选项是对的？" in chinese and "第一课" in chinese
+    english = hr.get("/hr/questions", headers=EN).get_data(as_text=True)
+    assert "Which option is the right one?" in english and "哪个选项是对的？" not in english
+    from courseware.services.question_analysis import analyse_course
+
+    (stat, *_), = [s.questions for s in analyse_course(db.session, course)]
+    assert (stat.id, stat.answered, stat.right) == ("pick-one", 2, 1)
+
+
+def test_the_overview_names_lessons_in_the_viewers_language(hr, course):
+    assert "第一课" in hr.get("/hr/", headers=ZH).get_data(as_text=True)
+    assert "第一课" not in hr.get("/hr/", headers=EN).get_data(as_text=True)

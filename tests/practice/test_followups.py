@@ -212,3 +212,20 @@ def test_another_persons_check_result_is_not_found(manager, signed_in, due_for_m
     check = db.session.scalar(sa.select(FollowUpCheck))
     for role in ("manager", "hr", "president"):
         assert signed_in(role).get(f"/practice/checks/{check.id}").status_code == 404
+
+
+def test_a_check_in_chinese_asks_the_chinese_questions_and_grades_them_alike(manager, due_for_manager):
+    zh = {"Accept-Language": "zh-CN"}
+    page = manager.get("/", headers=zh).get_data(as_text=True)
+    check = page.split('class="practice-check"')[1].split("</form>")[0]
+    assert "哪个选项是对的？" in check and "第一课" in check
+    chinese = db.session.scalar(sa.select(QuizVersion).where(QuizVersion.language == "zh_CN"))
+    assert f'name="version" value="{chinese.id}"' in check
+    url = f"/practice/checks/lessons/{due_for_manager.id}/30"
+    response = manager.post(url, data={"version": chinese.id, "q-pick-one": "b", "q-pick-many": ["a", "c"]},
+                            headers=zh)
+    assert response.status_code == 303
+    kept = db.session.scalar(sa.select(FollowUpCheck))
+    assert (kept.correct_count, kept.question_count, kept.quiz_version_id) == (2, 2, chinese.id)
+    review = manager.get(f"/practice/checks/{kept.id}", headers=zh).get_data(as_text=True)
+    assert "对，因为它是对的。" in review
