@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.models import Course, DailyEntry, FocusItem, Goal, GoalUpdate, Lesson, User
+from courseware.models import DailyEntry, FocusItem, Goal, GoalUpdate, Lesson, User
+from courseware.services import outline_cache
 from courseware.services.errors import NotFound, ValidationError
 from courseware.services.practice_common import MAX_MEASURE, MAX_NOTE, MAX_TITLE, FieldChecks
 
@@ -69,15 +70,12 @@ def active_goals(session: Session, user: User) -> list[Goal]:
     return sorted(live, key=place)
 
 
-def lesson_choices(session: Session) -> list[tuple[int, str]]:
-    """Published lessons a goal can apply, as (id, "Course: N. Title")."""
-    lessons = session.scalars(
-        select(Lesson).join(Course)
-        .where(Lesson.published_revision_id.is_not(None))
-        .order_by(Course.position, Course.id, Lesson.position)
-        .options(selectinload(Lesson.published_revision), selectinload(Lesson.course))
-    )
-    return [(lesson.id, f"{lesson.course.title}: {lesson.position}. {lesson.title}") for lesson in lessons]
+def lesson_choices(session: Session, language: str | None = None) -> list[tuple[int, str]]:
+    """Published lessons a goal can apply, as (id, "Course: N. Title"), in the reader's language
+    (the in-memory course outline, by default in the request's language)."""
+    outline = outline_cache.current(session, language)
+    return [(lesson.id, f"{course.title}: {lesson.position}. {lesson.title}")
+            for course in outline.courses for lesson in course.lessons]
 
 
 @dataclass

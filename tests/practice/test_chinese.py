@@ -202,3 +202,8 @@ def test_the_reflection_box_under_a_lesson_in_chinese(manager, with_prompt, cloc
     assert response.status_code == 303
     html = manager.get(response.headers["Location"], headers=ZH).get_data(as_text=True)
     assert "您的反思已保存。只有您本人能看到。" in html and "在报价环节" in html and "分享给总裁" in html
+
+
+def test_the_goal_form_offers_lessons_in_the_readers_language(manager, course):
+    assert "第一课" in manager.get("/practice/goals", headers=ZH).get_data(as_text=True)
+    assert "第一课" not in manager.get("/practice/goals", headers=EN).get_data(as_text=True)
