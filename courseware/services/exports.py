@@ -151,7 +151,7 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
 
 
 ATTEMPTS_HEADER = ["username", "full_name", "department", "course", "lesson_number", "lesson",
-                   "attempt", "quiz_version", "score", "passed", "submitted_at"]
+                   "attempt", "quiz_version", "quiz_language", "score", "passed", "submitted_at"]
 
 
 def attempts_header() -> list[str]:
@@ -160,7 +160,7 @@ def attempts_header() -> list[str]:
         pgettext("CSV column", "department"), pgettext("CSV column", "course"),
         pgettext("CSV column", "lesson_number"), pgettext("CSV column", "lesson"),
         pgettext("CSV column", "attempt"), pgettext("CSV column", "quiz_version"),
-        pgettext("CSV column", "score"), pgettext("CSV column", "passed"),
+        pgettext("CSV column", "quiz_language"), pgettext("CSV column", "score"), pgettext("CSV column", "passed"),
         pgettext("CSV column", "submitted_at"),
     ]
 
@@ -170,7 +170,8 @@ def attempt_rows(session: Session, course: Course, filters: Filters) -> Iterator
     attempts = submitted_attempts_query(course).subquery()
     query = (
         select(attempts.c.user_id, Lesson.position, LessonRevision.title, attempts.c.number,
-               QuizVersion.number, attempts.c.score, attempts.c.passed, attempts.c.submitted_at)
+               QuizVersion.number, QuizVersion.language, attempts.c.score, attempts.c.passed,
+               attempts.c.submitted_at)
         .join(QuizVersion, QuizVersion.id == attempts.c.quiz_version_id)
         .join(Quiz, Quiz.id == attempts.c.quiz_id)
         .join(Lesson, Lesson.id == Quiz.lesson_id)
@@ -179,11 +180,11 @@ def attempt_rows(session: Session, course: Course, filters: Filters) -> Iterator
         .order_by(User.full_name, Lesson.position, attempts.c.number)
     )
     answers = {True: _("yes"), False: _("no")}
-    for user_id, position, title, number, version, score, passed, submitted in session.execute(
+    for user_id, position, title, number, version, language, score, passed, submitted in session.execute(
         query.execution_options(yield_per=1000)
     ):
         person = people.get(user_id)
         if person is None:
             continue
         yield [person.username, person.full_name, person.department, course.title, position, title,
-               number, version, score, answers.get(passed, passed), submitted]
+               number, version, language, score, answers.get(passed, passed), submitted]

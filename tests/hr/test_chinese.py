@@ -123,9 +123,9 @@ def test_the_progress_export_in_english(hr, course, company):
 
 def test_the_attempts_export_in_chinese(hr, course, company):
     rows = read_csv(hr.get("/hr/export/attempts.csv?status=in_progress", headers=ZH))
-    assert rows[0] == ["用户名", "姓名", "部门", "课程", "课序号", "课名", "作答序号", "测验版本", "得分",
-                       "是否通过", "提交时间"]
-    assert [r[0] for r in rows[1:]] == ["di"] and rows[1][9] == "否"
+    assert rows[0] == ["用户名", "姓名", "部门", "课程", "课序号", "课名", "作答序号", "测验版本", "测验语言",
+                       "得分", "是否通过", "提交时间"]
+    assert [r[0] for r in rows[1:]] == ["di"] and rows[1][10] == "否"
 
 
 def test_formula_protection_holds_in_chinese(hr, course, make_user):
