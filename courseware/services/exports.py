@@ -160,8 +160,8 @@ def attempts_header() -> list[str]:
         pgettext("CSV column", "department"), pgettext("CSV column", "course"),
         pgettext("CSV column", "lesson_number"), pgettext("CSV column", "lesson"),
         pgettext("CSV column", "attempt"), pgettext("CSV column", "quiz_version"),
-        pgettext("CSV column", "quiz_language"), pgettext("CSV column", "score"), pgettext("CSV column", "passed"),
-        pgettext("CSV column", "submitted_at"),
+        pgettext("CSV column", "quiz_language"), pgettext("CSV column", "score"),
+        pgettext("CSV column", "passed"), pgettext("CSV column", "submitted_at"),
     ]
 
 
