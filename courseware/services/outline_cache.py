@@ -84,6 +84,16 @@ class LessonOutline:
     # The source language's published revision (`revision` when the reader reads that language,
     # or the lesson has no published revision in theirs).
     source: RevisionOutline
+    # When the source language's text last changed materially (None: never).
+    source_changed_at: datetime | None = None
+
+    @property
+    def translation_behind(self) -> bool:
+        """Read in another language whose version was published before the source text last
+        changed materially: the reader may miss what changed."""
+        return (self.revision.language != self.source.language and self.source_changed_at is not None
+                and self.revision.published_at is not None
+                and self.revision.published_at < self.source_changed_at)
 
     @property
     def module_id(self) -> int:
@@ -325,14 +335,17 @@ def load_outline(connection: Connection, language: str = SOURCE_LANGUAGE) -> Out
         select(Quiz.lesson_id, Quiz.id).where(Quiz.current_version_id.is_not(None),
                                               Quiz.archived_at.is_(None))).all())
     material: dict[int, list[int]] = {}
-    for lesson_id, number in connection.execute(
-        select(LessonRevision.lesson_id, LessonRevision.number)
+    changed_at: dict[int, datetime] = {}
+    for lesson_id, number, published_at in connection.execute(
+        select(LessonRevision.lesson_id, LessonRevision.number, LessonRevision.published_at)
         .join(Lesson, Lesson.id == LessonRevision.lesson_id)
         .where(Lesson.published_revision_id.is_not(None), LessonRevision.material.is_(True),
                LessonRevision.language == SOURCE_LANGUAGE)
         .order_by(LessonRevision.number)
     ):
         material.setdefault(lesson_id, []).append(number)
+        if published_at is not None:
+            changed_at[lesson_id] = max(published_at, changed_at.get(lesson_id, published_at))
     translations = {} if language == SOURCE_LANGUAGE else _translated_revisions(connection, language)
     lessons: dict[int, list[LessonOutline]] = {}
     for row in connection.execute(
@@ -349,7 +362,7 @@ def load_outline(connection: Connection, language: str = SOURCE_LANGUAGE) -> Out
                                  row.content_hash)
         lessons.setdefault(row.course_id, []).append(LessonOutline(
             row.id, row.slug, row.position, row.course_id, module, translations.get(row.id, source),
-            quiz_of.get(row.id), tuple(material.get(row.id, ())), source))
+            quiz_of.get(row.id), tuple(material.get(row.id, ())), source, changed_at.get(row.id)))
     courses = []
     for row in connection.execute(
         select(Course.id, Course.slug, Course.title, Course.description, Course.position,

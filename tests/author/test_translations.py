@@ -202,3 +202,15 @@ def test_a_scheduled_chinese_revision_is_published_for_chinese_readers_only(pres
     assert (published.language, published.number, published.material) == ("zh_CN", 2, False)
     assert lesson.published_revision_in("zh_CN").number == 2
     assert lesson.published_revision.language == "en" and lesson.published_revision.number == 1
+
+
+def test_a_reader_of_a_chinese_version_left_behind_is_told(president, manager, first):
+    url = "/courses/test-course/first-lesson"
+    assert "data-translation-behind" not in page(manager.get(url, headers=ZH))
+    saved = president.post(f"/author/lessons/{first.id}/edit",
+                           data=editor_data(first, source="The first lesson, rewritten.\n"))
+    assert saved.status_code == 303
+    president.post(f"/author/lessons/{first.id}/publish", data={"number": 2, "kind": "material"})
+    chinese = page(manager.get(url, headers=ZH))
+    assert "data-translation-behind" in chinese and "本课的英文版在此译文发布之后有实质性更新" in chinese
+    assert "data-translation-behind" not in page(manager.get(url, headers={"Accept-Language": "en"}))
