@@ -91,6 +91,11 @@ def stage_due(completed_on: date, today: date) -> int | None:
     return max(reached) if reached else None
 
 
+# Made once: building an alias of a mapped class costs more than the query itself.
+_TRANSLATED_REVISION = aliased(LessonRevision, name="translated_revision")
+_TRANSLATED_VERSION = aliased(QuizVersion, name="translated_version")
+
+
 def due_checks(session: Session, user: User, today: date,
                completions: Iterable[tuple[int, datetime | None]] | None = None,
                language: str | None = None) -> list[DueCheck]:
@@ -113,8 +118,7 @@ def due_checks(session: Session, user: User, today: date,
         return []
     taken = [exists().where(FollowUpCheck.user_id == user.id, FollowUpCheck.lesson_id == Lesson.id,
                             FollowUpCheck.stage == stage) for stage in STAGES]
-    translated_revision = aliased(LessonRevision)
-    translated_version = aliased(QuizVersion)
+    translated_revision, translated_version = _TRANSLATED_REVISION, _TRANSLATED_VERSION
     rows = session.execute(
         select(Lesson.id, LessonRevision.title, Lesson.position, Quiz.id, QuizVersion,
                translated_revision.title, translated_version, *taken)

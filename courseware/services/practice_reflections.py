@@ -26,13 +26,17 @@ def prompt_of(lesson: Lesson, language: str | None = None) -> str | None:
     return None
 
 
+# Made once: building an alias of a mapped class costs more than the query itself.
+_SHOWN_REVISION = aliased(LessonRevision, name="shown_revision")
+
+
 def prompt_and_reflection(session: Session, user: User, lesson) -> tuple[str | None, Reflection | None]:
     """For the end of the lesson page, in one query: the lesson's current question and the person's
     answer. `lesson` is a Lesson or the outline cache's view of one (both have an id and
     published_revision_id; the outline's `revision` is the one in the reader's language, whose
     question wins over the source language's)."""
     shown = getattr(getattr(lesson, "revision", None), "id", None) or lesson.published_revision_id
-    translated = aliased(LessonRevision)
+    translated = _SHOWN_REVISION
     row = session.execute(
         select(func.coalesce(translated.reflection, LessonRevision.reflection), Reflection)
         .select_from(LessonRevision)
