@@ -68,6 +68,8 @@ class RevisionOutline:
     material: bool
     content_hash: str
     language: str = SOURCE_LANGUAGE
+    # The question the lesson asks its readers at the end (practice reflections), if any.
+    reflection: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,14 +354,14 @@ def load_outline(connection: Connection, language: str = SOURCE_LANGUAGE) -> Out
         select(Lesson.id, Lesson.slug, Lesson.position, Lesson.course_id, Lesson.module_id,
                LessonRevision.id.label("revision_id"), LessonRevision.number, LessonRevision.title,
                LessonRevision.summary, LessonRevision.minutes, LessonRevision.published_at,
-               LessonRevision.material, LessonRevision.content_hash)
+               LessonRevision.material, LessonRevision.content_hash, LessonRevision.reflection)
         .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
         .order_by(Lesson.position, Lesson.id)
     ):
         module = modules[row.module_id][1]
         source = RevisionOutline(row.revision_id, row.number, row.title, row.summary or "",
                                  row.minutes, row.published_at, bool(row.material),
-                                 row.content_hash)
+                                 row.content_hash, reflection=row.reflection or None)
         lessons.setdefault(row.course_id, []).append(LessonOutline(
             row.id, row.slug, row.position, row.course_id, module, translations.get(row.id, source),
             quiz_of.get(row.id), tuple(material.get(row.id, ())), source, changed_at.get(row.id)))
@@ -388,10 +390,11 @@ def _translated_revisions(connection: Connection, language: str) -> dict[int, Re
     rows = connection.execute(
         select(LessonTranslation.lesson_id, LessonRevision.id, LessonRevision.number,
                LessonRevision.title, LessonRevision.summary, LessonRevision.minutes,
-               LessonRevision.published_at, LessonRevision.material, LessonRevision.content_hash)
+               LessonRevision.published_at, LessonRevision.material, LessonRevision.content_hash,
+               LessonRevision.reflection)
         .join(LessonRevision, LessonRevision.id == LessonTranslation.published_revision_id)
         .where(LessonTranslation.language == language))
     return {row.lesson_id: RevisionOutline(row.id, row.number, row.title, row.summary or "",
                                            row.minutes, row.published_at, bool(row.material),
-                                           row.content_hash, language)
+                                           row.content_hash, language, row.reflection or None)
             for row in rows}

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from courseware.i18n import content_language
-from courseware.models import Lesson, LessonRevision, Reflection, Role, User
+from courseware.models import Lesson, Reflection, Role, User
 from courseware.services.errors import Forbidden, NotFound, ValidationError
 from courseware.services.practice_common import MAX_REFLECTION, FieldChecks
 
@@ -26,28 +26,16 @@ def prompt_of(lesson: Lesson, language: str | None = None) -> str | None:
     return None
 
 
-# Made once: building an alias of a mapped class costs more than the query itself.
-_SHOWN_REVISION = aliased(LessonRevision, name="shown_revision")
-
-
 def prompt_and_reflection(session: Session, user: User, lesson) -> tuple[str | None, Reflection | None]:
-    """For the end of the lesson page, in one query: the lesson's current question and the person's
-    answer. `lesson` is a Lesson or the outline cache's view of one (both have an id and
-    published_revision_id; the outline's `revision` is the one in the reader's language, whose
-    question wins over the source language's)."""
-    shown = getattr(getattr(lesson, "revision", None), "id", None) or lesson.published_revision_id
-    translated = _SHOWN_REVISION
-    row = session.execute(
-        select(func.coalesce(translated.reflection, LessonRevision.reflection), Reflection)
-        .select_from(LessonRevision)
-        .join(translated, and_(translated.id == shown, translated.lesson_id == LessonRevision.lesson_id))
-        .outerjoin(Reflection, and_(Reflection.lesson_id == LessonRevision.lesson_id,
-                                    Reflection.user_id == user.id))
-        .where(LessonRevision.id == lesson.published_revision_id, LessonRevision.lesson_id == lesson.id)
-    ).first()
-    if row is None:
-        return None, None
-    return (row[0] or None), row[1]
+    """For the end of the lesson page: the lesson's current question and the person's answer.
+    `lesson` is the outline cache's view of a lesson (the question comes from memory, in the
+    reader's language where their revision asks one, and one query reads the answer) or a Lesson."""
+    revision = getattr(lesson, "revision", None)
+    if revision is not None:
+        prompt = revision.reflection or lesson.source.reflection
+    else:
+        prompt = prompt_of(lesson)
+    return prompt, own_reflection(session, user, lesson)
 
 
 def own_reflection(session: Session, user: User, lesson: Lesson) -> Reflection | None:
