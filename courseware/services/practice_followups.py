@@ -12,9 +12,10 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -96,6 +97,32 @@ _TRANSLATED_REVISION = aliased(LessonRevision, name="translated_revision")
 _TRANSLATED_VERSION = aliased(QuizVersion, name="translated_version")
 
 
+@cache
+def _due_statement():
+    """The person's completed lessons with quizzes, each with its checks taken per stage and its
+    version in the reader's language. Built once (with parameters): building it costs more than
+    running it, and the dashboard runs it on every view once a completion is 30 days old."""
+    translated_revision, translated_version = _TRANSLATED_REVISION, _TRANSLATED_VERSION
+    taken = [exists().where(FollowUpCheck.user_id == bindparam("user_id"),
+                            FollowUpCheck.lesson_id == Lesson.id, FollowUpCheck.stage == stage)
+             for stage in STAGES]
+    language = bindparam("language")
+    return (
+        select(Lesson.id, LessonRevision.title, Lesson.position, Quiz.id, QuizVersion,
+               translated_revision.title, translated_version, *taken)
+        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
+        .join(Quiz, Quiz.lesson_id == Lesson.id)
+        .join(QuizVersion, QuizVersion.id == Quiz.current_version_id)
+        .outerjoin(LessonTranslation, and_(LessonTranslation.lesson_id == Lesson.id,
+                                           LessonTranslation.language == language))
+        .outerjoin(translated_revision, translated_revision.id == LessonTranslation.published_revision_id)
+        .outerjoin(QuizTranslation, and_(QuizTranslation.quiz_id == Quiz.id,
+                                         QuizTranslation.language == language))
+        .outerjoin(translated_version, translated_version.id == QuizTranslation.current_version_id)
+        .where(Lesson.id.in_(bindparam("lesson_ids", expanding=True)), Quiz.archived_at.is_(None))
+    )
+
+
 def due_checks(session: Session, user: User, today: date,
                completions: Iterable[tuple[int, datetime | None]] | None = None,
                language: str | None = None) -> list[DueCheck]:
@@ -116,23 +143,8 @@ def due_checks(session: Session, user: User, today: date,
     candidates = {lesson_id: at for lesson_id, at in completions if at is not None and at < cutoff}
     if not candidates:
         return []
-    taken = [exists().where(FollowUpCheck.user_id == user.id, FollowUpCheck.lesson_id == Lesson.id,
-                            FollowUpCheck.stage == stage) for stage in STAGES]
-    translated_revision, translated_version = _TRANSLATED_REVISION, _TRANSLATED_VERSION
-    rows = session.execute(
-        select(Lesson.id, LessonRevision.title, Lesson.position, Quiz.id, QuizVersion,
-               translated_revision.title, translated_version, *taken)
-        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
-        .join(Quiz, Quiz.lesson_id == Lesson.id)
-        .join(QuizVersion, QuizVersion.id == Quiz.current_version_id)
-        .outerjoin(LessonTranslation, and_(LessonTranslation.lesson_id == Lesson.id,
-                                           LessonTranslation.language == language))
-        .outerjoin(translated_revision, translated_revision.id == LessonTranslation.published_revision_id)
-        .outerjoin(QuizTranslation, and_(QuizTranslation.quiz_id == Quiz.id,
-                                         QuizTranslation.language == language))
-        .outerjoin(translated_version, translated_version.id == QuizTranslation.current_version_id)
-        .where(Lesson.id.in_(candidates), Quiz.archived_at.is_(None))
-    ).tuples()
+    rows = session.execute(_due_statement(), {"user_id": user.id, "language": language,
+                                              "lesson_ids": list(candidates)}).tuples()
     due = []
     for lesson_id, title, position, quiz_id, version, own_title, own_version, *flags in rows:
         title = own_title or title
