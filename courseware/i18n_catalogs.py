@@ -49,6 +49,7 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
     ),
     "learn": (
         "templates/learn/*", "templates/quiz/*", "templates/_macros/progress.html",
+        "templates/_macros/review.html",
         "courseware/learn/*", "courseware/quiz/*", "courseware/services/progress.py",
         "courseware/services/quizzes.py", "courseware/services/certificates.py",
         "courseware/services/lesson_overview.py", "courseware/content/question_types.py",
