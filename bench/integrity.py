@@ -56,7 +56,7 @@ import sqlalchemy as sa
 from datetime import datetime
 from courseware import create_app
 from courseware.extensions import db
-from courseware.services.content_import import import_content
+from courseware.services.authoring.content_import import import_content
 from flask_migrate import upgrade
 app = create_app()
 with app.app_context():

@@ -286,7 +286,7 @@ def prepare(workdir: Path, env: dict, managers: int) -> Items:
         User,
     )
     from courseware.models._time import utcnow
-    from courseware.services import demo
+    from courseware.services.ops import demo
 
     # Sign-in limits are per address; the bench signs 1,000 people in from one.
     app = create_app({"RATELIMIT_ENABLED": False})

@@ -21,8 +21,10 @@ from courseware import i18n
 from courseware.content.exporter import export_content
 from courseware.extensions import db
 from courseware.models import ROLES, Department, User
-from courseware.services import accounts, backups, content_import, database_copy, demo, publishing
+from courseware.services.authoring import content_import, publishing
 from courseware.services.errors import ValidationError
+from courseware.services.ops import backups, database_copy, demo
+from courseware.services.people import accounts
 from courseware.templating import format_number
 
 

@@ -12,8 +12,8 @@ from werkzeug.exceptions import HTTPException
 
 from courseware.extensions import db
 from courseware.quiz.views import keep_answers_after_expired_token
-from courseware.services.audit import one_line
 from courseware.services.errors import DomainError
+from courseware.services.ops.audit import one_line
 
 log = logging.getLogger(__name__)
 

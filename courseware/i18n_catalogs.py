@@ -34,25 +34,26 @@ from courseware.i18n import CATALOGS, LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS_D
 # Which files each catalog covers (paths from the project root; a file named exactly belongs to the
 # catalog naming it, else the first pattern that matches decides; anything unnamed is core).
 CATALOG_FILES: dict[str, tuple[str, ...]] = {
-    "practice": ("templates/practice/*", "courseware/practice/*", "courseware/services/practice_*"),
+    "practice": (
+        "templates/practice/*", "courseware/practice/*", "courseware/services/practice/*",
+        "courseware/services/learning/followups.py", "courseware/services/reports/participation.py",
+        "courseware/services/ops/demo_practice.py",
+    ),
     "author": (
         "templates/author/*", "courseware/author/*", "courseware/content/*",
-        "courseware/services/authoring.py", "courseware/services/publishing.py",
-        "courseware/services/quiz_authoring.py", "courseware/services/diffing.py",
-        "courseware/services/uploads.py", "courseware/services/content_import.py",
+        "courseware/services/authoring/*",
     ),
     "hr": (
         "templates/hr/*", "templates/_macros/hr.html", "courseware/hr/*",
-        "courseware/services/reports.py", "courseware/services/exports.py",
-        "courseware/services/assignments.py", "courseware/services/account_admin.py",
-        "courseware/services/question_analysis.py", "courseware/services/audit.py",
+        "courseware/services/reports/*", "courseware/services/people/assignments.py",
+        "courseware/services/people/account_admin.py", "courseware/services/ops/audit.py",
     ),
     "learn": (
         "templates/learn/*", "templates/quiz/*", "templates/_macros/progress.html",
         "templates/_macros/review.html",
-        "courseware/learn/*", "courseware/quiz/*", "courseware/services/progress.py",
-        "courseware/services/quizzes.py", "courseware/services/certificates.py",
-        "courseware/services/lesson_overview.py", "courseware/content/question_types.py",
+        "courseware/learn/*", "courseware/quiz/*", "courseware/services/learning/progress.py",
+        "courseware/services/learning/quizzes.py", "courseware/services/learning/certificates.py",
+        "courseware/services/authoring/overview.py", "courseware/content/question_types.py",
     ),
 }
 KEYWORDS = {

@@ -41,7 +41,7 @@ def format_percent(value: int | float | None) -> str:
 def _reader_outline():
     """The in-memory course outline in the reader's language, looked up once per request."""
     from courseware.extensions import db
-    from courseware.services import outline_cache
+    from courseware.services.catalog import outline as outline_cache
 
     if "_reader_outline" not in g:
         g._reader_outline = outline_cache.current(db.session)

@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Department, User
-from courseware.services.content_import import import_content
+from courseware.services.authoring.content_import import import_content
 
 TEST_DATA = Path(__file__).parent / "data"
 TEST_LESSONS = TEST_DATA / "content" / "lessons"

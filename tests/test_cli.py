@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import Course, Department, Lesson, LessonRevision, Quiz, QuizVersion, User
-from courseware.services.accounts import authenticate
 from courseware.services.errors import ValidationError
+from courseware.services.people.accounts import authenticate
 from tests.conftest import TEST_DATA, TEST_LESSONS, TEST_QUIZZES
 
 DEMO_DEPARTMENTS = {

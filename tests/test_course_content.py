@@ -12,7 +12,7 @@ from courseware.config import PROJECT_ROOT
 from courseware.content.loader import load_content
 from courseware.extensions import db
 from courseware.models import Lesson, LessonRevision, Quiz
-from courseware.services.content_import import import_content
+from courseware.services.authoring.content_import import import_content
 
 LESSONS = PROJECT_ROOT / "lessons"
 QUIZZES = PROJECT_ROOT / "quizzes"

@@ -12,10 +12,11 @@ from flask_migrate import upgrade
 from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Lesson, Quiz, User
-from courseware.services import database_copy, progress, quizzes
-from courseware.services.content_import import import_content
-from courseware.services.demo import seed_demo
+from courseware.services.authoring.content_import import import_content
 from courseware.services.errors import ValidationError
+from courseware.services.learning import progress, quizzes
+from courseware.services.ops import database_copy
+from courseware.services.ops.demo import seed_demo
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -116,7 +116,7 @@ def test_dates_and_percentages_follow_the_language(app):
 
 
 def test_one_demo_manager_reads_in_chinese(app):
-    from courseware.services.demo import seed_demo
+    from courseware.services.ops.demo import seed_demo
 
     seed_demo(db.session, password="demo-password-for-tests")
     languages = dict(db.session.execute(sa.select(User.username, User.locale)).all())

@@ -8,8 +8,8 @@ from flask_migrate import downgrade, upgrade
 from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Lesson, LessonRevision, Quiz, User
-from courseware.services import quizzes
-from courseware.services.content_import import import_content
+from courseware.services.authoring.content_import import import_content
+from courseware.services.learning import quizzes
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
 from tests.quiz.test_quiz_pages import RIGHT
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture

@@ -12,8 +12,8 @@ from flask_migrate import downgrade, upgrade
 
 from courseware import create_app
 from courseware.extensions import db
-from courseware.services.content_import import import_content
-from courseware.services.demo import seed_demo
+from courseware.services.authoring.content_import import import_content
+from courseware.services.ops.demo import seed_demo
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
 
 

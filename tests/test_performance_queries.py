@@ -23,7 +23,8 @@ from courseware.models import (
     QuizVersion,
 )
 from courseware.models._time import utcnow
-from courseware.services import outline_cache, progress, quizzes
+from courseware.services.catalog import outline as outline_cache
+from courseware.services.learning import progress, quizzes
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 QUESTIONS = [{"id": "q1", "type": "single", "prompt": "Which?",

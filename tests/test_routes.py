@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from courseware.extensions import db
-from courseware.services import progress, quizzes
+from courseware.services.learning import progress, quizzes
 from tests.author import route_table as author_routes
 from tests.conftest import csrf_from
 from tests.hr import route_table as hr_routes

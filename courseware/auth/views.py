@@ -18,8 +18,9 @@ from courseware import i18n
 from courseware.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, ReauthenticateForm
 from courseware.extensions import db, limiter
 from courseware.security import start_session
-from courseware.services import accounts, audit
 from courseware.services.errors import ValidationError
+from courseware.services.ops import audit
+from courseware.services.people import accounts
 
 bp = Blueprint("auth", __name__)
 

@@ -15,7 +15,7 @@ from courseware.errors import render_error
 from courseware.extensions import db
 from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Role
-from courseware.services import publishing, uploads
+from courseware.services.authoring import publishing, uploads
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from courseware.content.question_types import QUESTION_TYPES
-from courseware.services.authoring import LessonFields
-from courseware.services.quiz_authoring import (
+from courseware.services.authoring.lessons import LessonFields
+from courseware.services.authoring.quizzes import (
     ATTEMPTS_MESSAGE,
     PASS_MARK_MESSAGE,
     OptionDraft,

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, send_file
 from flask_login import login_required
 
 from courseware.author.views import upload_dir
-from courseware.services import uploads
+from courseware.services.authoring import uploads
 
 bp = Blueprint("media", __name__)
 

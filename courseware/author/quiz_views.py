@@ -12,9 +12,10 @@ from courseware.author.forms import QuizForm
 from courseware.author.views import editing_language
 from courseware.extensions import db
 from courseware.i18n import SOURCE_LANGUAGE
-from courseware.services import authoring, quiz_authoring
+from courseware.services.authoring import lessons as authoring
+from courseware.services.authoring import quizzes
+from courseware.services.authoring.quizzes import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems
 from courseware.services.errors import ValidationError
-from courseware.services.quiz_authoring import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems
 
 bp = Blueprint("quiz", __name__)
 
@@ -25,9 +26,9 @@ def _render(lesson, form: QuizForm, problems: ProblemMap | None = None, error: s
     language = editing_language()
     return render_template(
         "author/quiz.html", lesson=lesson, quiz=quiz, form=form, problems=problems or ProblemMap(),
-        error=error, draft=quiz_authoring.draft_of(quiz, language), confirm_form=ConfirmForm(),
+        error=error, draft=quizzes.draft_of(quiz, language), confirm_form=ConfirmForm(),
         versions=list(reversed(quiz.versions_in(language))) if quiz else [],
-        attempts=quiz_authoring.attempt_count(db.session, quiz),
+        attempts=quizzes.attempt_count(db.session, quiz),
         editing_language=language, current=quiz.current_version_in(language) if quiz else None,
     ), status
 
@@ -42,34 +43,34 @@ def edit(lesson_id: int):
     draft = form.to_draft()
     if request.form.get("edit"):
         try:
-            draft = quiz_authoring.apply_edit(draft, request.form["edit"])
+            draft = quizzes.apply_edit(draft, request.form["edit"])
         except ValidationError as refused:
             flash(str(refused), "error")
         return _render(lesson, QuizForm.from_draft(draft, form.base.data or "", form.note.data or ""))
     if not form.validate():
-        return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)),
+        return _render(lesson, form, ProblemMap(quizzes.problems(draft)),
                        _("Please correct the marked fields."), status=422)
     try:
         if request.form.get("action") == "publish":
-            version = quiz_authoring.publish(db.session, lesson, current_user, draft, form.base.data,
+            version = quizzes.publish(db.session, lesson, current_user, draft, form.base.data,
                                              form.note.data or "", language=language)
             flash(_("Quiz version %(number)s is published. New attempts use it; every "
                     "earlier attempt keeps the version it was taken on, and its score.",
                     number=version.number), "success")
         else:
-            version = quiz_authoring.save_draft(db.session, lesson, current_user, draft,
+            version = quizzes.save_draft(db.session, lesson, current_user, draft,
                                                 form.base.data, form.note.data or "", language)
-            flash(_saved_message(version, quiz_authoring.problems(draft)),
+            flash(_saved_message(version, quizzes.problems(draft)),
                   "success" if version else "info")
     except QuizProblems as refused:
         return _render(lesson, form, ProblemMap(refused.problems), str(refused), status=422)
     except QuizEditConflict as conflict:
         db.session.expire_all()
-        form.base.data = quiz_authoring.base_token(lesson.quiz, language)
-        return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)), str(conflict),
+        form.base.data = quizzes.base_token(lesson.quiz, language)
+        return _render(lesson, form, ProblemMap(quizzes.problems(draft)), str(conflict),
                        status=409)
     except ValidationError as refused:
-        return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft)), str(refused),
+        return _render(lesson, form, ProblemMap(quizzes.problems(draft)), str(refused),
                        status=422)
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
@@ -77,17 +78,17 @@ def edit(lesson_id: int):
 def _open(lesson):
     quiz = lesson.quiz
     language = editing_language()
-    version = quiz_authoring.editing_version(quiz, language)
+    version = quizzes.editing_version(quiz, language)
     draft = QuizDraft.of(version)
     if version is None and language != SOURCE_LANGUAGE and quiz is not None and quiz.current_version:
         # A language's first version starts from the English one, to translate.
         draft = QuizDraft.of(quiz.current_version)
     elif version is None:
-        draft = quiz_authoring.apply_edit(draft, "add-question")
+        draft = quizzes.apply_edit(draft, "add-question")
     is_draft = version is not None and version.published_at is None
-    form = QuizForm.from_draft(draft, quiz_authoring.base_token(quiz, language),
+    form = QuizForm.from_draft(draft, quizzes.base_token(quiz, language),
                                version.note if is_draft else "")
-    return _render(lesson, form, ProblemMap(quiz_authoring.problems(draft) if is_draft else []))
+    return _render(lesson, form, ProblemMap(quizzes.problems(draft) if is_draft else []))
 
 
 def _saved_message(version, problems) -> str:
@@ -104,7 +105,7 @@ def _saved_message(version, problems) -> str:
 @bp.post("/lessons/<int:lesson_id>/quiz/discard")
 def discard(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    quiz_authoring.discard_draft(db.session, lesson, editing_language())
+    quizzes.discard_draft(db.session, lesson, editing_language())
     flash(_("The draft is discarded."), "success")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
@@ -112,7 +113,7 @@ def discard(lesson_id: int):
 @bp.post("/lessons/<int:lesson_id>/quiz/archive")
 def archive(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    quiz_authoring.archive(db.session, lesson)
+    quizzes.archive(db.session, lesson)
     flash(_("The quiz is archived: learners no longer need it to complete the lesson. Every attempt "
             "stays on record and reviewable."), "success")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
@@ -121,7 +122,7 @@ def archive(lesson_id: int):
 @bp.post("/lessons/<int:lesson_id>/quiz/reinstate")
 def reinstate(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    quiz_authoring.reinstate(db.session, lesson)
+    quizzes.reinstate(db.session, lesson)
     flash(_("The quiz is back on the lesson."), "success")
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
@@ -129,7 +130,7 @@ def reinstate(lesson_id: int):
 @bp.post("/lessons/<int:lesson_id>/quiz/delete")
 def delete(lesson_id: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
-    quiz_authoring.delete(db.session, lesson)
+    quizzes.delete(db.session, lesson)
     flash(_("The quiz is deleted."), "success")
     return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)
 
@@ -138,5 +139,5 @@ def delete(lesson_id: int):
 def version(lesson_id: int, number: int):
     lesson = authoring.get_lesson(db.session, lesson_id)
     return render_template("author/quiz_version.html", lesson=lesson,
-                           version=quiz_authoring.version_of(db.session, lesson, number,
+                           version=quizzes.version_of(db.session, lesson, number,
                                                              editing_language()))

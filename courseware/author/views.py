@@ -26,8 +26,9 @@ from courseware.content.rendering import render_markdown
 from courseware.extensions import db
 from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Course, Lesson
-from courseware.services import authoring, diffing, lesson_overview, publishing, uploads
-from courseware.services.authoring import EditConflict, InvalidFields
+from courseware.services.authoring import diffing, overview, publishing, uploads
+from courseware.services.authoring import lessons as authoring
+from courseware.services.authoring.lessons import EditConflict, InvalidFields
 from courseware.services.errors import ValidationError
 
 bp = Blueprint("lessons", __name__)
@@ -54,7 +55,7 @@ LANGUAGE_NAMES = {"en": _l("English"), "zh_CN": _l("Chinese")}
 
 def _index(status: int = 200, course_form=None, module_form=None, module_course_id=None):
     return render_template(
-        "author/index.html", courses=lesson_overview.overview(db.session), language_names=LANGUAGE_NAMES,
+        "author/index.html", courses=overview.overview(db.session), language_names=LANGUAGE_NAMES,
         course_form=course_form or CourseForm(), module_form=module_form or ModuleForm(),
         module_course_id=module_course_id, blank_module_form=ModuleForm(formdata=None),
     ), status
@@ -256,7 +257,7 @@ def _state(lesson: Lesson | None, latest):
     if lesson is None or latest is None:
         return None
     ever = not publishing.is_first_publication(lesson, latest.language)
-    return lesson_overview.state_of(lesson.published_revision_in(latest.language), latest, ever)
+    return overview.state_of(lesson.published_revision_in(latest.language), latest, ever)
 
 
 # --- live preview and image upload for the editor's script ---------------------------------------------

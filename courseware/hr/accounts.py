@@ -10,8 +10,9 @@ from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.hr.forms import NO_DEPARTMENT, AccountForm, DepartmentForm, ImportForm
 from courseware.i18n import role_label
-from courseware.services import account_admin, audit
 from courseware.services.errors import ValidationError
+from courseware.services.ops import audit
+from courseware.services.people import account_admin
 
 bp = Blueprint("hr_accounts", __name__, url_prefix="/hr")
 MANAGERS_OF_ACCOUNTS = ("hr", "president")

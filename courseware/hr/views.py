@@ -24,18 +24,11 @@ from courseware.extensions import db
 from courseware.hr.forms import AssignmentForm
 from courseware.i18n import current_language
 from courseware.models import User
-from courseware.services import (
-    account_admin,
-    assignments,
-    audit,
-    certificates,
-    exports,
-    progress,
-    question_analysis,
-    quizzes,
-    reports,
-)
 from courseware.services.errors import ValidationError
+from courseware.services.learning import certificates, progress, quizzes
+from courseware.services.ops import audit
+from courseware.services.people import account_admin, assignments
+from courseware.services.reports import completion, exports, question_analysis
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 READERS = ("hr", "president")
@@ -53,14 +46,14 @@ def _course():
     return chosen, courses
 
 
-def _filters() -> reports.Filters:
+def _filters() -> completion.Filters:
     status = request.args.get("status") or None
-    if status and status not in {s.value for s in reports.PersonStatus}:
+    if status and status not in {s.value for s in completion.PersonStatus}:
         abort(400)
     role = request.args.get("role") or None
     if role and role not in ("manager", "hr", "president"):
         abort(400)
-    return reports.Filters(
+    return completion.Filters(
         department_id=request.args.get("department", type=int) or None,
         status=status,
         search=request.args.get("q", "")[:100],
@@ -74,7 +67,7 @@ def overview():
     course, courses = _course()
     if course is None:
         return render_template("hr/empty.html")
-    return render_template("hr/overview.html", report=reports.overview(db.session, course),
+    return render_template("hr/overview.html", report=completion.overview(db.session, course),
                            courses=courses, course=course)
 
 
@@ -86,7 +79,7 @@ def people():
         return render_template("hr/empty.html")
     filters = _filters()
     sort = request.args.get("sort", "name")
-    rows = reports.sort_rows(reports.person_rows(db.session, course, filters), sort)
+    rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
     page = max(1, request.args.get("page", 1, type=int))
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     if page > pages:
@@ -94,7 +87,7 @@ def people():
     return render_template(
         "hr/people.html", rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(rows),
         page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
-        departments=account_admin.departments(db.session), statuses=list(reports.PersonStatus),
+        departments=account_admin.departments(db.session), statuses=list(completion.PersonStatus),
     )
 
 

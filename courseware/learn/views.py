@@ -8,7 +8,9 @@ from flask_login import current_user, login_required
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.i18n import content_language
-from courseware.services import assignments, certificates, diffing, progress, quizzes
+from courseware.services.authoring import diffing
+from courseware.services.learning import certificates, progress, quizzes
+from courseware.services.people import assignments
 
 bp = Blueprint("learn", __name__)
 

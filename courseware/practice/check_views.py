@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from courseware.extensions import db
 from courseware.practice.common import clock, today
-from courseware.services import practice_followups, quizzes
 from courseware.services.errors import ValidationError
+from courseware.services.learning import followups, quizzes
 
 bp = Blueprint("checks", __name__, url_prefix="/checks")
 
@@ -16,11 +16,11 @@ bp = Blueprint("checks", __name__, url_prefix="/checks")
 def _render(status: int = 200, failed=None):
     """The checks waiting (each with its form) and those done; `failed` = (check, answers, missing, error)."""
     day = today()
-    due = practice_followups.due_checks(db.session, current_user, day)
+    due = followups.due_checks(db.session, current_user, day)
     for check in due:
-        practice_followups.prepare(db.session, current_user, check)
+        followups.prepare(db.session, current_user, check)
     return render_template("practice/checks.html", due=due, failed=failed,
-                           history=practice_followups.history(db.session, current_user)), status
+                           history=followups.history(db.session, current_user)), status
 
 
 @bp.get("/")
@@ -31,12 +31,12 @@ def index():
 @bp.post("/lessons/<int:lesson_id>/<int:stage>")
 def answer(lesson_id: int, stage: int):
     try:
-        due = practice_followups.due_check(db.session, current_user, lesson_id, stage, today())
+        due = followups.due_check(db.session, current_user, lesson_id, stage, today())
         answers = {qid: request.form.getlist(f"q-{qid}") for qid in due.question_ids}
-        check = practice_followups.answer_check(
+        check = followups.answer_check(
             db.session, current_user, lesson_id, stage, request.form.get("version", type=int), answers,
             today=today(), now=clock())
-    except practice_followups.AlreadyDone as done:
+    except followups.AlreadyDone as done:
         return redirect(url_for(".show", check_id=done.check_id), code=303)
     except quizzes.UnansweredQuestions as unanswered:
         return _render(422, failed=(due, answers, set(unanswered.question_ids),
@@ -52,8 +52,8 @@ def answer(lesson_id: int, stage: int):
 @bp.post("/lessons/<int:lesson_id>/<int:stage>/skip")
 def skip(lesson_id: int, stage: int):
     try:
-        practice_followups.skip_check(db.session, current_user, lesson_id, stage, today=today(), now=clock())
-    except practice_followups.AlreadyDone:
+        followups.skip_check(db.session, current_user, lesson_id, stage, today=today(), now=clock())
+    except followups.AlreadyDone:
         pass
     flash(_("Skipped. The next check comes when it is due."), "info")
     back = url_for("learn.dashboard") if request.form.get("back") == "dashboard" else url_for(".index")
@@ -62,5 +62,5 @@ def skip(lesson_id: int, stage: int):
 
 @bp.get("/<int:check_id>")
 def show(check_id: int):
-    check = practice_followups.own_check(db.session, current_user, check_id)
-    return render_template("practice/check.html", check=check, questions=practice_followups.review(check))
+    check = followups.own_check(db.session, current_user, check_id)
+    return render_template("practice/check.html", check=check, questions=followups.review(check))

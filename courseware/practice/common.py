@@ -10,7 +10,7 @@ from flask import current_app, flash
 
 from courseware.i18n import current_language
 from courseware.models._time import utcnow
-from courseware.services.practice_common import InvalidFields, local_today, timezone_named
+from courseware.services.practice.common import InvalidFields, local_today, timezone_named
 
 
 def clock() -> datetime:

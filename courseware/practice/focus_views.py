@@ -9,8 +9,9 @@ from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.practice.common import attach_errors, clock
 from courseware.practice.forms import FocusForm
-from courseware.services import practice_focus, practice_goals
-from courseware.services.practice_common import InvalidFields
+from courseware.services.practice import focus as practice_focus
+from courseware.services.practice import goals as practice_goals
+from courseware.services.practice.common import InvalidFields
 
 bp = Blueprint("focus", __name__, url_prefix="/focus")
 

@@ -11,7 +11,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
-from courseware.services.practice_goals import GoalFields
+from courseware.services.practice.goals import GoalFields
 
 NO_CHOICE = 0
 PROGRESS_MESSAGE = _l("Progress is a whole number from 0 to 100 (percent).")

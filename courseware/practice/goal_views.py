@@ -9,8 +9,8 @@ from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.practice.common import attach_errors, clock, today
 from courseware.practice.forms import GoalForm, ProgressForm
-from courseware.services import practice_goals
-from courseware.services.practice_common import InvalidFields
+from courseware.services.practice import goals as practice_goals
+from courseware.services.practice.common import InvalidFields
 
 bp = Blueprint("goals", __name__)
 

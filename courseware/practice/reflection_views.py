@@ -10,8 +10,8 @@ from courseware.extensions import db
 from courseware.models import Role
 from courseware.practice.common import attach_errors, clock
 from courseware.practice.forms import ReflectionForm, ReplyForm
-from courseware.services import practice_reflections
-from courseware.services.practice_common import InvalidFields
+from courseware.services.practice import reflections as practice_reflections
+from courseware.services.practice.common import InvalidFields
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")
 

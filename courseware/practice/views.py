@@ -17,18 +17,16 @@ from courseware.models import Role
 from courseware.practice import check_views, focus_views, goal_views, reflection_views
 from courseware.practice.common import attach_errors, clock, format_day, local_hour, today, weekday_names
 from courseware.practice.forms import PlanForm, SummaryForm
-from courseware.services import (
-    account_admin,
-    audit,
-    exports,
-    practice_daily,
-    practice_export,
-    practice_followups,
-    practice_goals,
-    practice_participation,
-    practice_reflections,
-)
-from courseware.services.practice_common import DEFAULT_TIMEZONE, InvalidFields, parse_day, timezone_named
+from courseware.services.learning import followups
+from courseware.services.ops import audit
+from courseware.services.people import account_admin
+from courseware.services.practice import daily
+from courseware.services.practice import export as practice_export
+from courseware.services.practice import goals as practice_goals
+from courseware.services.practice import reflections as practice_reflections
+from courseware.services.practice.common import DEFAULT_TIMEZONE, InvalidFields, parse_day, timezone_named
+from courseware.services.reports import exports
+from courseware.services.reports import participation as practice_participation
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 for child in (goal_views.bp, focus_views.bp, reflection_views.bp, check_views.bp):
@@ -64,7 +62,7 @@ def index():
 def _render_today(plan_form: PlanForm | None = None, summary_form: SummaryForm | None = None,
                   status: int = 200):
     day = today()
-    entry = practice_daily.entry_for(db.session, current_user, day)
+    entry = daily.entry_for(db.session, current_user, day)
     goals = practice_goals.active_goals(db.session, current_user)
     if plan_form is None:
         plan_form = PlanForm(formdata=None)
@@ -79,9 +77,9 @@ def _render_today(plan_form: PlanForm | None = None, summary_form: SummaryForm |
     plan_form.set_goals(goals)
     return render_template(
         "practice/today.html", day=day, entry=entry, plan_form=plan_form, summary_form=summary_form,
-        previous=practice_daily.previous_tomorrow(db.session, current_user, day),
-        calendar=practice_daily.calendar(db.session, current_user, day),
-        streak=practice_daily.streak(db.session, current_user, day),
+        previous=daily.previous_tomorrow(db.session, current_user, day),
+        calendar=daily.calendar(db.session, current_user, day),
+        streak=daily.streak(db.session, current_user, day),
         has_goals=bool(goals), evening=local_hour() >= 16,
     ), status
 
@@ -97,7 +95,7 @@ def save_plan():
     form.set_goals(practice_goals.active_goals(db.session, current_user))
     if form.validate():
         try:
-            practice_daily.save_plan(db.session, current_user, today(), now=clock(),
+            daily.save_plan(db.session, current_user, today(), now=clock(),
                                      most_important=form.most_important.data, do_well=form.do_well.data,
                                      goal_id=form.goal_id.data or None)
         except InvalidFields as error:
@@ -113,7 +111,7 @@ def save_summary():
     form = SummaryForm()
     if form.validate():
         try:
-            practice_daily.save_summary(db.session, current_user, today(), now=clock(),
+            daily.save_summary(db.session, current_user, today(), now=clock(),
                                         done=form.done.data, learned=form.learned.data,
                                         tomorrow=form.tomorrow.data)
         except InvalidFields as error:
@@ -131,7 +129,7 @@ def day_page(day: str):
         abort(404)
     if when == today():
         return redirect(url_for(".today"))
-    entry = practice_daily.entry_for(db.session, current_user, when)
+    entry = daily.entry_for(db.session, current_user, when)
     return render_template("practice/day.html", day=when, entry=entry)
 
 
@@ -208,11 +206,11 @@ def dashboard_figures(courses=None) -> dict | None:
         for course in courses for status in course.lessons
         if status.has_quiz and status.progress is not None
     ]
-    checks = practice_followups.due_checks(db.session, current_user, day, completions)
+    checks = followups.due_checks(db.session, current_user, day, completions)
     if checks:
-        practice_followups.prepare(db.session, current_user, checks[0])
+        followups.prepare(db.session, current_user, checks[0])
         return {"today": None, "checks": checks}
-    return {"today": practice_daily.today_at_a_glance(db.session, current_user, day), "checks": []}
+    return {"today": daily.today_at_a_glance(db.session, current_user, day), "checks": []}
 
 
 @bp.app_template_global("practice_reflection_box")

@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.i18n import content_language
-from courseware.services import outline_cache, progress, quizzes
+from courseware.services.catalog import outline as outline_cache
 from courseware.services.errors import NotFound, ValidationError
+from courseware.services.learning import progress, quizzes
 from courseware.templating import format_percent
 
 bp = Blueprint("quiz", __name__)

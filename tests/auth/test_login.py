@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from courseware.extensions import db
 from courseware.models import LessonProgress, User
-from courseware.services import accounts
+from courseware.services.people import accounts
 from tests.conftest import PASSWORD, csrf_from, login
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from courseware.services import uploads
+from courseware.services.authoring import uploads
 from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT, only
 
 LESSON = "/author/lessons/{author_lesson}"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from courseware.content.rendering import render_markdown
-from courseware.services.diffing import Block, Snapshot, diff, diff_blocks, reader_blocks, word_diff
+from courseware.services.authoring.diffing import Block, Snapshot, diff, diff_blocks, reader_blocks, word_diff
 from tests.author.conftest import editor_data, lesson_named
 
 

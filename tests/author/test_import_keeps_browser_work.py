@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from courseware.extensions import db
 from courseware.models import Course, Lesson, LessonRevision, Module, QuizVersion
 from courseware.models._time import utcnow
-from courseware.services.content_import import import_content
+from courseware.services.authoring.content_import import import_content
 from tests.conftest import TEST_DATA
 
 

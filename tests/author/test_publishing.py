@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from courseware.extensions import db
 from courseware.models import LessonRevision
 from courseware.models._time import utcnow
-from courseware.services import publishing
-from courseware.services.progress import LessonState, course_progress
+from courseware.services.authoring import publishing
+from courseware.services.learning.progress import LessonState, course_progress
 from tests.author.conftest import editor_data, lesson_named, module_named, progress_of
 
 LESSON_2 = "/courses/test-course/second-lesson"

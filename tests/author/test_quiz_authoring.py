@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import Quiz, QuizAttempt, QuizVersion
-from courseware.services import quiz_authoring
-from courseware.services.quiz_authoring import OptionDraft, QuestionDraft, QuizDraft
+from courseware.services.authoring import quizzes
+from courseware.services.authoring.quizzes import OptionDraft, QuestionDraft, QuizDraft
 from tests.author.conftest import lesson_named
 
 LESSON_2 = "/courses/test-course/second-lesson"
@@ -189,8 +189,8 @@ def test_apply_edit_refuses_unknown_or_stale_buttons():
     draft = QuizDraft(80, None, [QuestionDraft("q1", options=[OptionDraft("a"), OptionDraft("b")])])
     for edit in ("explode", "remove-question-5", "up-option-0-9", "add-option-3"):
         try:
-            quiz_authoring.apply_edit(draft, edit)
-        except quiz_authoring.ValidationError:
+            quizzes.apply_edit(draft, edit)
+        except quizzes.ValidationError:
             continue
         raise AssertionError(edit)
     assert len(draft.questions) == 1  # the original is untouched

@@ -188,7 +188,7 @@ def test_a_scheduled_chinese_revision_is_published_for_chinese_readers_only(pres
     from datetime import timedelta
 
     from courseware.models._time import utcnow
-    from courseware.services import publishing
+    from courseware.services.authoring import publishing
 
     data = editor_data(first, title="第一课", summary="第一课讲什么。", source="第一课，定时发布。",
                        base_number="1")

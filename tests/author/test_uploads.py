@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from courseware.content.rendering import render_markdown
-from courseware.services import uploads
+from courseware.services.authoring import uploads
 from tests.author.conftest import editor_data, lesson_named
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import Course, Lesson, LessonRevision, Module
-from courseware.services import authoring
+from courseware.services.authoring import lessons as authoring
 from tests.author.conftest import editor_data, lesson_named, module_named
 
 

@@ -70,7 +70,7 @@ def _complete_the_rest_of_the_course(site, username: str) -> None:
 
     from courseware.extensions import db
     from courseware.models import Course, User
-    from courseware.services import progress, quizzes
+    from courseware.services.learning import progress, quizzes
 
     with site.app_context():
         user = db.session.scalar(select(User).where(User.username == username))

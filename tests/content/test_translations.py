@@ -13,7 +13,7 @@ from courseware.content.exporter import export_content
 from courseware.content.loader import load_content
 from courseware.extensions import db
 from courseware.models import Course, LessonRevision, QuizVersion
-from courseware.services.content_import import import_content
+from courseware.services.authoring.content_import import import_content
 from tests.conftest import TEST_DATA, TEST_LESSONS, TEST_QUIZZES
 
 ZH_QUIZ = Path("quizzes") / "zh_CN" / "first-lesson.yaml"

@@ -7,7 +7,7 @@ import pytest
 
 from courseware.extensions import db
 from courseware.models import User
-from courseware.services import progress, quizzes
+from courseware.services.learning import progress, quizzes
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 WRONG = {"pick-one": ["a"], "pick-many": ["b"], "true-or-false": ["b"]}

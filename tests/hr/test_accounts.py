@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from courseware.extensions import db
 from courseware.models import Department, LessonProgress, User
-from courseware.services import account_admin
 from courseware.services.errors import Forbidden, ValidationError
+from courseware.services.people import account_admin
 from tests.conftest import login
 
 
@@ -88,7 +88,7 @@ def test_editing_a_department_restarts_the_department_clock_and_a_role_change_si
 
 
 def test_deactivated_people_cannot_sign_in_and_keep_their_history(hr, client, make_user, course):
-    from courseware.services import progress
+    from courseware.services.learning import progress
     person = make_user(username="leaver")
     progress.mark_read(db.session, person, progress.published_lessons(db.session, course)[1])
     assert hr.post(f"/hr/accounts/{person.id}/deactivate").status_code == 302

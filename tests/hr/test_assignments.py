@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from courseware.extensions import db
 from courseware.models import Assignment, Department
 from courseware.models._time import utcnow
-from courseware.services import assignments
 from courseware.services.errors import ValidationError
+from courseware.services.people import assignments
 
 
 def dept(name):

@@ -166,7 +166,7 @@ def test_every_hr_page_answers_in_chinese(hr, course, company, path):
 
 
 def test_answers_given_in_chinese_count_and_questions_show_in_the_viewers_language(hr, course, make_user):
-    from courseware.services import progress, quizzes
+    from courseware.services.learning import progress, quizzes
     from tests.hr.conftest import RIGHT, WRONG, take
 
     first = progress.published_lessons(db.session, course)[0]
@@ -180,7 +180,7 @@ def test_answers_given_in_chinese_count_and_questions_show_in_the_viewers_langua
     assert "哪个选项是对的？" in chinese and "第一课" in chinese
     english = hr.get("/hr/questions", headers=EN).get_data(as_text=True)
     assert "Which option is the right one?" in english and "哪个选项是对的？" not in english
-    from courseware.services.question_analysis import analyse_course
+    from courseware.services.reports.question_analysis import analyse_course
 
     (stat, *_), = [s.questions for s in analyse_course(db.session, course)]
     assert (stat.id, stat.answered, stat.right) == ("pick-one", 2, 1)

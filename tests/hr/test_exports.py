@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from courseware.services.exports import csv_stream, safe_cell
+from courseware.services.reports.exports import csv_stream, safe_cell
 
 
 def read_csv(response):

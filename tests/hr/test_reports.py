@@ -8,14 +8,15 @@ from sqlalchemy import event, select
 
 from courseware.extensions import db
 from courseware.models import Assignment, Department, LessonRevision, User
-from courseware.services import progress, reports
-from courseware.services.reports import PersonStatus
+from courseware.services.learning import progress
+from courseware.services.reports import completion
+from courseware.services.reports.completion import PersonStatus
 
 TODAY = date(2026, 11, 25)
 
 
 def rows_by_name(course, **filters):
-    return {r.full_name: r for r in reports.person_rows(db.session, course, reports.Filters(**filters),
+    return {r.full_name: r for r in completion.person_rows(db.session, course, completion.Filters(**filters),
                                                          today=TODAY)}
 
 
@@ -36,7 +37,7 @@ def test_each_person_has_the_right_status_and_percent(course, company):
 
 
 def test_the_overview_counts_by_department_and_in_total(course, company):
-    report = reports.overview(db.session, course, today=TODAY)
+    report = completion.overview(db.session, course, today=TODAY)
     by_name = {s.name: s for s in report.departments}
     trade = by_name["International Trade"]
     assert (trade.people, trade.counts["started"], trade.counts["completed"], trade.counts["passed"],
@@ -48,7 +49,7 @@ def test_the_overview_counts_by_department_and_in_total(course, company):
 
 
 def test_the_funnel_counts_each_lessons_stages(course, company):
-    funnel = reports.funnel(db.session, course)
+    funnel = completion.funnel(db.session, course)
     assert [(f.position, f.opened, f.read, f.quiz_passed, f.completed) for f in funnel] == [
         (1, 3, 2, 1, 1),   # Ada, Bo, Di opened; Ada and Di read; Ada passed and completed
         (2, 1, 1, 0, 1),
@@ -95,7 +96,7 @@ def test_due_states_across_the_due_date(course, company):
                               due_on=TODAY + timedelta(days=3)))
     db.session.commit()
     def statuses(today):
-        rows = reports.person_rows(db.session, course, today=today)
+        rows = completion.person_rows(db.session, course, today=today)
         return {r.full_name: (r.due_state.value, r.status.value) for r in rows}
     before = statuses(TODAY)
     assert before["Ada Done"] == ("done", "complete")
@@ -122,7 +123,7 @@ def test_hr_pages_show_the_figures(hr, course, company):
 
 
 def test_question_analysis_counts_answers_and_the_favourite_wrong_option(course, company):
-    from courseware.services.question_analysis import analyse_course
+    from courseware.services.reports.question_analysis import analyse_course
     (quiz,) = analyse_course(db.session, course)
     pick_one = quiz.questions[0]
     assert (pick_one.answered, pick_one.right, pick_one.percent_right) == (2, 1, 50)

@@ -14,7 +14,7 @@ from courseware.models import (
     QuizTranslation,
     QuizVersion,
 )
-from courseware.services import outline_cache
+from courseware.services.catalog import outline as outline_cache
 from tests.quiz.test_quiz_pages import QUIZ_URL, RIGHT, WRONG, attempt_id
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

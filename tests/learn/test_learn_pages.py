@@ -93,7 +93,7 @@ def test_pages_carry_security_headers(manager, client, course):
 
 
 def test_an_unexpected_error_shows_a_page_without_a_traceback(app, manager, monkeypatch):
-    from courseware.services import progress
+    from courseware.services.learning import progress
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from courseware.extensions import db
 from courseware.models import Certificate, LessonProgress
-from courseware.services.progress import MAX_SECONDS_PER_BEAT
+from courseware.services.learning.progress import MAX_SECONDS_PER_BEAT
 from tests.learn.test_learn_pages import LESSON_1, LESSON_2
 from tests.quiz.test_quiz_pages import QUIZ_URL, RIGHT, attempt_id, open_quiz
 

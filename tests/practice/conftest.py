@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from courseware.extensions import db
 from courseware.models import Lesson, LessonProgress
 from courseware.practice import common
-from courseware.services import progress, quizzes
+from courseware.services.learning import progress, quizzes
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 WRONG_MANY = {"pick-one": ["b"], "pick-many": ["b"], "true-or-false": ["a"]}

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from courseware.extensions import db
 from courseware.models import FocusItem, FollowUpCheck, Goal, Reflection
-from courseware.services import progress
+from courseware.services.learning import progress
 from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT, only
 
 EVERYONE = {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}

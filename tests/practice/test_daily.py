@@ -9,9 +9,9 @@ import pytest
 
 from courseware.extensions import db
 from courseware.models import DailyEntry
-from courseware.services import practice_daily
-from courseware.services.practice_common import InvalidFields, local_today, timezone_named
-from courseware.services.practice_daily import streaks
+from courseware.services.practice import daily as practice_daily
+from courseware.services.practice.common import InvalidFields, local_today, timezone_named
+from courseware.services.practice.daily import streaks
 from tests.practice.conftest import NOW, TODAY, form_errors
 
 MON = date(2026, 11, 23)  # TODAY is the Wednesday after

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
 from courseware.models import Goal, QuizAttempt, Reflection, User
-from courseware.services import practice_followups
-from courseware.services.content_import import import_content
-from courseware.services.demo import seed_demo
-from courseware.services.practice_common import local_today, timezone_named
+from courseware.services.authoring.content_import import import_content
+from courseware.services.learning import followups
+from courseware.services.ops.demo import seed_demo
+from courseware.services.practice.common import local_today, timezone_named
 from tests.conftest import login
 
 
@@ -21,7 +21,7 @@ def test_the_demo_company_practises(app):
     seed_demo(db.session, password="demo password 1")
     newcomer = db.session.scalar(sa.select(User).where(User.username == "gao.jun"))
     today = local_today(timezone_named(None))
-    due = practice_followups.due_checks(db.session, newcomer, today)
+    due = followups.due_checks(db.session, newcomer, today)
     assert sorted(check.stage for check in due) == [30, 90]
     assert db.session.scalar(sa.select(sa.func.count(Goal.id)).where(Goal.user_id == newcomer.id)) == 0
     shared = db.session.scalar(sa.select(Reflection))

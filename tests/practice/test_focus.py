@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import FocusItem
-from courseware.services import practice_focus, practice_goals
 from courseware.services.errors import NotFound
-from courseware.services.practice_common import InvalidFields
-from courseware.services.practice_goals import GoalFields
+from courseware.services.practice import focus as practice_focus
+from courseware.services.practice import goals as practice_goals
+from courseware.services.practice.common import InvalidFields
+from courseware.services.practice.goals import GoalFields
 from tests.practice.conftest import NOW, TODAY, form_errors
 
 

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import FollowUpAnswer, FollowUpCheck, QuizVersion
-from courseware.services import practice_followups as followups
-from courseware.services import quizzes
 from courseware.services.errors import NotFound
+from courseware.services.learning import followups, quizzes
 from tests.practice.conftest import RIGHT, complete
 
 COMPLETED = datetime(2026, 9, 1, 9, 30)

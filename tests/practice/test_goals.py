@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import DailyEntry, FocusItem, Goal, GoalUpdate
-from courseware.services import practice_goals
 from courseware.services.errors import NotFound, ValidationError
-from courseware.services.practice_common import InvalidFields
-from courseware.services.practice_goals import GoalFields
+from courseware.services.practice import goals as practice_goals
+from courseware.services.practice.common import InvalidFields
+from courseware.services.practice.goals import GoalFields
 from tests.practice.conftest import NOW, TODAY, form_errors
 
 H2_START, H2_END = date(2026, 7, 1), date(2026, 12, 31)

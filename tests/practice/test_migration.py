@@ -12,8 +12,8 @@ from courseware import create_app
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
 from courseware.models import Goal, Lesson, LessonRevision, Reflection, User
-from courseware.services.content_import import import_content
-from courseware.services.demo import seed_demo
+from courseware.services.authoring.content_import import import_content
+from courseware.services.ops.demo import seed_demo
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
 from tests.test_migrations import scratch_database  # noqa: F401  (the fixture)
 

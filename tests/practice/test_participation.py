@@ -8,7 +8,7 @@ import pytest
 
 from courseware.extensions import db
 from courseware.models import DailyEntry, Department, FollowUpCheck, Goal, Reflection
-from courseware.services.practice_participation import participation
+from courseware.services.reports.participation import participation
 from tests.practice.conftest import NOW, TODAY
 
 SECRETS = ["SECRET-GOAL", "SECRET-PLAN", "SECRET-SUMMARY", "SECRET-REFLECTION", "SECRET-MEASURE"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from courseware.extensions import db
 from courseware.models import DailyEntry
-from courseware.services import progress
+from courseware.services.learning import progress
 from tests.practice.conftest import NOW, complete
 from tests.test_performance_queries import BUDGET, add_lessons, queries_of
 

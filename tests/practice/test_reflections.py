@@ -13,10 +13,10 @@ from courseware.content.exporter import export_content
 from courseware.content.loader import load_content
 from courseware.extensions import db
 from courseware.models import Lesson, LessonRevision, Reflection
-from courseware.services import practice_reflections
-from courseware.services.content_import import import_content, lesson_hash
+from courseware.services.authoring.content_import import import_content, lesson_hash
 from courseware.services.errors import NotFound
-from courseware.services.practice_common import InvalidFields
+from courseware.services.practice import reflections as practice_reflections
+from courseware.services.practice.common import InvalidFields
 from tests.conftest import TEST_DATA, SignedInClient
 from tests.practice.conftest import NOW, PROMPT, form_errors
 

@@ -117,7 +117,7 @@ def test_a_submission_without_an_attempt_id_is_a_400(manager, course, bad_id):
 
 
 def test_no_attempts_left_is_a_403_page_with_the_reason(manager, course):
-    from courseware.services import progress
+    from courseware.services.learning import progress
     quiz = progress.published_lessons(db.session, course)[0].quiz
     quiz.current_version.max_attempts = 1
     db.session.commit()
@@ -141,7 +141,7 @@ def test_passing_before_reading_offers_to_complete_the_lesson(manager, course):
 
 def test_the_review_of_an_archived_quiz_offers_no_retake(manager, course):
     from courseware.models._time import utcnow
-    from courseware.services import progress
+    from courseware.services.learning import progress
     page = open_quiz(manager)
     response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG})
     quiz = progress.published_lessons(db.session, course)[0].quiz

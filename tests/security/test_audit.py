@@ -59,7 +59,8 @@ def test_csrf_failures_and_forbidden_pages_are_logged(manager, caplog):
 
 
 def test_publishing_is_recorded(president, course):
-    from courseware.services import progress, publishing
+    from courseware.services.authoring import publishing
+    from courseware.services.learning import progress
     lesson = progress.published_lessons(db.session, course)[1]
     publishing.unpublish(db.session, lesson, actor=president.user)
     (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "lesson.unpublish"))

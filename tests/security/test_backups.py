@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from courseware import create_app
 from courseware.extensions import db
 from courseware.models import AuditEvent
-from courseware.services import audit, backups, progress
-from courseware.services.demo import seed_demo
 from courseware.services.errors import ValidationError
+from courseware.services.learning import progress
+from courseware.services.ops import audit, backups
+from courseware.services.ops.demo import seed_demo
 
 sqlite_only = pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgresql"),
                                  reason="the SQLite backup path; PostgreSQL is checked below")

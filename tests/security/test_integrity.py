@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from courseware.extensions import db
 from courseware.models import AttemptAnswer, QuizAttempt
-from courseware.services import progress, quizzes
+from courseware.services.learning import progress, quizzes
 
 
 def test_every_state_changing_route_refuses_get(app, manager):
@@ -71,7 +71,7 @@ def test_an_expired_form_token_shows_the_quiz_again_with_the_answers_kept(manage
 
 
 def test_security_headers_are_on_errors_too(app, manager, client, monkeypatch):
-    from courseware.services import progress as progress_service
+    from courseware.services.learning import progress as progress_service
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -9,7 +9,7 @@ import pytest
 from courseware import create_app, security
 from courseware.extensions import db
 from courseware.models import User
-from courseware.services import accounts
+from courseware.services.people import accounts
 from tests.conftest import PASSWORD, csrf_from, login
 
 

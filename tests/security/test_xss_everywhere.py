@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from courseware.extensions import db
 from courseware.models import Course, Department
-from courseware.services import progress, quizzes
-from courseware.services.content_import import import_content
+from courseware.services.authoring.content_import import import_content
+from courseware.services.learning import progress, quizzes
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
 
 PAYLOADS = [

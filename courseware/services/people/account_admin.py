@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session, selectinload
 from courseware.models import ROLES, Department, Role, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
-from courseware.services import audit
-from courseware.services.accounts import (
+from courseware.services.errors import Forbidden, NotFound, ValidationError
+from courseware.services.ops import audit
+from courseware.services.people.accounts import (
     USERNAME_RE,
     create_user,
     generate_password,
     normalize_username,
 )
-from courseware.services.errors import Forbidden, NotFound, ValidationError
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CSV_COLUMNS = ["username", "full_name", "email", "department", "role"]

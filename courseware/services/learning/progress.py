@@ -13,14 +13,15 @@ from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from courseware.models import Course, Lesson, LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
-from courseware.services import certificates, outline_cache
-from courseware.services.errors import NotFound
-from courseware.services.outline_cache import (
+from courseware.services.catalog import outline as outline_cache
+from courseware.services.catalog.outline import (
     CourseOutline,
     LessonOutline,
     ModuleOutline,
     RevisionOutline,
 )
+from courseware.services.errors import NotFound
+from courseware.services.learning import certificates
 
 
 class LessonState(StrEnum):

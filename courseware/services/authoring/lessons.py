@@ -16,7 +16,7 @@ from courseware.content.rendering import render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.models import Course, Lesson, LessonRevision, Module, User
 from courseware.models.content import SOURCE_LANGUAGE
-from courseware.services.content_import import lesson_hash
+from courseware.services.authoring.content_import import lesson_hash
 from courseware.services.errors import Conflict, NotFound, ValidationError
 
 MAX_TITLE = 200

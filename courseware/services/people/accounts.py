@@ -13,9 +13,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from courseware.models import ROLES, Department, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
-from courseware.services import audit
 from courseware.services.errors import ValidationError
-from courseware.services.passwords import check_new_password
+from courseware.services.ops import audit
+from courseware.services.people.passwords import check_new_password
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 

@@ -16,16 +16,11 @@ from sqlalchemy.orm import Session
 
 from courseware.models import Course, LessonProgress, QuizAttempt, User
 from courseware.models._time import utcnow
-from courseware.services import (
-    practice_daily,
-    practice_focus,
-    practice_followups,
-    practice_goals,
-    practice_reflections,
-    progress,
-)
-from courseware.services.practice_common import local_today, timezone_named
-from courseware.services.practice_goals import GoalFields
+from courseware.services.learning import followups, progress
+from courseware.services.practice import daily, focus, reflections
+from courseware.services.practice import goals as practice_goals
+from courseware.services.practice.common import local_today, timezone_named
+from courseware.services.practice.goals import GoalFields
 
 NEWCOMER = "gao.jun"
 
@@ -111,33 +106,33 @@ def _goals_and_days(session, user, goal_title, steps, today, now, chance) -> Non
         practice_goals.mark_progress(session, step, chance.choice((20, 40, 60)), "", now=now)
     practice_goals.mark_progress(session, goal, 30, "Half the top 20 visited; two lost customers back.",
                                  now=now)
-    practice_focus.triage(session, user, text="Join the office party planning group", decision="decline",
+    focus.triage(session, user, text="Join the office party planning group", decision="decline",
                           reason="Not related to this half-year's goals", now=now)
-    practice_focus.triage(session, user, text="Quote for a top-20 customer's new product line",
+    focus.triage(session, user, text="Quote for a top-20 customer's new product line",
                           decision=str(goal.id), reason="", now=now)
     for offset in range(1, 29):
         day = today - timedelta(days=offset)
         if day.weekday() >= 5 or chance.random() < 0.3:
             continue
-        practice_daily.save_plan(session, user, day, most_important=chance.choice(PLANS), do_well="",
+        daily.save_plan(session, user, day, most_important=chance.choice(PLANS), do_well="",
                                  goal_id=goal.id, now=datetime.combine(day, time(1, 0)))
         if chance.random() < 0.7:
-            practice_daily.save_summary(session, user, day, done=chance.choice(SUMMARIES), learned="",
+            daily.save_summary(session, user, day, done=chance.choice(SUMMARIES), learned="",
                                         tomorrow="", now=datetime.combine(day, time(10, 0)))
 
 
 def _answer_check(session, user, lesson, today, now, chance) -> None:
-    checks = [c for c in practice_followups.due_checks(session, user, today) if c.lesson_id == lesson.id]
+    checks = [c for c in followups.due_checks(session, user, today) if c.lesson_id == lesson.id]
     if not checks:
         return
-    due = practice_followups.prepare(session, user, checks[0])
+    due = followups.prepare(session, user, checks[0])
     answers = {}
     for question in due.version.questions:
         if question["id"] in due.question_ids:
             right = [o["key"] for o in question["options"] if o["correct"]]
             wrong = [o["key"] for o in question["options"] if not o["correct"]]
             answers[question["id"]] = right if chance.random() < 0.7 or not wrong else [wrong[0]]
-    practice_followups.answer_check(session, user, lesson.id, due.stage, due.version.id, answers,
+    followups.answer_check(session, user, lesson.id, due.stage, due.version.id, answers,
                                     today=today, now=now)
 
 
@@ -146,12 +141,12 @@ def _shared_reflection(session, user, lessons, now) -> None:
         return
     # Lesson 4, on habitual thinking, if it asks a question; else the first lesson that does.
     for lesson in [*lessons[3:4], *lessons]:
-        if practice_reflections.prompt_of(lesson) is None:
+        if reflections.prompt_of(lesson) is None:
             continue
-        reflection = practice_reflections.save_reflection(
+        reflection = reflections.save_reflection(
             session, user, lesson,
             "We still price every quotation the way we did in 2019, because it always worked. Two customers "
             "told us last month that competitors answer in half the time. I will test a simpler price list "
             "with the top 20 customers and report the result at the next review.", now=now)
-        practice_reflections.share(session, user, reflection.id, now=now)
+        reflections.share(session, user, reflection.id, now=now)
         return

@@ -26,10 +26,10 @@ from courseware.content.translations import same_quiz
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
 from courseware.models._time import utcnow
 from courseware.models.content import SOURCE_LANGUAGE
-from courseware.services import audit
-from courseware.services.authoring import InvalidFields
-from courseware.services.content_import import quiz_hash, set_current_version
+from courseware.services.authoring.content_import import quiz_hash, set_current_version
+from courseware.services.authoring.lessons import InvalidFields
 from courseware.services.errors import Conflict, NotFound, ValidationError
+from courseware.services.ops import audit
 
 MAX_TEXT = 2000
 PASS_MARK_MESSAGE = _l("The pass mark is a percentage from 1 to 100.")

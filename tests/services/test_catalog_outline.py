@@ -11,8 +11,9 @@ from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Course, Lesson, LessonRevision
 from courseware.models._time import utcnow
-from courseware.services import authoring, outline_cache, publishing, quiz_authoring
-from courseware.services.content_import import import_content
+from courseware.services.authoring import lessons, publishing, quizzes
+from courseware.services.authoring.content_import import import_content
+from courseware.services.catalog import outline as outline_cache
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES, login
 
 
@@ -67,11 +68,11 @@ def test_unpublishing_archiving_a_quiz_and_reordering_each_raise_the_version(cou
     assert outline_slugs() == ["first-lesson", "second-lesson"]
     before = version()
 
-    quiz_authoring.archive(db.session, lesson_named("first-lesson"))
+    quizzes.archive(db.session, lesson_named("first-lesson"))
     assert version() == before + 1
     assert not outline_cache.current(db.session).course("test-course").lesson("first-lesson").has_quiz
 
-    authoring.move_module(db.session, lesson_named("second-lesson").module, "up")
+    lessons.move_module(db.session, lesson_named("second-lesson").module, "up")
     assert version() == before + 2
     assert outline_slugs() == ["second-lesson", "first-lesson"]
 

@@ -24,7 +24,7 @@ from courseware.models import (
     QuizVersion,
     User,
 )
-from courseware.services.reports import Filters, person_rows, submitted_attempts_query
+from courseware.services.reports.completion import Filters, person_rows, submitted_attempts_query
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_PEOPLE = 500

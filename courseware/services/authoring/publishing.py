@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from courseware.models import Lesson, LessonRevision, User
 from courseware.models._time import utcnow
 from courseware.models.content import SOURCE_LANGUAGE
-from courseware.services import audit
-from courseware.services.authoring import module_of, renumber_lessons, revision_of
-from courseware.services.content_import import set_published_revision
+from courseware.services.authoring.content_import import set_published_revision
+from courseware.services.authoring.lessons import module_of, renumber_lessons, revision_of
 from courseware.services.errors import ValidationError
+from courseware.services.ops import audit
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseware.models import DailyEntry, User
-from courseware.services.practice_common import MAX_LINE, MAX_SUMMARY_FIELD, FieldChecks
-from courseware.services.practice_goals import active_goals
+from courseware.services.practice.common import MAX_LINE, MAX_SUMMARY_FIELD, FieldChecks
+from courseware.services.practice.goals import active_goals
 
 CALENDAR_WEEKS = 12
 

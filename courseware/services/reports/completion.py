@@ -23,7 +23,7 @@ from courseware.models import (
     QuizAttempt,
     User,
 )
-from courseware.services.assignments import DueDates, DueState, today_utc
+from courseware.services.people.assignments import DueDates, DueState, today_utc
 
 
 class PersonStatus(StrEnum):

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from courseware.extensions import db
 from courseware.models import AttemptAnswer, QuizAttempt
-from courseware.services import progress, quizzes
 from courseware.services.errors import Forbidden, NotFound, ValidationError
+from courseware.services.learning import progress, quizzes
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 ONE_WRONG = {"pick-one": ["b"], "pick-many": ["a"], "true-or-false": ["a"]}      # 67%

@@ -11,7 +11,7 @@ from courseware.content.exporter import export_content
 from courseware.content.loader import load_content
 from courseware.extensions import db
 from courseware.models import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
-from courseware.services.content_import import import_content, lesson_hash, quiz_hash
+from courseware.services.authoring.content_import import import_content, lesson_hash, quiz_hash
 from tests.conftest import TEST_DATA, TEST_LESSONS, TEST_QUIZZES
 
 

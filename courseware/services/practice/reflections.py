@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from courseware.i18n import content_language
 from courseware.models import Lesson, Reflection, Role, User
 from courseware.services.errors import Forbidden, NotFound, ValidationError
-from courseware.services.practice_common import MAX_REFLECTION, FieldChecks
+from courseware.services.practice.common import MAX_REFLECTION, FieldChecks
 
 
 def prompt_of(lesson: Lesson, language: str | None = None) -> str | None:

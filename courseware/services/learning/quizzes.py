@@ -26,8 +26,8 @@ from courseware.models import (
 )
 from courseware.models._time import utcnow
 from courseware.models.content import SOURCE_LANGUAGE
-from courseware.services import progress
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
+from courseware.services.learning import progress
 
 
 class AlreadySubmitted(Conflict):

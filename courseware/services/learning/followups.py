@@ -36,8 +36,8 @@ from courseware.models import (
     QuizVersion,
     User,
 )
-from courseware.services import quizzes
 from courseware.services.errors import Conflict, NotFound, ValidationError
+from courseware.services.learning import quizzes
 
 STAGES = (30, 90)
 QUESTIONS_PER_CHECK = 2

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import FocusItem, User
 from courseware.services.errors import NotFound
-from courseware.services.practice_common import MAX_LINE, FieldChecks
-from courseware.services.practice_goals import active_goals
+from courseware.services.practice.common import MAX_LINE, FieldChecks
+from courseware.services.practice.goals import active_goals
 
 LIST_LENGTH = 100  # the most recent items of each list shown; the export has them all
 

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import DailyEntry, FocusItem, Goal, GoalUpdate, Lesson, User
-from courseware.services import outline_cache
+from courseware.services.catalog import outline as outline_cache
 from courseware.services.errors import NotFound, ValidationError
-from courseware.services.practice_common import MAX_MEASURE, MAX_NOTE, MAX_TITLE, FieldChecks
+from courseware.services.practice.common import MAX_MEASURE, MAX_NOTE, MAX_TITLE, FieldChecks
 
 MAX_LONG_TERM = 20          # long-term goals in progress at a time
 MAX_SHORT_TERM = 20         # short-term goals under one long-term goal

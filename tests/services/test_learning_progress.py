@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from courseware.extensions import db
 from courseware.models import Certificate, LessonRevision
-from courseware.services import certificates, progress, quizzes
-from courseware.services.progress import LessonState
+from courseware.services.learning import certificates, progress, quizzes
+from courseware.services.learning.progress import LessonState
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 

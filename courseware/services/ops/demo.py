@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from courseware.models import Assignment, Course, Department, User
 from courseware.models._time import utcnow
-from courseware.services import practice_demo, progress, quizzes
-from courseware.services.accounts import create_user, generate_password, get_or_create_department
+from courseware.services.learning import progress, quizzes
+from courseware.services.ops import demo_practice
+from courseware.services.people.accounts import create_user, generate_password, get_or_create_department
 
 MARKETING_CENTER = "Marketing Center"
 # (department, parent) in the order they are created.
@@ -115,7 +116,7 @@ def seed_demo_progress(session: Session) -> None:
     session.add(Assignment(course=course, department=tax_free, created_by=hr_user,
                            due_on=utcnow().date() + timedelta(days=5)))
     session.commit()
-    practice_demo.seed_demo_practice(session)
+    demo_practice.seed_demo_practice(session)
 
 
 def _answer(session: Session, user: User, quiz, *, right: bool, chance: random.Random) -> None:
