@@ -12,7 +12,7 @@ from sqlalchemy import event
 from courseware import i18n
 from courseware.config import PROJECT_ROOT, load_config
 from courseware.extensions import csrf, db, limiter, login_manager, migrate
-from courseware.services.catalog import outline
+from courseware.services import catalog
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -48,7 +48,7 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     i18n.init_app(app)
-    outline.init_app(app)
+    catalog.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,4 +1,5 @@
 """The interface language: which one a request is served in, and the catalogs that hold each.
+(Which languages exist, the source language and the fallbacks live in courseware.language.)
 
 The language comes from the person's profile setting, else the choice an anonymous visitor made
 with the switcher (a cookie, so it survives the session being cleared at sign-in), else the
@@ -9,19 +10,22 @@ from __future__ import annotations
 
 import os
 
-from babel import Locale, support
+from babel import support
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courseware.config import PROJECT_ROOT
+from courseware.language import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    current_language,
+    html_lang,
+    normalize_language,
+    site_language,
+)
 
-# The languages the site and the course are written in, each named in its own language.
-LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
-DEFAULT_LANGUAGE = "en"
-# The language the course's files are written in first; other languages are versions beside it.
-SOURCE_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lang"
 
 # One catalog per audience, as the blueprints are: a helper's work on one area never touches
@@ -30,8 +34,6 @@ CATALOGS = ("core", "learn", "hr", "author", "practice")
 TRANSLATIONS_DIR = PROJECT_ROOT / "courseware" / "translations"
 
 babel = Babel()
-# Babel resolves 'zh_CN' to 'zh_Hans_CN'; pages, catalogs and content use the short code.
-_CODE_OF_LOCALE = {str(Locale.parse(code)): code for code in LANGUAGES}
 
 
 class CatalogDomain(Domain):
@@ -57,18 +59,6 @@ class CatalogDomain(Domain):
             return translations
 
 
-def normalize_language(value: str | None) -> str | None:
-    """A supported language code for what a person or browser asked for, or None."""
-    if not value:
-        return None
-    value = value.strip().replace("-", "_")
-    if value in LANGUAGES:
-        return value
-    primary = value.split("_")[0].lower()
-    if primary == "zh":
-        # Every Chinese variant reads the Simplified Chinese version better than the English one.
-        return "zh_CN"
-    return primary if primary in LANGUAGES else None
 
 
 def select_language() -> str:
@@ -89,10 +79,6 @@ def select_language() -> str:
     return site_language()
 
 
-def site_language() -> str:
-    from flask import current_app
-
-    return normalize_language(current_app.config.get("SITE_LANGUAGE")) or DEFAULT_LANGUAGE
 
 
 def cli_language() -> str:
@@ -113,22 +99,10 @@ def role_label(role: str | None) -> str:
     return str(ROLE_LABELS.get(str(role or ""), role or ""))
 
 
-def current_language() -> str:
-    """The language of this request ('en' or 'zh_CN'); the site default outside a request."""
-    locale = get_locale()
-    if locale is None:
-        return DEFAULT_LANGUAGE
-    return _CODE_OF_LOCALE.get(str(locale), DEFAULT_LANGUAGE)
 
 
-def content_language() -> str:
-    """The language in which to show course content to this request (the same as the interface)."""
-    return current_language()
 
 
-def html_lang() -> str:
-    """The BCP 47 tag for <html lang>: 'en' or 'zh-CN'."""
-    return current_language().replace("_", "-")
 
 
 def init_app(app: Flask) -> None:

@@ -29,7 +29,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from courseware.config import PROJECT_ROOT
-from courseware.i18n import CATALOGS, LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS_DIR
+from courseware.i18n import CATALOGS, TRANSLATIONS_DIR
+from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 
 # Which files each catalog covers (paths from the project root; a file named exactly belongs to the
 # catalog naming it, else the first pattern that matches decides; anything unnamed is core).

@@ -7,7 +7,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, g
 
-from courseware.i18n import current_language
+from courseware.language import current_language
 
 # English keeps the site's own day-month-year; other languages use their long form (2026年11月25日).
 _DATE_PATTERNS = {"en": "d MMMM y"}
@@ -41,10 +41,10 @@ def format_percent(value: int | float | None) -> str:
 def _reader_outline():
     """The in-memory course outline in the reader's language, looked up once per request."""
     from courseware.extensions import db
-    from courseware.services.catalog import outline as outline_cache
+    from courseware.services import catalog
 
     if "_reader_outline" not in g:
-        g._reader_outline = outline_cache.current(db.session)
+        g._reader_outline = catalog.current(db.session)
     return g._reader_outline
 
 

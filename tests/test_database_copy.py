@@ -13,8 +13,9 @@ from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Lesson, Quiz, User
 from courseware.services.authoring.content_import import import_content
+from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
-from courseware.services.learning import progress, quizzes
+from courseware.services.learning import quizzes
 from courseware.services.ops import database_copy
 from courseware.services.ops.demo import seed_demo
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
@@ -42,7 +43,7 @@ def source(tmp_path, monkeypatch):
         import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
         seed_demo(db.session, password="demo password 1")
         someone = db.session.scalar(sa.select(User).where(User.username == "he.jing"))
-        lessons = progress.published_lessons(db.session, db.session.scalar(sa.select(Lesson)).course)
+        lessons = published.lessons(db.session, db.session.scalar(sa.select(Lesson)).course)
         attempt = quizzes.open_attempt(db.session, someone, lessons[0].quiz)
         quizzes.submit_attempt(db.session, someone, attempt.id,
                                {"pick-one": ["a"], "pick-many": ["a"], "true-or-false": ["b"]})

@@ -17,6 +17,7 @@ from flask_login import (
 from courseware import i18n
 from courseware.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, ReauthenticateForm
 from courseware.extensions import db, limiter
+from courseware.language import LANGUAGES, normalize_language
 from courseware.security import start_session
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
@@ -148,7 +149,7 @@ def choose_language():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     requested = request.form.get("language", "")
-    language = i18n.normalize_language(requested) if requested in i18n.LANGUAGES else None
+    language = normalize_language(requested) if requested in LANGUAGES else None
     if language is None and not (requested == "auto" and current_user.is_authenticated):
         abort(400)
     if current_user.is_authenticated:

@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from courseware.author import quiz_views, revision_views, views
 from courseware.errors import render_error
 from courseware.extensions import db
-from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
+from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Role
 from courseware.services.authoring import publishing, uploads
 

@@ -11,7 +11,7 @@ from courseware.auth.forms import ConfirmForm
 from courseware.author.forms import QuizForm
 from courseware.author.views import editing_language
 from courseware.extensions import db
-from courseware.i18n import SOURCE_LANGUAGE
+from courseware.language import SOURCE_LANGUAGE
 from courseware.services.authoring import lessons as authoring
 from courseware.services.authoring import quizzes
 from courseware.services.authoring.quizzes import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems

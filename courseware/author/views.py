@@ -24,7 +24,7 @@ from wtforms import SelectChoice
 from courseware.author.forms import CourseForm, LessonForm, ModuleForm, MoveForm
 from courseware.content.rendering import render_markdown
 from courseware.extensions import db
-from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
+from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Course, Lesson
 from courseware.services.authoring import diffing, overview, publishing, uploads
 from courseware.services.authoring import lessons as authoring

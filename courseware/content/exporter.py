@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseware.content.translations import same_quiz
+from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Course, Lesson
-from courseware.models.content import SOURCE_LANGUAGE
 
 
 def export_content(session: Session, out_dir: Path) -> list[Path]:
@@ -26,7 +26,7 @@ def export_content(session: Session, out_dir: Path) -> list[Path]:
             written.append(_write(language_dir / "course.yaml", course_file_text(course, language)))
         lessons = session.scalars(
             select(Lesson)
-            .where(Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None))
+            .where(Lesson.course_id == course.id, Lesson.is_published)
             .order_by(Lesson.position)
         )
         for lesson in lessons:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from courseware.content import translations
 from courseware.content.question_types import QUESTION_TYPES
 from courseware.content.yamlfile import ContentError, YamlDocument, parse_yaml
-from courseware.i18n import LANGUAGES, SOURCE_LANGUAGE
+from courseware.language import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -24,7 +24,6 @@ OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
 MAX_REFLECTION = 300
 # The languages a course or quiz folder may hold a version in, each in a subfolder of that name
 # (lessons/<course>/zh_CN/, quizzes/zh_CN/), its files named as the source language's.
-TRANSLATION_LANGUAGES = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
 
 
 @dataclass

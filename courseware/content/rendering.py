@@ -61,3 +61,16 @@ def content_hash(*parts: object) -> str:
     """A stable hash of content, so that importing the same files twice changes nothing."""
     payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str,
+                reflection: str | None = None) -> str:
+    # The reflection prompt counts only when there is one, so that every revision written before
+    # the field existed keeps its hash (and importing unchanged files creates nothing).
+    if reflection:
+        return content_hash("lesson", title, summary, minutes, module, body, reflection)
+    return content_hash("lesson", title, summary, minutes, module, body)
+
+
+def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict]) -> str:
+    return content_hash("quiz", pass_mark, max_attempts, questions)

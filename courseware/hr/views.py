@@ -22,8 +22,9 @@ from sqlalchemy import select
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.hr.forms import AssignmentForm
-from courseware.i18n import current_language
+from courseware.language import current_language
 from courseware.models import User
+from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
 from courseware.services.learning import certificates, progress, quizzes
 from courseware.services.ops import audit
@@ -36,7 +37,7 @@ PAGE_SIZE = 50
 
 
 def _course():
-    courses = progress.list_courses(db.session)
+    courses = published.courses(db.session)
     if not courses:
         return None, courses
     slug = request.args.get("course")
@@ -156,7 +157,7 @@ def _csv_response(kind: str, header: list[str], rows_of, cells_are_safe: bool = 
 @role_required("hr")
 def assignment_list():
     form = AssignmentForm()
-    courses = progress.list_courses(db.session)
+    courses = published.courses(db.session)
     form.course_id.choices = [(c.id, c.title) for c in courses]
     form.department_ids.choices = [(d.id, d.full_name) for d in account_admin.departments(db.session)]
     status = 200

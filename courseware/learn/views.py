@@ -7,12 +7,21 @@ from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
-from courseware.i18n import content_language
+from courseware.language import content_language
+from courseware.services import catalog
 from courseware.services.authoring import diffing
+from courseware.services.catalog import CourseOutline, LessonOutline, published
 from courseware.services.learning import certificates, progress, quizzes
 from courseware.services.people import assignments
 
 bp = Blueprint("learn", __name__)
+
+
+def _published_lesson(course_slug: str, lesson_slug: str) -> tuple[CourseOutline, LessonOutline]:
+    """A published lesson and its course, from the outline in the reader's language; 404 otherwise.
+    Pages show what the outline holds; a write then loads the lesson's row by id."""
+    course = catalog.current(db.session).course(course_slug)
+    return course, course.lesson(lesson_slug)
 
 
 @bp.get("/")
@@ -36,7 +45,7 @@ def dashboard():
 @bp.get("/courses/<course_slug>")
 @login_required
 def course(course_slug: str):
-    course = progress.outline_course(db.session, course_slug)
+    course = catalog.current(db.session).course(course_slug)
     return render_template(
         "learn/course.html", outline=progress.course_progress(db.session, current_user, course)
     )
@@ -45,14 +54,14 @@ def course(course_slug: str):
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
-    course, lesson = progress.outline_lesson(db.session, course_slug, lesson_slug)
+    course, lesson = _published_lesson(course_slug, lesson_slug)
     outline = progress.open_lesson(db.session, current_user, course, lesson)
     previous, following = outline.neighbours(lesson)
     return render_template(
         "learn/lesson.html",
         outline=outline,
         status=outline.status_of(lesson),
-        lesson_html=progress.lesson_html(db.session, lesson),
+        lesson_html=catalog.lesson_html(db.session, lesson),
         previous=previous,
         following=following,
         best_score=quizzes.best_score_of(db.session, current_user, lesson.quiz_id),
@@ -63,21 +72,20 @@ def lesson(course_slug: str, lesson_slug: str):
 @login_required
 def changes(course_slug: str, lesson_slug: str):
     """What changed in the lesson since the revision the person completed."""
-    course = progress.get_course(db.session, course_slug)
-    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
+    course, lesson = _published_lesson(course_slug, lesson_slug)
+    row = published.lesson(db.session, lesson.id)
     return render_template(
         "learn/changes.html", course=course, lesson=lesson, form=ConfirmForm(),
         status=progress.course_progress(db.session, current_user, course).status_of(lesson),
-        diff=diffing.changes_since_completion(db.session, current_user, lesson),
+        diff=diffing.changes_since_completion(db.session, current_user, row),
     )
 
 
 @bp.post("/courses/<course_slug>/<lesson_slug>/complete")
 @login_required
 def complete(course_slug: str, lesson_slug: str):
-    course = progress.get_course(db.session, course_slug)
-    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
-    record = progress.mark_read(db.session, current_user, lesson)
+    course, lesson = _published_lesson(course_slug, lesson_slug)
+    record = progress.mark_read(db.session, current_user, published.lesson(db.session, lesson.id))
     if record.completed_at is None:
         flash(_("Lesson read. Pass its quiz to complete it."), "info")
         return redirect(url_for("quiz.take", course_slug=course.slug, lesson_slug=lesson.slug))
@@ -98,9 +106,8 @@ def complete(course_slug: str, lesson_slug: str):
 @login_required
 def reading_progress(course_slug: str, lesson_slug: str):
     """The lesson page's script: time spent reading (`seconds`) and the end reached (`end=1`)."""
-    course = progress.get_course(db.session, course_slug)
-    lesson = progress.get_published_lesson(db.session, course, lesson_slug)
-    record = progress.record_reading(db.session, current_user, lesson,
+    _course, lesson = _published_lesson(course_slug, lesson_slug)
+    record = progress.record_reading(db.session, current_user, published.lesson(db.session, lesson.id),
                                      seconds=request.form.get("seconds", 0, type=int),
                                      reached_end=request.form.get("end") == "1")
     return jsonify(read=record.read_at is not None, completed=record.completed_at is not None)

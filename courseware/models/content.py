@@ -1,6 +1,6 @@
 """Courses, modules and lessons, with every revision of a lesson and every version of a quiz kept.
 
-Content in two languages: the course is written in the source language (i18n.SOURCE_LANGUAGE,
+Content in two languages: the course is written in the source language (language.SOURCE_LANGUAGE,
 English) first, and each lesson and quiz may have a version in another language beside it.
 - Every LessonRevision and QuizVersion has a `language`, and numbers count within a language:
   each language has its own history (revision 1, 2, ... in English and 1, 2, ... in Chinese).
@@ -15,16 +15,58 @@ English) first, and each lesson and quiz may have a version in another language 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, inspect
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from courseware.extensions import db
+from courseware.language import SOURCE_LANGUAGE, in_language
 from courseware.models._time import utcnow
 
-# The language course files are written in first (the same as courseware.i18n.SOURCE_LANGUAGE,
-# which models may not import).
-SOURCE_LANGUAGE = "en"
+
+class _InLanguage(Protocol):
+    language: str
+
+
+Version = TypeVar("Version", bound=_InLanguage)
+
+
+class Translatable(Generic[Version]):
+    """A lesson or a quiz: written in the source language, with versions beside it in others.
+
+    The source language's published version hangs on the row itself (`_PUBLISHED`); another
+    language's on the row's translation for that language. Every version, of every language, is in
+    the row's history (`_HISTORY`), numbered within its language.
+    """
+
+    _PUBLISHED: ClassVar[str]
+    _HISTORY: ClassVar[str]
+    translations: Any
+
+    def translation(self, language: str) -> Any:
+        """The row's translation record for a language other than the source one, or None."""
+        return next((t for t in self.translations if t.language == language), None)
+
+    def published_in(self, language: str) -> Version | None:
+        """The version readers of `language` get; None when that language has none published."""
+        holder = self if language == SOURCE_LANGUAGE else self.translation(language)
+        return getattr(holder, self._PUBLISHED) if holder is not None else None
+
+    def set_published_in(self, language: str, version: Version | None) -> None:
+        """Make `version` the one readers of `language` get (None: that language has none)."""
+        holder = self if language == SOURCE_LANGUAGE else self.translation(language)
+        if holder is None:
+            # A new LessonTranslation or QuizTranslation, saved with its row (cascade).
+            holder = inspect(type(self)).relationships["translations"].mapper.class_(language=language)
+            self.translations.append(holder)
+        setattr(holder, self._PUBLISHED, version)
+
+    def history_in(self, language: str) -> list[Version]:
+        """Every version in `language`, oldest first."""
+        return [version for version in getattr(self, self._HISTORY) if version.language == language]
 
 
 class Course(db.Model):
@@ -46,15 +88,10 @@ class Course(db.Model):
     )
 
     def title_in(self, language: str) -> str:
-        return translated(self.translations, language, "title") or self.title
+        return in_language(self.title, self.translations, language, "title")
 
     def description_in(self, language: str) -> str:
-        return translated(self.translations, language, "description") or self.description
-
-
-def translated(translations: dict | None, language: str, key: str) -> str:
-    """One field of a row's `translations` in a language; "" when it has none."""
-    return ((translations or {}).get(language) or {}).get(key) or ""
+        return in_language(self.description, self.translations, language, "description")
 
 
 class Module(db.Model):
@@ -71,10 +108,10 @@ class Module(db.Model):
     course: Mapped[Course] = relationship(back_populates="modules")
 
     def title_in(self, language: str) -> str:
-        return translated(self.translations, language, "title") or self.title
+        return in_language(self.title, self.translations, language, "title")
 
 
-class Lesson(db.Model):
+class Lesson(Translatable["LessonRevision"], db.Model):
     __tablename__ = "lesson"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
@@ -103,19 +140,11 @@ class Lesson(db.Model):
         back_populates="lesson", cascade="all, delete-orphan"
     )
 
-    def published_revision_in(self, language: str) -> LessonRevision | None:
-        """The revision learners read in `language`; None when that language has none published
-        (the source language's is `published_revision`)."""
-        if language == SOURCE_LANGUAGE:
-            return self.published_revision
-        translation = self.translation(language)
-        return translation.published_revision if translation else None
-
-    def translation(self, language: str) -> LessonTranslation | None:
-        return next((t for t in self.translations if t.language == language), None)
-
-    def revisions_in(self, language: str) -> list[LessonRevision]:
-        return [revision for revision in self.revisions if revision.language == language]
+    _PUBLISHED = "published_revision"
+    _HISTORY = "revisions"
+    # The revision learners read in a language (None when it has none published), and all of them.
+    published_revision_in = Translatable.published_in
+    revisions_in = Translatable.history_in
 
     def title_in(self, language: str) -> str:
         """The title a reader of `language` sees: its published revision's, else `title`.
@@ -123,9 +152,16 @@ class Lesson(db.Model):
         revision = self.published_revision_in(language)
         return revision.title if revision is not None else self.title
 
-    @property
+    @hybrid_property
     def is_published(self) -> bool:
+        """In the course: the lesson has a published revision. Also usable in SQL
+        (`select(Lesson).where(Lesson.is_published)`), the one definition every query uses."""
         return self.published_revision_id is not None
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls) -> ColumnElement[bool]:
+        return cls.published_revision_id.is_not(None)
 
     @property
     def active_quiz(self) -> Quiz | None:
@@ -194,7 +230,7 @@ class LessonTranslation(db.Model):
     published_revision: Mapped[LessonRevision | None] = relationship()
 
 
-class Quiz(db.Model):
+class Quiz(Translatable["QuizVersion"], db.Model):
     __tablename__ = "quiz"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,18 +252,11 @@ class Quiz(db.Model):
         back_populates="quiz", cascade="all, delete-orphan"
     )
 
-    def current_version_in(self, language: str) -> QuizVersion | None:
-        """The published version in `language` (the source language's is `current_version`)."""
-        if language == SOURCE_LANGUAGE:
-            return self.current_version
-        translation = self.translation(language)
-        return translation.current_version if translation else None
-
-    def translation(self, language: str) -> QuizTranslation | None:
-        return next((t for t in self.translations if t.language == language), None)
-
-    def versions_in(self, language: str) -> list[QuizVersion]:
-        return [version for version in self.versions if version.language == language]
+    _PUBLISHED = "current_version"
+    _HISTORY = "versions"
+    # The version learners take in a language (None when it has none published), and all of them.
+    current_version_in = Translatable.published_in
+    versions_in = Translatable.history_in
 
 
 class QuizVersion(db.Model):
@@ -283,7 +312,7 @@ class ContentFile(db.Model):
 class ContentVersion(db.Model):
     """One row whose number grows in the same transaction as every change to what learners see
     of the courses (publishing, unpublishing, importing, moving or renaming). Each process keeps
-    the published outline in memory and reloads it when this number moves (services/outline_cache),
+    the published outline in memory and reloads it when this number moves (services/catalog),
     so that every instance sees a publication at once, without a timer."""
 
     __tablename__ = "content_version"

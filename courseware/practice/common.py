@@ -8,7 +8,7 @@ from babel import Locale
 from babel import dates as babel_dates
 from flask import current_app, flash
 
-from courseware.i18n import current_language
+from courseware.language import current_language
 from courseware.models._time import utcnow
 from courseware.services.practice.common import InvalidFields, local_today, timezone_named
 

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
-from courseware.i18n import content_language
-from courseware.services.catalog import outline as outline_cache
+from courseware.language import content_language
+from courseware.services import catalog
+from courseware.services.catalog import CourseOutline, LessonOutline
 from courseware.services.errors import NotFound, ValidationError
 from courseware.services.learning import progress, quizzes
 from courseware.templating import format_percent
@@ -19,17 +20,18 @@ bp = Blueprint("quiz", __name__)
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
 @login_required
 def take(course_slug: str, lesson_slug: str):
-    course, lesson = progress.outline_lesson(db.session, course_slug, lesson_slug)
+    course = catalog.current(db.session).course(course_slug)
+    lesson = course.lesson(lesson_slug)
     if not lesson.has_quiz:
         raise NotFound(_("This lesson has no quiz."))
     if request.method == "POST":
-        return _submit(lesson)
+        return _submit(course, lesson)
     quiz = quizzes.get_quiz(db.session, lesson.quiz_id)
     attempt = quizzes.open_attempt(db.session, current_user, quiz, content_language())
-    return _render_quiz(lesson, quiz, attempt, answers={}, missing=[], error=None)
+    return _render_quiz(course, lesson, quiz, attempt, answers={}, missing=[], error=None)
 
 
-def _submit(lesson):
+def _submit(course: CourseOutline, lesson: LessonOutline):
     attempt_id = request.form.get("attempt_id", type=int)
     if attempt_id is None:
         abort(400)
@@ -47,11 +49,11 @@ def _submit(lesson):
         return redirect(url_for("quiz.review", attempt_id=done.attempt_id), code=303)
     except quizzes.UnansweredQuestions as unanswered:
         return _render_quiz(
-            lesson, attempt.quiz, attempt, answers, unanswered.question_ids,
+            course, lesson, attempt.quiz, attempt, answers, unanswered.question_ids,
             str(unanswered), status=422,
         )
     except ValidationError as invalid:
-        return _render_quiz(lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400)
+        return _render_quiz(course, lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400)
     if attempt.passed:
         flash(_("You passed with %(score)s.", score=format_percent(attempt.score)), "success")
     else:
@@ -61,16 +63,15 @@ def _submit(lesson):
     return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
 
 
-def _render_quiz(lesson, quiz, attempt, answers, missing, error, status=200):
-    """`lesson` is the published lesson, as a Lesson or from the outline."""
-    course = outline_cache.current(db.session).course_by_id(lesson.course_id)
-    shown = course.lesson(lesson.slug)
+def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz, attempt, answers, missing, error,
+                 status=200):
+    """The quiz page of a published lesson of the outline (in the reader's language)."""
     previous = quizzes.attempt_summaries(db.session, current_user, quiz.id, language=content_language())
     return render_template(
         "quiz/take.html",
         course=course,
-        lesson=shown,
-        revision=shown.revision,
+        lesson=lesson,
+        revision=lesson.revision,
         version=attempt.quiz_version,
         attempt=attempt,
         questions=quizzes.public_questions(attempt.quiz_version),
@@ -97,7 +98,8 @@ def review(attempt_id: int):
     # Titles in the reader's language; the questions as they were asked (the version taken).
     lesson_title, course_title = lesson.title, lesson.course.title_in(content_language())
     if lesson.is_published:
-        course_progress = progress.course_progress(db.session, current_user, lesson.course)
+        course = catalog.current(db.session).course_by_id(lesson.course_id)
+        course_progress = progress.course_progress(db.session, current_user, course)
         status = course_progress.status_of(lesson)
         lesson_title, course_title = status.revision.title, course_progress.course.title
     return render_template(
@@ -131,8 +133,12 @@ def keep_answers_after_expired_token():
         question["id"]: request.form.getlist(f"q-{question['id']}")
         for question in attempt.quiz_version.questions
     }
+    shown = catalog.current(db.session).lesson_of_quiz(attempt.quiz_id)
+    if shown is None:  # the lesson or its quiz was taken down meanwhile
+        return None
+    course = catalog.current(db.session).course_by_id(shown.course_id)
     return _render_quiz(
-        attempt.quiz.lesson, attempt.quiz, attempt, answers, [],
+        course, shown, attempt.quiz, attempt, answers, [],
         _("This page was open so long that its security token expired. Your answers are kept: "
           "check them and submit again."), status=400,
     )

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from courseware.extensions import db
 from courseware.models import LessonRevision
 from courseware.models._time import utcnow
+from courseware.services import catalog
 from courseware.services.authoring import publishing
 from courseware.services.learning.progress import LessonState, course_progress
 from tests.author.conftest import editor_data, lesson_named, module_named, progress_of
@@ -33,7 +34,8 @@ def revise(president, lesson, source: str) -> int:
 
 def state_for(user, lesson) -> LessonState:
     db.session.expire_all()
-    return course_progress(db.session, user, lesson.course).status_of(lesson).state
+    course = catalog.current(db.session).course_by_id(lesson.course_id)
+    return course_progress(db.session, user, course).status_of(lesson).state
 
 
 def test_a_minor_publication_keeps_completions(president, completer, second):

@@ -7,6 +7,7 @@ import pytest
 
 from courseware.extensions import db
 from courseware.models import User
+from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
@@ -28,7 +29,7 @@ def take(user, lesson, answers):
 
 @pytest.fixture
 def company(course, make_user) -> Company:
-    first, second = progress.published_lessons(db.session, course)
+    first, second = published.lessons(db.session, course)
     done = make_user(full_name="Ada Done", username="ada")
     started = make_user(full_name="Bo Started", username="bo")
     idle = make_user(full_name="Cy Idle", username="cy")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from courseware.extensions import db
 from courseware.models import Department
+from courseware.services.catalog import published
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 EN = {"Accept-Language": "en"}
@@ -166,10 +167,10 @@ def test_every_hr_page_answers_in_chinese(hr, course, company, path):
 
 
 def test_answers_given_in_chinese_count_and_questions_show_in_the_viewers_language(hr, course, make_user):
-    from courseware.services.learning import progress, quizzes
+    from courseware.services.learning import quizzes
     from tests.hr.conftest import RIGHT, WRONG, take
 
-    first = progress.published_lessons(db.session, course)[0]
+    first = published.lessons(db.session, course)[0]
     take(make_user(), first, RIGHT)  # in English
     reader = make_user()
     attempt = quizzes.open_attempt(db.session, reader, first.quiz, language="zh_CN")

@@ -8,6 +8,7 @@ from sqlalchemy import event, select
 
 from courseware.extensions import db
 from courseware.models import Assignment, Department, LessonRevision, User
+from courseware.services.catalog import published
 from courseware.services.learning import progress
 from courseware.services.reports import completion
 from courseware.services.reports.completion import PersonStatus
@@ -79,7 +80,7 @@ def test_deactivated_people_leave_the_reports(course, company):
 
 
 def test_a_material_revision_turns_completion_into_needs_review(course, company):
-    second = progress.published_lessons(db.session, course)[1]
+    second = published.lessons(db.session, course)[1]
     old = second.published_revision
     new = LessonRevision(lesson=second, number=2, title=old.title, source="changed", html="<p>changed</p>",
                          content_hash="x", material=True)
@@ -153,7 +154,7 @@ def count_queries(client, url):
 
 def test_report_pages_run_the_same_number_of_queries_for_10_and_200_people(hr, course, make_user):
     from tests.hr.conftest import RIGHT, take
-    first = progress.published_lessons(db.session, course)[0]
+    first = published.lessons(db.session, course)[0]
 
     def grow_to(n):
         while db.session.scalar(select(db.func.count(User.id))) < n:

@@ -14,7 +14,8 @@ from courseware.models import (
     QuizTranslation,
     QuizVersion,
 )
-from courseware.services.catalog import outline as outline_cache
+from courseware.services import catalog
+from courseware.services.catalog import cache as outline_cache
 from tests.quiz.test_quiz_pages import QUIZ_URL, RIGHT, WRONG, attempt_id
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -178,8 +179,8 @@ def test_the_outline_is_cached_once_per_language(app, manager, course):
         text(manager.get("/courses/test-course", headers=ZH))
         text(manager.get("/courses/test-course", headers=EN))
     assert cache.loads == loads + 2
-    chinese = outline_cache.current(db.session, "zh_CN").course("test-course")
-    english = outline_cache.current(db.session, "en").course("test-course")
+    chinese = catalog.current(db.session, "zh_CN").course("test-course")
+    english = catalog.current(db.session, "en").course("test-course")
     assert (chinese.title, english.title) == ("测试课程", "Test Course")
     assert chinese.lesson("first-lesson").revision.language == "zh_CN"
     assert chinese.lesson("first-lesson").source == english.lesson("first-lesson").revision

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from courseware.extensions import db
 from courseware.models import Lesson, LessonProgress
 from courseware.practice import common
+from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
@@ -41,7 +42,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def lessons(course) -> list[Lesson]:
-    return progress.published_lessons(db.session, course)
+    return published.lessons(db.session, course)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from courseware.extensions import db
 from courseware.models import FocusItem, FollowUpCheck, Goal, Reflection
-from courseware.services.learning import progress
+from courseware.services.catalog import published
 from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT, only
 
 EVERYONE = {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}
@@ -63,7 +63,7 @@ ROUTES: dict = {
 
 def url_values(course, owner) -> dict:
     """A goal, a focus decision, a private reflection and an answered follow-up check of `owner`."""
-    lesson = progress.published_lessons(db.session, course)[0]
+    lesson = published.lessons(db.session, course)[0]
     lesson.published_revision.reflection = "Where does this lesson show in your department?"
     goal = Goal(
         user_id=owner.id,

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from courseware.config import PROJECT_ROOT
 from courseware.content.exporter import export_content
 from courseware.content.loader import load_content
+from courseware.content.rendering import lesson_hash
 from courseware.extensions import db
 from courseware.models import Lesson, LessonRevision, Reflection
-from courseware.services.authoring.content_import import import_content, lesson_hash
+from courseware.services.authoring.content_import import import_content
 from courseware.services.errors import NotFound
 from courseware.services.practice import reflections as practice_reflections
 from courseware.services.practice.common import InvalidFields

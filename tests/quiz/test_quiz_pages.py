@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from courseware.extensions import db
 from courseware.models import AttemptAnswer, QuizAttempt
+from courseware.services.catalog import published
 
 QUIZ_URL = "/courses/test-course/first-lesson/quiz"
 RIGHT = {"q-pick-one": "b", "q-pick-many": ["a", "c"], "q-true-or-false": "a"}
@@ -117,8 +118,7 @@ def test_a_submission_without_an_attempt_id_is_a_400(manager, course, bad_id):
 
 
 def test_no_attempts_left_is_a_403_page_with_the_reason(manager, course):
-    from courseware.services.learning import progress
-    quiz = progress.published_lessons(db.session, course)[0].quiz
+    quiz = published.lessons(db.session, course)[0].quiz
     quiz.current_version.max_attempts = 1
     db.session.commit()
     page = open_quiz(manager)
@@ -141,10 +141,9 @@ def test_passing_before_reading_offers_to_complete_the_lesson(manager, course):
 
 def test_the_review_of_an_archived_quiz_offers_no_retake(manager, course):
     from courseware.models._time import utcnow
-    from courseware.services.learning import progress
     page = open_quiz(manager)
     response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG})
-    quiz = progress.published_lessons(db.session, course)[0].quiz
+    quiz = published.lessons(db.session, course)[0].quiz
     quiz.archived_at = utcnow()
     db.session.commit()
     review = manager.get(response.headers["Location"]).get_data(as_text=True)

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from courseware import create_app
 from courseware.extensions import db
 from courseware.models import AuditEvent
+from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
-from courseware.services.learning import progress
 from courseware.services.ops import audit, backups
 from courseware.services.ops.demo import seed_demo
 
@@ -28,7 +28,7 @@ def counts(connection) -> dict[str, int]:
 @sqlite_only
 def test_a_backup_taken_during_writes_restores_whole(app, course, tmp_path):
     seed_demo(db.session, password="demo password 1")
-    first = progress.published_lessons(db.session, course)[0]
+    first = published.lessons(db.session, course)[0]
     stop = threading.Event()
 
     def keep_writing():

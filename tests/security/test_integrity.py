@@ -9,7 +9,8 @@ from sqlalchemy import func, select, text
 
 from courseware.extensions import db
 from courseware.models import AttemptAnswer, QuizAttempt
-from courseware.services.learning import progress, quizzes
+from courseware.services.catalog import published
+from courseware.services.learning import quizzes
 
 
 def test_every_state_changing_route_refuses_get(app, manager):
@@ -25,7 +26,7 @@ def test_every_state_changing_route_refuses_get(app, manager):
 
 
 def test_a_grader_that_fails_leaves_the_attempt_open_and_writes_nothing(manager, course, monkeypatch):
-    lesson = progress.published_lessons(db.session, course)[0]
+    lesson = published.lessons(db.session, course)[0]
     attempt = quizzes.open_attempt(db.session, manager.user, lesson.quiz)
 
     def broken(*args, **kwargs):
@@ -55,7 +56,7 @@ def test_every_sqlite_connection_has_wal_busy_timeout_and_foreign_keys(app):
 
 
 def test_an_expired_form_token_shows_the_quiz_again_with_the_answers_kept(manager, course):
-    lesson = progress.published_lessons(db.session, course)[0]
+    lesson = published.lessons(db.session, course)[0]
     attempt = quizzes.open_attempt(db.session, manager.user, lesson.quiz)
     response = manager.client.post(f"/courses/{course.slug}/{lesson.slug}/quiz", data={
         "csrf_token": "expired-or-forged", "attempt_id": attempt.id,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from courseware.extensions import db
 from courseware.models import Course, Department
 from courseware.services.authoring.content_import import import_content
+from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
 
@@ -55,7 +56,7 @@ def poisoned(app, tmp_path, make_user):
     db.session.commit()
     person = make_user(full_name="Name " + PAYLOADS[0], department=department.name, username="victim")
     course = db.session.scalar(select(Course))
-    first = progress.published_lessons(db.session, course)[0]
+    first = published.lessons(db.session, course)[0]
     progress.mark_read(db.session, person, first)
     attempt = quizzes.open_attempt(db.session, person, first.quiz)
     quizzes.submit_attempt(db.session, person, attempt.id,

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from courseware.content.exporter import export_content
 from courseware.content.loader import load_content
+from courseware.content.rendering import lesson_hash, quiz_hash
 from courseware.extensions import db
 from courseware.models import Course, Lesson, LessonRevision, Module, Quiz, QuizVersion
-from courseware.services.authoring.content_import import import_content, lesson_hash, quiz_hash
+from courseware.services.authoring.content_import import import_content
 from tests.conftest import TEST_DATA, TEST_LESSONS, TEST_QUIZZES
 
 

@@ -11,15 +11,17 @@ from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Course, Lesson, LessonRevision
 from courseware.models._time import utcnow
+from courseware.services import catalog
 from courseware.services.authoring import lessons, publishing, quizzes
 from courseware.services.authoring.content_import import import_content
-from courseware.services.catalog import outline as outline_cache
+from courseware.services.catalog import cache as outline_cache
+from courseware.services.catalog import content_version
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES, login
 
 
 def version() -> int:
     with db.engine.connect() as connection:
-        return outline_cache.read_version(connection)
+        return content_version.read_version(connection)
 
 
 def lesson_named(slug: str) -> Lesson:
@@ -28,7 +30,7 @@ def lesson_named(slug: str) -> Lesson:
 
 
 def outline_slugs() -> list[str]:
-    return [lesson.slug for lesson in outline_cache.current(db.session).course("test-course").lessons]
+    return [lesson.slug for lesson in catalog.current(db.session).course("test-course").lessons]
 
 
 def new_draft(lesson: Lesson, source: str = "Changed.") -> int:
@@ -59,7 +61,7 @@ def test_a_draft_leaves_the_version_alone_and_publishing_it_raises_it(course):
     assert version() == before
     publishing.publish(db.session, lesson_named("first-lesson"), number, material=True)
     assert version() == before + 1
-    shown = outline_cache.current(db.session).course("test-course").lesson("first-lesson")
+    shown = catalog.current(db.session).course("test-course").lesson("first-lesson")
     assert shown.revision.number == number and shown.title.endswith("(revised)")
     assert number in shown.material_numbers
 
@@ -70,7 +72,7 @@ def test_unpublishing_archiving_a_quiz_and_reordering_each_raise_the_version(cou
 
     quizzes.archive(db.session, lesson_named("first-lesson"))
     assert version() == before + 1
-    assert not outline_cache.current(db.session).course("test-course").lesson("first-lesson").has_quiz
+    assert not catalog.current(db.session).course("test-course").lesson("first-lesson").has_quiz
 
     lessons.move_module(db.session, lesson_named("second-lesson").module, "up")
     assert version() == before + 2
@@ -89,7 +91,7 @@ def test_a_scheduled_publication_raises_the_version_when_it_goes_live(course):
     before = version()
     publishing.publish_due(db.session, now=now + timedelta(minutes=6))
     assert version() > before
-    shown = outline_cache.current(db.session).course("test-course").lesson("second-lesson")
+    shown = catalog.current(db.session).course("test-course").lesson("second-lesson")
     assert shown.revision.number == number
 
 
@@ -150,7 +152,7 @@ def test_a_request_never_caches_its_own_uncommitted_changes(app, course, other_i
         db.session.commit()  # raises the version: this instance must reload
     lesson_named("first-lesson").slug = "not-yet-committed"
     db.session.flush()
-    outline = outline_cache.current(db.session)
+    outline = catalog.current(db.session)
     db.session.rollback()
     assert outline.course("test-course").title == "Renamed elsewhere"
     assert [lesson.slug for lesson in outline.course("test-course").lessons] == [

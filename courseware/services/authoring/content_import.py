@@ -13,21 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.content.loader import ContentSet, CourseFile, LessonFile, QuizFile, load_content
-from courseware.content.rendering import content_hash, render_markdown
+from courseware.content.rendering import content_hash, lesson_hash, quiz_hash, render_markdown
 from courseware.content.yamlfile import ContentError
+from courseware.language import SOURCE_LANGUAGE
 from courseware.models import (
     ContentFile,
     Course,
     Lesson,
     LessonRevision,
-    LessonTranslation,
     Module,
     Quiz,
-    QuizTranslation,
     QuizVersion,
 )
 from courseware.models._time import utcnow
-from courseware.models.content import SOURCE_LANGUAGE
 
 
 @dataclass
@@ -156,15 +154,6 @@ def _import_course_translation(session: Session, course: Course, original: Cours
             module.translations = {**(module.translations or {}), language: {"title": translated_title}}
 
 
-def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str,
-                reflection: str | None = None) -> str:
-    # The reflection prompt counts only when there is one, so that every revision written before
-    # the field existed keeps its hash (and importing unchanged files creates nothing).
-    if reflection:
-        return content_hash("lesson", title, summary, minutes, module, body, reflection)
-    return content_hash("lesson", title, summary, minutes, module, body)
-
-
 def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
                    report: ImportReport) -> None:
     """A lesson file, or its version in another language (`lesson_file.language`)."""
@@ -206,7 +195,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         return
     if latest is not None and latest.content_hash == digest:
         # The file holds the lesson's latest draft: publish that rather than copy it.
-        set_published_revision(session, lesson, language, latest)
+        lesson.set_published_in(language, latest)
         latest.published_at = utcnow()
         latest.scheduled_for = None
         return
@@ -227,41 +216,11 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     revision.published_at = utcnow()
     session.add(revision)
     session.flush()
-    set_published_revision(session, lesson, language, revision)
+    lesson.set_published_in(language, revision)
     if latest is not None:
         report.revised.append(lesson_file.path)
     elif not source:
         report.created.append(lesson_file.path)
-
-
-def set_published_revision(session: Session, lesson: Lesson, language: str,
-                           revision: LessonRevision | None) -> None:
-    """Make `revision` the one learners read in `language` (None: that language has none)."""
-    if language == SOURCE_LANGUAGE:
-        lesson.published_revision = revision
-        return
-    translation = lesson.translation(language)
-    if translation is None:
-        translation = LessonTranslation(lesson=lesson, language=language)
-        session.add(translation)
-    translation.published_revision = revision
-
-
-def set_current_version(session: Session, quiz: Quiz, language: str,
-                        version: QuizVersion | None) -> None:
-    """Make `version` the one learners take in `language` (None: that language has none)."""
-    if language == SOURCE_LANGUAGE:
-        quiz.current_version = version
-        return
-    translation = quiz.translation(language)
-    if translation is None:
-        translation = QuizTranslation(quiz=quiz, language=language)
-        session.add(translation)
-    translation.current_version = version
-
-
-def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict]) -> str:
-    return content_hash("quiz", pass_mark, max_attempts, questions)
 
 
 def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report: ImportReport) -> None:
@@ -296,7 +255,7 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
         return
     if latest is not None and latest.content_hash == digest:
         # The file holds the quiz's draft: publish that rather than copy it.
-        set_current_version(session, quiz, language, latest)
+        quiz.set_published_in(language, latest)
         latest.published_at = latest.published_at or utcnow()
         return
     version = QuizVersion(
@@ -312,7 +271,7 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
     )
     session.add(version)
     session.flush()
-    set_current_version(session, quiz, language, version)
+    quiz.set_published_in(language, version)
     if latest is not None:
         report.revised.append(quiz_file.path)
     elif not source:

@@ -12,11 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseware.content.loader import MAX_REFLECTION, SLUG_RE, _reject_top_level_headings
-from courseware.content.rendering import render_markdown
+from courseware.content.rendering import lesson_hash, render_markdown
 from courseware.content.yamlfile import ContentError
+from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Course, Lesson, LessonRevision, Module, User
-from courseware.models.content import SOURCE_LANGUAGE
-from courseware.services.authoring.content_import import lesson_hash
 from courseware.services.errors import Conflict, NotFound, ValidationError
 
 MAX_TITLE = 200

@@ -10,10 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.content.loader import TRANSLATION_LANGUAGES
 from courseware.content.translations import same_quiz
+from courseware.language import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
 from courseware.models import Course, Lesson, LessonRevision, Module
-from courseware.models.content import SOURCE_LANGUAGE
 
 
 class LessonState(StrEnum):

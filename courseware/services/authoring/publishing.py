@@ -16,10 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, LessonRevision, User
 from courseware.models._time import utcnow
-from courseware.models.content import SOURCE_LANGUAGE
-from courseware.services.authoring.content_import import set_published_revision
 from courseware.services.authoring.lessons import module_of, renumber_lessons, revision_of
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
@@ -77,7 +76,7 @@ def _make_published(session: Session, lesson: Lesson, revision: LessonRevision, 
     revision.published_at = now
     revision.scheduled_for = None
     revision.scheduled_material = False
-    set_published_revision(session, lesson, language, revision)
+    lesson.set_published_in(language, revision)
     # A schedule for a revision no newer than this one could never be carried out.
     for other in lesson.revisions_in(language):
         if other.number <= revision.number:
@@ -97,7 +96,7 @@ def unpublish(session: Session, lesson: Lesson, actor: User | None = None,
     that readers of that language read the source language's revision."""
     if lesson.published_revision_in(language) is None:
         raise ValidationError(_("This lesson is not published."))
-    set_published_revision(session, lesson, language, None)
+    lesson.set_published_in(language, None)
     audit.record(session, "lesson.unpublish", actor=actor, target=f"lesson {lesson.id} {lesson.slug}",
                  details=_language_note(language).strip())
     session.commit()

@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from courseware.content.loader import OPTION_KEYS, QUESTION_ID_RE
 from courseware.content.question_types import QUESTION_TYPES
+from courseware.content.rendering import quiz_hash
 from courseware.content.translations import same_quiz
+from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
 from courseware.models._time import utcnow
-from courseware.models.content import SOURCE_LANGUAGE
-from courseware.services.authoring.content_import import quiz_hash, set_current_version
 from courseware.services.authoring.lessons import InvalidFields
 from courseware.services.errors import Conflict, NotFound, ValidationError
 from courseware.services.ops import audit
@@ -316,7 +316,7 @@ def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, ba
     version = _write_draft(session, lesson, author, draft, base, note, language)
     quiz = version.quiz
     version.published_at = now or utcnow()
-    set_current_version(session, quiz, language, version)
+    quiz.set_published_in(language, version)
     if source:
         quiz.archived_at = None
     audit.record(session, "quiz.publish", actor=author, target=f"lesson {lesson.id} {lesson.slug}",

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from courseware.models import Certificate, Course, Lesson, LessonProgress, User
+from courseware.models import Certificate, Course, LessonProgress, User
+from courseware.services.catalog.published import lesson_ids
 from courseware.services.errors import NotFound
 
 
@@ -60,9 +61,7 @@ def issue_if_earned(session: Session, user: User, course: Course) -> Certificate
     existing = certificate_for(session, user, course)
     if existing is not None:
         return existing
-    published = select(Lesson.id).where(
-        Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None)
-    )
+    published = lesson_ids(course.id)
     total = session.scalar(select(func.count()).select_from(published.subquery()))
     done = session.scalar(
         select(func.count(LessonProgress.id)).where(

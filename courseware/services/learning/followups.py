@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from courseware.content.translations import same_quiz
-from courseware.i18n import content_language
+from courseware.language import content_language
 from courseware.models import (
     AttemptAnswer,
     AttemptState,

@@ -9,18 +9,12 @@ from functools import cached_property
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, scoped_session, selectinload
+from sqlalchemy.orm import Session, scoped_session
 
-from courseware.models import Course, Lesson, LessonProgress, LessonRevision, User
+from courseware.models import Lesson, LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
-from courseware.services.catalog import outline as outline_cache
-from courseware.services.catalog.outline import (
-    CourseOutline,
-    LessonOutline,
-    ModuleOutline,
-    RevisionOutline,
-)
-from courseware.services.errors import NotFound
+from courseware.services import catalog
+from courseware.services.catalog import CourseOutline, LessonOutline, ModuleOutline, RevisionOutline
 from courseware.services.learning import certificates
 
 
@@ -134,83 +128,20 @@ class CourseProgress:
         return next(status for status in self.lessons if status.lesson.id == lesson.id)
 
 
-def list_courses(session: Session, published_only: bool = False) -> list[Course]:
-    """Every course, or (for learners) only those with at least one published lesson."""
-    query = select(Course).order_by(Course.position, Course.id)
-    if published_only:
-        query = query.where(Course.id.in_(
-            select(Lesson.course_id).where(Lesson.published_revision_id.is_not(None))))
-    return list(session.scalars(query))
-
-
-def get_course(session: Session, slug: str) -> Course:
-    course = session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        raise NotFound(_("No such course."))
-    return course
-
-
-def get_published_lesson(session: Session, course: Course, slug: str) -> Lesson:
-    lesson = session.scalar(
-        select(Lesson).where(
-            Lesson.course_id == course.id,
-            Lesson.slug == slug,
-            Lesson.published_revision_id.is_not(None),
-        )
-    )
-    if lesson is None:
-        raise NotFound(_("No such lesson."))
-    return lesson
-
-
-def published_lessons(session: Session, course: Course) -> list[Lesson]:
-    return list(
-        session.scalars(
-            select(Lesson)
-            .where(Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None))
-            .order_by(Lesson.position, Lesson.id)
-            .options(
-                selectinload(Lesson.published_revision),
-                selectinload(Lesson.module),
-                selectinload(Lesson.quiz),
-            )
-        )
-    )
-
-
-def outline_lesson(session: Session, course_slug: str,
-                   lesson_slug: str) -> tuple[CourseOutline, LessonOutline]:
-    """A published lesson from the cached outline; NotFound for anything else."""
-    course = outline_course(session, course_slug)
-    return course, course.lesson(lesson_slug)
-
-
-def lesson_html(session: Session, lesson: LessonOutline) -> str:
-    """The published revision's sanitized HTML, rendered when it was saved (kept in memory)."""
-    return outline_cache.lesson_html(session, lesson)
-
-
 def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress]:
     """Every course with a published lesson, in three queries whatever the number of courses,
     lessons or people."""
-    outline = outline_cache.current(session)
+    outline = catalog.current(session)
     records = _records(session, user.id)
     certificates_of = _certificates_loader(session, user)
     return [_course_progress(user.created_at, course, records, certificates_of)
             for course in outline.courses if course.lessons]
 
 
-def outline_course(session: Session, slug: str) -> CourseOutline:
-    return outline_cache.current(session).course(slug)
-
-
-def course_progress(session: Session, user: User, course: Course | CourseOutline) -> CourseProgress:
-    if isinstance(course, CourseOutline):
-        outline = course
-    else:
-        outline = outline_cache.current(session).course_by_id(course.id)
+def course_progress(session: Session, user: User, course: CourseOutline) -> CourseProgress:
+    """The person's progress in one course of the published outline (`catalog.current`)."""
     records = _records(session, user.id)
-    return _course_progress(user.created_at, outline, records, _certificates_loader(session, user))
+    return _course_progress(user.created_at, course, records, _certificates_loader(session, user))
 
 
 def open_lesson(session: Session, user: User, course: CourseOutline,

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.content.question_types import question_type
 from courseware.content.translations import same_quiz
+from courseware.language import SOURCE_LANGUAGE
 from courseware.models import (
     AttemptAnswer,
     AttemptState,
@@ -25,7 +26,6 @@ from courseware.models import (
     User,
 )
 from courseware.models._time import utcnow
-from courseware.models.content import SOURCE_LANGUAGE
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from courseware.services.learning import progress
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from courseware.models import Assignment, Course, Department, User
 from courseware.models._time import utcnow
+from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
 from courseware.services.ops import demo_practice
 from courseware.services.people.accounts import create_user, generate_password, get_or_create_department
@@ -96,7 +97,7 @@ def seed_demo_progress(session: Session) -> None:
     course = session.scalar(select(Course).order_by(Course.position))
     if course is None:
         return
-    lessons = progress.published_lessons(session, course)
+    lessons = published.lessons(session, course)
     chance = random.Random(2023)
     for username, done in DEMO_LESSONS_DONE.items():
         user = session.scalar(select(User).where(User.username == username))

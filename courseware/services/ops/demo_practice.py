@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from courseware.models import Course, LessonProgress, QuizAttempt, User
 from courseware.models._time import utcnow
-from courseware.services.learning import followups, progress
+from courseware.services.catalog import published
+from courseware.services.learning import followups
 from courseware.services.practice import daily, focus, reflections
 from courseware.services.practice import goals as practice_goals
 from courseware.services.practice.common import local_today, timezone_named
@@ -31,7 +32,7 @@ def seed_demo_practice(session: Session, now: datetime | None = None) -> None:
         return
     now = now or utcnow()
     today = local_today(timezone_named(None), now)
-    lessons = progress.published_lessons(session, course)
+    lessons = published.lessons(session, course)
     people = {user.username: user for user in session.scalars(select(User))}
     newcomer = people.get(NEWCOMER)
     if newcomer is not None:

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.models import DailyEntry, FocusItem, Goal, GoalUpdate, Lesson, User
-from courseware.services.catalog import outline as outline_cache
+from courseware.models import DailyEntry, FocusItem, Goal, GoalUpdate, User
+from courseware.services import catalog
+from courseware.services.catalog import published
 from courseware.services.errors import NotFound, ValidationError
 from courseware.services.practice.common import MAX_MEASURE, MAX_NOTE, MAX_TITLE, FieldChecks
 
@@ -73,7 +74,7 @@ def active_goals(session: Session, user: User) -> list[Goal]:
 def lesson_choices(session: Session, language: str | None = None) -> list[tuple[int, str]]:
     """Published lessons a goal can apply, as (id, "Course: N. Title"), in the reader's language
     (the in-memory course outline, by default in the request's language)."""
-    outline = outline_cache.current(session, language)
+    outline = catalog.current(session, language)
     return [(lesson.id, f"{course.title}: {lesson.position}. {lesson.title}")
             for course in outline.courses for lesson in course.lessons]
 
@@ -229,8 +230,7 @@ def _checked(session: Session, checks: FieldChecks, fields: GoalFields, *, paren
                 checks.add("target_on", _("A long-term goal spans at most three years; "
                                           "break a longer vision into periods."))
     lesson_id = fields.lesson_id or None
-    if lesson_id is not None and not session.scalar(
-            select(Lesson.id).where(Lesson.id == lesson_id, Lesson.published_revision_id.is_not(None))):
+    if lesson_id is not None and not published.is_published(session, lesson_id):
         checks.add("lesson_id", _("Choose one of the published lessons, or none."))
     return {"title": title, "measure": measure, "starts_on": starts_on, "target_on": target_on,
             "lesson_id": lesson_id}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.i18n import content_language
+from courseware.language import content_language
 from courseware.models import Lesson, Reflection, Role, User
 from courseware.services.errors import Forbidden, NotFound, ValidationError
 from courseware.services.practice.common import MAX_REFLECTION, FieldChecks

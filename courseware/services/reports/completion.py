@@ -23,6 +23,7 @@ from courseware.models import (
     QuizAttempt,
     User,
 )
+from courseware.services.catalog import published
 from courseware.services.people.assignments import DueDates, DueState, today_utc
 
 
@@ -83,12 +84,6 @@ class Filters:
     role: str | None = None
 
 
-def published_lesson_ids(course: Course):
-    return select(Lesson.id).where(
-        Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None)
-    )
-
-
 def _department_names(session: Session) -> dict[int, str]:
     departments = session.scalars(select(Department)).all()
     by_id = {d.id: d for d in departments}
@@ -106,7 +101,7 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     """
     filters = filters or Filters()
     today = today or today_utc()
-    lesson_ids = published_lesson_ids(course)
+    lesson_ids = published.lesson_ids(course.id)
     lesson_id_list = list(session.scalars(lesson_ids))
     lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
     quizzes_total = session.scalar(
@@ -339,7 +334,7 @@ def overview(session: Session, course: Course, today: date | None = None) -> Ove
 
 def funnel(session: Session, course: Course) -> list[FunnelRow]:
     """Per lesson, how many active people opened it, read it, passed its quiz and completed it."""
-    lesson_ids = list(session.scalars(published_lesson_ids(course)))
+    lesson_ids = list(session.scalars(published.lesson_ids(course.id)))
     stages = (LessonProgress.lesson_id, func.count(), func.count(LessonProgress.read_at),
               func.count(LessonProgress.quiz_passed_at), func.count(LessonProgress.completed_at))
     counts = defaultdict(lambda: [0, 0, 0, 0])

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseware.content.translations import same_quiz
-from courseware.i18n import SOURCE_LANGUAGE
+from courseware.language import SOURCE_LANGUAGE
 from courseware.models import AttemptAnswer, Course, Lesson, LessonRevision, Quiz, QuizAttempt, QuizVersion
 
 

@@ -1,0 +1,107 @@
+"""The content version: one number, raised in the same transaction as every change to published
+content, that tells every process (on every machine) when its in-memory outline is out of date.
+
+The hooks are registered once, on every SQLAlchemy session, by `register_hooks` (called from
+courseware.services.catalog.cache.init_app): whichever service writes a course, module, lesson,
+quiz, translation or published revision, the commit that writes it raises the number. A service that
+writes content therefore needs to do nothing; a write that bypasses the ORM session (raw SQL on a
+connection) must call `bump` itself.
+"""
+from __future__ import annotations
+
+from itertools import chain
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from courseware.models import ContentVersion, Course, Lesson, LessonRevision, LessonTranslation, Module, Quiz
+
+_CHANGED = "outline_changed"
+# Rows of these tables are the outline: any change to one of them changes what learners see.
+OUTLINE_MODELS = (Course, Module, Lesson, Quiz, LessonTranslation)
+
+
+def register_hooks() -> None:
+    """Watch every session for changes to published content (once per process)."""
+    if not event.contains(Session, "before_flush", _note_outline_changes):
+        event.listen(Session, "before_flush", _note_outline_changes)
+        event.listen(Session, "do_orm_execute", _note_bulk_changes)
+        event.listen(Session, "before_commit", _bump_if_changed)
+        event.listen(Session, "after_rollback", _forget_changes)
+
+
+_VERSION = select(ContentVersion.version).where(ContentVersion.id == 1)
+
+
+def read_version(connection: Connection) -> int:
+    return connection.execute(_VERSION).scalar() or 0
+
+
+def bump(session: Session) -> None:
+    """Raise the content version inside the session's transaction (the row is made if missing)."""
+    table = ContentVersion.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        session.execute(
+            insert(table).values(id=1, version=1).on_conflict_do_update(
+                index_elements=[table.c.id], set_={"version": table.c.version + 1})
+        )
+        return
+    raised = session.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
+    if raised.rowcount == 0:
+        session.execute(table.insert().values(id=1, version=1))
+
+
+def _changes_outline(session: Session, instance) -> bool:
+    if isinstance(instance, OUTLINE_MODELS):
+        return instance in session.new or instance in session.deleted or session.is_modified(
+            instance, include_collections=False)
+    if isinstance(instance, LessonRevision):
+        # Drafts are not in the outline; a published revision (or one being published) is.
+        if instance in session.deleted:
+            return True
+        if instance in session.new:
+            return instance.published_at is not None
+        history = session.is_modified(instance, include_collections=False)
+        was_published = _history_has(instance, "published_at")
+        return history and (instance.published_at is not None or was_published)
+    return False
+
+
+def _history_has(instance, name: str) -> bool:
+    return inspect(instance).attrs[name].history.has_changes()
+
+
+def _note_outline_changes(session: Session, _flush_context, _instances) -> None:
+    if session.info.get(_CHANGED):
+        return
+    for instance in chain(session.new, session.dirty, session.deleted):
+        if _changes_outline(session, instance):
+            session.info[_CHANGED] = True
+            return
+
+
+def _note_bulk_changes(state) -> None:
+    """UPDATE and DELETE statements run through the session (e.g. claiming a scheduled revision)."""
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, (*OUTLINE_MODELS, LessonRevision)):
+        state.session.info[_CHANGED] = True
+
+
+def _bump_if_changed(session: Session) -> None:
+    session.flush()
+    if session.info.pop(_CHANGED, False):
+        bump(session)
+
+
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
