@@ -66,6 +66,8 @@ def course_file_text(course: Course, language: str = SOURCE_LANGUAGE) -> str:
 
 def lesson_file_text(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> str:
     revision = lesson.published_revision_in(language)
+    if revision is None:  # the callers export only what is published
+        raise ValueError(f"lesson {lesson.slug!r} has no revision published in {language}")
     front = {
         "title": revision.title,
         "module": lesson.module.title_in(language),

@@ -145,7 +145,7 @@ def _original_has_errors_of_its_own(path: Path, loaded: dict) -> bool:
     """The file the translation at `path` translates exists but was not loaded (its errors are
     reported): the translation cannot be checked against it, and waits for it."""
     original = path.parent.parent / path.name
-    slug = LESSON_FILE_RE.match(path.name).group(2) if LESSON_FILE_RE.match(path.name) else path.stem
+    slug = match.group(2) if (match := LESSON_FILE_RE.match(path.name)) else path.stem
     return original.exists() and slug not in loaded
 
 

@@ -56,12 +56,12 @@ def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[Con
                                                 "translates, and the original must be valid",
                                                 slug=repr(translated.lesson_slug)), 1)]
     errors = []
-    for key, mine, theirs in (("pass_mark", translated.pass_mark, original.pass_mark),
-                              ("attempts", translated.max_attempts, original.max_attempts)):
-        if mine != theirs:
+    for key, my_value, their_value in (("pass_mark", translated.pass_mark, original.pass_mark),
+                                       ("attempts", translated.max_attempts, original.max_attempts)):
+        if my_value != their_value:
             errors.append(_error(translated, _("'%(key)s' is %(mine)s, the original %(path)s has "
-                                               "%(theirs)s", key=key, mine=mine, path=original.path,
-                                               theirs=theirs), key))
+                                               "%(theirs)s", key=key, mine=my_value, path=original.path,
+                                               theirs=their_value), key))
     if len(translated.questions) != len(original.questions):
         errors.append(_error(
             translated, _("has %(count)s questions, the original %(path)s has %(original)s: a "
