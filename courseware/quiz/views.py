@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,7 +19,7 @@ bp = Blueprint("quiz", __name__)
 
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
 @login_required
-def take(course_slug: str, lesson_slug: str):
+def take(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = progress.outline_lesson(db.session, course_slug, lesson_slug)
     if not lesson.has_quiz:
         raise NotFound(_("This lesson has no quiz."))
@@ -85,7 +86,7 @@ def _render_quiz(lesson, quiz, attempt, answers, missing, error, status=200):
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
-def review(attempt_id: int):
+def review(attempt_id: int) -> ResponseReturnValue:
     attempt = quizzes.attempt_for_review(db.session, current_user, attempt_id)
     lesson = attempt.quiz.lesson
     if not attempt.is_submitted:
