@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
