@@ -64,13 +64,13 @@ def issue_if_earned(session: Session, user: User, course: Course) -> Certificate
         Lesson.course_id == course.id, Lesson.published_revision_id.is_not(None)
     )
     total = session.scalar(select(func.count()).select_from(published.subquery()))
-    done = session.scalar(
+    done = session.scalars(
         select(func.count(LessonProgress.id)).where(
             LessonProgress.user_id == user.id,
             LessonProgress.lesson_id.in_(published),
             LessonProgress.completed_at.is_not(None),
         )
-    )
+    ).one()
     if not total or done < total:
         return None
     certificate = Certificate(user_id=user.id, course_id=course.id, code=_new_code())
