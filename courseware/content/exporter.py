@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseware.content.translations import same_quiz
-from courseware.models import Course, Lesson
+from courseware.models import Course, Lesson, QuizVersion
 from courseware.models.content import SOURCE_LANGUAGE
 
 
@@ -52,7 +52,7 @@ def export_content(session: Session, out_dir: Path) -> list[Path]:
                         language_dir = quiz_dir / translation.language
                         language_dir.mkdir(exist_ok=True)
                         written.append(_write(language_dir / f"{lesson.slug}.yaml",
-                                              quiz_file_text(translation.current_version)))
+                                              quiz_file_text(version)))
     return written
 
 
@@ -80,7 +80,7 @@ def lesson_file_text(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> str:
     return f"---\n{_dump(front)}---\n\n{revision.source}"
 
 
-def quiz_file_text(version) -> str:
+def quiz_file_text(version: QuizVersion) -> str:
     data: dict = {"pass_mark": version.pass_mark}
     if version.max_attempts is not None:
         data["attempts"] = version.max_attempts

@@ -6,8 +6,10 @@ collected as ContentErrors naming the file and line, and it is left out of what 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from flask_babel import gettext as _
 
@@ -167,7 +169,10 @@ def _load_quiz_translations(language_dir: Path, content: ContentSet) -> None:
             content.translated_quizzes.append(quiz)
 
 
-def _collect(errors: list, into: list, loader, *args) -> None:
+_T = TypeVar("_T")
+
+
+def _collect(errors: list[ContentError], into: list[_T], loader: Callable[..., _T], *args: object) -> None:
     try:
         into.append(loader(*args))
     except ContentError as error:

@@ -144,7 +144,8 @@ def overview(session: Session) -> list[CourseOverview]:
 
 
 def translation_of(lesson: Lesson, language: str, source_published: RevisionLine | None,
-                   source_revisions: list[RevisionLine], revisions: list[RevisionLine]) -> TranslationOverview:
+                   source_revisions: list[RevisionLine],
+                   revisions: list[RevisionLine]) -> TranslationOverview:
     pointer = next((t for t in lesson.translations if t.language == language), None)
     published = next((r for r in revisions if pointer and r.id == pointer.published_revision_id), None)
     behind = False
@@ -159,7 +160,7 @@ def translation_of(lesson: Lesson, language: str, source_published: RevisionLine
 
 def quiz_behind(lesson: Lesson, language: str) -> bool:
     quiz = lesson.active_quiz
-    if quiz is None:
+    if quiz is None or quiz.current_version is None:  # active: it has one
         return False
     translated = quiz.current_version_in(language)
     return translated is None or not same_quiz(translated, quiz.current_version)
