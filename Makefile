@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve test lint setup migrate db bench-serve clean translations-update translations-check
+.PHONY: run serve test lint typecheck setup migrate db bench-serve clean translations-update translations-check
 # apt-get needs root: sudo unless we are root already.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -63,5 +63,9 @@ test: setup node_modules/.installed
 lint: setup
 	$(BIN)/ruff check .
 
+## The type hints, checked (pyproject.toml's [tool.mypy] says what and how strictly).
+typecheck: setup
+	$(BIN)/mypy
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

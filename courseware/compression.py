@@ -50,9 +50,10 @@ def compress_response(response: Response) -> Response:
         return response
     response.set_data(compress(data))
     response.headers["Content-Encoding"] = "gzip"
-    if response.headers.get("ETag"):
+    etag = response.get_etag()[0]
+    if etag:
         # The compressed body is a different representation: its tag must differ (RFC 9110 8.8.1).
-        response.set_etag(response.get_etag()[0] + "-gzip", weak=True)
+        response.set_etag(etag + "-gzip", weak=True)
     return response
 
 

@@ -1,4 +1,6 @@
 """Unbound extensions; create_app binds them. Nothing here imports the app."""
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,7 +24,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    class _SQLAlchemy(SQLAlchemy):
+        # db.session is a scoped_session, which proxies every Session method: typed as the Session it
+        # stands for, it passes where the services take a sqlalchemy.orm.Session.
+        session: Session  # type: ignore[assignment]
+else:
+    _SQLAlchemy = SQLAlchemy
+
+db = _SQLAlchemy(model_class=Base)
+
+# mypy cannot resolve an attribute (db.Model) as a base class: the models subclass this name, db.Model
+# at run time and, for the type checker, the declarative base that db.Model is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

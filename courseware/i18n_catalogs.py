@@ -103,8 +103,9 @@ def extract(root: Path = PROJECT_ROOT) -> dict[str, Catalog]:
         )
         for filename, _lineno, message, comments, context in found:
             path = f"{folder}/{Path(filename).as_posix()}"
-            templates[catalog_of(path)].add(message, None, [(path, None)], auto_comments=comments,
-                                            context=context)
+            # No line number (None), as Babel itself reads a location without one; its hint says int.
+            templates[catalog_of(path)].add(message, None, [(path, None)],  # type: ignore[list-item]
+                                            auto_comments=comments, context=context)
     return templates
 
 

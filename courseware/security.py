@@ -73,4 +73,7 @@ def init_security(app: Flask) -> None:
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # Only then is X-Forwarded-For believed, and only as many hops as there are proxies.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # Flask documents wrapping wsgi_app in middleware this way; its type is a method, which mypy won't
+        # let be assigned.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -28,7 +28,7 @@ class Fingerprints:
     def __init__(self, folder: str | os.PathLike, watch: bool = False):
         self.folder = str(folder)
         self.watch = watch
-        self._known: dict[str, tuple[float, str | None]] = {}
+        self._known: dict[str, tuple[float | None, str | None]] = {}
         self._lock = threading.Lock()
 
     def of(self, filename: str) -> str | None:
@@ -43,7 +43,7 @@ class Fingerprints:
             modified = None
         if known is not None and known[0] == modified:
             return known[1]
-        fingerprint = _digest(Path(path)) if modified is not None else None
+        fingerprint = _digest(Path(path)) if path and modified is not None else None
         with self._lock:
             self._known[filename] = (modified, fingerprint)
         return fingerprint
@@ -58,6 +58,8 @@ def _digest(path: Path) -> str:
 
 
 def init_app(app: Flask) -> None:
+    if app.static_folder is None:  # an app without static files has nothing to fingerprint
+        return
     # While developing (flask run --debug), a file edited on disk gets its new fingerprint at once.
     fingerprints = Fingerprints(app.static_folder, watch=app.debug)
     app.extensions[EXTENSION_KEY] = fingerprints

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, send_file
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from courseware.author.views import upload_dir
@@ -12,7 +13,7 @@ bp = Blueprint("media", __name__)
 
 @bp.get("/uploads/<name>")
 @login_required
-def image(name: str):
+def image(name: str) -> ResponseReturnValue:
     path = uploads.image_path(upload_dir(), name)
     if path is None:
         abort(404)

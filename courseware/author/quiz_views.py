@@ -3,6 +3,7 @@ options without JavaScript; save a draft, publish a new version, archive or dele
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -34,7 +35,7 @@ def _render(lesson, form: QuizForm, problems: ProblemMap | None = None, error: s
 
 
 @bp.route("/lessons/<int:lesson_id>/quiz", methods=["GET", "POST"])
-def edit(lesson_id: int):
+def edit(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     language = editing_language()
     if request.method == "GET":
@@ -103,7 +104,7 @@ def _saved_message(version, problems) -> str:
 
 
 @bp.post("/lessons/<int:lesson_id>/quiz/discard")
-def discard(lesson_id: int):
+def discard(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     quizzes.discard_draft(db.session, lesson, editing_language())
     flash(_("The draft is discarded."), "success")
@@ -111,7 +112,7 @@ def discard(lesson_id: int):
 
 
 @bp.post("/lessons/<int:lesson_id>/quiz/archive")
-def archive(lesson_id: int):
+def archive(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     quizzes.archive(db.session, lesson)
     flash(_("The quiz is archived: learners no longer need it to complete the lesson. Every attempt "
@@ -120,7 +121,7 @@ def archive(lesson_id: int):
 
 
 @bp.post("/lessons/<int:lesson_id>/quiz/reinstate")
-def reinstate(lesson_id: int):
+def reinstate(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     quizzes.reinstate(db.session, lesson)
     flash(_("The quiz is back on the lesson."), "success")
@@ -128,7 +129,7 @@ def reinstate(lesson_id: int):
 
 
 @bp.post("/lessons/<int:lesson_id>/quiz/delete")
-def delete(lesson_id: int):
+def delete(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     quizzes.delete(db.session, lesson)
     flash(_("The quiz is deleted."), "success")
@@ -136,7 +137,7 @@ def delete(lesson_id: int):
 
 
 @bp.get("/lessons/<int:lesson_id>/quiz/versions/<int:number>")
-def version(lesson_id: int, number: int):
+def version(lesson_id: int, number: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     return render_template("author/quiz_version.html", lesson=lesson,
                            version=quizzes.version_of(db.session, lesson, number,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +19,7 @@ bp = Blueprint("revisions", __name__)
 
 
 @bp.get("/lessons/<int:lesson_id>/history")
-def history(lesson_id: int):
+def history(lesson_id: int) -> ResponseReturnValue:
     """The revisions of one language (`?lang=`), newest first."""
     lesson = authoring.get_lesson(db.session, lesson_id)
     language = editing_language()
@@ -31,7 +32,7 @@ def history(lesson_id: int):
 
 
 @bp.get("/lessons/<int:lesson_id>/revisions/<int:number>")
-def revision(lesson_id: int, number: int):
+def revision(lesson_id: int, number: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     language = editing_language()
     return render_template("author/revision.html", lesson=lesson, form=ConfirmForm(),
@@ -40,7 +41,7 @@ def revision(lesson_id: int, number: int):
 
 
 @bp.get("/lessons/<int:lesson_id>/diff")
-def diff(lesson_id: int):
+def diff(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     language = editing_language()
     latest = authoring.latest_revision(db.session, lesson, language)
@@ -58,7 +59,7 @@ def diff(lesson_id: int):
 
 
 @bp.post("/lessons/<int:lesson_id>/revisions/<int:number>/restore")
-def restore(lesson_id: int, number: int):
+def restore(lesson_id: int, number: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     try:
         restored = authoring.restore_revision(db.session, lesson, current_user, number,
@@ -109,13 +110,13 @@ def _number_from(form) -> int | None:
 
 
 @bp.get("/lessons/<int:lesson_id>/publish")
-def publish_page(lesson_id: int):
+def publish_page(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     return _render_publish(lesson, request.args.get("number", type=int))
 
 
 @bp.post("/lessons/<int:lesson_id>/publish")
-def publish(lesson_id: int):
+def publish(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     form = PublishForm()
     language = editing_language()
@@ -145,7 +146,7 @@ def _published_message(revision, first: bool) -> str:
 
 
 @bp.post("/lessons/<int:lesson_id>/schedule")
-def schedule(lesson_id: int):
+def schedule(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     form = ScheduleForm()
     if form.validate():
@@ -163,7 +164,7 @@ def schedule(lesson_id: int):
 
 
 @bp.post("/lessons/<int:lesson_id>/schedule/cancel")
-def cancel_schedule(lesson_id: int):
+def cancel_schedule(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     publishing.cancel_schedule(db.session, lesson, editing_language())
     flash(_("The scheduled publication is cancelled."), "success")
@@ -171,7 +172,7 @@ def cancel_schedule(lesson_id: int):
 
 
 @bp.post("/lessons/<int:lesson_id>/unpublish")
-def unpublish(lesson_id: int):
+def unpublish(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     publishing.unpublish(db.session, lesson, actor=current_user, language=editing_language())
     flash(_("“%(title)s” is unpublished: learners no longer see it. Its history and everyone's "

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -82,7 +83,7 @@ def create_course():
 
 
 @bp.post("/courses/<course_slug>/modules")
-def create_module(course_slug: str):
+def create_module(course_slug: str) -> ResponseReturnValue:
     course = authoring.get_course(db.session, course_slug)
     form = ModuleForm()
     if form.validate():
@@ -98,14 +99,14 @@ def create_module(course_slug: str):
 
 
 @bp.post("/modules/<int:module_id>/move")
-def move_module(module_id: int):
+def move_module(module_id: int) -> ResponseReturnValue:
     module = authoring.get_module(db.session, module_id)
     _move(authoring.move_module, module)
     return redirect(url_for(".index", _anchor=f"course-{module.course.slug}"), code=303)
 
 
 @bp.post("/lessons/<int:lesson_id>/move")
-def move_lesson(lesson_id: int):
+def move_lesson(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     _move(authoring.move_lesson, lesson)
     return redirect(url_for(".index", _anchor=f"lesson-{lesson.id}"), code=303)
@@ -131,7 +132,7 @@ def _editor_form(course: Course) -> LessonForm:
 
 
 @bp.route("/courses/<course_slug>/lessons/new", methods=["GET", "POST"])
-def new_lesson(course_slug: str):
+def new_lesson(course_slug: str) -> ResponseReturnValue:
     course = authoring.get_course(db.session, course_slug)
     if not course.modules:
         flash(_("Add a module to the course first: every lesson belongs to a module."), "info")
@@ -162,7 +163,7 @@ def editing_language() -> str:
 
 
 @bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
-def edit(lesson_id: int):
+def edit(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
     language = editing_language()
     latest = authoring.latest_revision_or_none(db.session, lesson, language)

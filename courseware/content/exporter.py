@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
-from courseware.models import Course, Lesson
+from courseware.models import Course, Lesson, QuizVersion
 
 
 def export_content(session: Session, out_dir: Path) -> list[Path]:
@@ -52,7 +52,7 @@ def export_content(session: Session, out_dir: Path) -> list[Path]:
                         language_dir = quiz_dir / translation.language
                         language_dir.mkdir(exist_ok=True)
                         written.append(_write(language_dir / f"{lesson.slug}.yaml",
-                                              quiz_file_text(translation.current_version)))
+                                              quiz_file_text(version)))
     return written
 
 
@@ -66,6 +66,8 @@ def course_file_text(course: Course, language: str = SOURCE_LANGUAGE) -> str:
 
 def lesson_file_text(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> str:
     revision = lesson.published_revision_in(language)
+    if revision is None:  # the callers export only what is published
+        raise ValueError(f"lesson {lesson.slug!r} has no revision published in {language}")
     front = {
         "title": revision.title,
         "module": lesson.module.title_in(language),
@@ -78,7 +80,7 @@ def lesson_file_text(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> str:
     return f"---\n{_dump(front)}---\n\n{revision.source}"
 
 
-def quiz_file_text(version) -> str:
+def quiz_file_text(version: QuizVersion) -> str:
     data: dict = {"pass_mark": version.pass_mark}
     if version.max_attempts is not None:
         data["attempts"] = version.max_attempts

@@ -6,8 +6,10 @@ collected as ContentErrors naming the file and line, and it is left out of what 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from flask_babel import gettext as _
 
@@ -144,7 +146,7 @@ def _original_has_errors_of_its_own(path: Path, loaded: dict) -> bool:
     """The file the translation at `path` translates exists but was not loaded (its errors are
     reported): the translation cannot be checked against it, and waits for it."""
     original = path.parent.parent / path.name
-    slug = LESSON_FILE_RE.match(path.name).group(2) if LESSON_FILE_RE.match(path.name) else path.stem
+    slug = match.group(2) if (match := LESSON_FILE_RE.match(path.name)) else path.stem
     return original.exists() and slug not in loaded
 
 
@@ -166,7 +168,10 @@ def _load_quiz_translations(language_dir: Path, content: ContentSet) -> None:
             content.translated_quizzes.append(quiz)
 
 
-def _collect(errors: list, into: list, loader, *args) -> None:
+_T = TypeVar("_T")
+
+
+def _collect(errors: list[ContentError], into: list[_T], loader: Callable[..., _T], *args: object) -> None:
     try:
         into.append(loader(*args))
     except ContentError as error:

@@ -8,7 +8,7 @@ language is graded the same way and records the same answers.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from flask_babel import gettext as _
 
@@ -56,12 +56,12 @@ def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[Con
                                                 "translates, and the original must be valid",
                                                 slug=repr(translated.lesson_slug)), 1)]
     errors = []
-    for key, mine, theirs in (("pass_mark", translated.pass_mark, original.pass_mark),
-                              ("attempts", translated.max_attempts, original.max_attempts)):
-        if mine != theirs:
+    for key, my_value, their_value in (("pass_mark", translated.pass_mark, original.pass_mark),
+                                       ("attempts", translated.max_attempts, original.max_attempts)):
+        if my_value != their_value:
             errors.append(_error(translated, _("'%(key)s' is %(mine)s, the original %(path)s has "
-                                               "%(theirs)s", key=key, mine=mine, path=original.path,
-                                               theirs=theirs), key))
+                                               "%(theirs)s", key=key, mine=my_value, path=original.path,
+                                               theirs=their_value), key))
     if len(translated.questions) != len(original.questions):
         errors.append(_error(
             translated, _("has %(count)s questions, the original %(path)s has %(original)s: a "
@@ -102,7 +102,8 @@ def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[Con
     return errors
 
 
-def _error(translated, message: str, *key_path: object) -> ContentError:
+def _error(translated: CourseFile | LessonFile | QuizFile, message: str,
+           *key_path: str | int) -> ContentError:
     if translated.doc is None:
         return ContentError(translated.path, message)
     return translated.doc.error(message, *key_path)
@@ -112,7 +113,7 @@ def _parent(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else path
 
 
-def quiz_shape(pass_mark: int, max_attempts: int | None, questions: list[dict]) -> tuple:
+def quiz_shape(pass_mark: int | None, max_attempts: int | None, questions: list[dict]) -> tuple:
     """What must be the same in every language's version of a quiz for it to be graded the same:
     pass mark, attempts, and each question's id, type and which options (by key) are right."""
     return (pass_mark, max_attempts, tuple(
@@ -120,7 +121,17 @@ def quiz_shape(pass_mark: int, max_attempts: int | None, questions: list[dict]) 
         for q in questions))
 
 
-def same_quiz(one, other) -> bool:
+class QuizShape(Protocol):
+    """What same_quiz() compares (max_attempts too, where there is one)."""
+
+    @property
+    def pass_mark(self) -> int | None: ...
+
+    @property
+    def questions(self) -> list[dict]: ...
+
+
+def same_quiz(one: QuizShape, other: QuizShape) -> bool:
     """Whether two quiz versions (QuizVersion or QuizFile alike) are graded the same way."""
     return (quiz_shape(one.pass_mark, getattr(one, "max_attempts", None), one.questions)
             == quiz_shape(other.pass_mark, getattr(other, "max_attempts", None), other.questions))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
 from flask_login import current_user, fresh_login_required
@@ -75,7 +76,7 @@ def account_new():
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 @role_required(*MANAGERS_OF_ACCOUNTS)
 @fresh_login_required
-def account_edit(user_id: int):
+def account_edit(user_id: int) -> ResponseReturnValue:
     account = account_admin.get_account(db.session, user_id)
     form = _account_form(obj=account, data=None if request.method == "POST" else {
         "department_id": account.department_id or NO_DEPARTMENT})
@@ -99,14 +100,14 @@ def account_edit(user_id: int):
 @bp.post("/accounts/<int:user_id>/deactivate")
 @role_required(*MANAGERS_OF_ACCOUNTS)
 @fresh_login_required
-def account_deactivate(user_id: int):
+def account_deactivate(user_id: int) -> ResponseReturnValue:
     return _set_active(user_id, False)
 
 
 @bp.post("/accounts/<int:user_id>/reactivate")
 @role_required(*MANAGERS_OF_ACCOUNTS)
 @fresh_login_required
-def account_reactivate(user_id: int):
+def account_reactivate(user_id: int) -> ResponseReturnValue:
     return _set_active(user_id, True)
 
 
@@ -125,7 +126,7 @@ def _set_active(user_id: int, active: bool):
 @bp.post("/accounts/<int:user_id>/reset-password")
 @role_required(*MANAGERS_OF_ACCOUNTS)
 @fresh_login_required
-def account_reset_password(user_id: int):
+def account_reset_password(user_id: int) -> ResponseReturnValue:
     user, password = account_admin.reset_password(db.session, current_user, user_id)
     return render_template("hr/one_time_password.html", people=[(user, password)],
                            title=_("Password reset"))

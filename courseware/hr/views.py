@@ -14,6 +14,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
@@ -94,7 +95,7 @@ def people():
 
 @bp.get("/people/<int:user_id>")
 @role_required(*READERS)
-def person(user_id: int):
+def person(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
@@ -198,7 +199,7 @@ def _people_named(text: str) -> list[User]:
 
 @bp.post("/assignments/<int:assignment_id>/delete")
 @role_required("hr")
-def assignment_delete(assignment_id: int):
+def assignment_delete(assignment_id: int) -> ResponseReturnValue:
     assignments.delete_assignment(db.session, assignment_id)
     flash(_("Assignment removed. Progress already made is kept."), "info")
     return redirect(url_for("hr.assignment_list"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -44,7 +45,7 @@ def dashboard():
 
 @bp.get("/courses/<course_slug>")
 @login_required
-def course(course_slug: str):
+def course(course_slug: str) -> ResponseReturnValue:
     course = catalog.current(db.session).course(course_slug)
     return render_template(
         "learn/course.html", outline=progress.course_progress(db.session, current_user, course)
@@ -53,7 +54,7 @@ def course(course_slug: str):
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @login_required
-def lesson(course_slug: str, lesson_slug: str):
+def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = _published_lesson(course_slug, lesson_slug)
     outline = progress.open_lesson(db.session, current_user, course, lesson)
     previous, following = outline.neighbours(lesson)
@@ -70,7 +71,7 @@ def lesson(course_slug: str, lesson_slug: str):
 
 @bp.get("/courses/<course_slug>/<lesson_slug>/changes")
 @login_required
-def changes(course_slug: str, lesson_slug: str):
+def changes(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     """What changed in the lesson since the revision the person completed."""
     course, lesson = _published_lesson(course_slug, lesson_slug)
     row = published.lesson(db.session, lesson.id)
@@ -83,7 +84,7 @@ def changes(course_slug: str, lesson_slug: str):
 
 @bp.post("/courses/<course_slug>/<lesson_slug>/complete")
 @login_required
-def complete(course_slug: str, lesson_slug: str):
+def complete(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = _published_lesson(course_slug, lesson_slug)
     record = progress.mark_read(db.session, current_user, published.lesson(db.session, lesson.id))
     if record.completed_at is None:
@@ -104,7 +105,7 @@ def complete(course_slug: str, lesson_slug: str):
 
 @bp.post("/courses/<course_slug>/<lesson_slug>/progress")
 @login_required
-def reading_progress(course_slug: str, lesson_slug: str):
+def reading_progress(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     """The lesson page's script: time spent reading (`seconds`) and the end reached (`end=1`)."""
     _course, lesson = _published_lesson(course_slug, lesson_slug)
     record = progress.record_reading(db.session, current_user, published.lesson(db.session, lesson.id),
@@ -126,7 +127,7 @@ def me():
 
 
 @bp.get("/certificates/<code>")
-def certificate(code: str):
+def certificate(code: str) -> ResponseReturnValue:
     """Public: anyone holding the code can verify the certificate."""
     return render_template(
         "learn/certificate.html", certificate=certificates.get_by_code(db.session, code.upper())

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models._time import utcnow
 
 
@@ -27,7 +27,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Department(db.Model):
+class Department(Model):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class Department(db.Model):
         return f"{self.parent.name} · {self.name}" if self.parent else self.name
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)

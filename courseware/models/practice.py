@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models._time import utcnow
 
 
-class Goal(db.Model):
+class Goal(Model):
     """A long-term goal (no parent, with a period) or one of its short-term goals."""
 
     __tablename__ = "practice_goal"
@@ -66,7 +66,7 @@ class Goal(db.Model):
         return round(sum(child.progress for child in children) / len(children)) if children else None
 
 
-class GoalUpdate(db.Model):
+class GoalUpdate(Model):
     """One "mark progress": the percent reached and an optional note."""
 
     __tablename__ = "practice_goal_update"
@@ -80,7 +80,7 @@ class GoalUpdate(db.Model):
     goal: Mapped[Goal] = relationship(back_populates="updates")
 
 
-class FocusItem(db.Model):
+class FocusItem(Model):
     """A request or temptation, triaged: linked to one of the person's goals, or declined."""
 
     __tablename__ = "practice_focus_item"
@@ -97,7 +97,7 @@ class FocusItem(db.Model):
     goal: Mapped[Goal | None] = relationship()
 
 
-class DailyEntry(db.Model):
+class DailyEntry(Model):
     """One person's day: the morning plan and the evening summary, each optional."""
 
     __tablename__ = "practice_day"
@@ -130,7 +130,7 @@ class DailyEntry(db.Model):
         return self.summarized_at is not None
 
 
-class Reflection(db.Model):
+class Reflection(Model):
     """A person's answer to a lesson's reflection prompt; private unless they share it."""
 
     __tablename__ = "practice_reflection"
@@ -159,7 +159,7 @@ class Reflection(db.Model):
         return self.shared_at is not None
 
 
-class FollowUpCheck(db.Model):
+class FollowUpCheck(Model):
     """A follow-up check 30 or 90 days after completing a lesson: answered, or skipped."""
 
     __tablename__ = "practice_followup"
@@ -186,7 +186,7 @@ class FollowUpCheck(db.Model):
     )
 
 
-class FollowUpAnswer(db.Model):
+class FollowUpAnswer(Model):
     __tablename__ = "practice_followup_answer"
     __table_args__ = (UniqueConstraint("check_id", "question_id"),)
 

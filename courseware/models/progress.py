@@ -7,11 +7,11 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models._time import utcnow
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     __tablename__ = "lesson_progress"
     __table_args__ = (
         UniqueConstraint("user_id", "lesson_id"),
@@ -43,7 +43,7 @@ class AttemptState(StrEnum):
     SUBMITTED = "submitted"
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     __tablename__ = "quiz_attempt"
     __table_args__ = (
         UniqueConstraint("user_id", "quiz_id", "number"),
@@ -84,7 +84,7 @@ class QuizAttempt(db.Model):
         return self.state == AttemptState.SUBMITTED
 
 
-class AttemptAnswer(db.Model):
+class AttemptAnswer(Model):
     __tablename__ = "attempt_answer"
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
 
@@ -98,7 +98,7 @@ class AttemptAnswer(db.Model):
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificate"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
@@ -112,7 +112,7 @@ class Certificate(db.Model):
     course = relationship("Course")
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """HR asks a department or one person to complete a course by a date.
 
     The due date is either fixed (`due_on`) or `due_days` after the later of the assignment and

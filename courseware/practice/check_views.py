@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,7 +30,7 @@ def index():
 
 
 @bp.post("/lessons/<int:lesson_id>/<int:stage>")
-def answer(lesson_id: int, stage: int):
+def answer(lesson_id: int, stage: int) -> ResponseReturnValue:
     try:
         due = followups.due_check(db.session, current_user, lesson_id, stage, today())
         answers = {qid: request.form.getlist(f"q-{qid}") for qid in due.question_ids}
@@ -50,7 +51,7 @@ def answer(lesson_id: int, stage: int):
 
 
 @bp.post("/lessons/<int:lesson_id>/<int:stage>/skip")
-def skip(lesson_id: int, stage: int):
+def skip(lesson_id: int, stage: int) -> ResponseReturnValue:
     try:
         followups.skip_check(db.session, current_user, lesson_id, stage, today=today(), now=clock())
     except followups.AlreadyDone:
@@ -61,6 +62,6 @@ def skip(lesson_id: int, stage: int):
 
 
 @bp.get("/<int:check_id>")
-def show(check_id: int):
+def show(check_id: int) -> ResponseReturnValue:
     check = followups.own_check(db.session, current_user, check_id)
     return render_template("practice/check.html", check=check, questions=followups.review(check))

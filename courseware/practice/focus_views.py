@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -40,7 +41,7 @@ def index():
 
 
 @bp.post("/<int:item_id>/delete")
-def delete(item_id: int):
+def delete(item_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         practice_focus.delete_item(db.session, current_user, item_id)

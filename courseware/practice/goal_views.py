@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -53,12 +54,12 @@ def _render_goal(goal, status: int = 200, short_form: GoalForm | None = None,
 
 
 @bp.get("/goals/<int:goal_id>")
-def show(goal_id: int):
+def show(goal_id: int) -> ResponseReturnValue:
     return _render_goal(practice_goals.get_own_goal(db.session, current_user, goal_id, include_deleted=True))
 
 
 @bp.post("/goals/<int:goal_id>/short-term")
-def add_short_term(goal_id: int):
+def add_short_term(goal_id: int) -> ResponseReturnValue:
     parent = practice_goals.get_own_goal(db.session, current_user, goal_id)
     form = _goal_form()
     if form.validate():
@@ -74,7 +75,7 @@ def add_short_term(goal_id: int):
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
-def edit(goal_id: int):
+def edit(goal_id: int) -> ResponseReturnValue:
     goal = practice_goals.get_own_goal(db.session, current_user, goal_id)
     form = _goal_form().long_term() if goal.is_long_term else _goal_form()
     if not form.is_submitted():
@@ -93,7 +94,7 @@ def edit(goal_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/progress")
-def progress(goal_id: int):
+def progress(goal_id: int) -> ResponseReturnValue:
     goal = practice_goals.get_own_goal(db.session, current_user, goal_id)
     form = ProgressForm()
     if form.validate():
@@ -112,7 +113,7 @@ def progress(goal_id: int):
 
 
 @bp.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
-def delete(goal_id: int):
+def delete(goal_id: int) -> ResponseReturnValue:
     goal = practice_goals.get_own_goal(db.session, current_user, goal_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -125,7 +126,7 @@ def delete(goal_id: int):
 
 
 @bp.post("/goals/<int:goal_id>/restore")
-def restore(goal_id: int):
+def restore(goal_id: int) -> ResponseReturnValue:
     goal = practice_goals.get_own_goal(db.session, current_user, goal_id, include_deleted=True)
     practice_goals.restore_goal(db.session, goal)
     flash(_("“%(goal)s” is back.", goal=goal.title), "success")

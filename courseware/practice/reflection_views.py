@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +24,7 @@ def index():
 
 
 @bp.route("/lessons/<int:lesson_id>", methods=["GET", "POST"])
-def write(lesson_id: int):
+def write(lesson_id: int) -> ResponseReturnValue:
     lesson = practice_reflections.get_published_lesson(db.session, lesson_id)
     reflection = practice_reflections.own_reflection(db.session, current_user, lesson)
     prompt = practice_reflections.prompt_of(lesson)
@@ -63,12 +64,12 @@ def _render(reflection, reply_form: ReplyForm | None = None, status: int = 200):
 
 
 @bp.get("/<int:reflection_id>")
-def show(reflection_id: int):
+def show(reflection_id: int) -> ResponseReturnValue:
     return _render(practice_reflections.readable_reflection(db.session, current_user, reflection_id))
 
 
 @bp.post("/<int:reflection_id>/share")
-def share(reflection_id: int):
+def share(reflection_id: int) -> ResponseReturnValue:
     practice_reflections.share(db.session, current_user, reflection_id, now=clock())
     flash(_("Shared with the president, who can read it and reply. You can stop sharing at any time."),
           "success")
@@ -76,14 +77,14 @@ def share(reflection_id: int):
 
 
 @bp.post("/<int:reflection_id>/unshare")
-def unshare(reflection_id: int):
+def unshare(reflection_id: int) -> ResponseReturnValue:
     practice_reflections.unshare(db.session, current_user, reflection_id)
     flash(_("No longer shared: only you can read it."), "info")
     return redirect(url_for(".show", reflection_id=reflection_id), code=303)
 
 
 @bp.post("/<int:reflection_id>/delete")
-def delete(reflection_id: int):
+def delete(reflection_id: int) -> ResponseReturnValue:
     practice_reflections.delete(db.session, current_user, reflection_id)
     flash(_("Reflection deleted."), "info")
     return redirect(url_for(".index"), code=303)
@@ -98,7 +99,7 @@ def shared():
 
 @bp.post("/<int:reflection_id>/reply")
 @role_required(Role.PRESIDENT.value)
-def reply(reflection_id: int):
+def reply(reflection_id: int) -> ResponseReturnValue:
     reflection = practice_reflections.readable_reflection(db.session, current_user, reflection_id)
     form = ReplyForm()
     if form.validate():

@@ -8,6 +8,7 @@ import re
 from zoneinfo import ZoneInfoNotFoundError
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required
 
@@ -123,7 +124,7 @@ def save_summary():
 
 
 @bp.get("/days/<day>", endpoint="day")
-def day_page(day: str):
+def day_page(day: str) -> ResponseReturnValue:
     when = parse_day(day)
     if when is None or when > today():
         abort(404)

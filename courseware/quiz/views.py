@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,7 +20,7 @@ bp = Blueprint("quiz", __name__)
 
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
 @login_required
-def take(course_slug: str, lesson_slug: str):
+def take(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course = catalog.current(db.session).course(course_slug)
     lesson = course.lesson(lesson_slug)
     if not lesson.has_quiz:
@@ -86,7 +87,7 @@ def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz, attempt, an
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
-def review(attempt_id: int):
+def review(attempt_id: int) -> ResponseReturnValue:
     attempt = quizzes.attempt_for_review(db.session, current_user, attempt_id)
     lesson = attempt.quiz.lesson
     if not attempt.is_submitted:

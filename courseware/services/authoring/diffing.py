@@ -231,7 +231,9 @@ def reader_blocks(html: str) -> list[Block]:
 
 def source_blocks(snapshot: Snapshot) -> list[Block]:
     """Markdown paragraphs: runs of lines between blank lines; a fenced code block stays whole."""
-    blocks, lines, fenced = [], [], False
+    blocks: list[Block] = []
+    lines: list[str] = []
+    fenced = False
     for line in snapshot.source.splitlines():
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
@@ -258,5 +260,7 @@ def changes_since_completion(session: Session, user: User, lesson: Lesson) -> Le
     if completed_revision_id is None or published is None or completed_revision_id == published.id:
         return None
     completed = session.get(LessonRevision, completed_revision_id)
+    if completed is None:
+        return None
     return diff(Snapshot.of(completed, _("The version you completed")),
                 Snapshot.of(published, _("The current version")))

@@ -370,6 +370,7 @@ def _checked(session: Session, course: Course, fields: LessonFields) -> tuple[Mo
                                  limit=MAX_REFLECTION, length=len(reflection))
     if errors:
         raise InvalidFields(errors)
+    assert module is not None  # else errors["module"] was raised just above
     return module, {"title": title, "summary": summary, "minutes": fields.minutes,
                     "source": source, "note": note, "reflection": reflection}
 

@@ -89,7 +89,8 @@ class CourseOverview:
     modules: list[ModuleOverview]
 
 
-def state_of(published: RevisionLine | LessonRevision | None, latest, ever_published: bool) -> LessonState:
+def state_of(published: RevisionLine | LessonRevision | None, latest: RevisionLine | LessonRevision,
+             ever_published: bool) -> LessonState:
     if published is None:
         return LessonState.UNPUBLISHED if ever_published else LessonState.DRAFT
     if latest.number > published.number and latest.content_hash != published.content_hash:
@@ -142,21 +143,23 @@ def overview(session: Session) -> list[CourseOverview]:
 
 
 def translation_of(lesson: Lesson, language: str, source_published: RevisionLine | None,
-                   source_revisions: list[RevisionLine], revisions: list[RevisionLine]):
+                   source_revisions: list[RevisionLine],
+                   revisions: list[RevisionLine]) -> TranslationOverview:
     pointer = next((t for t in lesson.translations if t.language == language), None)
     published = next((r for r in revisions if pointer and r.id == pointer.published_revision_id), None)
     behind = False
     if source_published is not None:
         material = [r.published_at for r in source_revisions
                     if r.material and r.published_at is not None and r.number <= source_published.number]
-        behind = published is None or (bool(material) and published.published_at < max(material))
+        behind = published is None or (bool(material) and (published.published_at is None
+                                                            or published.published_at < max(material)))
     return TranslationOverview(language, revisions[-1] if revisions else None, published, behind,
                                quiz_behind(lesson, language))
 
 
 def quiz_behind(lesson: Lesson, language: str) -> bool:
     quiz = lesson.active_quiz
-    if quiz is None:
+    if quiz is None or quiz.current_version is None:  # active: it has one
         return False
     translated = quiz.current_version_in(language)
     return translated is None or not same_quiz(translated, quiz.current_version)

@@ -151,10 +151,11 @@ def publish_due(session: Session, now: datetime | None = None) -> list[LessonRev
             .values(scheduled_for=None)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:
+        # An UPDATE's result is a CursorResult, which SQLAlchemy 2.0's Session.execute() types as Result.
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
             session.rollback()
             continue
-        revision = session.get(LessonRevision, revision_id)
+        revision = session.get_one(LessonRevision, revision_id)  # claimed just now: it exists
         session.refresh(revision)
         lesson = revision.lesson
         try:

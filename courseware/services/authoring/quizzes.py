@@ -80,6 +80,7 @@ class QuizDraft:
         ]
 
     def digest(self) -> str:
+        assert self.pass_mark is not None  # digested once checked: _hard_problems requires a pass mark
         return quiz_hash(self.pass_mark, self.max_attempts, self.questions_data())
 
 
@@ -102,7 +103,7 @@ class ProblemMap:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def at(self, *where) -> list[str]:
+    def at(self, *where: int | str) -> list[str]:
         question, option, name = _where(where)
         return [p.message for p in self.problems
                 if (p.question, p.option, p.field) == (question, option, name)]
@@ -271,7 +272,7 @@ def version_of(session: Session, lesson: Lesson, number: int,
 def attempt_count(session: Session, quiz: Quiz | None) -> int:
     if quiz is None:
         return 0
-    return session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.quiz_id == quiz.id))
+    return session.scalars(select(func.count(QuizAttempt.id)).where(QuizAttempt.quiz_id == quiz.id)).one()
 
 
 def save_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
@@ -314,6 +315,7 @@ def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, ba
         raise ValidationError(_("This is the same as the published version %(number)s; "
                                 "there is nothing new to publish.", number=current.number))
     version = _write_draft(session, lesson, author, draft, base, note, language)
+    assert version is not None  # None only for a draft the same as the published version, refused above
     quiz = version.quiz
     version.published_at = now or utcnow()
     quiz.set_published_in(language, version)
@@ -360,7 +362,8 @@ def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraf
                 content_hash=digest, note=note.strip(), author_id=author.id)
         .execution_options(synchronize_session=False)
     )
-    if changed.rowcount != 1:
+    # An UPDATE's result is a CursorResult, which SQLAlchemy 2.0's Session.execute() types as Result.
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         raise QuizEditConflict()
     session.refresh(existing)
@@ -379,7 +382,7 @@ def discard_draft(session: Session, lesson: Lesson, language: str = SOURCE_LANGU
     draft = draft_of(lesson.quiz, language)
     if draft is None:
         raise ValidationError(_("There is no draft to discard."))
-    quiz = lesson.quiz
+    quiz = draft.quiz
     others = [version for version in quiz.versions if version is not draft]
     session.delete(draft)
     if not others:  # a quiz that was never published goes with its only draft

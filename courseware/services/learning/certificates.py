@@ -63,13 +63,13 @@ def issue_if_earned(session: Session, user: User, course: Course) -> Certificate
         return existing
     published = lesson_ids(course.id)
     total = session.scalar(select(func.count()).select_from(published.subquery()))
-    done = session.scalar(
+    done = session.scalars(
         select(func.count(LessonProgress.id)).where(
             LessonProgress.user_id == user.id,
             LessonProgress.lesson_id.in_(published),
             LessonProgress.completed_at.is_not(None),
         )
-    )
+    ).one()
     if not total or done < total:
         return None
     certificate = Certificate(user_id=user.id, course_id=course.id, code=_new_code())

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy import BindParameter, and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -106,7 +106,7 @@ def _due_statement():
     taken = [exists().where(FollowUpCheck.user_id == bindparam("user_id"),
                             FollowUpCheck.lesson_id == Lesson.id, FollowUpCheck.stage == stage)
              for stage in STAGES]
-    language = bindparam("language")
+    language: BindParameter[str] = bindparam("language")
     return (
         select(Lesson.id, LessonRevision.title, Lesson.position, Quiz.id, QuizVersion,
                translated_revision.title, translated_version, *taken)
@@ -239,6 +239,7 @@ def _keep(session: Session, check: FollowUpCheck, user: User, lesson_id: int, st
         existing = session.scalar(select(FollowUpCheck.id).where(
             FollowUpCheck.user_id == user.id, FollowUpCheck.lesson_id == lesson_id,
             FollowUpCheck.stage == stage))
+        assert existing is not None  # the IntegrityError was its row, there already
         raise AlreadyDone(existing) from None
     return check
 

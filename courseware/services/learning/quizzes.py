@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
@@ -82,18 +83,18 @@ def quiz_of(lesson: Lesson) -> Quiz:
 
 
 def submitted_count(session: Session, user: User, quiz: Quiz) -> int:
-    return session.scalar(
+    return session.scalars(
         select(func.count(QuizAttempt.id)).where(
             QuizAttempt.user_id == user.id,
             QuizAttempt.quiz_id == quiz.id,
             QuizAttempt.state == AttemptState.SUBMITTED.value,
         )
-    )
+    ).one()
 
 
 def attempts_left(session: Session, user: User, quiz: Quiz, submitted: int | None = None) -> int | None:
     """None when unlimited. `submitted`: the person's submitted attempts, when already counted."""
-    limit = quiz.current_version.max_attempts
+    limit = _published_version(quiz).max_attempts
     if limit is None:
         return None
     if submitted is None:
@@ -108,12 +109,19 @@ def get_quiz(session: Session, quiz_id: int) -> Quiz:
     return quiz
 
 
+def _published_version(quiz: Quiz) -> QuizVersion:
+    """The quiz's current version: a quiz with none published cannot be taken."""
+    if quiz.current_version is None:
+        raise NotFound(_("This lesson has no quiz."))
+    return quiz.current_version
+
+
 def version_for(session: Session, quiz: Quiz, language: str) -> QuizVersion:
     """The version a reader of `language` takes: the quiz's published version in that language
     while it has the same questions and answers as the source language's current version (so that
     it is graded the same way), else the source language's."""
-    current = quiz.current_version
-    if language == SOURCE_LANGUAGE or current is None:
+    current = _published_version(quiz)
+    if language == SOURCE_LANGUAGE:
         return current
     translated = session.scalar(
         select(QuizVersion)
@@ -151,7 +159,7 @@ def open_attempt(session: Session, user: User, quiz: Quiz,
         ) + 1
         # Attempt numbers are unique per person and quiz, so checking the number (not a count
         # read earlier) keeps the limit even when two starts race.
-        limit = quiz.current_version.max_attempts
+        limit = _published_version(quiz).max_attempts
         if limit is not None and number > limit:
             raise Forbidden(_("You have used all the attempts this quiz allows."))
         attempt = QuizAttempt(
@@ -233,7 +241,8 @@ def submit_attempt(
         )
         .execution_options(synchronize_session=False)
     )
-    if closed.rowcount != 1:
+    # An UPDATE's result is a CursorResult, which SQLAlchemy 2.0's Session.execute() types as Result.
+    if closed.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         raise AlreadySubmitted(attempt.id)
     # One INSERT for all the answers, without tracking an object per answer.
@@ -258,7 +267,17 @@ class GradedAnswers:
     passed: bool
 
 
-def grade(version: QuizVersion, answers: dict[str, list[str]]) -> GradedAnswers:
+class Gradable(Protocol):
+    """What grade() reads of a quiz version (follow-up checks grade a part of one)."""
+
+    @property
+    def questions(self) -> list[dict]: ...
+
+    @property
+    def pass_mark(self) -> int: ...
+
+
+def grade(version: Gradable, answers: dict[str, list[str]]) -> GradedAnswers:
     """Score the answers against the version's key. Unknown option keys are refused."""
     unanswered = []
     graded = []

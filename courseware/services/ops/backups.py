@@ -13,7 +13,8 @@ from courseware.services.errors import ValidationError
 
 
 def _sqlite_path(engine: Engine) -> str:
-    return make_url(str(engine.url)).database
+    # No database in the URL (sqlite://) is SQLite's in-memory one, as for SQLAlchemy's own driver.
+    return make_url(str(engine.url)).database or ":memory:"
 
 
 def _libpq_url(engine: Engine) -> str:

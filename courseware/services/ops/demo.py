@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from courseware.models import Assignment, Course, Department, User
+from courseware.models import Assignment, Course, Department, Quiz, User
 from courseware.models._time import utcnow
 from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
@@ -61,7 +61,7 @@ def seed_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
     """
     if session.scalar(select(func.count(User.id))):
         return []
-    departments = {}
+    departments: dict[str, Department] = {}
     for name, parent in DEPARTMENTS:
         departments[name] = get_or_create_department(
             session, name, departments.get(parent) if parent else None
@@ -101,6 +101,8 @@ def seed_demo_progress(session: Session) -> None:
     chance = random.Random(2023)
     for username, done in DEMO_LESSONS_DONE.items():
         user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            continue
         for lesson in lessons[:done]:
             progress.mark_read(session, user, lesson)
             quiz = lesson.active_quiz
@@ -120,7 +122,7 @@ def seed_demo_progress(session: Session) -> None:
     demo_practice.seed_demo_practice(session)
 
 
-def _answer(session: Session, user: User, quiz, *, right: bool, chance: random.Random) -> None:
+def _answer(session: Session, user: User, quiz: Quiz, *, right: bool, chance: random.Random) -> None:
     """Submit an attempt: all right, or (to fail an 80 % pass mark) the first half wrong."""
     attempt = quizzes.open_attempt(session, user, quiz)
     questions = attempt.quiz_version.questions

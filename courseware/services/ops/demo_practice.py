@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseware.models import Course, LessonProgress, QuizAttempt, User
+from courseware.models import Course, Lesson, LessonProgress, QuizAttempt, User
 from courseware.models._time import utcnow
 from courseware.services.catalog import published
 from courseware.services.learning import followups
@@ -52,7 +52,7 @@ def seed_demo_practice(session: Session, now: datetime | None = None) -> None:
     session.commit()
 
 
-def backdate(session: Session, user: User, lesson, moment: datetime) -> None:
+def backdate(session: Session, user: User, lesson: Lesson, moment: datetime) -> None:
     """Move the person's work on the lesson (progress and quiz attempts) back to `moment`."""
     record = session.scalar(select(LessonProgress).where(LessonProgress.user_id == user.id,
                                                          LessonProgress.lesson_id == lesson.id))
@@ -92,7 +92,8 @@ SUMMARIES = ["Two of three calls done; one asked for a new price list.", "Quotat
              "Figures reviewed; returns are up, need a cause.", "Review prepared; two open questions."]
 
 
-def _goals_and_days(session, user, goal_title, steps, today, now, chance) -> None:
+def _goals_and_days(session: Session, user: User, goal_title: str, steps: list[tuple[str, str, int]],
+                    today: date, now: datetime, chance: random.Random) -> None:
     # The current half-year, the period the company's goal meetings review.
     period_start = date(today.year, 1, 1) if today.month <= 6 else date(today.year, 7, 1)
     period_end = date(today.year, 6, 30) if today.month <= 6 else date(today.year, 12, 31)
@@ -122,7 +123,8 @@ def _goals_and_days(session, user, goal_title, steps, today, now, chance) -> Non
                                         tomorrow="", now=datetime.combine(day, time(10, 0)))
 
 
-def _answer_check(session, user, lesson, today, now, chance) -> None:
+def _answer_check(session: Session, user: User, lesson: Lesson, today: date, now: datetime,
+                  chance: random.Random) -> None:
     checks = [c for c in followups.due_checks(session, user, today) if c.lesson_id == lesson.id]
     if not checks:
         return
@@ -137,7 +139,7 @@ def _answer_check(session, user, lesson, today, now, chance) -> None:
                                     today=today, now=now)
 
 
-def _shared_reflection(session, user, lessons, now) -> None:
+def _shared_reflection(session: Session, user: User | None, lessons: list[Lesson], now: datetime) -> None:
     if user is None:
         return
     # Lesson 4, on habitual thinking, if it asks a question; else the first lesson that does.

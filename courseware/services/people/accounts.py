@@ -53,7 +53,7 @@ def validate_password(password: str, username: str = "") -> None:
     check_new_password(password, username)
 
 
-def get_or_create_department(session: Session, name: str, parent: Department | None = None):
+def get_or_create_department(session: Session, name: str, parent: Department | None = None) -> Department:
     department = session.scalar(select(Department).where(Department.name == name))
     if department is None:
         department = Department(name=name, parent=parent)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -64,8 +65,8 @@ def create_assignment(
     *,
     course: Course,
     created_by: User,
-    departments: list[Department] = (),
-    people: list[User] = (),
+    departments: Sequence[Department] = (),
+    people: Sequence[User] = (),
     due_on: date | None = None,
     due_days: int | None = None,
     today: date | None = None,
@@ -133,7 +134,8 @@ class DueDates:
             statement, params = _DUE_FOR_COURSE, {"course_id": course_id}
         else:
             statement, params = _DUE_ALL, {}
-        self._by_department: dict[int, list[Row]] = defaultdict(list)
+        # Looked up by a person's department_id, which is None for someone in none.
+        self._by_department: dict[int | None, list[Row]] = defaultdict(list)
         self._by_user: dict[int, list[Row]] = defaultdict(list)
         for assignment in session.connection().execute(statement, params):
             if course_id is not None and assignment.course_id != course_id:
@@ -169,4 +171,5 @@ class DueDates:
 def _due_date(assignment: Assignment | Row, start: datetime) -> date:
     if assignment.due_on is not None:
         return assignment.due_on
+    assert assignment.due_days is not None  # an assignment has either a due date or a number of days
     return (start + timedelta(days=assignment.due_days)).date()

@@ -82,7 +82,9 @@ def _entry(session: Session, user: User, day: date) -> DailyEntry:
             session.add(entry)
         return entry
     except IntegrityError:
-        return entry_for(session, user, day)
+        entry = entry_for(session, user, day)
+        assert entry is not None  # the IntegrityError was its row, there already
+        return entry
 
 
 # --- the calendar and the streak -------------------------------------------------------------------

@@ -73,6 +73,7 @@ def markdown(session: Session, user: User, today: date) -> str:
            _("Exported on %(date)s.", date=today.isoformat()), ""]
     out += ["## " + _("Goals"), ""]
     for goal in entries.goals:
+        assert goal.starts_on is not None  # a long-term goal always has its period
         out += [f"### {goal.title}", "",
                 "- " + _("Long-term goal, %(start)s to %(end)s; %(status)s", start=goal.starts_on.isoformat(),
                          end=goal.target_on.isoformat(), status=_status(goal))]

@@ -90,8 +90,8 @@ def deletion_effects(session: Session, goal: Goal) -> DeletionEffects:
     ids = [goal.id, *(child.id for child in goal.live_children)]
     return DeletionEffects(
         short_term=len(ids) - 1,
-        focus_items=session.scalar(select(func.count(FocusItem.id)).where(FocusItem.goal_id.in_(ids))),
-        days=session.scalar(select(func.count(DailyEntry.id)).where(DailyEntry.goal_id.in_(ids))),
+        focus_items=session.scalars(select(func.count(FocusItem.id)).where(FocusItem.goal_id.in_(ids))).one(),
+        days=session.scalars(select(func.count(DailyEntry.id)).where(DailyEntry.goal_id.in_(ids))).one(),
     )
 
 
@@ -114,9 +114,9 @@ def create_goal(session: Session, user: User, fields: GoalFields, *, today: date
     checks = FieldChecks()
     values = _checked(session, checks, fields, parent=parent, today=today, previous=None)
     if parent is None:
-        count = session.scalar(select(func.count(Goal.id)).where(
+        count = session.scalars(select(func.count(Goal.id)).where(
             Goal.user_id == user.id, Goal.parent_id.is_(None), Goal.deleted_at.is_(None),
-            Goal.done_at.is_(None)))
+            Goal.done_at.is_(None))).one()
         if count >= MAX_LONG_TERM:
             checks.add("title", _("You have %(count)d long-term goals in progress, the most this page "
                                   "keeps; mark one done or delete one first.", count=count))
@@ -165,6 +165,7 @@ def mark_progress(session: Session, goal: Goal, progress: int | None, note: str,
         checks.add("progress", _("The goal is already at %(progress)d %%. Choose another figure, or add "
                                  "a note.", progress=progress))
     checks.raise_if_any()
+    assert progress is not None  # checked above: raise_if_any raised otherwise
     update = GoalUpdate(goal=goal, progress=progress, note=note, created_at=now)
     goal.progress = progress
     goal.done_at = (goal.done_at or now) if progress == 100 else None
@@ -216,13 +217,14 @@ def _checked(session: Session, checks: FieldChecks, fields: GoalFields, *, paren
         checks.add("target_on", _("%(date)s is in the past; choose today or a later date.",
                                   date=target_on.isoformat()))
     starts_on = None
-    if short_term:
+    if parent is not None:
+        assert parent.starts_on is not None  # a long-term goal always has its period
         if target_on is not None and not parent.starts_on <= target_on <= parent.target_on:
             checks.add("target_on", _("Choose a date inside the long-term goal's period, %(start)s to "
                                       "%(end)s.", start=parent.starts_on.isoformat(),
                                       end=parent.target_on.isoformat()))
     else:
-        starts_on = fields.starts_on or (previous.starts_on if previous else today)
+        starts_on = fields.starts_on or (previous.starts_on if previous else None) or today
         if target_on is not None and "target_on" not in checks.errors:
             if starts_on >= target_on:
                 checks.add("starts_on", _("The period must end after it starts."))

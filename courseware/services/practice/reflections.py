@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from courseware.language import content_language
 from courseware.models import Lesson, Reflection, Role, User
+from courseware.services.catalog.outline import LessonOutline
 from courseware.services.errors import Forbidden, NotFound, ValidationError
 from courseware.services.practice.common import MAX_REFLECTION, FieldChecks
 
@@ -26,19 +27,19 @@ def prompt_of(lesson: Lesson, language: str | None = None) -> str | None:
     return None
 
 
-def prompt_and_reflection(session: Session, user: User, lesson) -> tuple[str | None, Reflection | None]:
+def prompt_and_reflection(session: Session, user: User,
+                          lesson: LessonOutline | Lesson) -> tuple[str | None, Reflection | None]:
     """For the end of the lesson page: the lesson's current question and the person's answer.
     `lesson` is the outline cache's view of a lesson (the question comes from memory, in the
     reader's language where their revision asks one, and one query reads the answer) or a Lesson."""
-    revision = getattr(lesson, "revision", None)
-    if revision is not None:
-        prompt = revision.reflection or lesson.source.reflection
+    if isinstance(lesson, LessonOutline):
+        prompt = lesson.revision.reflection or lesson.source.reflection
     else:
         prompt = prompt_of(lesson)
     return prompt, own_reflection(session, user, lesson)
 
 
-def own_reflection(session: Session, user: User, lesson: Lesson) -> Reflection | None:
+def own_reflection(session: Session, user: User, lesson: Lesson | LessonOutline) -> Reflection | None:
     return session.scalar(
         select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id)
     )
@@ -78,6 +79,7 @@ def save_reflection(session: Session, user: User, lesson: Lesson, answer: str, *
                 session.add(reflection)
         except IntegrityError:  # saved from a second tab a moment ago: this save rewrites it
             reflection = own_reflection(session, user, lesson)
+            assert reflection is not None  # the IntegrityError was its row, there already
     reflection.prompt = prompt
     reflection.revision_id = lesson.published_revision_id
     reflection.answer = answer

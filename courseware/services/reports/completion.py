@@ -6,10 +6,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, func, literal, or_, select
+from sqlalchemy import Select, String, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from courseware.models import (
@@ -185,7 +186,8 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _progress_totals(lesson_ids: list[int], people_ids, with_activity: bool = True):
+def _progress_totals(lesson_ids: list[int], people_ids: Select[tuple[int]] | None,
+                     with_activity: bool = True) -> Select[Any]:
     """Per person: lessons opened, read, quiz passed, completed; time spent; last visit.
 
     Reads only the columns of ix_lesson_progress_person_totals, so SQLite never touches the table.
@@ -206,7 +208,8 @@ def _progress_totals(lesson_ids: list[int], people_ids, with_activity: bool = Tr
     return query
 
 
-def _needs_review_counts(session: Session, course: Course, people_ids):
+def _needs_review_counts(session: Session, course: Course,
+                         people_ids: Select[tuple[int]] | None) -> Select[tuple[int, int]]:
     """Per person, lessons completed on a revision older than a material one now published.
 
     Only lessons that have such a revision are looked at, which is usually none or a few.
@@ -337,7 +340,7 @@ def funnel(session: Session, course: Course) -> list[FunnelRow]:
     lesson_ids = list(session.scalars(published.lesson_ids(course.id)))
     stages = (LessonProgress.lesson_id, func.count(), func.count(LessonProgress.read_at),
               func.count(LessonProgress.quiz_passed_at), func.count(LessonProgress.completed_at))
-    counts = defaultdict(lambda: [0, 0, 0, 0])
+    counts: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     # Everyone's rows from the covering index, then the (few) deactivated people's rows taken off:
     # much faster than joining every row to its person.
     for lesson_id, *values in session.execute(
@@ -359,13 +362,15 @@ def funnel(session: Session, course: Course) -> list[FunnelRow]:
         .where(Lesson.course_id == course.id)
         .order_by(Lesson.position)
     )
-    return [
-        FunnelRow(position, title, *counts[lesson_id], has_quiz=version_id is not None, lesson_id=lesson_id)
-        for lesson_id, position, title, version_id in lessons
-    ]
+    rows = []
+    for lesson_id, position, title, version_id in lessons:
+        opened, read, quiz_passed, completed = counts[lesson_id]
+        rows.append(FunnelRow(position, title, opened, read, quiz_passed, completed,
+                              has_quiz=version_id is not None, lesson_id=lesson_id))
+    return rows
 
 
-def submitted_attempts_query(course: Course):
+def submitted_attempts_query(course: Course) -> Select[tuple[QuizAttempt]]:
     return (
         select(QuizAttempt)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
