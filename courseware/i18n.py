@@ -50,11 +50,12 @@ class CatalogDomain(Domain):
             translations = support.Translations()
             for catalog in CATALOGS:
                 loaded = support.Translations.load(str(TRANSLATIONS_DIR), [language], catalog)
+                if not isinstance(loaded, support.Translations):  # no such catalog file
+                    continue
                 translations.merge(loaded)
                 # merge() takes the messages only: the plural rule (Chinese has one form) comes from
                 # the language's own catalog, else ngettext would look for an English second form.
-                if isinstance(loaded, support.Translations):
-                    translations.plural = loaded.plural
+                translations.plural = loaded.plural
             self.cache[language] = translations
             return translations
 

@@ -14,14 +14,20 @@ from typing import TypeVar
 from flask_babel import gettext as _
 
 from courseware.content import translations
-from courseware.content.question_types import QUESTION_TYPES
+from courseware.content.fields import (
+    optional_text,
+    read_text,
+    reject_unknown_keys,
+    require_int,
+    require_mapping,
+    require_text,
+)
+from courseware.content.quiz_files import QuizFile, load_quiz
 from courseware.content.yamlfile import ContentError, YamlDocument, parse_yaml
 from courseware.language import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
 # A lesson's optional reflection prompt: one question, on one line.
 MAX_REFLECTION = 300
 # The languages a course or quiz folder may hold a version in, each in a subfolder of that name
@@ -57,17 +63,6 @@ class LessonFile:
 
 
 @dataclass
-class QuizFile:
-    lesson_slug: str
-    pass_mark: int
-    max_attempts: int | None
-    questions: list[dict]
-    path: str
-    language: str = SOURCE_LANGUAGE
-    doc: YamlDocument | None = field(default=None, repr=False, compare=False)
-
-
-@dataclass
 class ContentSet:
     courses: list[CourseFile] = field(default_factory=list)
     lessons: list[LessonFile] = field(default_factory=list)
@@ -95,7 +90,7 @@ def load_content(lessons_dir: Path | str, quizzes_dir: Path | str) -> ContentSet
         _load_course_dir(course_dir, content)
     if quizzes_dir.is_dir():
         for quiz_path in sorted(quizzes_dir.glob("*.yaml")):
-            _collect(content.errors, content.quizzes, _load_quiz, quiz_path)
+            _collect(content.errors, content.quizzes, load_quiz, quiz_path)
     _check_quizzes_have_lessons(content)
     if quizzes_dir.is_dir():
         for language_dir in _language_dirs(quizzes_dir, content):
@@ -156,7 +151,7 @@ def _load_quiz_translations(language_dir: Path, content: ContentSet) -> None:
         if _original_has_errors_of_its_own(quiz_path, originals):
             continue
         try:
-            quiz = _load_quiz(quiz_path)
+            quiz = load_quiz(quiz_path)
         except ContentError as error:
             content.errors.append(error)
             continue
@@ -176,14 +171,6 @@ def _collect(errors: list[ContentError], into: list[_T], loader: Callable[..., _
         into.append(loader(*args))
     except ContentError as error:
         errors.append(error)
-
-
-def _read(path: Path) -> str:
-    try:
-        # utf-8-sig: a byte-order mark that some Windows editors add is not part of the text.
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ContentError(str(path), _("not UTF-8 text (%(reason)s)", reason=exc.reason)) from exc
 
 
 def _load_course_dir(course_dir: Path, content: ContentSet) -> None:
@@ -207,11 +194,11 @@ def _load_course_dir(course_dir: Path, content: ContentSet) -> None:
 
 
 def _load_course(path: Path, slug: str | None = None) -> CourseFile:
-    doc = parse_yaml(_read(path), str(path))
-    data = _require_mapping(doc, doc.data, "course.yaml")
-    _reject_unknown_keys(doc, data, {"title", "description", "modules"})
-    title = _require_text(doc, data, "title")
-    description = _optional_text(doc, data, "description")
+    doc = parse_yaml(read_text(path), str(path))
+    data = require_mapping(doc, doc.data, "course.yaml")
+    reject_unknown_keys(doc, data, {"title", "description", "modules"})
+    title = require_text(doc, data, "title")
+    description = optional_text(doc, data, "description")
     modules = data.get("modules")
     if not isinstance(modules, list) or not modules:
         raise doc.error(_("'modules' must be a non-empty list of module titles"), "modules")
@@ -244,27 +231,27 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         raise ContentError(
             str(path), _("lesson file names must look like NN-lesson-slug.md (e.g. 04-habits.md)")
         )
-    front, body, body_line = split_front_matter(_read(path), str(path))
+    front, body, body_line = split_front_matter(read_text(path), str(path))
     doc = parse_yaml(front, str(path), line_offset=1)
-    data = _require_mapping(doc, doc.data, _("front matter"))
-    _reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary", "reflection"})
-    title = _require_text(doc, data, "title")
-    module = _require_text(doc, data, "module")
+    data = require_mapping(doc, doc.data, _("front matter"))
+    reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary", "reflection"})
+    title = require_text(doc, data, "title")
+    module = require_text(doc, data, "module")
     if module not in course.modules:
         raise doc.error(
             _("module %(module)s is not one of the modules in %(path)s: %(modules)s",
               module=repr(module), path=course.path, modules=", ".join(course.modules)),
             "module",
         )
-    order = _require_int(doc, data, "order", minimum=1)
+    order = require_int(doc, data, "order", minimum=1)
     if order != int(match.group(1)):
         raise doc.error(
             _("order %(order)s does not match the file name's number %(number)s",
               order=order, number=match.group(1)), "order"
         )
-    minutes = _require_int(doc, data, "minutes", minimum=1)
-    summary = _optional_text(doc, data, "summary")
-    reflection = " ".join(_optional_text(doc, data, "reflection").split())
+    minutes = require_int(doc, data, "minutes", minimum=1)
+    summary = optional_text(doc, data, "summary")
+    reflection = " ".join(optional_text(doc, data, "reflection").split())
     if len(reflection) > MAX_REFLECTION:
         raise doc.error(
             _("'reflection' must be at most %(limit)s characters, got %(length)s",
@@ -273,7 +260,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         )
     if not body.strip():
         raise ContentError(str(path), _("the lesson has no text after its front matter"))
-    _reject_top_level_headings(body, str(path), body_line)
+    reject_top_level_headings(body, str(path), body_line)
     return LessonFile(
         course_slug=course.slug,
         slug=match.group(2),
@@ -289,7 +276,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
     )
 
 
-def _reject_top_level_headings(body: str, path: str, first_line: int) -> None:
+def reject_top_level_headings(body: str, path: str, first_line: int) -> None:
     """The title is a lesson's one top-level heading; sections start at '##'."""
     in_code = False
     for offset, line in enumerate(body.splitlines()):
@@ -330,83 +317,6 @@ def _check_lesson_set(lessons: list[LessonFile], content: ContentSet) -> None:
         content.lessons.append(lesson)
 
 
-def _load_quiz(path: Path) -> QuizFile:
-    doc = parse_yaml(_read(path), str(path))
-    data = _require_mapping(doc, doc.data, _("quiz file"))
-    _reject_unknown_keys(doc, data, {"pass_mark", "attempts", "questions"})
-    pass_mark = _require_int(doc, data, "pass_mark", minimum=1, maximum=100)
-    max_attempts = None
-    if data.get("attempts") is not None:
-        max_attempts = _require_int(doc, data, "attempts", minimum=1)
-    raw_questions = data.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        raise doc.error(_("'questions' must be a non-empty list"), "questions")
-    questions = []
-    seen_ids: set[str] = set()
-    for index, raw in enumerate(raw_questions):
-        question = _load_question(doc, raw, index)
-        if question["id"] in seen_ids:
-            raise doc.error(
-                _("question id %(id)s is used twice", id=repr(question["id"])), "questions", index, "id"
-            )
-        seen_ids.add(question["id"])
-        questions.append(question)
-    slug = path.stem
-    return QuizFile(slug, pass_mark, max_attempts, questions, str(path), doc=doc)
-
-
-def _load_question(doc: YamlDocument, raw: object, index: int) -> dict:
-    where = ("questions", index)
-    label = _("question %(number)s", number=index + 1)
-    raw = _require_mapping(doc, raw, label, *where)
-    _reject_unknown_keys(doc, raw, {"id", "type", "prompt", "options"}, *where)
-    question_id = _require_text(doc, raw, "id", *where)
-    if not QUESTION_ID_RE.match(question_id):
-        raise doc.error(
-            _("%(label)s: id %(id)s may use only lowercase letters, digits and hyphens",
-              label=label, id=repr(question_id)),
-            *where,
-            "id",
-        )
-    type_name = _require_text(doc, raw, "type", *where)
-    if type_name not in QUESTION_TYPES:
-        raise doc.error(
-            _("%(label)s: type %(type)s is not one of %(types)s",
-              label=label, type=repr(type_name), types=", ".join(QUESTION_TYPES)), *where, "type"
-        )
-    prompt = _require_text(doc, raw, "prompt", *where)
-    raw_options = raw.get("options")
-    if not isinstance(raw_options, list):
-        raise doc.error(_("%(label)s: 'options' must be a list", label=label), *where, "options")
-    if len(raw_options) > len(OPTION_KEYS):
-        raise doc.error(_("%(label)s: too many options", label=label), *where, "options")
-    options = []
-    for option_index, raw_option in enumerate(raw_options):
-        option_where = (*where, "options", option_index)
-        option_label = _("%(label)s, option %(number)s", label=label, number=option_index + 1)
-        raw_option = _require_mapping(doc, raw_option, option_label, *option_where)
-        _reject_unknown_keys(doc, raw_option, {"text", "correct", "explain"}, *option_where)
-        correct = raw_option.get("correct", False)
-        if not isinstance(correct, bool):
-            raise doc.error(
-                _("%(label)s: 'correct' must be true or false", label=option_label), *option_where,
-                "correct"
-            )
-        options.append(
-            {
-                "key": OPTION_KEYS[option_index],
-                "text": _require_text(doc, raw_option, "text", *option_where),
-                "correct": correct,
-                "explain": _require_text(doc, raw_option, "explain", *option_where),
-            }
-        )
-    problems = QUESTION_TYPES[type_name].validate(options)
-    if problems:
-        raise doc.error(_("%(label)s (%(id)s): %(problems)s", label=label, id=question_id,
-                          problems="; ".join(problems)), *where)
-    return {"id": question_id, "type": type_name, "prompt": prompt, "options": options}
-
-
 def _check_quizzes_have_lessons(content: ContentSet) -> None:
     lesson_slugs = {lesson.slug for lesson in content.lessons}
     kept = []
@@ -424,51 +334,3 @@ def _check_quizzes_have_lessons(content: ContentSet) -> None:
     content.quizzes = kept
 
 
-def _require_mapping(doc: YamlDocument, value: object, label: str, *where: object) -> dict:
-    if not isinstance(value, dict):
-        raise doc.error(_("%(label)s must be a mapping of 'key: value' lines", label=label), *where)
-    return value
-
-
-def _reject_unknown_keys(doc: YamlDocument, data: dict, allowed: set[str], *where: object) -> None:
-    for key in data:
-        if key not in allowed:
-            raise doc.error(
-                _("unknown field %(key)s (expected: %(allowed)s)", key=repr(key),
-                  allowed=", ".join(sorted(allowed))), *where, key
-            )
-
-
-def _require_text(doc: YamlDocument, data: dict, key: str, *where: object) -> str:
-    value = data.get(key)
-    if value is None:
-        raise doc.error(_("'%(key)s' is required", key=key), *where)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise doc.error(_("'%(key)s' must be text", key=key), *where, key)
-    text = str(value).strip()
-    if not text:
-        raise doc.error(_("'%(key)s' must not be empty", key=key), *where, key)
-    return text
-
-
-def _optional_text(doc: YamlDocument, data: dict, key: str) -> str:
-    if data.get(key) is None or data.get(key) == "":
-        return ""
-    return _require_text(doc, data, key)
-
-
-def _require_int(
-    doc: YamlDocument, data: dict, key: str, *, minimum: int, maximum: int | None = None
-) -> int:
-    value = data.get(key)
-    if value is None:
-        raise doc.error(_("'%(key)s' is required", key=key))
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise doc.error(_("'%(key)s' must be a whole number without leading zeros (8, not 08)", key=key), key)
-    if value < minimum or (maximum is not None and value > maximum):
-        if maximum is not None:
-            raise doc.error(_("'%(key)s' must be at least %(minimum)s and %(maximum)s, got %(value)s",
-                              key=key, minimum=minimum, maximum=maximum, value=value), key)
-        raise doc.error(_("'%(key)s' must be at least %(minimum)s, got %(value)s",
-                          key=key, minimum=minimum, value=value), key)
-    return value

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from courseware.content.yamlfile import ContentError
 
 if TYPE_CHECKING:
-    from courseware.content.loader import CourseFile, LessonFile, QuizFile
+    from courseware.content.loader import CourseFile, LessonFile
+    from courseware.content.quiz_files import QuizFile
 
 
 def check_course(translated: CourseFile, original: CourseFile) -> None:

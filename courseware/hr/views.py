@@ -27,7 +27,7 @@ from courseware.language import current_language
 from courseware.models import User
 from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
-from courseware.services.learning import certificates, progress, quizzes
+from courseware.services.learning import attempt_history, certificates, progress
 from courseware.services.ops import audit
 from courseware.services.people import account_admin, assignments
 from courseware.services.reports import completion, exports, question_analysis
@@ -108,7 +108,7 @@ def person(user_id: int) -> ResponseReturnValue:
         courses.append((course_progress, due, state))
     return render_template(
         "hr/person.html", person=person, courses=courses,
-        attempts=quizzes.attempts_for(db.session, person),
+        attempts=attempt_history.attempts_for(db.session, person),
         certificates=certificates.certificates_of(db.session, person),
     )
 

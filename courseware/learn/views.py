@@ -12,7 +12,7 @@ from courseware.language import content_language
 from courseware.services import catalog
 from courseware.services.authoring import diffing
 from courseware.services.catalog import CourseOutline, LessonOutline, published
-from courseware.services.learning import certificates, progress, quizzes
+from courseware.services.learning import attempt_history, certificates, progress
 from courseware.services.people import assignments
 
 bp = Blueprint("learn", __name__)
@@ -37,7 +37,7 @@ def dashboard():
         if course_due is not None:
             complete = cp.total > 0 and cp.completed == cp.total
             due[cp.course.id] = (course_due, course_due.state(complete, today), course_due.days_left(today))
-    recent_attempts = quizzes.attempt_summaries(db.session, current_user, limit=5,
+    recent_attempts = attempt_history.attempt_summaries(db.session, current_user, limit=5,
                                                 language=content_language())
     return render_template("learn/dashboard.html", courses=courses, due=due,
                            recent_attempts=recent_attempts)
@@ -65,7 +65,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
         lesson_html=catalog.lesson_html(db.session, lesson),
         previous=previous,
         following=following,
-        best_score=quizzes.best_score_of(db.session, current_user, lesson.quiz_id),
+        best_score=attempt_history.best_score_of(db.session, current_user, lesson.quiz_id),
     )
 
 
@@ -121,7 +121,7 @@ def me():
     return render_template(
         "learn/me.html",
         courses=courses,
-        attempts=quizzes.attempt_summaries(db.session, current_user, language=content_language()),
+        attempts=attempt_history.attempt_summaries(db.session, current_user, language=content_language()),
         certificates=certificates.certificates_of(db.session, current_user),
     )
 

@@ -17,18 +17,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, inspect
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, class_mapper, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.language import SOURCE_LANGUAGE, in_language
 from courseware.models._time import utcnow
 
 
 class _InLanguage(Protocol):
-    language: str
+    language: Mapped[str]
 
 
 Version = TypeVar("Version", bound=_InLanguage)
@@ -60,7 +60,7 @@ class Translatable(Generic[Version]):
         holder = self if language == SOURCE_LANGUAGE else self.translation(language)
         if holder is None:
             # A new LessonTranslation or QuizTranslation, saved with its row (cascade).
-            holder = inspect(type(self)).relationships["translations"].mapper.class_(language=language)
+            holder = class_mapper(type(self)).relationships["translations"].mapper.class_(language=language)
             self.translations.append(holder)
         setattr(holder, self._PUBLISHED, version)
 
@@ -69,7 +69,7 @@ class Translatable(Generic[Version]):
         return [version for version in getattr(self, self._HISTORY) if version.language == language]
 
 
-class Course(db.Model):
+class Course(Model):
     __tablename__ = "course"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +94,7 @@ class Course(db.Model):
         return in_language(self.description, self.translations, language, "description")
 
 
-class Module(db.Model):
+class Module(Model):
     __tablename__ = "course_module"
     __table_args__ = (UniqueConstraint("course_id", "title"),)
 
@@ -111,7 +111,7 @@ class Module(db.Model):
         return in_language(self.title, self.translations, language, "title")
 
 
-class Lesson(Translatable["LessonRevision"], db.Model):
+class Lesson(Translatable["LessonRevision"], Model):
     __tablename__ = "lesson"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
@@ -178,7 +178,7 @@ class Lesson(Translatable["LessonRevision"], db.Model):
         return revision.title if revision else self.slug
 
 
-class LessonRevision(db.Model):
+class LessonRevision(Model):
     __tablename__ = "lesson_revision"
     __table_args__ = (UniqueConstraint("lesson_id", "language", "number"),)
 
@@ -216,7 +216,7 @@ class LessonRevision(db.Model):
     module: Mapped[Module | None] = relationship()
 
 
-class LessonTranslation(db.Model):
+class LessonTranslation(Model):
     """A lesson in a language other than the source one: which of its revisions learners read."""
 
     __tablename__ = "lesson_translation"
@@ -230,7 +230,7 @@ class LessonTranslation(db.Model):
     published_revision: Mapped[LessonRevision | None] = relationship()
 
 
-class Quiz(Translatable["QuizVersion"], db.Model):
+class Quiz(Translatable["QuizVersion"], Model):
     __tablename__ = "quiz"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -259,7 +259,7 @@ class Quiz(Translatable["QuizVersion"], db.Model):
     versions_in = Translatable.history_in
 
 
-class QuizVersion(db.Model):
+class QuizVersion(Model):
     """An immutable snapshot of a quiz: attempts point at the version they were taken on."""
 
     __tablename__ = "quiz_version"
@@ -285,7 +285,7 @@ class QuizVersion(db.Model):
     quiz: Mapped[Quiz] = relationship(back_populates="versions", foreign_keys=[quiz_id])
 
 
-class QuizTranslation(db.Model):
+class QuizTranslation(Model):
     """A quiz in a language other than the source one: which of its versions learners take."""
 
     __tablename__ = "quiz_translation"
@@ -298,7 +298,7 @@ class QuizTranslation(db.Model):
     current_version: Mapped[QuizVersion | None] = relationship()
 
 
-class ContentFile(db.Model):
+class ContentFile(Model):
     """What each course file held when it was last imported: an unchanged file is left alone,
     so that importing again never undoes what the president changed in the browser."""
 
@@ -309,7 +309,7 @@ class ContentFile(db.Model):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ContentVersion(db.Model):
+class ContentVersion(Model):
     """One row whose number grows in the same transaction as every change to what learners see
     of the courses (publishing, unpublishing, importing, moving or renaming). Each process keeps
     the published outline in memory and reloads it when this number moves (services/catalog),

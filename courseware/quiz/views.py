@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.language import content_language
+from courseware.models import Quiz, QuizAttempt
 from courseware.services import catalog
 from courseware.services.catalog import CourseOutline, LessonOutline
 from courseware.services.errors import NotFound, ValidationError
-from courseware.services.learning import progress, quizzes
+from courseware.services.learning import attempt_history, progress, quizzes
 from courseware.templating import format_percent
 
 bp = Blueprint("quiz", __name__)
@@ -23,7 +24,7 @@ bp = Blueprint("quiz", __name__)
 def take(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course = catalog.current(db.session).course(course_slug)
     lesson = course.lesson(lesson_slug)
-    if not lesson.has_quiz:
+    if lesson.quiz_id is None:
         raise NotFound(_("This lesson has no quiz."))
     if request.method == "POST":
         return _submit(course, lesson)
@@ -32,7 +33,7 @@ def take(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     return _render_quiz(course, lesson, quiz, attempt, answers={}, missing=[], error=None)
 
 
-def _submit(course: CourseOutline, lesson: LessonOutline):
+def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue:
     attempt_id = request.form.get("attempt_id", type=int)
     if attempt_id is None:
         abort(400)
@@ -64,10 +65,12 @@ def _submit(course: CourseOutline, lesson: LessonOutline):
     return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
 
 
-def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz, attempt, answers, missing, error,
-                 status=200):
+def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz: Quiz, attempt: QuizAttempt,
+                 answers: dict[str, list[str]], missing: list[str], error: str | None,
+                 status: int = 200) -> ResponseReturnValue:
     """The quiz page of a published lesson of the outline (in the reader's language)."""
-    previous = quizzes.attempt_summaries(db.session, current_user, quiz.id, language=content_language())
+    previous = attempt_history.attempt_summaries(db.session, current_user, quiz.id,
+                                                 language=content_language())
     return render_template(
         "quiz/take.html",
         course=course,
@@ -80,7 +83,7 @@ def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz, attempt, an
         missing=set(missing),
         error=error,
         previous_attempts=previous,
-        best_score=quizzes.best_score(previous),
+        best_score=attempt_history.best_score(previous),
         attempts_left=quizzes.attempts_left(db.session, current_user, quiz, submitted=len(previous)),
     ), status
 

@@ -5,6 +5,7 @@ versions in that language of the same lesson and quiz, published for that langua
 (models/content explains the model)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,11 +41,11 @@ class ImportReport:
         return not self.errors
 
 
-def check_content(lessons_dir, quizzes_dir) -> ContentSet:
+def check_content(lessons_dir: Path | str, quizzes_dir: Path | str) -> ContentSet:
     return load_content(lessons_dir, quizzes_dir)
 
 
-def import_content(session: Session, lessons_dir, quizzes_dir) -> ImportReport:
+def import_content(session: Session, lessons_dir: Path | str, quizzes_dir: Path | str) -> ImportReport:
     """Import every valid file; each file is written whole or not at all."""
     content = load_content(lessons_dir, quizzes_dir)
     report = ImportReport(errors=list(content.errors))
@@ -70,7 +71,8 @@ def import_content(session: Session, lessons_dir, quizzes_dir) -> ImportReport:
     return report
 
 
-def _in_own_transaction(session: Session, report: ImportReport, path: str, work, *args) -> None:
+def _in_own_transaction(session: Session, report: ImportReport, path: str, work: Callable[..., object],
+                        *args: object) -> None:
     try:
         work(*args)
         session.commit()
@@ -105,7 +107,7 @@ def _unchanged_since_last_import(session: Session, path: str, fingerprint: str) 
     return False
 
 
-def _import_course(session: Session, course_file: CourseFile, report: ImportReport):
+def _import_course(session: Session, course_file: CourseFile, report: ImportReport) -> Course | None:
     try:
         course = session.scalar(select(Course).where(Course.slug == course_file.slug))
         fingerprint = content_hash("course", course_file.title, course_file.description,
@@ -163,8 +165,12 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_file.slug)
     )
     if source:
-        module = session.scalar(
+        found = session.scalar(
             select(Module).where(Module.course_id == course.id, Module.title == lesson_file.module))
+        if found is None:  # the loader checked the module is listed in course.yaml, which made it
+            raise ContentError(lesson_file.path, _("no module %(title)s in the course",
+                                                   title=repr(lesson_file.module)))
+        module = found
     elif lesson is None:
         raise ContentError(lesson_file.path, _("no lesson %(slug)s to translate",
                                                slug=repr(lesson_file.slug)))
@@ -187,6 +193,14 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     if source:
         lesson.module = module
         lesson.position = lesson_file.order
+    _publish_lesson_file(session, lesson, lesson_file, module, digest, report)
+
+
+def _publish_lesson_file(session: Session, lesson: Lesson, lesson_file: LessonFile, module: Module,
+                         digest: str, report: ImportReport) -> None:
+    """Make the file's text the lesson's published revision in its language: unchanged when it is
+    already, its latest draft when that holds the same text, else a new revision."""
+    language = lesson_file.language
     in_language = lesson.revisions_in(language)
     latest = in_language[-1] if in_language else None
     published = lesson.published_revision_in(language)
@@ -200,17 +214,10 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
         latest.scheduled_for = None
         return
     revision = LessonRevision(
-        lesson=lesson,
-        number=(latest.number + 1) if latest else 1,
-        language=language,
-        title=lesson_file.title,
-        summary=lesson_file.summary,
-        minutes=lesson_file.minutes,
-        source=lesson_file.body,
-        html=render_markdown(lesson_file.body),
-        content_hash=digest,
-        note=f"Imported from {lesson_file.path}",
-        module_id=module.id,
+        lesson=lesson, number=(latest.number + 1) if latest else 1, language=language,
+        title=lesson_file.title, summary=lesson_file.summary, minutes=lesson_file.minutes,
+        source=lesson_file.body, html=render_markdown(lesson_file.body), content_hash=digest,
+        note=f"Imported from {lesson_file.path}", module_id=module.id,
         reflection=lesson_file.reflection or None,
     )
     revision.published_at = utcnow()
@@ -219,7 +226,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     lesson.set_published_in(language, revision)
     if latest is not None:
         report.revised.append(lesson_file.path)
-    elif not source:
+    elif language != SOURCE_LANGUAGE:
         report.created.append(lesson_file.path)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseware.content.loader import MAX_REFLECTION, SLUG_RE, _reject_top_level_headings
+from courseware.content.loader import MAX_REFLECTION, SLUG_RE, reject_top_level_headings
 from courseware.content.rendering import lesson_hash, render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.language import SOURCE_LANGUAGE
@@ -358,7 +358,7 @@ def _checked(session: Session, course: Course, fields: LessonFields) -> tuple[Mo
                              length=f"{len(source):,}", limit=f"{MAX_SOURCE:,}")
     else:
         try:
-            _reject_top_level_headings(source, "text", 1)
+            reject_top_level_headings(source, "text", 1)
         except ContentError as error:
             errors["source"] = _("Line %(line)s: %(message)s", line=error.line, message=error.message)
     note = _one_line(fields.note)

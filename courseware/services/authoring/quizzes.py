@@ -20,8 +20,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseware.content.loader import OPTION_KEYS, QUESTION_ID_RE
 from courseware.content.question_types import QUESTION_TYPES
+from courseware.content.quiz_files import OPTION_KEYS, QUESTION_ID_RE
 from courseware.content.rendering import quiz_hash
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE

@@ -50,7 +50,7 @@ class OutlineCache:
             if outline is None or outline.version != version:
                 # On a connection of its own: only committed content, never the request's own
                 # unfinished changes, goes into the cache that every thread shares.
-                with session.get_bind().connect() as connection:
+                with session.get_bind().engine.connect() as connection:
                     outline = load_outline(connection, language)
                 if any(other.version != outline.version for other in self._outlines.values()):
                     self._outlines = {}

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from itertools import chain
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.attributes import instance_state
 
 from courseware.models import ContentVersion, Course, Lesson, LessonRevision, LessonTranslation, Module, Quiz
+from courseware.models.upsert import conflict_insert, table_of
 
 _CHANGED = "outline_changed"
 # Rows of these tables are the outline: any change to one of them changes what learners see.
@@ -40,24 +42,19 @@ def read_version(connection: Connection) -> int:
 
 def bump(session: Session) -> None:
     """Raise the content version inside the session's transaction (the row is made if missing)."""
-    table = ContentVersion.__table__
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        session.execute(
-            insert(table).values(id=1, version=1).on_conflict_do_update(
-                index_elements=[table.c.id], set_={"version": table.c.version + 1})
-        )
+    table = table_of(ContentVersion)
+    insert = conflict_insert(session.get_bind().dialect.name, table)
+    if insert is not None:
+        session.execute(insert.values(id=1, version=1).on_conflict_do_update(
+            index_elements=[table.c.id], set_={"version": table.c.version + 1}))
         return
-    raised = session.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
+    raised = session.connection().execute(
+        update(table).where(table.c.id == 1).values(version=table.c.version + 1))
     if raised.rowcount == 0:
         session.execute(table.insert().values(id=1, version=1))
 
 
-def _changes_outline(session: Session, instance) -> bool:
+def _changes_outline(session: Session, instance: object) -> bool:
     if isinstance(instance, OUTLINE_MODELS):
         return instance in session.new or instance in session.deleted or session.is_modified(
             instance, include_collections=False)
@@ -73,11 +70,11 @@ def _changes_outline(session: Session, instance) -> bool:
     return False
 
 
-def _history_has(instance, name: str) -> bool:
-    return inspect(instance).attrs[name].history.has_changes()
+def _history_has(instance: object, name: str) -> bool:
+    return instance_state(instance).attrs[name].history.has_changes()
 
 
-def _note_outline_changes(session: Session, _flush_context, _instances) -> None:
+def _note_outline_changes(session: Session, _flush_context: object, _instances: object) -> None:
     if session.info.get(_CHANGED):
         return
     for instance in chain(session.new, session.dirty, session.deleted):
@@ -86,7 +83,7 @@ def _note_outline_changes(session: Session, _flush_context, _instances) -> None:
             return
 
 
-def _note_bulk_changes(state) -> None:
+def _note_bulk_changes(state: ORMExecuteState) -> None:
     """UPDATE and DELETE statements run through the session (e.g. claiming a scheduled revision)."""
     if not (state.is_update or state.is_delete):
         return

@@ -190,9 +190,9 @@ def _modules(connection: Connection, language: str) -> dict[int, tuple[int, Modu
 def _published_lessons(connection: Connection, language: str,
                        modules: dict[int, ModuleOutline]) -> dict[int, list[LessonOutline]]:
     """The published lessons of every course, in course order, by course id."""
-    quiz_of = dict(connection.execute(
+    quiz_of: dict[int, int] = {lesson_id: quiz_id for lesson_id, quiz_id in connection.execute(
         select(Quiz.lesson_id, Quiz.id).where(Quiz.current_version_id.is_not(None),
-                                              Quiz.archived_at.is_(None))).all())
+                                              Quiz.archived_at.is_(None)))}
     material, changed_at = _material_revisions(connection)
     translations = {} if language == SOURCE_LANGUAGE else _translated_revisions(connection, language)
     lessons: dict[int, list[LessonOutline]] = {}

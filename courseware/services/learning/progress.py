@@ -1,21 +1,36 @@
 """Where each person stands in a course: opening, reading and completing lessons."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
+from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
 from courseware.models import Lesson, LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
+from courseware.models.upsert import conflict_insert, table_of
 from courseware.services import catalog
 from courseware.services.catalog import CourseOutline, LessonOutline, ModuleOutline, RevisionOutline
 from courseware.services.learning import certificates
+
+
+class HasId(Protocol):
+    """A lesson as an outline object or a row: the states are found by id."""
+
+    @property
+    def id(self) -> int: ...
+
+
+# The certificate of a course (by id), if the person has one.
+CertificateOf = Callable[[int], "certificates.CertificateCode | None"]
 
 
 class LessonState(StrEnum):
@@ -44,7 +59,7 @@ class LessonState(StrEnum):
 class ProgressRecord:
     """One person's progress in one lesson, as the pages read it (services write LessonProgress)."""
 
-    id: int
+    id: int | None  # None for a record this request has just inserted
     lesson_id: int
     opened_at: datetime
     last_opened_at: datetime
@@ -78,7 +93,7 @@ class ModuleStatus:
 class CourseProgress:
     """Where one person stands in one course; built from the cached outline and their records."""
 
-    def __init__(self, course: CourseOutline, lessons: list[LessonStatus], certificate_of):
+    def __init__(self, course: CourseOutline, lessons: list[LessonStatus], certificate_of: CertificateOf):
         self.course = course
         self.lessons = lessons
         self._certificate_of = certificate_of
@@ -118,13 +133,13 @@ class CourseProgress:
         """Where to continue: the first lesson in course order that is not complete."""
         return next((s for s in self.lessons if not s.state.is_complete), None)
 
-    def neighbours(self, lesson) -> tuple[LessonStatus | None, LessonStatus | None]:
+    def neighbours(self, lesson: HasId) -> tuple[LessonStatus | None, LessonStatus | None]:
         index = next(i for i, status in enumerate(self.lessons) if status.lesson.id == lesson.id)
         previous = self.lessons[index - 1] if index > 0 else None
         following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
         return previous, following
 
-    def status_of(self, lesson) -> LessonStatus:
+    def status_of(self, lesson: HasId) -> LessonStatus:
         return next(status for status in self.lessons if status.lesson.id == lesson.id)
 
 
@@ -173,17 +188,13 @@ def _commit_keeping_loaded(session: Session) -> None:
         real.expire_on_commit = expire
 
 
-def _insert_first_open(connection, user_id: int, lesson_id: int, now: datetime) -> bool:
+def _insert_first_open(connection: Connection, user_id: int, lesson_id: int, now: datetime) -> bool:
     """The record of a first opening; False if one exists already (a double request)."""
     values = {"user_id": user_id, "lesson_id": lesson_id, "opened_at": now, "last_opened_at": now,
               "seconds_spent": 0}
-    dialect = connection.dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        inserted = connection.execute(insert(_progress).values(values).on_conflict_do_nothing(
+    insert = conflict_insert(connection.dialect.name, _progress)
+    if insert is not None:
+        inserted = connection.execute(insert.values(values).on_conflict_do_nothing(
             index_elements=[_progress.c.user_id, _progress.c.lesson_id]))
         return inserted.rowcount == 1
     try:
@@ -195,7 +206,7 @@ def _insert_first_open(connection, user_id: int, lesson_id: int, now: datetime) 
 
 
 def _course_progress(joined: datetime, course: CourseOutline, records: dict[int, ProgressRecord],
-                     certificates_of) -> CourseProgress:
+                     certificates_of: CertificateOf) -> CourseProgress:
     statuses = []
     for lesson in course.lessons:
         record = records.get(lesson.id)
@@ -214,7 +225,7 @@ def _course_progress(joined: datetime, course: CourseOutline, records: dict[int,
     return CourseProgress(course, statuses, certificates_of)
 
 
-_progress = LessonProgress.__table__
+_progress = table_of(LessonProgress)
 _revision = LessonRevision.__table__
 _RECORDS = (
     select(_progress.c.id, _progress.c.lesson_id, _progress.c.opened_at, _progress.c.last_opened_at,
@@ -237,7 +248,7 @@ def _records(session: Session, user_id: int) -> dict[int, ProgressRecord]:
             for row in session.connection().execute(_RECORDS, {"user_id": user_id})}
 
 
-def _certificates_loader(session: Session, user: User):
+def _certificates_loader(session: Session, user: User) -> CertificateOf:
     """The person's certificates by course, loaded (once) only if a page asks for one."""
     loaded: dict[int, certificates.CertificateCode] | None = None
 
@@ -287,8 +298,8 @@ def _progress_record(session: Session, user: User, lesson: Lesson) -> LessonProg
             record = LessonProgress(user_id=user.id, lesson_id=lesson.id)
             session.add(record)
         return record
-    except IntegrityError:
-        return session.scalar(query)
+    except IntegrityError:  # the other request's row exists now
+        return session.scalars(query).one()
 
 
 def record_open(session: Session, user: User, lesson: Lesson) -> LessonProgress:
@@ -319,7 +330,7 @@ def record_quiz_passed(session: Session, user: User, lesson: Lesson) -> None:
     _complete_if_done(session, user, lesson, record)
 
 
-def _complete_if_done(session: Session, user: User, lesson: Lesson, record: LessonProgress):
+def _complete_if_done(session: Session, user: User, lesson: Lesson, record: LessonProgress) -> None:
     if record.completed_at is not None or record.read_at is None:
         return
     if lesson.active_quiz is not None and record.quiz_passed_at is None:

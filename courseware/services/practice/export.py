@@ -71,8 +71,17 @@ def markdown(session: Session, user: User, today: date) -> str:
     entries = entries_of(session, user)
     out = ["# " + _("Practice entries of %(name)s", name=user.full_name), "",
            _("Exported on %(date)s.", date=today.isoformat()), ""]
-    out += ["## " + _("Goals"), ""]
-    for goal in entries.goals:
+    out += _goals_section(entries.goals)
+    out += _focus_section(entries.focus)
+    out += _days_section(entries.days)
+    out += _reflections_section(entries.reflections)
+    out += _checks_section(entries.checks)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _goals_section(goals: list[Goal]) -> list[str]:
+    out = ["## " + _("Goals"), ""]
+    for goal in goals:
         assert goal.starts_on is not None  # a long-term goal always has its period
         out += [f"### {goal.title}", "",
                 "- " + _("Long-term goal, %(start)s to %(end)s; %(status)s", start=goal.starts_on.isoformat(),
@@ -83,18 +92,23 @@ def markdown(session: Session, user: User, today: date) -> str:
                                 date=child.target_on.isoformat(), status=_status(child)))
             out += _goal_details(child, "  ")
         out.append("")
-    if not entries.goals:
-        out += [_("No goals."), ""]
-    out += ["## " + _("Focus check"), ""]
-    for item in entries.focus:
+    return out if goals else [*out, _("No goals."), ""]
+
+
+def _focus_section(focus: list[FocusItem]) -> list[str]:
+    out = ["## " + _("Focus check"), ""]
+    for item in focus:
         decision = (_("declined (not to do)") if item.declined
                     else _("serves “%(goal)s”", goal=item.goal.title if item.goal else _("a goal")))
         line = _("%(date)s: %(request)s — %(decision)s", date=item.created_at.date().isoformat(),
                  request=item.text, decision=decision)
         out.append("- " + line + (_(" (%(note)s)", note=item.reason) if item.reason else ""))
-    out += ["" if entries.focus else _("Nothing triaged."), ""]
-    out += ["## " + _("Days"), ""]
-    for day in entries.days:
+    return [*out, "" if focus else _("Nothing triaged."), ""]
+
+
+def _days_section(days: list[DailyEntry]) -> list[str]:
+    out = ["## " + _("Days"), ""]
+    for day in days:
         out += [f"### {day.day.isoformat()}", ""]
         for label, text in ((_("Most important thing"), day.most_important),
                             (_("What most needs doing well"), day.do_well),
@@ -103,10 +117,12 @@ def markdown(session: Session, user: User, today: date) -> str:
             if text:
                 out += ["- " + _("%(label)s:", label=label), *_quote(text, "  ")]
         out.append("")
-    if not entries.days:
-        out += [_("No days planned or summarized."), ""]
-    out += ["## " + _("Reflections"), ""]
-    for reflection in entries.reflections:
+    return out if days else [*out, _("No days planned or summarized."), ""]
+
+
+def _reflections_section(reflections: list[Reflection]) -> list[str]:
+    out = ["## " + _("Reflections"), ""]
+    for reflection in reflections:
         out += [f"### {reflection.lesson.title}", "", f"> {reflection.prompt}", "",
                 *_quote(reflection.answer), ""]
         if reflection.shared_at:
@@ -116,16 +132,16 @@ def markdown(session: Session, user: User, today: date) -> str:
             out += [_("Reply on %(date)s:", date=reflection.replied_at.date().isoformat()),
                     *_quote(reflection.reply)]
         out.append("")
-    if not entries.reflections:
-        out += [_("No reflections."), ""]
-    out += ["## " + _("Follow-up checks"), ""]
-    for check in entries.checks:
+    return out if reflections else [*out, _("No reflections."), ""]
+
+
+def _checks_section(checks: list[FollowUpCheck]) -> list[str]:
+    out = ["## " + _("Follow-up checks"), ""]
+    for check in checks:
         out.append("- " + _("%(date)s: %(lesson)s, %(days)d days after completing it: %(result)s",
                             date=check.created_at.date().isoformat(), lesson=check.lesson.title,
                             days=check.stage, result=_check_result(check)))
-    if not entries.checks:
-        out.append(_("No follow-up checks yet."))
-    return "\n".join(out).rstrip() + "\n"
+    return out if checks else [*out, _("No follow-up checks yet.")]
 
 
 def _goal_details(goal: Goal, indent: str) -> list[str]:

@@ -101,16 +101,36 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     `with_activity=False` skips the last-activity figures, which the overview does not show.
     """
     filters = filters or Filters()
-    today = today or today_utc()
     lesson_ids = published.lesson_ids(course.id)
     lesson_id_list = list(session.scalars(lesson_ids))
-    lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
-    quizzes_total = session.scalar(
-        select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
-                                          Quiz.current_version_id.is_not(None))
-    ) or 0
+    people = _people_query(filters)
+    # Everyone: no filter on people at all, so that the index on progress is read straight through.
+    narrowed = bool(filters.department_id or filters.role or filters.search.strip())
+    people_ids = select(people.subquery().c.id) if narrowed else None
+    rows, since = _rows_of_people(session, course, people, lesson_ids)
+    # Core queries on the session's connection: thousands of rows without ORM bookkeeping.
+    for user_id, opened, read, passed, completed, seconds, last_opened in session.connection().execute(
+        _progress_totals(lesson_id_list, people_ids, with_activity)
+    ):
+        row = rows.get(user_id)
+        if row is not None:  # not a deactivated person
+            row.opened, row.read, row.quizzes_passed, row.completed = opened, read, passed, completed
+            row.seconds_spent, row.last_activity = seconds or 0, last_opened
+    for user_id, count in session.execute(_needs_review_counts(session, course, people_ids)):
+        if user_id in rows:
+            rows[user_id].needs_review = count
+    if with_activity:
+        _add_last_attempts(session, rows, lesson_id_list, people_ids)
+    _add_due_dates_and_status(session, course, rows, since, today or today_utc())
+    result = list(rows.values())
+    if filters.status:
+        result = [row for row in result if row.status.value == filters.status]
+    return result
 
-    # department_since as text, parsed only for the few people whose department has an assignment.
+
+def _people_query(filters: Filters) -> Select[Any]:
+    """The active people the filters keep; department_since as text, parsed only for the few people
+    whose department has an assignment."""
     people = select(User.id, User.username, User.full_name, User.role, User.department_id,
                     cast(User.department_since, String)).where(User.active.is_(True))
     if filters.department_id:
@@ -125,47 +145,46 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
         pattern = f"%{filters.search.strip().lower()}%"
         people = people.where(or_(func.lower(User.full_name).like(pattern),
                                   func.lower(User.username).like(pattern)))
-    # Core queries on the session's connection: thousands of rows without ORM bookkeeping.
-    connection = session.connection()
-    people_rows = connection.execute(people).all()
-    narrowed = bool(filters.department_id or filters.role or filters.search.strip())
-    # Everyone: no filter on people at all, so that the index on progress is read straight through.
-    people_ids = select(people.subquery().c.id) if narrowed else None
+    return people
 
+
+def _rows_of_people(session: Session, course: Course, people: Select[Any],
+                    lesson_ids: Select[tuple[int]]) -> tuple[dict[int, PersonRow], dict[int, str]]:
+    """An empty row per person, and when each joined their department (as text)."""
+    lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
+    quizzes_total = session.scalar(
+        select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
+                                          Quiz.current_version_id.is_not(None))
+    ) or 0
     names = _department_names(session)
-    due_dates = DueDates(session, course.id)
     rows: dict[int, PersonRow] = {}
     since: dict[int, str] = {}
-    for user_id, username, full_name, role, department_id, department_since in people_rows:
+    for user_id, username, full_name, role, department_id, department_since in (
+            session.connection().execute(people)):
         rows[user_id] = PersonRow(user_id, username, full_name, role, department_id,
                                   names.get(department_id, "—"), lessons_total, quizzes_total)
         since[user_id] = department_since
+    return rows, since
 
-    for user_id, opened, read, passed, completed, seconds, last_opened in connection.execute(
-        _progress_totals(lesson_id_list, people_ids, with_activity)
-    ):
+
+def _add_last_attempts(session: Session, rows: dict[int, PersonRow], lesson_ids: list[int],
+                       people_ids: Select[tuple[int]] | None) -> None:
+    """A quiz submitted after the last lesson opened is the person's last activity."""
+    last_attempts = (
+        select(QuizAttempt.user_id, func.max(QuizAttempt.submitted_at))
+        .where((QuizAttempt.quiz_id + 0).in_(select(Quiz.id).where(Quiz.lesson_id.in_(lesson_ids))))
+    )
+    if people_ids is not None:
+        last_attempts = last_attempts.where(QuizAttempt.user_id.in_(people_ids))
+    for user_id, submitted in session.execute(last_attempts.group_by(QuizAttempt.user_id)):
         row = rows.get(user_id)
-        if row is not None:  # not a deactivated person
-            row.opened, row.read, row.quizzes_passed, row.completed = opened, read, passed, completed
-            row.seconds_spent, row.last_activity = seconds or 0, last_opened
+        if row is not None and submitted and (row.last_activity is None or submitted > row.last_activity):
+            row.last_activity = submitted
 
-    for user_id, count in session.execute(_needs_review_counts(session, course, people_ids)):
-        if user_id in rows:
-            rows[user_id].needs_review = count
 
-    if with_activity:
-        last_attempts = (
-            select(QuizAttempt.user_id, func.max(QuizAttempt.submitted_at))
-            .where((QuizAttempt.quiz_id + 0).in_(
-                select(Quiz.id).where(Quiz.lesson_id.in_(lesson_id_list))))
-        )
-        if people_ids is not None:
-            last_attempts = last_attempts.where(QuizAttempt.user_id.in_(people_ids))
-        for user_id, submitted in session.execute(last_attempts.group_by(QuizAttempt.user_id)):
-            row = rows.get(user_id)
-            if row is not None and submitted and (row.last_activity is None or submitted > row.last_activity):
-                row.last_activity = submitted
-
+def _add_due_dates_and_status(session: Session, course: Course, rows: dict[int, PersonRow],
+                              since: dict[int, str], today: date) -> None:
+    due_dates = DueDates(session, course.id)
     for row in rows.values():
         due = None
         if due_dates.may_concern(row.user_id, row.department_id):
@@ -175,11 +194,6 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
             row.due_on = due.due_on
             row.due_state = due.state(row.is_complete, today)
         row.status = _status(row)
-
-    result = list(rows.values())
-    if filters.status:
-        result = [row for row in result if row.status.value == filters.status]
-    return result
 
 
 def _parse_time(text: str) -> datetime:
