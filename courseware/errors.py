@@ -49,7 +49,8 @@ def render_error(status: int, message: str | None = None):
     return body, status
 
 
-def csrf_error(error: CSRFError, recover: Callable[[], ResponseReturnValue | None] | None = None):
+def csrf_error(error: CSRFError,
+               recover: Callable[[], ResponseReturnValue | None] | None = None) -> ResponseReturnValue:
     """A form whose token expired or was forged: logged, then `recover`'s page if it gives one (a
     blueprint's own way to keep what the person typed, registered as its CSRFError handler), else an
     error page. Nothing was saved."""

@@ -120,7 +120,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
 
 
 @bp.errorhandler(CSRFError)
-def expired_token(error: CSRFError):
+def expired_token(error: CSRFError) -> ResponseReturnValue:
     """On a quiz submission, the answers are kept (below); elsewhere, the site's CSRF error page."""
     submitted = request.endpoint == "quiz.take" and request.method == "POST"
     return csrf_error(error, keep_answers_after_expired_token if submitted else None)

@@ -51,4 +51,4 @@ class InvalidFields(ValidationError):
 
     @property
     def field_errors(self) -> dict[str | None, str]:
-        return dict(self.errors)
+        return {name: message for name, message in self.errors.items()}
