@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,7 +13,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from courseware.extensions import db
-from courseware.quiz.views import keep_answers_after_expired_token
 from courseware.services.errors import DomainError
 from courseware.services.ops.audit import one_line
 
@@ -48,18 +49,23 @@ def render_error(status: int, message: str | None = None):
     return body, status
 
 
+def csrf_error(error: CSRFError,
+               recover: Callable[[], ResponseReturnValue | None] | None = None) -> ResponseReturnValue:
+    """A form whose token expired or was forged: logged, then `recover`'s page if it gives one (a
+    blueprint's own way to keep what the person typed, registered as its CSRFError handler), else an
+    error page. Nothing was saved."""
+    log.info("CSRF failure: %s on %s", one_line(error.description), one_line(request.path))
+    recovered = recover() if recover is not None else None
+    if recovered is not None:
+        return recovered
+    return render_error(
+        400, _("The form had expired or did not come from this site. Go back, reload the "
+               "page and try again; nothing was saved.")
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
-        log.info("CSRF failure: %s on %s", one_line(error.description), one_line(request.path))
-        if request.endpoint == "quiz.take" and request.method == "POST":
-            kept = keep_answers_after_expired_token()
-            if kept is not None:
-                return kept
-        return render_error(
-            400, _("The form had expired or did not come from this site. Go back, reload the "
-                   "page and try again; nothing was saved.")
-        )
+    app.register_error_handler(CSRFError, csrf_error)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

@@ -16,10 +16,6 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class ConfirmForm(FlaskForm):
-    """A form with no fields: a button that POSTs with a CSRF token."""
-
-
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))],

@@ -15,8 +15,9 @@ from flask_login import (
 )
 
 from courseware import i18n
-from courseware.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, ReauthenticateForm
+from courseware.auth.forms import LoginForm, PasswordChangeForm, ReauthenticateForm
 from courseware.extensions import db, limiter
+from courseware.forms import ConfirmForm, show_errors
 from courseware.language import LANGUAGES, normalize_language
 from courseware.security import start_session
 from courseware.services.errors import ValidationError
@@ -106,8 +107,7 @@ def change_password():
                                      form.new_password.data)
         except ValidationError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "", form.new_password)
-            field.errors = [*field.errors, str(error)]
+            show_errors(form, error, default=form.new_password)
         else:
             # The token in this session changed with the password: sign in again with the new one.
             login_user(current_user._get_current_object(), remember=bool(session.get("_persistent")))

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from courseware.auth.forms import ConfirmForm
 from courseware.author.forms import QuizForm
 from courseware.author.views import editing_language
 from courseware.extensions import db
+from courseware.forms import ConfirmForm
 from courseware.language import SOURCE_LANGUAGE
 from courseware.services.authoring import lessons as authoring
 from courseware.services.authoring import quizzes

@@ -6,10 +6,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware.auth.forms import ConfirmForm
 from courseware.author.forms import PublishForm, ScheduleForm
 from courseware.author.views import editing_language
 from courseware.extensions import db
+from courseware.forms import ConfirmForm, show_errors
 from courseware.language import SOURCE_LANGUAGE
 from courseware.services.authoring import diffing, publishing
 from courseware.services.authoring import lessons as authoring
@@ -126,7 +126,7 @@ def publish(lesson_id: int) -> ResponseReturnValue:
             revision = publishing.publish(db.session, lesson, form.number.data, form.material,
                                           actor=current_user, language=language)
         except ValidationError as refused:
-            form.kind.errors = [*form.kind.errors, str(refused)]
+            show_errors(form, refused, default=form.kind)
         else:
             flash(_published_message(revision, first), "success")
             return redirect(url_for("author.lessons.index", _anchor=f"lesson-{lesson.id}"), code=303)
@@ -154,8 +154,7 @@ def schedule(lesson_id: int) -> ResponseReturnValue:
             revision = publishing.schedule(db.session, lesson, form.number.data, form.material,
                                            form.when.data, language=editing_language())
         except ValidationError as refused:
-            target = form.when if refused.field == "when" else form.kind
-            target.errors = [*target.errors, str(refused)]
+            show_errors(form, refused, default=form.kind)
         else:
             flash(_("Revision %(number)s will be published at %(when)s UTC.", number=revision.number,
                     when=f"{revision.scheduled_for:%Y-%m-%d %H:%M}"), "success")

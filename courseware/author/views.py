@@ -25,27 +25,19 @@ from wtforms import SelectChoice
 from courseware.author.forms import CourseForm, LessonForm, ModuleForm, MoveForm
 from courseware.content.rendering import render_markdown
 from courseware.extensions import db
+from courseware.forms import show_errors
 from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Course, Lesson
 from courseware.services.authoring import diffing, overview, publishing, uploads
 from courseware.services.authoring import lessons as authoring
-from courseware.services.authoring.lessons import EditConflict, InvalidFields
-from courseware.services.errors import ValidationError
+from courseware.services.authoring.lessons import EditConflict
+from courseware.services.errors import InvalidFields, ValidationError
 
 bp = Blueprint("lessons", __name__)
 
 
 def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
-
-
-def attach_errors(form, error: InvalidFields) -> None:
-    for name, message in error.errors.items():
-        target = getattr(form, name, None)
-        if target is not None:
-            target.errors = [*target.errors, message]
-        else:
-            flash(message, "error")
 
 
 # --- the list of courses, modules and lessons ---------------------------------------------------------
@@ -75,7 +67,7 @@ def create_course():
             course = authoring.create_course(db.session, form.title.data, form.first_module.data,
                                              form.description.data or "", form.slug.data or "")
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Course “%(title)s” created. Write its first lesson.", title=course.title), "success")
             return redirect(url_for(".index", _anchor=f"course-{course.slug}"), code=303)
@@ -90,7 +82,7 @@ def create_module(course_slug: str) -> ResponseReturnValue:
         try:
             module = authoring.create_module(db.session, course, form.title.data)
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Module “%(module)s” added to %(course)s.", module=module.title, course=course.title),
                   "success")
@@ -149,7 +141,7 @@ def new_lesson(course_slug: str) -> ResponseReturnValue:
             lesson = authoring.create_lesson(db.session, course, current_user,
                                              form.fields_for_service(), form.slug.data or "")
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("“%(title)s” saved as a draft (revision 1). Learners see it once you "
                     "publish it.", title=lesson.title), "success")
@@ -187,7 +179,7 @@ def edit(lesson_id: int) -> ResponseReturnValue:
         result = authoring.save_draft(db.session, lesson, current_user, form.fields_for_service(),
                                       form.base(), language)
     except InvalidFields as error:
-        attach_errors(form, error)
+        show_errors(form, error)
         return _render_editor(lesson.course, lesson, form, latest=latest, status=422)
     except EditConflict as conflict:
         form.base_number.data = str(conflict.latest.number)
@@ -224,7 +216,7 @@ def _preview_or_upload(form: LessonForm) -> str:
             stored = uploads.store_image(upload_dir(), image.stream if image else BytesIO(),
                                          image.filename if image else "", form.alt.data or "")
         except uploads.UploadRefused as refused:
-            form.image.errors = [str(refused)]
+            show_errors(form, refused)
         else:
             form.source.data = f"{(form.source.data or '').rstrip()}\n\n{stored.markdown}\n"
             flash(_("The image was added at the end of the text. Save to keep it."), "success")

@@ -9,6 +9,7 @@ from flask_login import current_user, fresh_login_required
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
+from courseware.forms import show_errors
 from courseware.hr.forms import NO_DEPARTMENT, AccountForm, DepartmentForm, ImportForm
 from courseware.i18n import role_label
 from courseware.services.errors import ValidationError
@@ -28,14 +29,6 @@ def _account_form(**kwargs) -> AccountForm:
     form.department_id.choices = _department_choices()
     form.role.choices = [(r, role_label(r)) for r in account_admin.grantable_roles(current_user)]
     return form
-
-
-def _field_error(form, error: ValidationError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is None:
-        flash(str(error), "error")
-    else:
-        field.errors = [*field.errors, str(error)]
 
 
 @bp.get("/accounts")
@@ -69,7 +62,7 @@ def account_new():
                                    title=_("Account created"))
         except ValidationError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_errors(form, error)
     return render_template("hr/account_form.html", form=form, account=None), 422 if form.errors else 200
 
 
@@ -93,7 +86,7 @@ def account_edit(user_id: int) -> ResponseReturnValue:
             return redirect(url_for("hr_accounts.account_list"))
         except ValidationError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_errors(form, error)
     return render_template("hr/account_form.html", form=form, account=account), 422 if form.errors else 200
 
 
@@ -147,7 +140,7 @@ def account_import():
         except account_admin.CsvImportError as error:
             db.session.rollback()
             problems = error.problems
-            form.file.errors = [*form.file.errors, str(error)]
+            show_errors(form, error, default=form.file)
     return render_template("hr/import.html", form=form, problems=problems,
                            columns=account_admin.CSV_COLUMNS), 422 if form.errors else 200
 
@@ -167,6 +160,6 @@ def department_list():
             return redirect(url_for("hr_accounts.department_list"))
         except ValidationError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_errors(form, error)
     return render_template("hr/departments.html", form=form,
                            departments=account_admin.departments(db.session)), 422 if form.errors else 200

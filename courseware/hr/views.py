@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
+from courseware.forms import show_errors
 from courseware.hr.forms import AssignmentForm
 from courseware.language import current_language
 from courseware.models import User
@@ -176,8 +177,7 @@ def assignment_list():
                   "success")
             return redirect(url_for("hr.assignment_list"))
         except ValidationError as error:
-            field = getattr(form, error.field or "", None) or form.department_ids
-            field.errors = [*field.errors, str(error)]
+            show_errors(form, error, default=form.department_ids)
     if form.errors:
         status = 422
     return render_template("hr/assignments.html", form=form,

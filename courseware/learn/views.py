@@ -6,8 +6,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
+from courseware.forms import ConfirmForm
 from courseware.language import content_language
 from courseware.services import catalog
 from courseware.services.authoring import diffing

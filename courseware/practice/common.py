@@ -1,16 +1,16 @@
-"""What the practice views share: the clock and the company's calendar day, field errors, and days
-written out in the reader's language."""
+"""What the practice views share: the clock and the company's calendar day, and days written out in
+the reader's language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 from babel import Locale
 from babel import dates as babel_dates
-from flask import current_app, flash
+from flask import current_app
 
 from courseware.language import current_language
 from courseware.models._time import utcnow
-from courseware.services.practice.common import InvalidFields, local_today, timezone_named
+from courseware.services.practice.common import local_today, timezone_named
 
 
 def clock() -> datetime:
@@ -28,16 +28,6 @@ def today() -> date:
 
 def local_hour() -> int:
     return clock().replace(tzinfo=UTC).astimezone(zone()).hour
-
-
-def attach_errors(form, error: InvalidFields) -> None:
-    """Each service message next to its field; one without a field of the form as a flash."""
-    for name, message in error.errors.items():
-        target = getattr(form, name, None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, message]
-        else:
-            flash(message, "error")
 
 
 # How a day is written on the practice pages, by language. English keeps the pages' own forms

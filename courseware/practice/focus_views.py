@@ -6,13 +6,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
-from courseware.practice.common import attach_errors, clock
+from courseware.forms import ConfirmForm, show_errors
+from courseware.practice.common import clock
 from courseware.practice.forms import FocusForm
+from courseware.services.errors import InvalidFields
 from courseware.services.practice import focus as practice_focus
 from courseware.services.practice import goals as practice_goals
-from courseware.services.practice.common import InvalidFields
 
 bp = Blueprint("focus", __name__, url_prefix="/focus")
 
@@ -30,7 +30,7 @@ def index():
                                              decision=form.decision.data, reason=form.reason.data,
                                              now=clock())
             except InvalidFields as error:
-                attach_errors(form, error)
+                show_errors(form, error)
             else:
                 flash(_("Declined: it is on your not-to-do list.") if item.declined
                       else _("Kept: it serves “%(goal)s”.", goal=item.goal.title), "success")

@@ -6,12 +6,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
-from courseware.practice.common import attach_errors, clock, today
+from courseware.forms import ConfirmForm, show_errors
+from courseware.practice.common import clock, today
 from courseware.practice.forms import GoalForm, ProgressForm
+from courseware.services.errors import InvalidFields
 from courseware.services.practice import goals as practice_goals
-from courseware.services.practice.common import InvalidFields
 
 bp = Blueprint("goals", __name__)
 
@@ -32,7 +32,7 @@ def index():
                 goal = practice_goals.create_goal(db.session, current_user, form.fields(), today=today(),
                                                   now=clock())
             except InvalidFields as error:
-                attach_errors(form, error)
+                show_errors(form, error)
             else:
                 flash(_("“%(goal)s” is set. Now break it into short-term goals.", goal=goal.title), "success")
                 return redirect(url_for(".show", goal_id=goal.id, _anchor="new-short-term"), code=303)
@@ -67,7 +67,7 @@ def add_short_term(goal_id: int) -> ResponseReturnValue:
             goal = practice_goals.create_goal(db.session, current_user, form.fields(), today=today(),
                                               now=clock(), parent=parent)
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Short-term goal “%(goal)s” added.", goal=goal.title), "success")
             return redirect(url_for(".show", goal_id=parent.id, _anchor=f"goal-{goal.id}"), code=303)
@@ -85,7 +85,7 @@ def edit(goal_id: int) -> ResponseReturnValue:
         try:
             practice_goals.update_goal(db.session, goal, form.fields(), today=today(), now=clock())
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Goal saved."), "success")
             return redirect(url_for(".show", goal_id=goal.id), code=303)
@@ -102,7 +102,7 @@ def progress(goal_id: int) -> ResponseReturnValue:
             practice_goals.mark_progress(db.session, goal, form.progress.data, form.note.data or "",
                                          now=clock())
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("“%(goal)s” is done. Well kept.", goal=goal.title) if goal.is_done
                   else _("Progress on “%(goal)s”: %(progress)d %%.", goal=goal.title, progress=goal.progress),

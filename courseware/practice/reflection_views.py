@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
+from courseware.forms import show_errors
 from courseware.models import Role
-from courseware.practice.common import attach_errors, clock
+from courseware.practice.common import clock
 from courseware.practice.forms import ReflectionForm, ReplyForm
+from courseware.services.errors import InvalidFields
 from courseware.services.practice import reflections as practice_reflections
-from courseware.services.practice.common import InvalidFields
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")
 
@@ -43,7 +44,7 @@ def write(lesson_id: int) -> ResponseReturnValue:
             saved = practice_reflections.save_reflection(db.session, current_user, lesson, form.answer.data,
                                                          now=clock())
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Your reflection is saved. Only you can read it, and the president, with whom you "
                     "shared it.") if saved.is_shared
@@ -106,7 +107,7 @@ def reply(reflection_id: int) -> ResponseReturnValue:
         try:
             practice_reflections.reply(db.session, current_user, reflection_id, form.reply.data, now=clock())
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Your reply is on %(name)s's reflection.", name=reflection.user.full_name), "success")
             return redirect(url_for(".show", reflection_id=reflection_id), code=303)

@@ -14,10 +14,12 @@ from flask_login import current_user, fresh_login_required
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
+from courseware.forms import show_errors
 from courseware.models import Role
 from courseware.practice import check_views, focus_views, goal_views, reflection_views
-from courseware.practice.common import attach_errors, clock, format_day, local_hour, today, weekday_names
+from courseware.practice.common import clock, format_day, local_hour, today, weekday_names
 from courseware.practice.forms import PlanForm, SummaryForm
+from courseware.services.errors import InvalidFields
 from courseware.services.learning import followups
 from courseware.services.ops import audit
 from courseware.services.people import account_admin
@@ -25,7 +27,7 @@ from courseware.services.practice import daily
 from courseware.services.practice import export as practice_export
 from courseware.services.practice import goals as practice_goals
 from courseware.services.practice import reflections as practice_reflections
-from courseware.services.practice.common import DEFAULT_TIMEZONE, InvalidFields, parse_day, timezone_named
+from courseware.services.practice.common import DEFAULT_TIMEZONE, parse_day, timezone_named
 from courseware.services.reports import exports
 from courseware.services.reports import participation as practice_participation
 
@@ -100,7 +102,7 @@ def save_plan():
                                      most_important=form.most_important.data, do_well=form.do_well.data,
                                      goal_id=form.goal_id.data or None)
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Today's plan is saved. Come back in the evening for the summary."), "success")
             return redirect(url_for(".today"), code=303)
@@ -116,7 +118,7 @@ def save_summary():
                                         done=form.done.data, learned=form.learned.data,
                                         tomorrow=form.tomorrow.data)
         except InvalidFields as error:
-            attach_errors(form, error)
+            show_errors(form, error)
         else:
             flash(_("Today's summary is saved."), "success")
             return redirect(url_for(".today", _anchor="calendar"), code=303)

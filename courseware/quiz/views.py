@@ -5,9 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 
-from courseware.auth.forms import ConfirmForm
+from courseware.errors import csrf_error
 from courseware.extensions import db
+from courseware.forms import ConfirmForm
 from courseware.language import content_language
 from courseware.models import Quiz, QuizAttempt
 from courseware.services import catalog
@@ -118,6 +120,13 @@ def review(attempt_id: int) -> ResponseReturnValue:
         answers=answers,
         attempts_left=quizzes.attempts_left(db.session, current_user, attempt.quiz),
     )
+
+
+@bp.errorhandler(CSRFError)
+def expired_token(error: CSRFError) -> ResponseReturnValue:
+    """On a quiz submission, the answers are kept (below); elsewhere, the site's CSRF error page."""
+    submitted = request.endpoint == "quiz.take" and request.method == "POST"
+    return csrf_error(error, keep_answers_after_expired_token if submitted else None)
 
 
 def keep_answers_after_expired_token():

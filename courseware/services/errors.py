@@ -1,4 +1,11 @@
-"""Domain errors that views turn into form messages or 4xx pages."""
+"""Domain errors that views turn into form messages or 4xx pages.
+
+A service that refuses input names the field at fault: `ValidationError(message, field=...)` for one,
+`InvalidFields({field: message, ...})` for every problem of a form at once. The views show either
+with `courseware.forms.show_errors`."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
 
 
 class DomainError(Exception):
@@ -25,3 +32,23 @@ class ValidationError(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+    @property
+    def field_errors(self) -> dict[str | None, str]:
+        """{field name: message}; None for a message that belongs to no field."""
+        return {self.field: str(self)}
+
+
+class InvalidFields(ValidationError):
+    """Several fields refused at once: `errors` is {field name: message}, one message a field.
+
+    The general message (the exception's text) is what a page without those fields shows; by default
+    "Please correct the marked fields."."""
+
+    def __init__(self, errors: dict[str, str], message: str | None = None):
+        super().__init__(message or _("Please correct the marked fields."), field=next(iter(errors)))
+        self.errors = errors
+
+    @property
+    def field_errors(self) -> dict[str | None, str]:
+        return {name: message for name, message in self.errors.items()}

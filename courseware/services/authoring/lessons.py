@@ -16,21 +16,13 @@ from courseware.content.rendering import lesson_hash, render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Course, Lesson, LessonRevision, Module, User
-from courseware.services.errors import Conflict, NotFound, ValidationError
+from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError
 
 MAX_TITLE = 200
 MAX_SUMMARY = 500
 MAX_NOTE = 500
 MAX_SOURCE = 200_000
 MAX_MINUTES = 600
-
-
-class InvalidFields(ValidationError):
-    """Several fields at once: {field name: message}."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(_("Please correct the marked fields."), field=next(iter(errors)))
-        self.errors = errors
 
 
 class EditConflict(Conflict):

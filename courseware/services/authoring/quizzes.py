@@ -27,8 +27,7 @@ from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
 from courseware.models._time import utcnow
-from courseware.services.authoring.lessons import InvalidFields
-from courseware.services.errors import Conflict, NotFound, ValidationError
+from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError
 from courseware.services.ops import audit
 
 MAX_TEXT = 2000

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
-from courseware.services.errors import ValidationError
+from courseware.services.errors import InvalidFields
 from courseware.templating import format_number
 
 # Limits, in characters (documented in the README's Practice section).
@@ -21,14 +21,6 @@ MAX_LINE = 300           # a focus item, its reason, the morning plan's two line
 MAX_SUMMARY_FIELD = 2000  # each of done, learned, tomorrow
 MAX_REFLECTION = 3000    # a reflection, and the president's reply
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-
-
-class InvalidFields(ValidationError):
-    """One or more fields refused at once: {field name: message}."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(next(iter(errors.values())), field=next(iter(errors)))
-        self.errors = errors
 
 
 class FieldChecks:
@@ -63,8 +55,9 @@ class FieldChecks:
         self.errors.setdefault(name, message)
 
     def raise_if_any(self) -> None:
+        """InvalidFields naming every problem; its general message is the first problem's."""
         if self.errors:
-            raise InvalidFields(self.errors)
+            raise InvalidFields(self.errors, message=next(iter(self.errors.values())))
 
 
 def timezone_named(name: str | None) -> tzinfo:
