@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from courseware.auth.forms import ConfirmForm
 from courseware.extensions import db
 from courseware.i18n import content_language
+from courseware.practice import panels as practice_panels
 from courseware.services.authoring import diffing
 from courseware.services.learning import certificates, progress, quizzes
 from courseware.services.people import assignments
@@ -30,7 +31,8 @@ def dashboard():
     recent_attempts = quizzes.attempt_summaries(db.session, current_user, limit=5,
                                                 language=content_language())
     return render_template("learn/dashboard.html", courses=courses, due=due,
-                           recent_attempts=recent_attempts)
+                           recent_attempts=recent_attempts,
+                           practice=practice_panels.dashboard_panel(current_user, courses))
 
 
 @bp.get("/courses/<course_slug>")
@@ -48,14 +50,16 @@ def lesson(course_slug: str, lesson_slug: str):
     course, lesson = progress.outline_lesson(db.session, course_slug, lesson_slug)
     outline = progress.open_lesson(db.session, current_user, course, lesson)
     previous, following = outline.neighbours(lesson)
+    status = outline.status_of(lesson)
     return render_template(
         "learn/lesson.html",
         outline=outline,
-        status=outline.status_of(lesson),
+        status=status,
         lesson_html=progress.lesson_html(db.session, lesson),
         previous=previous,
         following=following,
         best_score=quizzes.best_score_of(db.session, current_user, lesson.quiz_id),
+        reflection_box=practice_panels.reflection_box(current_user, status.lesson),
     )
 
 
