@@ -148,7 +148,7 @@ class Runner:
         if self._lock_file is not None or self.lock_path is None or fcntl is None:
             return True
         try:
-            handle = open(self.lock_path, "a")  # noqa: SIM115 - held open for the process's life
+            handle = open(self.lock_path, "a")  # held open (and locked) for the process's life
         except OSError as error:
             log.warning("cannot open %s (%s): this process runs the jobs without the lock",
                         self.lock_path, error)
