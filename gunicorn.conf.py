@@ -14,6 +14,10 @@ Every value comes from an environment variable, with a default sized from the ma
 The app is loaded once in the master before the workers fork (preload): workers start in
 milliseconds and share the loaded code's memory. Database migrations are not run here: run
 `flask db upgrade` once before starting (make serve does; deploy/README explains the order).
+
+The background jobs (courseware/jobs.py) run in the workers, never in the master: post_fork starts
+a runner in each, and only the one holding instance/jobs.lock runs the jobs. JOBS_IN_PROCESS=0 turns
+it off (then run `flask jobs tick` from a timer).
 """
 from __future__ import annotations
 
@@ -70,12 +74,15 @@ proc_name = "culture-courses"
 
 
 def post_fork(server, worker) -> None:
-    """Each worker opens its own database connections; none is shared with the master."""
+    """Each worker opens its own database connections (none is shared with the master) and starts
+    its jobs runner, which runs the jobs while this worker holds the lock (courseware/jobs.py)."""
+    from courseware import jobs
     from courseware.extensions import db
 
     app = server.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
+    jobs.start(app)
 
 
 def on_starting(server) -> None:

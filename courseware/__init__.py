@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from courseware import i18n
+from courseware import i18n, jobs
 from courseware.config import PROJECT_ROOT, load_config
 from courseware.extensions import csrf, db, limiter, login_manager, migrate
 from courseware.services import catalog
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
+    jobs.init_app(app)  # the background jobs' runner: where it runs and why, see courseware/jobs.py
     return app
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: content import/check/export, create-user, seed-demo.
+"""Flask commands: content import/check/export/publish-due, jobs tick, create-user, seed-demo.
 
 Each speaks the language of the environment it runs in (LC_ALL, LC_MESSAGES or LANG, see
 i18n.cli_language), else the site's; the demo logins keep one parseable format in every language.
@@ -17,11 +17,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from courseware import i18n
+from courseware import i18n, jobs
 from courseware.content.exporter import export_content
 from courseware.extensions import db
 from courseware.models import ROLES, Department, User
-from courseware.services.authoring import content_import, publishing
+from courseware.services.authoring import content_import
 from courseware.services.errors import ValidationError
 from courseware.services.ops import backups, database_copy, demo
 from courseware.services.people import accounts
@@ -33,6 +33,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(copy_database_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(content_group)
+    app.cli.add_command(jobs_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
 
@@ -119,11 +120,30 @@ def content_export_command(out_dir: str) -> None:
 @_in_cli_language
 def content_publish_due_command() -> None:
     """Publish the scheduled lesson revisions whose time has come (e.g. from cron)."""
-    published = publishing.publish_due(db.session)
+    published = jobs.publish_due()
     for revision in published:
         click.echo(_("published  %(lesson)s revision %(number)d",
                      lesson=f"{revision.lesson.course.slug}/{revision.lesson.slug}", number=revision.number))
     click.echo(_("%(count)d scheduled revision(s) published.", count=len(published)))
+
+
+@click.group("jobs", help="The site's background jobs (courseware/jobs.py).")
+def jobs_group() -> None:
+    pass
+
+
+@jobs_group.command("tick")
+@_in_cli_language
+def jobs_tick_command() -> None:
+    """Run every periodic job once (e.g. from cron or a systemd timer); exit 1 if one failed."""
+    results = jobs.tick(current_app._get_current_object())
+    for name, succeeded in (results or {}).items():
+        if succeeded:
+            click.echo(_("%(job)s: done.", job=name))
+        else:
+            click.echo(_("%(job)s: failed; the error is in the log.", job=name), err=True)
+    if results and not all(results.values()):
+        raise click.exceptions.Exit(1)
 
 
 def _fail_on_errors(errors: list) -> None:

@@ -1,4 +1,6 @@
-"""Filters the templates share: dates, numbers and percentages in the reader's language."""
+"""What templates may call besides their own variables: formatting in the reader's language, and the
+titles of the in-memory outline. All are registered here, in register_filters, each with its reason;
+anything that reads the database comes from the view that renders the page."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -63,9 +65,19 @@ def course_title(course_id: int | None, stored_title: str) -> str:
 
 
 def register_filters(app: Flask) -> None:
+    """Every template global and filter of the site's own; Flask, Babel and Flask-WTF add theirs, and
+    i18n.init_app the language's (html_lang, current_language, languages, role_label)."""
+    # Imported here: the practice services format numbers with this module.
+    from courseware.practice.common import format_day, weekday_names
+
+    # Lookups in the in-memory outline (read once a request): pages name the lessons and courses they list.
     app.add_template_global(lesson_title, "lesson_title")
     app.add_template_global(course_title, "course_title")
+    # Locale data only: the calendar macro's column heads, Monday to Sunday, in the reader's language.
+    app.add_template_global(weekday_names, "practice_weekdays")
+    # Formatting: times, dates, numbers, percentages and practice days in the reader's language.
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(format_day, "practice_day")

@@ -132,6 +132,20 @@ def test_the_real_server_serves_the_site_in_production_settings(served):
     assert key.exists() and key.stat().st_mode & 0o077 == 0
 
 
+def test_one_gunicorn_worker_runs_the_background_jobs(served):
+    """Every worker starts a jobs runner, and only the one holding instance/jobs.lock runs the jobs."""
+    _port, folder = served
+    log = folder / "gunicorn.log"
+    deadline = time.monotonic() + 10
+    while "runs the periodic jobs" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    text = log.read_text()
+    leaders = re.findall(r"process (\d+) runs the periodic jobs", text)
+    workers = re.findall(r"Booting worker with pid: (\d+)", text)
+    assert len(leaders) == 1 and leaders[0] in workers, text
+    assert (folder / "instance" / "jobs.lock").exists()
+
+
 def test_upload_and_backup_folders_default_to_the_instance_and_follow_the_environment(
         tmp_path, monkeypatch):
     monkeypatch.delenv("UPLOAD_DIR", raising=False)

@@ -1,10 +1,6 @@
 """/author/: one parent blueprint that only the president passes, whatever page is added to it."""
 from __future__ import annotations
 
-import logging
-import threading
-import time
-
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,15 +8,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from courseware.author import quiz_views, revision_views, views
 from courseware.errors import render_error
-from courseware.extensions import db
 from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Role
-from courseware.services.authoring import publishing, uploads
-
-log = logging.getLogger(__name__)
-
-# How often, at most, a process looks for scheduled publications that have come due.
-SCHEDULE_CHECK_SECONDS = 60
+from courseware.services.authoring import uploads
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 for child in (views.bp, revision_views.bp, quiz_views.bp):
@@ -72,27 +62,3 @@ def too_large(_error):
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message), 413
     return render_error(413, message)
-
-
-@bp.record_once
-def _schedule_state(state) -> None:
-    state.app.extensions["author.schedule"] = {"next": 0.0, "lock": threading.Lock()}
-
-
-@bp.before_app_request
-def publish_due_lessons():
-    """Scheduled lessons go live at the first request after their time, at most once a minute
-    per process; `flask content publish-due` does the same from cron."""
-    schedule = current_app.extensions["author.schedule"]
-    now = time.monotonic()
-    if now < schedule["next"] or not schedule["lock"].acquire(blocking=False):
-        return
-    try:
-        schedule["next"] = now + current_app.config.get("SCHEDULE_CHECK_SECONDS",
-                                                        SCHEDULE_CHECK_SECONDS)
-        publishing.publish_due(db.session)
-    except Exception:  # a failed check must never cost a reader their page
-        log.exception("publishing scheduled lessons failed")
-        db.session.rollback()
-    finally:
-        schedule["lock"].release()

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from courseware.extensions import db
 from courseware.forms import ConfirmForm
 from courseware.language import content_language
+from courseware.practice import panels as practice_panels
 from courseware.services import catalog
 from courseware.services.authoring import diffing
 from courseware.services.catalog import CourseOutline, LessonOutline, published
@@ -40,7 +41,8 @@ def dashboard():
     recent_attempts = attempt_history.attempt_summaries(db.session, current_user, limit=5,
                                                 language=content_language())
     return render_template("learn/dashboard.html", courses=courses, due=due,
-                           recent_attempts=recent_attempts)
+                           recent_attempts=recent_attempts,
+                           practice=practice_panels.dashboard_panel(current_user, courses))
 
 
 @bp.get("/courses/<course_slug>")
@@ -58,14 +60,16 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = _published_lesson(course_slug, lesson_slug)
     outline = progress.open_lesson(db.session, current_user, course, lesson)
     previous, following = outline.neighbours(lesson)
+    status = outline.status_of(lesson)
     return render_template(
         "learn/lesson.html",
         outline=outline,
-        status=outline.status_of(lesson),
+        status=status,
         lesson_html=catalog.lesson_html(db.session, lesson),
         previous=previous,
         following=following,
         best_score=attempt_history.best_score_of(db.session, current_user, lesson.quiz_id),
+        reflection_box=practice_panels.reflection_box(current_user, status.lesson),
     )
 
 

@@ -17,16 +17,14 @@ from courseware.extensions import db
 from courseware.forms import show_errors
 from courseware.models import Role
 from courseware.practice import check_views, focus_views, goal_views, reflection_views
-from courseware.practice.common import clock, format_day, local_hour, today, weekday_names
+from courseware.practice.common import clock, local_hour, today
 from courseware.practice.forms import PlanForm, SummaryForm
 from courseware.services.errors import InvalidFields
-from courseware.services.learning import followups
 from courseware.services.ops import audit
 from courseware.services.people import account_admin
 from courseware.services.practice import daily
 from courseware.services.practice import export as practice_export
 from courseware.services.practice import goals as practice_goals
-from courseware.services.practice import reflections as practice_reflections
 from courseware.services.practice.common import DEFAULT_TIMEZONE, parse_day, timezone_named
 from courseware.services.reports import exports
 from courseware.services.reports import participation as practice_participation
@@ -183,44 +181,3 @@ def participation():
         report=practice_participation.participation(db.session, today(), department_id),
         window=practice_participation.WINDOW_DAYS,
     )
-
-
-@bp.app_template_filter("practice_day")
-def practice_day(value, style: str = "full") -> str:
-    return format_day(value, style)
-
-
-@bp.app_template_global("practice_weekdays")
-def practice_weekdays() -> list[tuple[str, str]]:
-    return weekday_names()
-
-
-# --- what the dashboard and the lesson page show (the templates include partials that call these) ---
-
-@bp.app_template_global("practice_dashboard")
-def dashboard_figures(courses=None) -> dict | None:
-    """Today's plan and streak, or (on a day a follow-up check waits) the check: two queries at most.
-    `courses` are the dashboard's CourseProgress, whose completions spare reading them again."""
-    if not current_user.is_authenticated:
-        return None
-    day = today()
-    completions = None if courses is None else [
-        (status.lesson.id, status.progress.completed_at)
-        for course in courses for status in course.lessons
-        if status.has_quiz and status.progress is not None
-    ]
-    checks = followups.due_checks(db.session, current_user, day, completions)
-    if checks:
-        followups.prepare(db.session, current_user, checks[0])
-        return {"today": None, "checks": checks}
-    return {"today": daily.today_at_a_glance(db.session, current_user, day), "checks": []}
-
-
-@bp.app_template_global("practice_reflection_box")
-def reflection_box(lesson) -> dict | None:
-    if not current_user.is_authenticated:
-        return None
-    prompt, reflection = practice_reflections.prompt_and_reflection(db.session, current_user, lesson)
-    if prompt is None and reflection is None:
-        return None
-    return {"prompt": prompt, "reflection": reflection, "lesson_id": lesson.id}

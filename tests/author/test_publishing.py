@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from courseware import jobs
 from courseware.extensions import db
 from courseware.models import LessonRevision
 from courseware.models._time import utcnow
@@ -15,6 +16,8 @@ from courseware.services.learning.progress import LessonState, course_progress
 from tests.author.conftest import editor_data, lesson_named, module_named, progress_of
 
 LESSON_2 = "/courses/test-course/second-lesson"
+# When the jobs tests schedule a publication (the jobs' clock is fixed around it).
+WHEN = datetime(2031, 5, 6, 9, 0)
 
 
 @pytest.fixture
@@ -231,27 +234,39 @@ def test_the_publish_due_command_publishes_what_is_due(president, runner, second
     assert lesson_named("second-lesson").published_revision.number == number
 
 
-def test_a_due_lesson_is_published_by_the_next_request(app, president, manager, second):
-    number = revise(president, second, "Lazily published text.")
-    publishing.schedule(db.session, second, number, material=False, when=utcnow() + timedelta(minutes=5))
-    db.session.execute(sa.update(LessonRevision).where(LessonRevision.number == number,
-                                                       LessonRevision.lesson_id == second.id)
-                       .values(scheduled_for=utcnow() - timedelta(minutes=1)))
-    db.session.commit()
-    app.extensions["author.schedule"]["next"] = 0.0  # as in a process that has not checked lately
-
-    page = manager.get(LESSON_2).get_data(as_text=True)
-
-    assert "Lazily published text." in page
-    assert app.extensions["author.schedule"]["next"] > 0
+@pytest.fixture
+def scheduled(president, second, monkeypatch):
+    """A new text of the second lesson scheduled for WHEN; the jobs' clock stands just before it."""
+    number = revise(president, second, "Text published by the jobs.")
+    publishing.schedule(db.session, second, number, material=False, when=WHEN, now=WHEN - timedelta(hours=1))
+    monkeypatch.setattr(jobs, "now", lambda: WHEN - timedelta(minutes=1))
+    return number
 
 
-def test_the_lazy_check_runs_at_most_once_a_minute(app, manager, monkeypatch, course):
-    calls = []
-    monkeypatch.setattr(publishing, "publish_due", lambda session: calls.append(1) or [])
-    app.extensions["author.schedule"]["next"] = 0.0
+def test_a_tick_publishes_a_scheduled_lesson_once_its_time_has_passed(app, manager, scheduled,
+                                                                       monkeypatch):
+    assert jobs.tick(app) == {"publish-due": True}
+    assert "Text published by the jobs." not in manager.get(LESSON_2).get_data(as_text=True)
 
-    for _ in range(3):
-        manager.get("/")
+    monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))
+    assert jobs.tick(app) == {"publish-due": True}
 
-    assert calls == [1]
+    assert "Text published by the jobs." in manager.get(LESSON_2).get_data(as_text=True)
+    assert lesson_named("second-lesson").published_revision.number == scheduled
+
+
+def test_pages_no_longer_publish_what_is_due(app, manager, scheduled, monkeypatch):
+    monkeypatch.setattr(publishing, "publish_due", lambda *args, **kwargs: pytest.fail("a page published"))
+    monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))
+
+    assert "Text published by the jobs." not in manager.get(LESSON_2).get_data(as_text=True)
+
+
+def test_flask_jobs_tick_runs_the_periodic_jobs(runner, manager, scheduled, monkeypatch):
+    monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))
+
+    result = runner.invoke(args=["jobs", "tick"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "publish-due: done.\n"
+    assert "Text published by the jobs." in manager.get(LESSON_2).get_data(as_text=True)

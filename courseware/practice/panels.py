@@ -1,0 +1,34 @@
+"""What the practice area shows on the learner's pages, computed by their views (courseware/learn):
+the dashboard's panel (today's plan and streak, or a follow-up check) and a lesson's reflection box.
+The templates practice/_dashboard.html and practice/_reflection_box.html show them."""
+from __future__ import annotations
+
+from courseware.extensions import db
+from courseware.practice.common import today
+from courseware.services.learning import followups
+from courseware.services.practice import daily
+from courseware.services.practice import reflections as practice_reflections
+
+
+def dashboard_panel(person, courses=None) -> dict:
+    """Today's plan and streak, or (on a day a follow-up check waits) the check: two queries at most.
+    `courses` are the dashboard's CourseProgress, whose completions spare reading them again."""
+    day = today()
+    completions = None if courses is None else [
+        (status.lesson.id, status.progress.completed_at)
+        for course in courses for status in course.lessons
+        if status.has_quiz and status.progress is not None
+    ]
+    checks = followups.due_checks(db.session, person, day, completions)
+    if checks:
+        followups.prepare(db.session, person, checks[0])
+        return {"today": None, "checks": checks}
+    return {"today": daily.today_at_a_glance(db.session, person, day), "checks": []}
+
+
+def reflection_box(person, lesson) -> dict | None:
+    """The lesson's reflection question and the person's answer; None when it has neither."""
+    prompt, reflection = practice_reflections.prompt_and_reflection(db.session, person, lesson)
+    if prompt is None and reflection is None:
+        return None
+    return {"prompt": prompt, "reflection": reflection, "lesson_id": lesson.id}
