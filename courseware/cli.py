@@ -20,12 +20,12 @@ from sqlalchemy import select
 from courseware import i18n, jobs
 from courseware.content.exporter import export_content
 from courseware.extensions import db
+from courseware.formatting import format_number
 from courseware.models import ROLES, Department, User
 from courseware.services.authoring import content_import
 from courseware.services.errors import ValidationError
 from courseware.services.ops import backups, database_copy, demo
 from courseware.services.people import accounts
-from courseware.templating import format_number
 
 
 def register_commands(app: Flask) -> None:

@@ -3,41 +3,9 @@ titles of the in-memory outline. All are registered here, in register_filters, e
 anything that reads the database comes from the view that renders the page."""
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 from flask import Flask, g
 
-from courseware.language import current_language
-
-# English keeps the site's own day-month-year; other languages use their long form (2026年11月25日).
-_DATE_PATTERNS = {"en": "d MMMM y"}
-
-
-def format_datetime(value: datetime | None) -> str:
-    # Times are shown in UTC, ISO-like: read the same way in every language.
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
-
-
-def format_date(value: date | datetime | None) -> str:
-    if not value:
-        return ""
-    language = current_language()
-    return babel_dates.format_date(value, _DATE_PATTERNS.get(language, "long"), locale=language)
-
-
-def format_number(value: int | float | None) -> str:
-    if value is None:
-        return ""
-    return babel_numbers.format_decimal(value, locale=current_language())
-
-
-def format_percent(value: int | float | None) -> str:
-    """A figure out of 100 (as the services count them), e.g. 42 -> '42%'."""
-    if value is None:
-        return ""
-    return babel_numbers.format_percent(value / 100, locale=current_language())
+from courseware.formatting import format_date, format_datetime, format_number, format_percent
 
 
 def _reader_outline():
@@ -67,7 +35,7 @@ def course_title(course_id: int | None, stored_title: str) -> str:
 def register_filters(app: Flask) -> None:
     """Every template global and filter of the site's own; Flask, Babel and Flask-WTF add theirs, and
     i18n.init_app the language's (html_lang, current_language, languages, role_label)."""
-    # Imported here: the practice services format numbers with this module.
+    # Imported here: the practice blueprint's views import the services, which import the catalog.
     from courseware.practice.common import format_day, weekday_names
 
     # Lookups in the in-memory outline (read once a request): pages name the lessons and courses they list.

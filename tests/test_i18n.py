@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask_babel import refresh
 
 from courseware.extensions import db
+from courseware.formatting import format_date, format_percent
 from courseware.i18n_catalogs import check
 from courseware.language import normalize_language
 from courseware.models import User
-from courseware.templating import format_date, format_percent
 from tests.conftest import csrf_from
 
 

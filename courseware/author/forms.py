@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from courseware.content.question_types import QUESTION_TYPES
 from courseware.services.authoring.lessons import LessonFields
-from courseware.services.authoring.quizzes import (
+from courseware.services.authoring.quiz_drafts import (
     ATTEMPTS_MESSAGE,
     PASS_MARK_MESSAGE,
     OptionDraft,

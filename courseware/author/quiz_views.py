@@ -14,8 +14,8 @@ from courseware.extensions import db
 from courseware.forms import ConfirmForm
 from courseware.language import SOURCE_LANGUAGE
 from courseware.services.authoring import lessons as authoring
-from courseware.services.authoring import quizzes
-from courseware.services.authoring.quizzes import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems
+from courseware.services.authoring import quiz_drafts, quizzes
+from courseware.services.authoring.quiz_drafts import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems
 from courseware.services.errors import ValidationError
 
 bp = Blueprint("quiz", __name__)
@@ -44,12 +44,12 @@ def edit(lesson_id: int) -> ResponseReturnValue:
     draft = form.to_draft()
     if request.form.get("edit"):
         try:
-            draft = quizzes.apply_edit(draft, request.form["edit"])
+            draft = quiz_drafts.apply_edit(draft, request.form["edit"])
         except ValidationError as refused:
             flash(str(refused), "error")
         return _render(lesson, QuizForm.from_draft(draft, form.base.data or "", form.note.data or ""))
     if not form.validate():
-        return _render(lesson, form, ProblemMap(quizzes.problems(draft)),
+        return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft)),
                        _("Please correct the marked fields."), status=422)
     try:
         if request.form.get("action") == "publish":
@@ -61,17 +61,17 @@ def edit(lesson_id: int) -> ResponseReturnValue:
         else:
             version = quizzes.save_draft(db.session, lesson, current_user, draft,
                                                 form.base.data, form.note.data or "", language)
-            flash(_saved_message(version, quizzes.problems(draft)),
+            flash(_saved_message(version, quiz_drafts.problems(draft)),
                   "success" if version else "info")
     except QuizProblems as refused:
         return _render(lesson, form, ProblemMap(refused.problems), str(refused), status=422)
     except QuizEditConflict as conflict:
         db.session.expire_all()
         form.base.data = quizzes.base_token(lesson.quiz, language)
-        return _render(lesson, form, ProblemMap(quizzes.problems(draft)), str(conflict),
+        return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft)), str(conflict),
                        status=409)
     except ValidationError as refused:
-        return _render(lesson, form, ProblemMap(quizzes.problems(draft)), str(refused),
+        return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft)), str(refused),
                        status=422)
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
@@ -85,11 +85,11 @@ def _open(lesson):
         # A language's first version starts from the English one, to translate.
         draft = QuizDraft.of(quiz.current_version)
     elif version is None:
-        draft = quizzes.apply_edit(draft, "add-question")
+        draft = quiz_drafts.apply_edit(draft, "add-question")
     is_draft = version is not None and version.published_at is None
     form = QuizForm.from_draft(draft, quizzes.base_token(quiz, language),
                                version.note if is_draft else "")
-    return _render(lesson, form, ProblemMap(quizzes.problems(draft) if is_draft else []))
+    return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft) if is_draft else []))
 
 
 def _saved_message(version, problems) -> str:

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 
 from courseware.errors import csrf_error
 from courseware.extensions import db
+from courseware.formatting import format_percent
 from courseware.forms import ConfirmForm
 from courseware.language import content_language
 from courseware.models import Quiz, QuizAttempt
@@ -16,7 +17,6 @@ from courseware.services import catalog
 from courseware.services.catalog import CourseOutline, LessonOutline
 from courseware.services.errors import NotFound, ValidationError
 from courseware.services.learning import attempt_history, progress, quizzes
-from courseware.templating import format_percent
 
 bp = Blueprint("quiz", __name__)
 

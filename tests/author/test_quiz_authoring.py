@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import Quiz, QuizAttempt, QuizVersion
-from courseware.services.authoring import quizzes
-from courseware.services.authoring.quizzes import OptionDraft, QuestionDraft, QuizDraft
+from courseware.services.authoring import quiz_drafts, quizzes
+from courseware.services.authoring.quiz_drafts import OptionDraft, QuestionDraft, QuizDraft
 from tests.author.conftest import lesson_named
 
 LESSON_2 = "/courses/test-course/second-lesson"
@@ -189,7 +189,7 @@ def test_apply_edit_refuses_unknown_or_stale_buttons():
     draft = QuizDraft(80, None, [QuestionDraft("q1", options=[OptionDraft("a"), OptionDraft("b")])])
     for edit in ("explode", "remove-question-5", "up-option-0-9", "add-option-3"):
         try:
-            quizzes.apply_edit(draft, edit)
+            quiz_drafts.apply_edit(draft, edit)
         except quizzes.ValidationError:
             continue
         raise AssertionError(edit)

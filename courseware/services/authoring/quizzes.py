@@ -7,232 +7,30 @@ that it is graded the same way; archiving and deleting are of the quiz, in every
 """
 from __future__ import annotations
 
-import copy
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext, pgettext
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseware.content.question_types import QUESTION_TYPES
-from courseware.content.quiz_files import OPTION_KEYS, QUESTION_ID_RE
-from courseware.content.rendering import quiz_hash
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
 from courseware.models._time import utcnow
+from courseware.services.authoring.quiz_drafts import (
+    Problem,
+    QuizDraft,
+    QuizEditConflict,
+    QuizProblems,
+    hard_problems,
+    problems,
+)
 from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError
 from courseware.services.ops import audit
 
-MAX_TEXT = 2000
-PASS_MARK_MESSAGE = _l("The pass mark is a percentage from 1 to 100.")
-ATTEMPTS_MESSAGE = _l("Allow at least 1 attempt, or leave it empty for unlimited attempts.")
-EDIT_RE = re.compile(r"^(add|remove|up|down)-(question|option)(?:-(\d+))?(?:-(\d+))?$")
-
-
-@dataclass
-class OptionDraft:
-    text: str = ""
-    correct: bool = False
-    explain: str = ""
-
-
-@dataclass
-class QuestionDraft:
-    id: str
-    type: str = "single"
-    prompt: str = ""
-    options: list[OptionDraft] = field(default_factory=lambda: [OptionDraft(), OptionDraft()])
-
-
-@dataclass
-class QuizDraft:
-    pass_mark: int | None = 80
-    max_attempts: int | None = None
-    questions: list[QuestionDraft] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, version: QuizVersion | None) -> QuizDraft:
-        if version is None:
-            return cls()
-        return cls(version.pass_mark, version.max_attempts, [
-            QuestionDraft(q["id"], q["type"], q["prompt"],
-                          [OptionDraft(o["text"], bool(o["correct"]), o["explain"])
-                           for o in q["options"]])
-            for q in version.questions
-        ])
-
-    def questions_data(self) -> list[dict]:
-        """As the quiz file loader produces them: trimmed text, option keys a, b, c... by position."""
-        return [
-            {"id": q.id, "type": q.type, "prompt": _clean(q.prompt),
-             "options": [{"key": OPTION_KEYS[index], "text": _clean(o.text),
-                          "correct": bool(o.correct), "explain": _clean(o.explain)}
-                         for index, o in enumerate(q.options[:len(OPTION_KEYS)])]}
-            for q in self.questions
-        ]
-
-    def digest(self) -> str:
-        assert self.pass_mark is not None  # digested once checked: _hard_problems requires a pass mark
-        return quiz_hash(self.pass_mark, self.max_attempts, self.questions_data())
-
-
-def _clean(text: str) -> str:
-    """Browsers send CRLF from text areas; files and the loader use LF and trimmed text."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    question: int | None = None
-    option: int | None = None
-    field: str | None = None
-
-
-@dataclass
-class ProblemMap:
-    """Problems by where the editor shows them: the quiz, a question, or one field."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def at(self, *where: int | str) -> list[str]:
-        question, option, name = _where(where)
-        return [p.message for p in self.problems
-                if (p.question, p.option, p.field) == (question, option, name)]
-
-    def __bool__(self) -> bool:
-        return bool(self.problems)
-
-
-def _where(where: tuple) -> tuple:
-    names = [w for w in where if isinstance(w, str)]
-    numbers = [w for w in where if isinstance(w, int)]
-    return ((numbers + [None, None])[0], (numbers + [None, None])[1], names[0] if names else None)
-
-
-class QuizProblems(ValidationError):
-    def __init__(self, problems: list[Problem]):
-        count = len(problems)
-        super().__init__(ngettext("The quiz cannot be published yet: %(num)d problem to fix, marked below.",
-                                  "The quiz cannot be published yet: %(num)d problems to fix, marked below.",
-                                  count))
-        self.problems = problems
-
-
-class QuizEditConflict(Conflict):
-    def __init__(self):
-        super().__init__(_("This quiz changed while you were editing it (someone saved or published "
-                           "it since you opened it). Your version is below and has not been saved; "
-                           "save again to replace theirs, or reload to see it."))
-
-
-def problems(draft: QuizDraft) -> list[Problem]:
-    """Everything that keeps the draft from being published, as the quiz file rules say."""
-    found = _hard_problems(draft)
-    if not draft.questions:
-        found.append(Problem(_("Add at least one question.")))
-    data = draft.questions_data()
-    for index, question in enumerate(draft.questions):
-        if not question.prompt.strip():
-            found.append(Problem(_("Write the question."), index, field="prompt"))
-        for option_index, option in enumerate(question.options):
-            if not option.text.strip():
-                found.append(Problem(_("Write the option's text."), index, option_index, "text"))
-            if not option.explain.strip():
-                found.append(Problem(_("Explain why this option is right or wrong; learners see it "
-                                       "after they submit."), index, option_index, "explain"))
-        qtype = QUESTION_TYPES.get(question.type)
-        if qtype is not None:
-            found.extend(Problem(_sentence(message), index)
-                         for message in qtype.validate(data[index]["options"]))
-    return found
-
-
-def _hard_problems(draft: QuizDraft) -> list[Problem]:
-    """Problems that stop even a draft from being saved."""
-    found = []
-    if draft.pass_mark is None or not 1 <= draft.pass_mark <= 100:
-        found.append(Problem(str(PASS_MARK_MESSAGE), field="pass_mark"))
-    if draft.max_attempts is not None and draft.max_attempts < 1:
-        found.append(Problem(str(ATTEMPTS_MESSAGE), field="max_attempts"))
-    seen = set()
-    for index, question in enumerate(draft.questions):
-        if not QUESTION_ID_RE.match(question.id) or question.id in seen:
-            found.append(Problem(_("This question's id is missing or used twice; reload the editor."),
-                                 index, field="prompt"))
-        seen.add(question.id)
-        if question.type not in QUESTION_TYPES:
-            found.append(Problem(_("Choose a question type."), index, field="type"))
-        if len(question.options) > len(OPTION_KEYS):
-            found.append(Problem(_("A question can have at most %(limit)s options.", limit=len(OPTION_KEYS)),
-                                 index))
-        texts = [question.prompt] + [t for o in question.options for t in (o.text, o.explain)]
-        if any(len(text) > MAX_TEXT for text in texts):
-            found.append(Problem(_("Keep each text to %(limit)s characters.", limit=MAX_TEXT), index))
-    return found
-
-
-def _sentence(message: str) -> str:
-    end = "" if message.endswith((".", "。")) else pgettext("end of a sentence", ".")
-    return message[0].upper() + message[1:] + end
-
-
-# --- editing the draft in the form ------------------------------------------------------------------
-
-def apply_edit(draft: QuizDraft, edit: str) -> QuizDraft:
-    """Add, remove or move a question or an option; returns a new draft."""
-    match = EDIT_RE.match(edit or "")
-    if not match:
-        raise ValidationError(_("That editing button is not known."))
-    action, what, first, second = match.groups()
-    draft = copy.deepcopy(draft)
-    try:
-        if what == "question":
-            if action == "add":
-                draft.questions.append(QuestionDraft(_new_question_id(draft)))
-            else:
-                _change(draft.questions, action, int(first))
-        else:
-            options = draft.questions[int(first)].options
-            if action == "add":
-                if len(options) >= len(OPTION_KEYS):
-                    raise ValidationError(_("A question can have at most %(limit)s options.",
-                                            limit=len(OPTION_KEYS)))
-                options.append(OptionDraft())
-            else:
-                _change(options, action, int(second))
-    except (IndexError, TypeError):
-        raise ValidationError(_("That question or option is no longer in the form.")) from None
-    return draft
-
-
-def _change(items: list, action: str, index: int) -> None:
-    if not 0 <= index < len(items):
-        raise IndexError(index)
-    if action == "remove":
-        del items[index]
-        return
-    other = index - 1 if action == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-
-
-def _new_question_id(draft: QuizDraft) -> str:
-    taken = {question.id for question in draft.questions}
-    number = len(taken) + 1
-    while f"question-{number}" in taken:
-        number += 1
-    return f"question-{number}"
-
-
-# --- versions -----------------------------------------------------------------------------------------
 
 def draft_of(quiz: Quiz | None, language: str = SOURCE_LANGUAGE) -> QuizVersion | None:
     versions = quiz.versions_in(language) if quiz is not None else []
@@ -328,7 +126,7 @@ def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, ba
 
 def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
                  note: str, language: str = SOURCE_LANGUAGE) -> QuizVersion | None:
-    hard = _hard_problems(draft)
+    hard = hard_problems(draft)
     if hard:
         raise QuizProblems(hard)
     if len(note) > 500:

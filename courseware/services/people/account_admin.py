@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -182,19 +183,7 @@ class ImportedAccount:
 
 def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[ImportedAccount]:
     """All rows or none: the whole file is checked before anything is written."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvImportError([(1, _("the file is not UTF-8 text (save it as CSV UTF-8)"))]) from None
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        raise CsvImportError([(1, _("the file is empty"))])
-    header = [column.strip().lower() for column in header]
-    if header != CSV_COLUMNS:
-        raise CsvImportError([(1, _("the header must be exactly: %(columns)s",
-                                    columns=",".join(CSV_COLUMNS)))])
-
+    reader = _csv_reader(data)
     department_ids = {d.name.lower(): d.id for d in session.scalars(select(Department))}
     existing = set(session.scalars(select(User.username)))
     seen: dict[str, int] = {}
@@ -211,27 +200,8 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
         username, full_name, email, department, role = (cell.strip() for cell in row)
         username = normalize_username(username)
         role = role.lower() or Role.MANAGER.value
-        reasons = []
-        if not USERNAME_RE.match(username):
-            reasons.append(_("username %(username)s must be 2-64 lowercase letters, digits, '.', '_' or '-'",
-                             username=repr(username)))
-        elif username in existing:
-            reasons.append(_("username %(username)s already has an account", username=repr(username)))
-        elif username in seen:
-            reasons.append(_("username %(username)s is also on line %(line)d", username=repr(username),
-                             line=seen[username]))
-        if not full_name:
-            reasons.append(_("full_name is empty"))
-        if email and not EMAIL_RE.match(email):
-            reasons.append(_("email %(email)s is not an e-mail address", email=repr(email)))
-        if department and department.lower() not in department_ids:
-            reasons.append(_("department %(department)s does not exist (create it first)",
-                             department=repr(department)))
-        if role not in ROLES:
-            reasons.append(_("role %(role)s must be one of %(roles)s", role=repr(role),
-                             roles=", ".join(ROLES)))
-        elif role not in grantable_roles(actor):
-            reasons.append(_("only a president can grant the president role"))
+        reasons = [*_username_problems(username, existing, seen),
+                   *_row_problems(actor, full_name, email, department, role, department_ids)]
         seen.setdefault(username, line)
         if reasons:
             # Translators: between two reasons a row of the imported file was refused.
@@ -245,7 +215,56 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
         raise CsvImportError(problems)
     if not rows:
         raise CsvImportError([(2, _("the file has no people in it"))])
+    return _create_accounts(session, actor, rows)
 
+
+def _csv_reader(data: bytes) -> Any:
+    """A reader past the file's header, which must name exactly the expected columns."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvImportError([(1, _("the file is not UTF-8 text (save it as CSV UTF-8)"))]) from None
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise CsvImportError([(1, _("the file is empty"))])
+    if [column.strip().lower() for column in header] != CSV_COLUMNS:
+        raise CsvImportError([(1, _("the header must be exactly: %(columns)s",
+                                    columns=",".join(CSV_COLUMNS)))])
+    return reader
+
+
+def _username_problems(username: str, existing: set[str], seen: dict[str, int]) -> list[str]:
+    if not USERNAME_RE.match(username):
+        return [_("username %(username)s must be 2-64 lowercase letters, digits, '.', '_' or '-'",
+                  username=repr(username))]
+    if username in existing:
+        return [_("username %(username)s already has an account", username=repr(username))]
+    if username in seen:
+        return [_("username %(username)s is also on line %(line)d", username=repr(username),
+                  line=seen[username])]
+    return []
+
+
+def _row_problems(actor: User, full_name: str, email: str, department: str, role: str,
+                  department_ids: dict[str, int]) -> list[str]:
+    reasons = []
+    if not full_name:
+        reasons.append(_("full_name is empty"))
+    if email and not EMAIL_RE.match(email):
+        reasons.append(_("email %(email)s is not an e-mail address", email=repr(email)))
+    if department and department.lower() not in department_ids:
+        reasons.append(_("department %(department)s does not exist (create it first)",
+                         department=repr(department)))
+    if role not in ROLES:
+        reasons.append(_("role %(role)s must be one of %(roles)s", role=repr(role), roles=", ".join(ROLES)))
+    elif role not in grantable_roles(actor):
+        reasons.append(_("only a president can grant the president role"))
+    return reasons
+
+
+def _create_accounts(session: Session, actor: User,
+                     rows: list[tuple[str, str, str, int | None, str]]) -> list[ImportedAccount]:
     imported = []
     for username, full_name, email, department_id, role in rows:
         password = generate_password()

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
+from courseware.formatting import format_number
 from courseware.services.errors import InvalidFields
-from courseware.templating import format_number
 
 # Limits, in characters (documented in the README's Practice section).
 MAX_TITLE = 200          # a goal's title
