@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.models import Course, Lesson
+from courseware.models import Course, Lesson, LessonRevision, Quiz
 from courseware.services.errors import NotFound
 
 
@@ -24,6 +24,18 @@ def lessons_query(course_id: int) -> Select[tuple[Lesson]]:
     """A course's published lessons in course order."""
     return (select(Lesson).where(Lesson.course_id == course_id, Lesson.is_published)
             .order_by(Lesson.position, Lesson.id))
+
+
+def lessons_in_order(course_id: int) -> Select[tuple[int, int, str, int, int | None]]:
+    """A course's published lessons as reports list them: id, position, published title (source
+    language), the quiz's id and its current version's id (None without a quiz)."""
+    return (
+        select(Lesson.id, Lesson.position, LessonRevision.title, Quiz.id, Quiz.current_version_id)
+        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
+        .outerjoin(Quiz, Quiz.lesson_id == Lesson.id)
+        .where(Lesson.course_id == course_id)
+        .order_by(Lesson.position)
+    )
 
 
 def lessons(session: Session, course: Course) -> list[Lesson]:

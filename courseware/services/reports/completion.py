@@ -369,15 +369,9 @@ def funnel(session: Session, course: Course) -> list[FunnelRow]:
         .group_by(LessonProgress.lesson_id)
     ):
         counts[lesson_id] = [total - gone for total, gone in zip(counts[lesson_id], values, strict=True)]
-    lessons = session.execute(
-        select(Lesson.id, Lesson.position, LessonRevision.title, Quiz.current_version_id)
-        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
-        .outerjoin(Quiz, Quiz.lesson_id == Lesson.id)
-        .where(Lesson.course_id == course.id)
-        .order_by(Lesson.position)
-    )
     rows = []
-    for lesson_id, position, title, version_id in lessons:
+    for lesson_id, position, title, _quiz_id, version_id in session.execute(
+            published.lessons_in_order(course.id)):
         opened, read, quiz_passed, completed = counts[lesson_id]
         rows.append(FunnelRow(position, title, opened, read, quiz_passed, completed,
                               has_quiz=version_id is not None, lesson_id=lesson_id))

@@ -24,6 +24,7 @@ from courseware.models import (
     QuizVersion,
     User,
 )
+from courseware.services.catalog import published
 from courseware.services.reports.completion import Filters, person_rows, submitted_attempts_query
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -94,17 +95,11 @@ def _role_words() -> dict[str, str]:
 def progress_rows(session: Session, course: Course, filters: Filters) -> Iterator[list[object]]:
     """People × lessons: one row per person and published lesson, people in name order."""
     people = sorted(person_rows(session, course, filters), key=lambda r: (r.full_name.lower(), r.user_id))
-    lessons = session.execute(
-        select(Lesson.id, Lesson.position, LessonRevision.title, Quiz.id)
-        .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
-        .outerjoin(Quiz, Quiz.lesson_id == Lesson.id)
-        .where(Lesson.course_id == course.id)
-        .order_by(Lesson.position)
-    ).all()
+    lessons = session.execute(published.lessons_in_order(course.id)).all()
     lesson_ids = [lesson_id for lesson_id, *_ in lessons]
     course_title = safe_cell(course.title)
     lesson_rows = [(lesson_id, [course_title, position, safe_cell(title)], quiz_id)
-                   for lesson_id, position, title, quiz_id in lessons]
+                   for lesson_id, position, title, quiz_id, _version_id in lessons]
     # The words looked up once, in the language of the request the export streams for.
     roles = _role_words()
     not_started, completed_word = safe_cell(_("not started")), safe_cell(_("completed"))
