@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from courseware import i18n, jobs
 from courseware.config import PROJECT_ROOT, load_config
@@ -77,7 +79,7 @@ def register_extensions(app: Flask) -> None:
     user_loaded_from_cookie.connect(bind_restored_session, app)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # WAL lets readers and one writer work together; busy_timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from courseware import i18n, jobs
 from courseware.content.exporter import export_content
+from courseware.content.loader import CourseFile, LessonFile
+from courseware.content.quiz_files import QuizFile
 from courseware.extensions import db
 from courseware.formatting import format_number
 from courseware.models import ROLES, Department, User
@@ -57,7 +59,7 @@ def content_group() -> None:
 def _dirs(lessons: str | None, quizzes: str | None) -> tuple[str, str]:
     """The folders to read, relative to the working directory when inside it, for short messages."""
     chosen = (lessons or current_app.config["LESSONS_DIR"], quizzes or current_app.config["QUIZZES_DIR"])
-    return tuple(_short(path) for path in chosen)
+    return _short(chosen[0]), _short(chosen[1])
 
 
 def _short(path: str) -> str:
@@ -95,7 +97,8 @@ def content_check_command(lessons: str | None, quizzes: str | None) -> None:
         "Checked %(courses)d course(s), %(lessons)d valid lesson(s), %(quizzes)d valid quiz(zes).",
         courses=len(content.courses), lessons=len(content.lessons), quizzes=len(content.quizzes),
     ))
-    translated = [*content.translated_courses, *content.translated_lessons, *content.translated_quizzes]
+    translated: list[CourseFile | LessonFile | QuizFile] = [
+        *content.translated_courses, *content.translated_lessons, *content.translated_quizzes]
     if translated:
         click.echo(_(
             "Versions in other languages (%(languages)s): %(lessons)d valid lesson(s), "
@@ -136,7 +139,8 @@ def jobs_group() -> None:
 @_in_cli_language
 def jobs_tick_command() -> None:
     """Run every periodic job once (e.g. from cron or a systemd timer); exit 1 if one failed."""
-    results = jobs.tick(current_app._get_current_object())
+    # Flask types current_app as Flask, but it is a LocalProxy: the app itself is _get_current_object().
+    results = jobs.tick(current_app._get_current_object())  # type: ignore[attr-defined]
     for name, succeeded in (results or {}).items():
         if succeeded:
             click.echo(_("%(job)s: done.", job=name))
@@ -162,8 +166,8 @@ def _fail_on_errors(errors: list) -> None:
 @click.option("--password", help="Omit to be asked, or use --generate-password.")
 @click.option("--generate-password", is_flag=True, help="Create and print a random password.")
 @_in_cli_language
-def create_user_command(username, full_name, role, department, email, password,
-                        generate_password) -> None:
+def create_user_command(username: str, full_name: str, role: str, department: str | None,
+                        email: str | None, password: str | None, generate_password: bool) -> None:
     """Create an account."""
     if generate_password:
         password = accounts.generate_password()

@@ -39,7 +39,7 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, message: str | None = None):
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     body = render_template(
         "errors/error.html",
         status=status,
@@ -68,19 +68,19 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
 
     @app.errorhandler(DomainError)
-    def domain_error(error: DomainError):
+    def domain_error(error: DomainError) -> ResponseReturnValue:
         db.session.rollback()
         return render_error(error.status_code, str(error))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         if error.code == 403:
             log.info("403 on %s for %s", one_line(request.path),
                      one_line(current_user.username if current_user.is_authenticated else "anonymous"))
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
+    def unexpected_error(error: Exception) -> ResponseReturnValue:
         log.exception("Unhandled error")
         db.session.rollback()
         return render_error(500)

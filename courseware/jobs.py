@@ -39,6 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
+from typing import TextIO
 
 import click
 from flask import Flask
@@ -49,6 +51,7 @@ from courseware.extensions import db
 from courseware.models._time import utcnow
 from courseware.services.authoring import publishing
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # not on a POSIX system: every runner runs the jobs
@@ -111,7 +114,7 @@ class Runner:
         self.app, self.interval, self.lock_path, self.jobs = app, interval, lock_path, jobs
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._lock_file = None  # jobs.lock, open and locked while this process leads
+        self._lock_file: TextIO | None = None  # jobs.lock, open and locked while this process leads
 
     @property
     def running(self) -> bool:

@@ -1,7 +1,7 @@
 """Who is signed in: read from the database on every request, so changes apply at once."""
 from __future__ import annotations
 
-from flask import session
+from flask import Flask, session
 from sqlalchemy import select
 
 from courseware.extensions import db, login_manager
@@ -14,7 +14,7 @@ def load_user(session_token: str) -> User | None:
     )
 
 
-def bind_restored_session(_app, user) -> None:
+def bind_restored_session(_app: Flask, user: User) -> None:
     """Give a session restored from the remember cookie the browser fingerprint that sign-in gives.
 
     Flask-Login 0.6.3 leaves it out there, and its "strong" protection then drops the restored

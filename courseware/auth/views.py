@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import (
@@ -34,7 +35,7 @@ def _username_key() -> str:
     return "account:" + accounts.normalize_username(request.form.get("username", ""))[:64]
 
 
-def _failed(response) -> bool:
+def _failed(response: Response) -> bool:
     # A successful sign-in redirects; only failures count against the account.
     return response.status_code != 302
 

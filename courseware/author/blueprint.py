@@ -1,13 +1,17 @@
 """/author/: one parent blueprint that only the president passes, whatever page is added to it."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, jsonify, request
+from typing import Any
+
+from flask import Blueprint, abort, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from courseware.author import quiz_views, revision_views, views
 from courseware.errors import render_error
+from courseware.extensions import login_manager
 from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Role
 from courseware.services.authoring import uploads
@@ -24,7 +28,7 @@ MAX_FORM_TEXT_BYTES = 2 * 1024 * 1024
 
 
 @bp.url_value_preprocessor
-def request_limits(_endpoint, _values) -> None:
+def request_limits(_endpoint: str | None, _values: dict[str, Any] | None) -> None:
     # URL value preprocessors run before the CSRF check reads the body, so the limits apply to it.
     request.max_content_length = MAX_REQUEST_BYTES
     request.max_form_memory_size = MAX_FORM_TEXT_BYTES
@@ -38,7 +42,7 @@ def editing_language() -> str:
 
 
 @bp.url_defaults
-def keep_editing_language(_endpoint, values) -> None:
+def keep_editing_language(_endpoint: str, values: dict[str, Any]) -> None:
     """Links and forms of a page that works on a translation stay on that translation."""
     language = g.get("author_language", SOURCE_LANGUAGE)
     if language != SOURCE_LANGUAGE:
@@ -46,9 +50,9 @@ def keep_editing_language(_endpoint, values) -> None:
 
 
 @bp.before_request
-def president_only():
+def president_only() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if not current_user.has_role(Role.PRESIDENT.value):
         abort(403)
     return None

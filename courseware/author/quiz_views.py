@@ -13,16 +13,23 @@ from courseware.author.views import editing_language
 from courseware.extensions import db
 from courseware.forms import ConfirmForm
 from courseware.language import SOURCE_LANGUAGE
+from courseware.models import Lesson, QuizVersion
 from courseware.services.authoring import lessons as authoring
 from courseware.services.authoring import quiz_drafts, quizzes
-from courseware.services.authoring.quiz_drafts import ProblemMap, QuizDraft, QuizEditConflict, QuizProblems
+from courseware.services.authoring.quiz_drafts import (
+    Problem,
+    ProblemMap,
+    QuizDraft,
+    QuizEditConflict,
+    QuizProblems,
+)
 from courseware.services.errors import ValidationError
 
 bp = Blueprint("quiz", __name__)
 
 
-def _render(lesson, form: QuizForm, problems: ProblemMap | None = None, error: str | None = None,
-            status: int = 200):
+def _render(lesson: Lesson, form: QuizForm, problems: ProblemMap | None = None, error: str | None = None,
+            status: int = 200) -> ResponseReturnValue:
     quiz = lesson.quiz
     language = editing_language()
     return render_template(
@@ -52,6 +59,7 @@ def edit(lesson_id: int) -> ResponseReturnValue:
         return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft)),
                        _("Please correct the marked fields."), status=422)
     try:
+        version: QuizVersion | None  # None: a draft the same as the published version, not saved
         if request.form.get("action") == "publish":
             version = quizzes.publish(db.session, lesson, current_user, draft, form.base.data,
                                              form.note.data or "", language=language)
@@ -76,7 +84,7 @@ def edit(lesson_id: int) -> ResponseReturnValue:
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
 
-def _open(lesson):
+def _open(lesson: Lesson) -> ResponseReturnValue:
     quiz = lesson.quiz
     language = editing_language()
     version = quizzes.editing_version(quiz, language)
@@ -88,11 +96,11 @@ def _open(lesson):
         draft = quiz_drafts.apply_edit(draft, "add-question")
     is_draft = version is not None and version.published_at is None
     form = QuizForm.from_draft(draft, quizzes.base_token(quiz, language),
-                               version.note if is_draft else "")
+                               version.note if version is not None and is_draft else "")
     return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft) if is_draft else []))
 
 
-def _saved_message(version, problems) -> str:
+def _saved_message(version: QuizVersion | None, problems: list[Problem]) -> str:
     if version is None:
         return _("Nothing changed since the published version; nothing was saved.")
     if problems:

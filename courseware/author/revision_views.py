@@ -11,6 +11,7 @@ from courseware.author.views import editing_language
 from courseware.extensions import db
 from courseware.forms import ConfirmForm, show_errors
 from courseware.language import SOURCE_LANGUAGE
+from courseware.models import Lesson, LessonRevision
 from courseware.services.authoring import diffing, publishing
 from courseware.services.authoring import lessons as authoring
 from courseware.services.errors import ValidationError
@@ -74,8 +75,8 @@ def restore(lesson_id: int, number: int) -> ResponseReturnValue:
 
 # --- publishing -----------------------------------------------------------------------------------------
 
-def _render_publish(lesson, number: int | None = None, publish_form=None, schedule_form=None,
-                    status: int = 200):
+def _render_publish(lesson: Lesson, number: int | None = None, publish_form: PublishForm | None = None,
+                    schedule_form: ScheduleForm | None = None, status: int = 200) -> ResponseReturnValue:
     language = editing_language()
     latest = authoring.latest_revision(db.session, lesson, language)
     candidate = authoring.revision_of(db.session, lesson, number, language) if number else latest
@@ -105,7 +106,7 @@ def _render_publish(lesson, number: int | None = None, publish_form=None, schedu
     ), status
 
 
-def _number_from(form) -> int | None:
+def _number_from(form: PublishForm | ScheduleForm) -> int | None:
     return form.number.data if isinstance(form.number.data, int) else None
 
 
@@ -133,7 +134,7 @@ def publish(lesson_id: int) -> ResponseReturnValue:
     return _render_publish(lesson, _number_from(form), publish_form=form, status=422)
 
 
-def _published_message(revision, first: bool) -> str:
+def _published_message(revision: LessonRevision, first: bool) -> str:
     title, number = revision.title, revision.number
     if first:
         return _("“%(title)s” (revision %(number)s) is published: learners can read it now.",

@@ -1,8 +1,10 @@
 """Courses, modules and lessons, and the lesson editor with its preview and image upload."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 from flask import (
     Blueprint,
@@ -20,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from courseware.author.forms import CourseForm, LessonForm, ModuleForm, MoveForm
@@ -27,7 +30,7 @@ from courseware.content.rendering import render_markdown
 from courseware.extensions import db
 from courseware.forms import show_errors
 from courseware.language import LANGUAGES, SOURCE_LANGUAGE
-from courseware.models import Course, Lesson
+from courseware.models import Course, Lesson, LessonRevision, Module
 from courseware.services.authoring import diffing, overview, publishing, uploads
 from courseware.services.authoring import lessons as authoring
 from courseware.services.authoring.lessons import EditConflict
@@ -46,7 +49,8 @@ def upload_dir() -> Path:
 LANGUAGE_NAMES = {"en": _l("English"), "zh_CN": _l("Chinese")}
 
 
-def _index(status: int = 200, course_form=None, module_form=None, module_course_id=None):
+def _index(status: int = 200, course_form: CourseForm | None = None, module_form: ModuleForm | None = None,
+           module_course_id: int | None = None) -> ResponseReturnValue:
     return render_template(
         "author/index.html", courses=overview.overview(db.session), language_names=LANGUAGE_NAMES,
         course_form=course_form or CourseForm(), module_form=module_form or ModuleForm(),
@@ -104,7 +108,10 @@ def move_lesson(lesson_id: int) -> ResponseReturnValue:
     return redirect(url_for(".index", _anchor=f"lesson-{lesson.id}"), code=303)
 
 
-def _move(move, item) -> None:
+_Item = TypeVar("_Item", Module, Lesson)
+
+
+def _move(move: Callable[[Session, _Item, str], None], item: _Item) -> None:
     form = MoveForm()
     if not form.validate():
         raise ValidationError(_("Move up or down."))
@@ -198,7 +205,7 @@ def edit(lesson_id: int) -> ResponseReturnValue:
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
 
-def _fill(form: LessonForm, revision) -> None:
+def _fill(form: LessonForm, revision: LessonRevision) -> None:
     form.title.data = revision.title
     form.module.data = authoring.module_of(revision).id
     form.minutes.data = revision.minutes
@@ -223,7 +230,7 @@ def _preview_or_upload(form: LessonForm) -> str:
     return render_markdown(authoring.normalize_source(form.source.data or ""))
 
 
-def _conflict_diff(latest, form: LessonForm) -> diffing.LessonDiff:
+def _conflict_diff(latest: LessonRevision, form: LessonForm) -> diffing.LessonDiff:
     fields = form.fields_for_service()
     source = authoring.normalize_source(fields.source)
     module = next((c.label for c in form.module.choices if c.value == str(fields.module_id)), "")
@@ -233,8 +240,9 @@ def _conflict_diff(latest, form: LessonForm) -> diffing.LessonDiff:
     return diffing.diff(diffing.Snapshot.of(latest), yours)
 
 
-def _render_editor(course: Course, lesson: Lesson | None, form: LessonForm, latest=None,
-                   preview: str | None = None, status: int = 200, conflict=None):
+def _render_editor(course: Course, lesson: Lesson | None, form: LessonForm,
+                   latest: LessonRevision | None = None, preview: str | None = None, status: int = 200,
+                   conflict: diffing.LessonDiff | None = None) -> ResponseReturnValue:
     if preview is None:
         preview = (latest.html if latest is not None and request.method == "GET"
                    else render_markdown(authoring.normalize_source(form.source.data or "")))
@@ -246,7 +254,7 @@ def _render_editor(course: Course, lesson: Lesson | None, form: LessonForm, late
     ), status
 
 
-def _state(lesson: Lesson | None, latest):
+def _state(lesson: Lesson | None, latest: LessonRevision | None) -> overview.LessonState | None:
     if lesson is None or latest is None:
         return None
     ever = not publishing.is_first_publication(lesson, latest.language)
@@ -266,7 +274,7 @@ def upload():
     image = request.files.get("image")
     try:
         stored = uploads.store_image(upload_dir(), image.stream if image else BytesIO(),
-                                     image.filename if image else "", request.form.get("alt", ""))
+                                     (image.filename or "") if image else "", request.form.get("alt", ""))
     except uploads.UploadRefused as refused:
         return jsonify(error=str(refused)), 400
     return jsonify(url=stored.url, markdown=stored.markdown)

@@ -44,12 +44,12 @@ def export_content(session: Session, out_dir: Path) -> list[Path]:
                 quiz_dir.mkdir(parents=True, exist_ok=True)
                 written.append(_write(quiz_dir / f"{lesson.slug}.yaml",
                                       quiz_file_text(quiz.current_version)))
-                for translation in quiz.translations:
+                for quiz_translation in quiz.translations:
                     # A version that no longer has the English questions is not served, and is
                     # not written either: the files would not pass the check.
-                    version = translation.current_version
+                    version = quiz_translation.current_version
                     if version is not None and same_quiz(version, quiz.current_version):
-                        language_dir = quiz_dir / translation.language
+                        language_dir = quiz_dir / quiz_translation.language
                         language_dir.mkdir(exist_ok=True)
                         written.append(_write(language_dir / f"{lesson.slug}.yaml",
                                               quiz_file_text(version)))

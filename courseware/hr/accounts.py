@@ -24,7 +24,7 @@ def _department_choices() -> list[tuple[int, str]]:
     return [(NO_DEPARTMENT, "—")] + [(d.id, d.full_name) for d in account_admin.departments(db.session)]
 
 
-def _account_form(**kwargs) -> AccountForm:
+def _account_form(**kwargs: object) -> AccountForm:
     form = AccountForm(**kwargs)
     form.department_id.choices = _department_choices()
     form.role.choices = [(r, role_label(r)) for r in account_admin.grantable_roles(current_user)]
@@ -104,7 +104,7 @@ def account_reactivate(user_id: int) -> ResponseReturnValue:
     return _set_active(user_id, True)
 
 
-def _set_active(user_id: int, active: bool):
+def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
     try:
         user = account_admin.set_active(db.session, current_user, user_id, active)
         if active:

@@ -1,6 +1,7 @@
 """HR's reports: overview, people, one person, question analysis, exports, assignments."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from flask import (
@@ -19,13 +20,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.forms import show_errors
 from courseware.hr.forms import AssignmentForm
 from courseware.language import current_language
-from courseware.models import User
+from courseware.models import Course, User
 from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
 from courseware.services.learning import attempt_history, certificates, progress
@@ -138,7 +140,9 @@ def export_attempts():
     return _csv_response("attempts", exports.attempts_header(), exports.attempt_rows)
 
 
-def _csv_response(kind: str, header: list[str], rows_of, cells_are_safe: bool = False) -> Response:
+def _csv_response(kind: str, header: list[str],
+                  rows_of: Callable[[Session, Course, completion.Filters], Iterable[Iterable[object]]],
+                  cells_are_safe: bool = False) -> Response:
     course, _ = _course()
     if course is None:
         abort(404)
@@ -167,7 +171,8 @@ def assignment_list():
         try:
             people = _people_named(form.usernames.data or "")
             course = next(c for c in courses if c.id == form.course_id.data)
-            departments = [account_admin.get_department(db.session, i) for i in form.department_ids.data]
+            department_ids: list[int] = form.department_ids.data  # coerce=int: ids, never None
+            departments = [account_admin.get_department(db.session, i) for i in department_ids]
             made = assignments.create_assignment(
                 db.session, course=course, created_by=current_user, departments=departments,
                 people=people, due_on=form.due_on.data, due_days=form.due_days.data,

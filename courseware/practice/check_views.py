@@ -14,7 +14,10 @@ from courseware.services.learning import followups, quizzes
 bp = Blueprint("checks", __name__, url_prefix="/checks")
 
 
-def _render(status: int = 200, failed=None):
+Failed = tuple[followups.DueCheck, dict[str, list[str]], set[str], str]
+
+
+def _render(status: int = 200, failed: Failed | None = None) -> ResponseReturnValue:
     """The checks waiting (each with its form) and those done; `failed` = (check, answers, missing, error)."""
     day = today()
     due = followups.due_checks(db.session, current_user, day)

@@ -32,7 +32,8 @@ def index():
             except InvalidFields as error:
                 show_errors(form, error)
             else:
-                flash(_("Declined: it is on your not-to-do list.") if item.declined
+                # triage declines exactly the items it links to no goal (declined == goal is None)
+                flash(_("Declined: it is on your not-to-do list.") if item.goal is None
                       else _("Kept: it serves “%(goal)s”.", goal=item.goal.title), "success")
                 return redirect(url_for(".index"), code=303)
         status = 422

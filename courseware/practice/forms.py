@@ -2,6 +2,7 @@
 services, so that a field shows one clear message whichever check refused it."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
+from courseware.models import Goal
 from courseware.services.practice.goals import GoalFields
 
 NO_CHOICE = 0
@@ -28,13 +30,14 @@ class DayField(DateField):
             raise ValueError(_("Enter a date as YYYY-MM-DD, for example 2026-12-31.")) from None
 
 
-def goal_label(goal) -> str:
+def goal_label(goal: Goal) -> str:
     if goal.parent_id:
         return _("Short-term: %(title)s", title=goal.title)
     return _("Long-term: %(title)s", title=goal.title)
 
 
-def _optional_int(value) -> int:
+def _optional_int(value: str | int) -> int:
+    # wtforms coerces the submitted text, or a choice's value; never None (it skips coercing None).
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -62,7 +65,7 @@ class GoalForm(FlaskForm):
                           starts_on=self.starts_on.data, target_on=self.target_on.data,
                           lesson_id=self.lesson_id.data or None)
 
-    def fill(self, goal) -> None:
+    def fill(self, goal: Goal) -> None:
         self.title.data, self.measure.data = goal.title, goal.measure
         self.starts_on.data, self.target_on.data = goal.starts_on, goal.target_on
         self.lesson_id.data = goal.lesson_id or NO_CHOICE
@@ -95,7 +98,7 @@ class FocusForm(FlaskForm):
     decision = SelectField(_l("Does it serve one of your goals?"), validate_choice=False)
     reason = StringField(_l("Note (optional)"))
 
-    def set_goals(self, goals) -> None:
+    def set_goals(self, goals: Iterable[Goal]) -> None:
         self.decision.choices = [("", _("— choose —")), *((str(goal.id), goal_label(goal)) for goal in goals),
                                  ("decline", _("Not related to my goals: decline it"))]
 
@@ -105,7 +108,7 @@ class PlanForm(FlaskForm):
     do_well = StringField(_l("What most needs to be done well (optional)"))
     goal_id = SelectField(_l("Serves the goal (optional)"), coerce=_optional_int, validate_choice=False)
 
-    def set_goals(self, goals) -> None:
+    def set_goals(self, goals: Iterable[Goal]) -> None:
         self.goal_id.choices = [(NO_CHOICE, _("— none —"))] + [(goal.id, goal_label(goal)) for goal in goals]
 
 

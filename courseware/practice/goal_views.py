@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from courseware.extensions import db
 from courseware.forms import ConfirmForm, show_errors
+from courseware.models import Goal
 from courseware.practice.common import clock, today
 from courseware.practice.forms import GoalForm, ProgressForm
 from courseware.services.errors import InvalidFields
@@ -16,7 +17,7 @@ from courseware.services.practice import goals as practice_goals
 bp = Blueprint("goals", __name__)
 
 
-def _goal_form(formdata=True) -> GoalForm:
+def _goal_form(formdata: bool = True) -> GoalForm:
     form = GoalForm() if formdata else GoalForm(formdata=None)
     form.set_lessons(practice_goals.lesson_choices(db.session))
     return form
@@ -43,8 +44,8 @@ def index():
                            goals=practice_goals.long_term_goals(db.session, current_user)), status
 
 
-def _render_goal(goal, status: int = 200, short_form: GoalForm | None = None,
-                 progress_form: ProgressForm | None = None):
+def _render_goal(goal: Goal, status: int = 200, short_form: GoalForm | None = None,
+                 progress_form: ProgressForm | None = None) -> ResponseReturnValue:
     short_form = short_form or _goal_form(formdata=False)
     return render_template(
         "practice/goal.html", goal=goal, short_form=short_form,

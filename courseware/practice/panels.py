@@ -3,14 +3,19 @@ the dashboard's panel (today's plan and streak, or a follow-up check) and a less
 The templates practice/_dashboard.html and practice/_reflection_box.html show them."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from courseware.extensions import db
+from courseware.models import Lesson, User
 from courseware.practice.common import today
+from courseware.services.catalog.outline import LessonOutline
 from courseware.services.learning import followups
+from courseware.services.learning.progress import CourseProgress
 from courseware.services.practice import daily
 from courseware.services.practice import reflections as practice_reflections
 
 
-def dashboard_panel(person, courses=None) -> dict:
+def dashboard_panel(person: User, courses: Iterable[CourseProgress] | None = None) -> dict:
     """Today's plan and streak, or (on a day a follow-up check waits) the check: two queries at most.
     `courses` are the dashboard's CourseProgress, whose completions spare reading them again."""
     day = today()
@@ -26,7 +31,7 @@ def dashboard_panel(person, courses=None) -> dict:
     return {"today": daily.today_at_a_glance(db.session, person, day), "checks": []}
 
 
-def reflection_box(person, lesson) -> dict | None:
+def reflection_box(person: User, lesson: LessonOutline | Lesson) -> dict | None:
     """The lesson's reflection question and the person's answer; None when it has neither."""
     prompt, reflection = practice_reflections.prompt_and_reflection(db.session, person, lesson)
     if prompt is None and reflection is None:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.forms import show_errors
-from courseware.models import Role
+from courseware.models import Reflection, Role
 from courseware.practice.common import clock
 from courseware.practice.forms import ReflectionForm, ReplyForm
 from courseware.services.errors import InvalidFields
@@ -54,7 +54,8 @@ def write(lesson_id: int) -> ResponseReturnValue:
                            reflection=reflection), 422
 
 
-def _render(reflection, reply_form: ReplyForm | None = None, status: int = 200):
+def _render(reflection: Reflection, reply_form: ReplyForm | None = None,
+            status: int = 200) -> ResponseReturnValue:
     if reply_form is None:
         reply_form = ReplyForm(formdata=None, data={"reply": reflection.reply or ""})
     return render_template(

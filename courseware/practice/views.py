@@ -7,13 +7,14 @@ import os
 import re
 from zoneinfo import ZoneInfoNotFoundError
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required
 
 from courseware.auth.decorators import role_required
-from courseware.extensions import db
+from courseware.extensions import db, login_manager
 from courseware.forms import show_errors
 from courseware.models import Role
 from courseware.practice import check_views, focus_views, goal_views, reflection_views
@@ -35,7 +36,7 @@ for child in (goal_views.bp, focus_views.bp, reflection_views.bp, check_views.bp
 
 
 @bp.record_once
-def _settings(state) -> None:
+def _settings(state: BlueprintSetupState) -> None:
     # The calendar day people plan and summarize is the company's, not the server's (UTC).
     name = state.app.config.setdefault("PRACTICE_TIMEZONE",
                                        os.environ.get("PRACTICE_TIMEZONE", DEFAULT_TIMEZONE))
@@ -47,9 +48,9 @@ def _settings(state) -> None:
 
 
 @bp.before_request
-def signed_in_only():
+def signed_in_only() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     return None
 
 
@@ -61,7 +62,7 @@ def index():
 # --- today: the morning plan and the evening summary ------------------------------------------------
 
 def _render_today(plan_form: PlanForm | None = None, summary_form: SummaryForm | None = None,
-                  status: int = 200):
+                  status: int = 200) -> ResponseReturnValue:
     day = today()
     entry = daily.entry_for(db.session, current_user, day)
     goals = practice_goals.active_goals(db.session, current_user)

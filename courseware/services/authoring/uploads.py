@@ -8,7 +8,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -58,7 +58,7 @@ def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def store_image(upload_dir: Path, stream: BinaryIO, filename: str = "", alt: str = "") -> StoredImage:
+def store_image(upload_dir: Path, stream: IO[bytes], filename: str = "", alt: str = "") -> StoredImage:
     """Check and keep one uploaded image; the same image uploaded twice is kept once."""
     data = stream.read(MAX_BYTES + 1)
     if not data:
@@ -101,7 +101,7 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES[name.rsplit(".", 1)[1]]
 
 
-def _size(stream: BinaryIO, read: int) -> int:
+def _size(stream: IO[bytes], read: int) -> int:
     try:
         stream.seek(0, os.SEEK_END)
         return stream.tell()

@@ -5,7 +5,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -66,6 +66,12 @@ def get_account(session: Session, user_id: int) -> User:
 
 def departments(session: Session) -> list[Department]:
     return sorted(session.scalars(select(Department)), key=lambda d: d.full_name.lower())
+
+
+@overload
+def get_department(session: Session, department_id: int) -> Department: ...
+@overload
+def get_department(session: Session, department_id: int | None) -> Department | None: ...
 
 
 def get_department(session: Session, department_id: int | None) -> Department | None:
