@@ -5,7 +5,11 @@ A service that refuses input names the field at fault: `ValidationError(message,
 with `courseware.forms.show_errors`."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask_babel import gettext as _
+
+Found = TypeVar("Found")
 
 
 class DomainError(Exception):
@@ -52,3 +56,10 @@ class InvalidFields(ValidationError):
     @property
     def field_errors(self) -> dict[str | None, str]:
         return {name: message for name, message in self.errors.items()}
+
+
+def found(item: Found | None, message: str) -> Found:
+    """The row or object looked up, or NotFound (a 404 page) with the message when there is none."""
+    if item is None:
+        raise NotFound(message)
+    return item

@@ -16,7 +16,7 @@ from courseware.content.rendering import lesson_hash, render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Course, Lesson, LessonRevision, Module, User
-from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError
+from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError, found
 
 MAX_TITLE = 200
 MAX_SUMMARY = 500
@@ -60,33 +60,21 @@ class SaveResult:
 # --- reading ------------------------------------------------------------------------------------
 
 def get_course(session: Session, slug: str) -> Course:
-    course = session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        raise NotFound(_("No such course."))
-    return course
+    return found(session.scalar(select(Course).where(Course.slug == slug)), _("No such course."))
 
 
 def get_lesson(session: Session, lesson_id: int) -> Lesson:
-    lesson = session.get(Lesson, lesson_id)
-    if lesson is None:
-        raise NotFound(_("No such lesson."))
-    return lesson
+    return found(session.get(Lesson, lesson_id), _("No such lesson."))
 
 
 def get_module(session: Session, module_id: int) -> Module:
-    module = session.get(Module, module_id)
-    if module is None:
-        raise NotFound(_("No such module."))
-    return module
+    return found(session.get(Module, module_id), _("No such module."))
 
 
 def latest_revision(session: Session, lesson: Lesson,
                     language: str = SOURCE_LANGUAGE) -> LessonRevision:
     """The newest revision in `language` (each language numbers its own revisions)."""
-    revision = latest_revision_or_none(session, lesson, language)
-    if revision is None:
-        raise NotFound(_("This lesson has no revision."))
-    return revision
+    return found(latest_revision_or_none(session, lesson, language), _("This lesson has no revision."))
 
 
 def latest_revision_or_none(session: Session, lesson: Lesson,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import Row, select
@@ -22,9 +21,7 @@ from sqlalchemy.engine import Connection
 from courseware.language import SOURCE_LANGUAGE, in_language
 from courseware.models import Course, Lesson, LessonRevision, LessonTranslation, Module, Quiz
 from courseware.services.catalog.content_version import read_version
-from courseware.services.errors import NotFound
-
-Found = TypeVar("Found")
+from courseware.services.errors import found
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +104,7 @@ class CourseOutline:
     _by_slug: dict[str, LessonOutline] = field(repr=False, compare=False)
 
     def lesson(self, slug: str) -> LessonOutline:
-        return _found(self._by_slug.get(slug), _("No such lesson."))
+        return found(self._by_slug.get(slug), _("No such lesson."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +117,10 @@ class Outline:
     _lesson_of_quiz: dict[int, LessonOutline] = field(repr=False, compare=False)
 
     def course(self, slug: str) -> CourseOutline:
-        return _found(self._by_slug.get(slug), _("No such course."))
+        return found(self._by_slug.get(slug), _("No such course."))
 
     def course_by_id(self, course_id: int) -> CourseOutline:
-        return _found(self._by_id.get(course_id), _("No such course."))
+        return found(self._by_id.get(course_id), _("No such course."))
 
     def lesson_of_quiz(self, quiz_id: int) -> LessonOutline | None:
         """The published lesson whose active quiz this is."""
@@ -143,12 +140,6 @@ class Outline:
 
 
 # --- loading ---
-
-def _found(item: Found | None, message: str) -> Found:
-    if item is None:
-        raise NotFound(message)
-    return item
-
 
 def load_outline(connection: Connection, language: str = SOURCE_LANGUAGE) -> Outline:
     """The whole published outline in a language in five queries (six for a language other than

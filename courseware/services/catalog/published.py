@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import Course, Lesson, LessonRevision, Quiz
-from courseware.services.errors import NotFound
+from courseware.services.errors import found
 
 
 def lesson_ids(course_id: int) -> Select[tuple[int]]:
@@ -46,10 +46,8 @@ def lessons(session: Session, course: Course) -> list[Lesson]:
 
 def lesson(session: Session, lesson_id: int) -> Lesson:
     """A published lesson's row by id; NotFound for an unknown or unpublished lesson."""
-    row = session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.is_published))
-    if row is None:
-        raise NotFound(_("No such lesson."))
-    return row
+    return found(session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.is_published)),
+                 _("No such lesson."))
 
 
 def is_published(session: Session, lesson_id: int) -> bool:
@@ -62,10 +60,3 @@ def courses(session: Session, published_only: bool = False) -> list[Course]:
     if published_only:
         query = query.where(Course.id.in_(select(Lesson.course_id).where(Lesson.is_published)))
     return list(session.scalars(query))
-
-
-def course(session: Session, slug: str) -> Course:
-    row = session.scalar(select(Course).where(Course.slug == slug))
-    if row is None:
-        raise NotFound(_("No such course."))
-    return row

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from courseware.models import Certificate, Course, LessonProgress, User
 from courseware.services.catalog.published import lesson_ids
-from courseware.services.errors import NotFound
+from courseware.services.errors import found
 
 
 def certificate_for(session: Session, user: User, course: Course) -> Certificate | None:
@@ -50,10 +50,8 @@ def codes_by_course(session: Session, user: User) -> dict[int, CertificateCode]:
 
 
 def get_by_code(session: Session, code: str) -> Certificate:
-    certificate = session.scalar(select(Certificate).where(Certificate.code == code))
-    if certificate is None:
-        raise NotFound(_("No certificate has this verification code."))
-    return certificate
+    return found(session.scalar(select(Certificate).where(Certificate.code == code)),
+                 _("No certificate has this verification code."))
 
 
 def issue_if_earned(session: Session, user: User, course: Course) -> Certificate | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from courseware.models import ROLES, Department, Role, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
-from courseware.services.errors import Forbidden, NotFound, ValidationError
+from courseware.services.errors import Forbidden, ValidationError, found
 from courseware.services.ops import audit
 from courseware.services.people.accounts import (
     USERNAME_RE,
@@ -58,10 +58,7 @@ def list_accounts(session: Session, search: str = "", include_inactive: bool = T
 
 
 def get_account(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(_("No such account."))
-    return user
+    return found(session.get(User, user_id), _("No such account."))
 
 
 def departments(session: Session) -> list[Department]:

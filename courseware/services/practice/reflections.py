@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from courseware.language import content_language
 from courseware.models import Lesson, Reflection, Role, User
 from courseware.services.catalog.outline import LessonOutline
-from courseware.services.errors import Forbidden, NotFound, ValidationError
+from courseware.services.errors import Forbidden, NotFound, ValidationError, found
 from courseware.services.practice.common import MAX_REFLECTION, FieldChecks
 
 
@@ -89,12 +89,9 @@ def save_reflection(session: Session, user: User, lesson: Lesson, answer: str, *
 
 
 def own(session: Session, user: User, reflection_id: int) -> Reflection:
-    reflection = session.scalar(
+    return found(session.scalar(
         select(Reflection).where(Reflection.id == reflection_id, Reflection.user_id == user.id)
-    )
-    if reflection is None:
-        raise NotFound(_("No such reflection."))
-    return reflection
+    ), _("No such reflection."))
 
 
 def readable_reflection(session: Session, viewer: User, reflection_id: int) -> Reflection:
