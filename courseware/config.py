@@ -53,6 +53,9 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
+        # A lesson counts as read after this share of its estimated minutes (at least 30 s), measured
+        # on the server between opening and confirming (services/learning/reading.py).
+        "READ_MIN_FRACTION": float(os.environ.get("READ_MIN_FRACTION", "0.4")),
         # Only load benchmarks that sign in hundreds of people from one address turn this off.
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         # How many reverse proxies (nginx) stand in front and set X-Forwarded-For; 0 trusts none.

@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from werkzeug.security import generate_password_hash
 
 from courseware import create_app
 from courseware.extensions import db
-from courseware.models import Department, User
+from courseware.models import Department, Lesson, User
 from courseware.services.authoring.content_import import import_content
+from courseware.services.learning import progress
 
 TEST_DATA = Path(__file__).parent / "data"
 TEST_LESSONS = TEST_DATA / "content" / "lessons"
@@ -232,3 +234,40 @@ def president(signed_in):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class ReadingClock:
+    """The clock lesson progress reads (opening, reading reports, "I have read"): it stands still
+    until moved, so that a test says how long a person spent on a page."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def move(self, **delta) -> None:
+        self.now = self.now + timedelta(**delta)
+
+
+@pytest.fixture
+def reading_clock(monkeypatch) -> ReadingClock:
+    from courseware.models._time import utcnow
+
+    clock = ReadingClock(utcnow().replace(microsecond=0))
+    monkeypatch.setattr(progress, "utcnow", lambda: clock.now)
+    return clock
+
+
+# Long enough to read either test lesson (3 and 2 estimated minutes), within one visit's cap.
+READING_TIME = timedelta(minutes=3)
+
+
+def read_on_the_page(client, url: str, clock: ReadingClock, **request) -> None:
+    """Open the lesson page and spend READING_TIME on it (then the button or `end=1` counts)."""
+    assert client.get(url, **request).status_code == 200
+    clock.move(seconds=READING_TIME.total_seconds())
+
+
+def read_lesson(user: User, lesson: Lesson):
+    """The service's way, for fixtures: mark the lesson read by a person who spent its estimated
+    minutes on it."""
+    return progress.mark_read(db.session, user, lesson,
+                              seconds_read=lesson.published_revision.minutes * 60)

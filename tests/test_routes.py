@@ -8,7 +8,7 @@ from courseware.services import catalog
 from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
 from tests.author import route_table as author_routes
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, read_lesson
 from tests.hr import route_table as hr_routes
 from tests.practice import route_table as practice_routes
 from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT
@@ -64,7 +64,7 @@ def url_values(course, make_user):
     quizzes.submit_attempt(db.session, owner, attempt.id,
                            {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]})
     for each in published.lessons(db.session, course):
-        progress.mark_read(db.session, owner, each)
+        read_lesson(owner, each)
     shown = catalog.current(db.session).course_by_id(course.id)
     certificate = progress.course_progress(db.session, owner, shown).certificate
     assert certificate is not None

@@ -90,7 +90,13 @@ def changes(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 @login_required
 def complete(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = _published_lesson(course_slug, lesson_slug)
-    record = progress.mark_read(db.session, current_user, published.lesson(db.session, lesson.id))
+    try:
+        record = progress.mark_read(db.session, current_user, published.lesson(db.session, lesson.id))
+    except progress.ReadingTooShort as too_short:
+        # Back to the lesson, at its end, where the button says how long is left.
+        flash(str(too_short), "warning")
+        return redirect(url_for("learn.lesson", course_slug=course.slug, lesson_slug=lesson.slug,
+                                _anchor="finish"))
     if record.completed_at is None:
         flash(_("Lesson read. Pass its quiz to complete it."), "info")
         return redirect(url_for("quiz.take", course_slug=course.slug, lesson_slug=lesson.slug))
@@ -110,11 +116,17 @@ def complete(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 @bp.post("/courses/<course_slug>/<lesson_slug>/progress")
 @login_required
 def reading_progress(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
-    """The lesson page's script: time spent reading (`seconds`) and the end reached (`end=1`)."""
+    """The lesson page's script: time spent reading (`seconds`, counted at most as the time since the
+    last report) and the end reached (`end=1`, which marks the lesson read once read long enough)."""
     _course, lesson = _published_lesson(course_slug, lesson_slug)
-    record = progress.record_reading(db.session, current_user, published.lesson(db.session, lesson.id),
-                                     seconds=request.form.get("seconds", 0, type=int),
-                                     reached_end=request.form.get("end") == "1")
+    try:
+        record = progress.record_reading(db.session, current_user,
+                                         published.lesson(db.session, lesson.id),
+                                         seconds=request.form.get("seconds", 0, type=int),
+                                         reached_end=request.form.get("end") == "1")
+    except progress.ReadingTooShort as too_short:
+        return jsonify(read=False, completed=False, seconds_left=too_short.seconds_left,
+                       message=str(too_short))
     return jsonify(read=record.read_at is not None, completed=record.completed_at is not None)
 
 

@@ -32,8 +32,11 @@ class LessonProgress(Model):
     completed_at: Mapped[datetime | None]
     # The revision the person completed, so that a material revision later can ask for review.
     completed_revision_id: Mapped[int | None] = mapped_column(ForeignKey("lesson_revision.id"))
-    # Approximate reading time, reported by the lesson page; 0 when unknown.
+    # Reading time counted on the server's clock (services/learning/reading.py); 0 when unknown.
     seconds_spent: Mapped[int] = mapped_column(default=0)
+    # Up to when reading time has been counted: the next count starts at the later of this and
+    # `last_opened_at` (the visit's opening), so that no interval counts twice.
+    reading_counted_at: Mapped[datetime | None]
 
     lesson = relationship("Lesson")
 

@@ -2,7 +2,8 @@
    - form errors: move focus to the error summary, so that it is read out first;
    - quizzes: count the questions answered, and ask before submitting with some unanswered
      (the server still refuses them, question by question, when script is off);
-   - lessons: report the reading time, and mark the lesson read when its end is reached
+   - lessons: report the reading time, and mark the lesson read when its end is reached (once
+     read for its minimum time: the server decides)
      (the "I have read this lesson" button stays for readers without script);
    - certificates: a print button. */
 (function () {
@@ -114,6 +115,9 @@
     var status = article.querySelector("[data-read-status]");
     var read = article.getAttribute("data-read") === "true";
     var pending = 0, active = 0, sinceBeat = 0;
+    /* The server counts a lesson read only after its minimum reading time: reached too early, the
+       end is reported again once that time has passed (`endAfter`, in active seconds). */
+    var endAfter = 0;
     var lastActivity = Date.now(), scrolled = false, endSeen = false, sending = false;
 
     function activity() { lastActivity = Date.now(); }
@@ -162,7 +166,13 @@
         if (!response.ok) { throw new Error(String(response.status)); }
         pending = Math.max(0, pending - counted);
         return response.json();
-      }).then(announce).catch(function () {
+      }).then(function (result) {
+        if (reachedEnd && result && !result.read && result.seconds_left) {
+          endSeen = true;
+          endAfter = active + result.seconds_left;
+        }
+        announce(result);
+      }).catch(function () {
         /* Not counted this time; the next report carries the time, the button stays. */
         if (reachedEnd) { endSeen = true; }
       }).then(function () { sending = false; });
@@ -183,7 +193,7 @@
       if (document.visibilityState !== "visible") { return; }
       if (Date.now() - lastActivity < IDLE_AFTER * 1000) { pending += 1; active += 1; }
       sinceBeat += 1;
-      if (endSeen && !read && (scrolled || active >= QUICK_LOOK)) {
+      if (endSeen && !read && active >= endAfter && (scrolled || active >= QUICK_LOOK)) {
         endSeen = false;
         send(true);
       } else if (sinceBeat >= BEAT_EVERY) {

@@ -21,9 +21,10 @@ WHEN = datetime(2031, 5, 6, 9, 0)
 
 
 @pytest.fixture
-def completer(manager, second):
+def completer(manager, second, reading_clock):
     """A manager who completed the second lesson (it has no quiz) on its revision 1."""
     manager.get(LESSON_2)
+    reading_clock.move(minutes=3)
     manager.post(f"{LESSON_2}/complete")
     assert progress_of(manager.user, second).completed_at is not None
     return manager

@@ -63,6 +63,18 @@ class LiveSite:
         with sqlite3.connect(self.database) as conn:
             return conn.execute(sql, params).fetchall()
 
+    def time_travel(self, username: str, lesson_slug: str, *, opened_minutes_ago: int = 0,
+                    read_before_seconds: int = 0) -> None:
+        """The site's clock cannot be moved: put the person's opening of the lesson back in time (as
+        if the page had been open that long), or add reading time from an earlier visit."""
+        with sqlite3.connect(self.database) as conn:
+            conn.execute(
+                "UPDATE lesson_progress SET last_opened_at = datetime(last_opened_at, ?),"
+                " seconds_spent = seconds_spent + ?"
+                " WHERE user_id = (SELECT id FROM user_account WHERE username = ?)"
+                " AND lesson_id = (SELECT id FROM lesson WHERE slug = ?)",
+                (f"-{opened_minutes_ago} minutes", read_before_seconds, username, lesson_slug))
+
     def app_context(self):
         """The application on the site's database, to call services from the test (as a script
         would); returns a context manager."""

@@ -9,6 +9,7 @@ from courseware.extensions import db
 from courseware.models import User
 from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
+from tests.conftest import read_lesson
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 WRONG = {"pick-one": ["a"], "pick-many": ["b"], "true-or-false": ["b"]}
@@ -34,10 +35,10 @@ def company(course, make_user) -> Company:
     started = make_user(full_name="Bo Started", username="bo")
     idle = make_user(full_name="Cy Idle", username="cy")
     failed = make_user(full_name="Di Failed", username="di", department="Domestic Trade")
-    progress.mark_read(db.session, done, first)
+    read_lesson(done, first)
     take(done, first, RIGHT)
-    progress.mark_read(db.session, done, second)
+    read_lesson(done, second)
     progress.record_open(db.session, started, first)
-    progress.mark_read(db.session, failed, first)
+    read_lesson(failed, first)
     take(failed, first, WRONG)
     return Company(done, started, idle, failed)

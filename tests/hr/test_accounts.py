@@ -12,7 +12,7 @@ from courseware.models import Department, LessonProgress, User
 from courseware.services.catalog import published
 from courseware.services.errors import Forbidden, ValidationError
 from courseware.services.people import account_admin
-from tests.conftest import login
+from tests.conftest import login, read_lesson
 
 
 def department_id(name):
@@ -89,9 +89,8 @@ def test_editing_a_department_restarts_the_department_clock_and_a_role_change_si
 
 
 def test_deactivated_people_cannot_sign_in_and_keep_their_history(hr, client, make_user, course):
-    from courseware.services.learning import progress
     person = make_user(username="leaver")
-    progress.mark_read(db.session, person, published.lessons(db.session, course)[1])
+    read_lesson(person, published.lessons(db.session, course)[1])
     assert hr.post(f"/hr/accounts/{person.id}/deactivate").status_code == 302
     assert login(client, "leaver").status_code == 422
     kept = select(func.count(LessonProgress.id)).where(LessonProgress.user_id == person.id)

@@ -9,9 +9,9 @@ from sqlalchemy import event, select
 from courseware.extensions import db
 from courseware.models import Assignment, Department, LessonRevision, User
 from courseware.services.catalog import published
-from courseware.services.learning import progress
 from courseware.services.reports import completion
 from courseware.services.reports.completion import PersonStatus
+from tests.conftest import read_lesson
 
 TODAY = date(2026, 11, 25)
 
@@ -159,7 +159,7 @@ def test_report_pages_run_the_same_number_of_queries_for_10_and_200_people(hr, c
     def grow_to(n):
         while db.session.scalar(select(db.func.count(User.id))) < n:
             user = make_user()
-            progress.mark_read(db.session, user, first)
+            read_lesson(user, first)
             if user.id % 3 == 0:
                 take(user, first, RIGHT)
 

@@ -92,12 +92,13 @@ def test_the_outline_dashboard_and_progress_pages_use_the_chinese_titles(manager
     assert "The first lesson" in text(manager.get("/me", headers=EN))
 
 
-def test_reading_in_either_language_is_one_progress_record(manager, course):
+def test_reading_in_either_language_is_one_progress_record(manager, course, reading_clock):
     text(manager.get(LESSON_2, headers=ZH))
     first_open = progress_of(manager.user, "second-lesson")
     assert first_open is not None
 
     text(manager.get(LESSON_2, headers=EN))
+    reading_clock.move(minutes=3)
     manager.post(f"{LESSON_2}/complete", headers=ZH)
 
     record = progress_of(manager.user, "second-lesson")
@@ -112,12 +113,14 @@ def test_reading_in_either_language_is_one_progress_record(manager, course):
     assert english.count("badge-completed") == chinese.count("badge-completed") == 1
 
 
-def test_reading_progress_reported_from_the_chinese_page_marks_the_lesson_read(manager, course):
+def test_reading_progress_reported_from_the_chinese_page_marks_the_lesson_read(manager, course,
+                                                                               reading_clock):
     text(manager.get(LESSON_1, headers=ZH))
-    response = manager.post(f"{LESSON_1}/progress", data={"seconds": "60", "end": "1"}, headers=ZH)
+    reading_clock.move(seconds=90)
+    response = manager.post(f"{LESSON_1}/progress", data={"seconds": "90", "end": "1"}, headers=ZH)
     assert response.get_json() == {"read": True, "completed": False}
     record = progress_of(manager.user, "first-lesson")
-    assert record.read_at is not None and record.seconds_spent == 60
+    assert record.read_at is not None and record.seconds_spent == 90
     assert "badge-quiz_pending" in text(manager.get(LESSON_1, headers=EN))
 
 
@@ -244,10 +247,11 @@ def test_what_changed_has_the_chinese_title_and_says_the_changes_are_in_english(
     assert "The first lesson" in english and "data-changes-in-english" not in english
 
 
-def test_completing_a_lesson_in_chinese_names_it_in_chinese(manager, course):
+def test_completing_a_lesson_in_chinese_names_it_in_chinese(manager, course, reading_clock):
     text(manager.get(LESSON_2, headers=ZH))
     take_quiz(manager, RIGHT, ZH)
     text(manager.get(LESSON_1, headers=ZH))
+    reading_clock.move(minutes=3)
     response = manager.post(f"{LESSON_1}/complete", headers=ZH)
     assert response.status_code == 302
     assert "“第一课”" in text(manager.get(response.headers["Location"], headers=ZH))

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from courseware.extensions import db
 from courseware.models import Certificate, LessonProgress
+from tests.conftest import read_on_the_page
 from tests.quiz.test_quiz_pages import QUIZ_URL, RIGHT, attempt_id, open_quiz
 
 LESSON_1 = "/courses/test-course/first-lesson"
@@ -42,16 +43,19 @@ def test_the_lesson_page_shows_the_rendered_lesson_and_records_the_visit(manager
     assert db.session.scalar(select(LessonProgress.opened_at)) is not None
 
 
-def test_reading_a_lesson_with_a_quiz_sends_the_reader_to_the_quiz(manager, course):
+def test_reading_a_lesson_with_a_quiz_sends_the_reader_to_the_quiz(manager, course, reading_clock):
+    read_on_the_page(manager, LESSON_1, reading_clock)
     response = manager.post(f"{LESSON_1}/complete")
     assert response.status_code == 302 and response.headers["Location"] == QUIZ_URL
     assert "Pass its quiz to complete it" in manager.get(QUIZ_URL).get_data(as_text=True)
 
 
-def test_the_whole_course_ends_with_a_certificate(manager, course, client):
+def test_the_whole_course_ends_with_a_certificate(manager, course, client, reading_clock):
+    read_on_the_page(manager, LESSON_1, reading_clock)
     manager.post(f"{LESSON_1}/complete")
     page = open_quiz(manager)
     manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **RIGHT})
+    read_on_the_page(manager, LESSON_2, reading_clock)
     response = manager.post(f"{LESSON_2}/complete")
     certificate = db.session.scalar(select(Certificate))
     assert response.headers["Location"] == f"/certificates/{certificate.code}"

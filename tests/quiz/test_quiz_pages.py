@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from courseware.extensions import db
 from courseware.models import AttemptAnswer, QuizAttempt
 from courseware.services.catalog import published
+from tests.conftest import read_on_the_page
 
 QUIZ_URL = "/courses/test-course/first-lesson/quiz"
 RIGHT = {"q-pick-one": "b", "q-pick-many": ["a", "c"], "q-true-or-false": "a"}
@@ -129,11 +130,12 @@ def test_no_attempts_left_is_a_403_page_with_the_reason(manager, course):
     assert "You have used all the attempts this quiz allows." in response.get_data(as_text=True)
 
 
-def test_passing_before_reading_offers_to_complete_the_lesson(manager, course):
+def test_passing_before_reading_offers_to_complete_the_lesson(manager, course, reading_clock):
     page = open_quiz(manager)
     response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **RIGHT})
     review = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "Confirm you have read the lesson to complete it." in review
+    read_on_the_page(manager, "/courses/test-course/first-lesson", reading_clock)
     manager.post("/courses/test-course/first-lesson/complete")
     review = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "Confirm you have read the lesson" not in review

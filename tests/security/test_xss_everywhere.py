@@ -11,8 +11,8 @@ from courseware.extensions import db
 from courseware.models import Course, Department
 from courseware.services.authoring.content_import import import_content
 from courseware.services.catalog import published
-from courseware.services.learning import progress, quizzes
-from tests.conftest import TEST_LESSONS, TEST_QUIZZES
+from courseware.services.learning import quizzes
+from tests.conftest import TEST_LESSONS, TEST_QUIZZES, read_lesson
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -57,7 +57,7 @@ def poisoned(app, tmp_path, make_user):
     person = make_user(full_name="Name " + PAYLOADS[0], department=department.name, username="victim")
     course = db.session.scalar(select(Course))
     first = published.lessons(db.session, course)[0]
-    progress.mark_read(db.session, person, first)
+    read_lesson(person, first)
     attempt = quizzes.open_attempt(db.session, person, first.quiz)
     quizzes.submit_attempt(db.session, person, attempt.id,
                            {"pick-one": ["a"], "pick-many": ["a"], "true-or-false": ["a"]})

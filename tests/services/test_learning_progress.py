@@ -9,6 +9,7 @@ from courseware.services import catalog
 from courseware.services.catalog import published
 from courseware.services.learning import certificates, progress, quizzes
 from courseware.services.learning.progress import LessonState
+from tests.conftest import read_lesson
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 
@@ -45,7 +46,7 @@ def test_opening_a_lesson_puts_it_in_progress(course, make_user):
 def test_reading_a_lesson_with_a_quiz_leaves_the_quiz_to_pass(course, make_user):
     user = make_user()
     first = lessons(course)[0]
-    record = progress.mark_read(db.session, user, first)
+    record = read_lesson(user, first)
     assert record.read_at is not None and record.completed_at is None
     assert states(user, course)[0] is LessonState.QUIZ_PENDING
     pass_quiz(user, first)
@@ -57,7 +58,7 @@ def test_passing_the_quiz_before_reading_completes_on_reading(course, make_user)
     first = lessons(course)[0]
     pass_quiz(user, first)
     assert states(user, course)[0] is LessonState.IN_PROGRESS
-    record = progress.mark_read(db.session, user, first)
+    record = read_lesson(user, first)
     assert record.completed_at is not None
     assert record.completed_revision_id == first.published_revision_id
 
@@ -65,7 +66,7 @@ def test_passing_the_quiz_before_reading_completes_on_reading(course, make_user)
 def test_a_failed_quiz_does_not_complete_the_lesson(course, make_user):
     user = make_user()
     first = lessons(course)[0]
-    progress.mark_read(db.session, user, first)
+    read_lesson(user, first)
     attempt = quizzes.open_attempt(db.session, user, first.quiz)
     quizzes.submit_attempt(db.session, user, attempt.id,
                            {"pick-one": ["a"], "pick-many": ["b"], "true-or-false": ["b"]})
@@ -74,16 +75,16 @@ def test_a_failed_quiz_does_not_complete_the_lesson(course, make_user):
 
 def test_a_lesson_without_a_quiz_completes_when_read(course, make_user):
     user = make_user()
-    progress.mark_read(db.session, user, lessons(course)[1])
+    read_lesson(user, lessons(course)[1])
     assert states(user, course)[1] is LessonState.COMPLETED
 
 
 def test_the_certificate_comes_with_the_last_lesson_and_only_once(course, make_user):
     user = make_user()
     first, second = lessons(course)
-    progress.mark_read(db.session, user, second)
+    read_lesson(user, second)
     assert certificates.certificate_for(db.session, user, course) is None
-    progress.mark_read(db.session, user, first)
+    read_lesson(user, first)
     pass_quiz(user, first)
     certificate = certificates.certificate_for(db.session, user, course)
     assert certificate is not None
@@ -91,21 +92,21 @@ def test_the_certificate_comes_with_the_last_lesson_and_only_once(course, make_u
     outline = progress.course_progress(db.session, user, catalog.current(db.session).course_by_id(course.id))
     assert (outline.completed, outline.percent, outline.next_lesson) == (2, 100, None)
     pass_quiz(user, first)  # a retake changes nothing
-    progress.mark_read(db.session, user, second)
+    read_lesson(user, second)
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
     assert certificates.get_by_code(db.session, certificate.code).user_id == user.id
 
 
 def test_progress_is_personal(course, make_user):
     done, other = make_user(), make_user()
-    progress.mark_read(db.session, done, lessons(course)[1])
+    read_lesson(done, lessons(course)[1])
     assert states(other, course) == [LessonState.NOT_STARTED, LessonState.NOT_STARTED]
 
 
 def test_a_material_revision_asks_for_review_and_reading_confirms_it(course, make_user):
     user = make_user()
     second = lessons(course)[1]
-    progress.mark_read(db.session, user, second)
+    read_lesson(user, second)
     old = second.published_revision
     new = LessonRevision(lesson=second, number=2, title=old.title, summary=old.summary, minutes=old.minutes,
                          source=old.source + "\nMore.", html=old.html + "<p>More.</p>",
@@ -117,14 +118,14 @@ def test_a_material_revision_asks_for_review_and_reading_confirms_it(course, mak
     assert states(user, course)[1] is LessonState.NEEDS_REVIEW
     shown = catalog.current(db.session).course_by_id(course.id)
     assert progress.course_progress(db.session, user, shown).completed == 1  # still counts
-    progress.mark_read(db.session, user, second)
+    read_lesson(user, second)
     assert states(user, course)[1] is LessonState.COMPLETED
 
 
 def test_a_minor_revision_keeps_completion(course, make_user):
     user = make_user()
     second = lessons(course)[1]
-    progress.mark_read(db.session, user, second)
+    read_lesson(user, second)
     old = second.published_revision
     new = LessonRevision(lesson=second, number=2, title=old.title, summary=old.summary, minutes=old.minutes,
                          source=old.source, html=old.html, content_hash="typo", material=False)

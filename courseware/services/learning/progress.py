@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Protocol
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,8 @@ from courseware.models._time import utcnow
 from courseware.models.upsert import conflict_insert, table_of
 from courseware.services import catalog
 from courseware.services.catalog import CourseOutline, LessonOutline, ModuleOutline, RevisionOutline
-from courseware.services.learning import certificates
+from courseware.services.errors import Conflict
+from courseware.services.learning import certificates, reading
 
 
 class HasId(Protocol):
@@ -82,6 +84,19 @@ class LessonStatus:
     has_quiz: bool
     # Published (or materially revised) since the person last opened it, or since they joined.
     is_new: bool = False
+
+    @property
+    def seconds_left(self) -> int:
+        """Reading time still needed before the lesson counts as read (0 once read); the time
+        follows the source language's estimate, as the states do."""
+        if self.progress is not None and self.progress.read_at is not None:
+            return 0
+        spent = self.progress.seconds_spent if self.progress is not None else 0
+        return reading.seconds_left(self.lesson.source.minutes, spent)
+
+    @property
+    def minutes_left(self) -> int:
+        return reading.minutes_left(self.seconds_left)
 
 
 @dataclass
@@ -285,35 +300,46 @@ def _is_new(joined: datetime, record: ProgressRecord | None, revision: RevisionO
     return revision.material and revision.published_at > record.last_opened_at
 
 
-def _progress_record(session: Session, user: User, lesson: Lesson) -> LessonProgress:
-    """The person's record for a lesson, created on first need; safe against a double request."""
-    query = select(LessonProgress).where(
-        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
-    )
-    record = session.scalar(query)
-    if record is not None:
-        return record
-    try:
-        with session.begin_nested():
-            record = LessonProgress(user_id=user.id, lesson_id=lesson.id)
-            session.add(record)
-        return record
-    except IntegrityError:  # the other request's row exists now
-        return session.scalars(query).one()
+class ReadingTooShort(Conflict):
+    """Marked read before the lesson's minimum reading time (`reading`): `seconds_left` to go."""
+
+    def __init__(self, seconds_left: int):
+        self.seconds_left = seconds_left
+        self.minutes_left = reading.minutes_left(seconds_left)
+        super().__init__(ngettext(
+            "You have not spent long enough on this lesson yet: about %(num)d minute of reading left.",
+            "You have not spent long enough on this lesson yet: about %(num)d minutes of reading left.",
+            self.minutes_left))
 
 
 def record_open(session: Session, user: User, lesson: Lesson) -> LessonProgress:
-    record = _progress_record(session, user, lesson)
-    record.last_opened_at = utcnow()
+    now = utcnow()
+    record = reading.record_for(session, user, lesson, now)
+    record.last_opened_at = now
     session.commit()
     return record
 
 
-def mark_read(session: Session, user: User, lesson: Lesson) -> LessonProgress:
-    """The person has read the lesson to its end (or said so); completes it if the quiz allows."""
-    record = _progress_record(session, user, lesson)
+def mark_read(session: Session, user: User, lesson: Lesson, *, seconds_read: int = 0) -> LessonProgress:
+    """The person has read the lesson (the button, or the page's script at its end): counts this
+    visit's time on the server's clock, then marks the lesson read, and completes it if the quiz
+    allows, once the time counted reaches the lesson's minimum (`reading`). Raises ReadingTooShort
+    otherwise, after keeping the time counted.
+
+    `seconds_read`: reading time measured away from a lesson page (the demo company's simulated
+    readers, test fixtures); requests never pass it."""
+    now = utcnow()
+    record = reading.record_for(session, user, lesson, now)
     if record.read_at is None:
-        record.read_at = utcnow()
+        minutes = reading.lesson_minutes(lesson)
+        reading.count_time(session, record, now, minutes)
+        if seconds_read > 0:
+            record.seconds_spent = record.seconds_spent + seconds_read
+        left = reading.seconds_left(minutes, record.seconds_spent)
+        if left:
+            session.commit()
+            raise ReadingTooShort(left)
+        record.read_at = now
     if record.completed_at is not None:
         # Reading the latest revision again confirms a completion that needed review.
         record.completed_revision_id = lesson.published_revision_id
@@ -324,7 +350,7 @@ def mark_read(session: Session, user: User, lesson: Lesson) -> LessonProgress:
 
 def record_quiz_passed(session: Session, user: User, lesson: Lesson) -> None:
     """Called inside the quiz submission's transaction; the caller commits."""
-    record = _progress_record(session, user, lesson)
+    record = reading.record_for(session, user, lesson, utcnow())
     if record.quiz_passed_at is None:
         record.quiz_passed_at = utcnow()
     _complete_if_done(session, user, lesson, record)
@@ -341,20 +367,14 @@ def _complete_if_done(session: Session, user: User, lesson: Lesson, record: Less
     certificates.issue_if_earned(session, user, lesson.course)
 
 
-# One report from a lesson page counts at most this much reading time, so that a page left open,
-# or a tampered request, cannot inflate the time HR sees.
-MAX_SECONDS_PER_BEAT = 15 * 60
-
-
 def record_reading(session: Session, user: User, lesson: Lesson, seconds: int,
                    reached_end: bool) -> LessonProgress:
-    """The lesson page's report: about `seconds` more spent reading, and whether the reader has
-    reached the end of the lesson (which marks it read, as the button does)."""
-    record = _progress_record(session, user, lesson)
-    seconds = max(0, min(seconds, MAX_SECONDS_PER_BEAT))
-    if seconds:
-        # Added in SQL, so that two reports at once both count.
-        record.seconds_spent = LessonProgress.seconds_spent + seconds
+    """The lesson page's report: about `seconds` more spent reading (counted at most as the time since
+    the visit opened or the last count, `reading.count_time`), and whether the reader has reached the
+    end of the lesson (which marks it read, under the same rule as the button)."""
+    now = utcnow()
+    record = reading.record_for(session, user, lesson, now)
+    reading.count_time(session, record, now, reading.lesson_minutes(lesson), claimed=seconds)
     if reached_end:
         return mark_read(session, user, lesson)
     session.commit()
