@@ -15,14 +15,16 @@ def test_objectives_are_stored_with_the_revision_and_shown_first(manager, tmp_pa
     page = manager.get("/courses/bank-course/habits").get_data(as_text=True)
 
     assert "After this lesson you can…" in page
-    assert page.index("Spot a sign of habitual thinking in a meeting.") < page.index("Some text about habits.")
+    first = page.index("Spot a sign of habitual thinking in a meeting.")
+    assert first < page.index("Some text about habits.")
     assert "Plan one change against inertia." in page
 
 
 def test_objectives_in_chinese(signed_in, tmp_path):
     import_bank(tmp_path)
     reader = signed_in("manager")
-    page = reader.get("/courses/bank-course/habits", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    page = reader.get("/courses/bank-course/habits",
+                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "学完本课，您能够：" in page
     assert "在会议中识别习惯性思维的迹象。" in page
 
