@@ -44,7 +44,7 @@ def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue
         abort(404)
     answers = {
         question["id"]: request.form.getlist(f"q-{question['id']}")
-        for question in attempt.quiz_version.questions
+        for question in quizzes.attempt_questions(attempt)
     }
     try:
         attempt = quizzes.submit_attempt(db.session, current_user, attempt, answers)
@@ -80,7 +80,7 @@ def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz: Quiz, attem
         revision=lesson.revision,
         version=attempt.quiz_version,
         attempt=attempt,
-        questions=quizzes.public_questions(attempt.quiz_version),
+        questions=quizzes.public_questions(quizzes.attempt_questions(attempt)),
         answers=answers,
         missing=set(missing),
         error=error,
@@ -116,7 +116,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
         course_title=course_title,
         status=status,
         form=ConfirmForm(),
-        questions=attempt.quiz_version.questions,
+        questions=quizzes.attempt_questions(attempt),
         answers=answers,
         attempts_left=quizzes.attempts_left(db.session, current_user, attempt.quiz),
     )
@@ -144,7 +144,7 @@ def keep_answers_after_expired_token():
         return None
     answers = {
         question["id"]: request.form.getlist(f"q-{question['id']}")
-        for question in attempt.quiz_version.questions
+        for question in quizzes.attempt_questions(attempt)
     }
     shown = catalog.current(db.session).lesson_of_quiz(attempt.quiz_id)
     if shown is None:  # the lesson or its quiz was taken down meanwhile
