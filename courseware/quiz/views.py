@@ -61,9 +61,9 @@ def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue
     if attempt.passed:
         flash(_("You passed with %(score)s.", score=format_percent(attempt.score)), "success")
     else:
-        flash(_("You scored %(score)s; the pass mark is %(mark)s. Read the explanations and try again.",
-                score=format_percent(attempt.score), mark=format_percent(attempt.quiz_version.pass_mark)),
-              "warning")
+        flash(_("You scored %(score)s; the pass mark is %(mark)s. See which answers were wrong and "
+                "try again.", score=format_percent(attempt.score),
+                mark=format_percent(attempt.quiz_version.pass_mark)), "warning")
     return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
 
 
@@ -100,7 +100,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
             url_for("quiz.take", course_slug=lesson.course.slug, lesson_slug=lesson.slug)
         )
     answers = {answer.question_id: answer for answer in attempt.answers}
-    status = None
+    status, following = None, None
     # Titles in the reader's language; the questions as they were asked (the version taken).
     lesson_title, course_title = lesson.title, lesson.course.title_in(content_language())
     if lesson.is_published:
@@ -108,6 +108,8 @@ def review(attempt_id: int) -> ResponseReturnValue:
         course_progress = progress.course_progress(db.session, current_user, course)
         status = course_progress.status_of(lesson)
         lesson_title, course_title = status.revision.title, course_progress.course.title
+        following = _lesson_after(course, lesson.id)
+    attempts_left = quizzes.attempts_left(db.session, current_user, attempt.quiz)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
@@ -118,8 +120,17 @@ def review(attempt_id: int) -> ResponseReturnValue:
         form=ConfirmForm(),
         questions=quizzes.attempt_questions(attempt),
         answers=answers,
-        attempts_left=quizzes.attempts_left(db.session, current_user, attempt.quiz),
+        attempts_left=attempts_left,
+        mode=quizzes.review_mode(db.session, current_user, attempt, attempts_left),
+        following=following,
     )
+
+
+def _lesson_after(course: CourseOutline, lesson_id: int) -> LessonOutline | None:
+    """The published lesson after this one in the course, if any."""
+    ids = [each.id for each in course.lessons]
+    index = ids.index(lesson_id) if lesson_id in ids else len(ids)
+    return course.lessons[index + 1] if index + 1 < len(ids) else None
 
 
 @bp.errorhandler(CSRFError)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.content.question_types import question_type
+from courseware.content.quiz_files import REVIEW_ALWAYS, REVIEW_NEVER
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import (
@@ -329,3 +330,31 @@ def grade(version: Gradable, answers: dict[str, list[str]],
     total = len(questions)
     score = round(100 * correct_count / total) if total else 0
     return GradedAnswers(graded, correct_count, total, score, score >= version.pass_mark)
+
+
+# What an attempt's review shows (content.quiz_files has the policies that decide it).
+REVIEW_FULL = "full"  # every option, the right ones marked, every explanation
+REVIEW_ANSWERS = "answers"  # the person's own answers, right or wrong, not the key
+REVIEW_SCORE = "score"  # the score and which questions were wrong
+
+
+def review_mode(session: Session, user: User, attempt: QuizAttempt, attempts_left: int | None) -> str:
+    """What the review of a submitted attempt may show its person, by its version's review policy:
+    `after_pass` shows the key once they have passed the quiz or can no longer take it again."""
+    policy = attempt.quiz_version.review_policy
+    if policy == REVIEW_ALWAYS:
+        return REVIEW_FULL
+    if policy == REVIEW_NEVER:
+        return REVIEW_SCORE
+    lesson = attempt.quiz.lesson
+    can_retake = (lesson.is_published and lesson.active_quiz is not None
+                  and (attempts_left is None or attempts_left > 0))
+    if not can_retake or attempt.passed or has_passed(session, user, attempt.quiz_id):
+        return REVIEW_FULL
+    return REVIEW_ANSWERS
+
+
+def has_passed(session: Session, user: User, quiz_id: int) -> bool:
+    return session.scalar(select(func.count(QuizAttempt.id)).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id,
+        QuizAttempt.passed.is_(True))) > 0
