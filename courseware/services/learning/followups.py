@@ -186,12 +186,12 @@ def missed_first(session: Session, user: User, quiz_id: int) -> list[str]:
         .join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id,
                QuizAttempt.state == AttemptState.SUBMITTED.value, AttemptAnswer.correct.is_(False))
-    ).all()
+    ).tuples().all()
     banks = {version_id: [q["id"] for q in questions] for version_id, questions in session.execute(
         select(QuizVersion.id, QuizVersion.questions)
         .where(QuizVersion.id.in_({version_id for _, version_id, _ in rows})))}
 
-    def rank(row: tuple) -> tuple[int, int]:
+    def rank(row: tuple[int, int, str]) -> tuple[int, int]:
         number, version_id, question_id = row
         bank = banks.get(version_id, [])
         return number, bank.index(question_id) if question_id in bank else len(bank)

@@ -355,6 +355,6 @@ def review_mode(session: Session, user: User, attempt: QuizAttempt, attempts_lef
 
 
 def has_passed(session: Session, user: User, quiz_id: int) -> bool:
-    return session.scalar(select(func.count(QuizAttempt.id)).where(
+    return (session.scalar(select(func.count(QuizAttempt.id)).where(
         QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id,
-        QuizAttempt.passed.is_(True))) > 0
+        QuizAttempt.passed.is_(True))) or 0) > 0
