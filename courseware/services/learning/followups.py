@@ -180,21 +180,20 @@ def prepare(session: Session, user: User, check: DueCheck) -> DueCheck:
 
 def missed_first(session: Session, user: User, quiz_id: int) -> list[str]:
     """Question ids the person answered wrongly, in the order they first missed them (within one
-    attempt, in the order of its version's bank, whatever order the attempt asked them in)."""
+    attempt, in the order of its version's bank, whatever order the attempt asked them in). One
+    query: the dashboard runs it for every check waiting."""
     rows = session.execute(
-        select(QuizAttempt.number, QuizAttempt.quiz_version_id, AttemptAnswer.question_id)
+        select(QuizAttempt.number, QuizVersion.questions, AttemptAnswer.question_id)
         .join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
+        .join(QuizVersion, QuizVersion.id == QuizAttempt.quiz_version_id)
         .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id,
                QuizAttempt.state == AttemptState.SUBMITTED.value, AttemptAnswer.correct.is_(False))
     ).tuples().all()
-    banks = {version_id: [q["id"] for q in questions] for version_id, questions in session.execute(
-        select(QuizVersion.id, QuizVersion.questions)
-        .where(QuizVersion.id.in_({version_id for _, version_id, _ in rows})))}
 
-    def rank(row: tuple[int, int, str]) -> tuple[int, int]:
-        number, version_id, question_id = row
-        bank = banks.get(version_id, [])
-        return number, bank.index(question_id) if question_id in bank else len(bank)
+    def rank(row: tuple[int, list, str]) -> tuple[int, int]:
+        number, bank, question_id = row
+        ids = [question["id"] for question in bank]
+        return number, ids.index(question_id) if question_id in ids else len(ids)
 
     return list(dict.fromkeys(question_id for _, _, question_id in sorted(rows, key=rank)))
 
