@@ -112,10 +112,19 @@ class ScheduleForm(PublishForm):
                               validators=[InputRequired(_l("Choose a date and time."))])
 
 
+REVIEW_CHOICES = [
+    SelectChoice("after_pass", _l("After a pass: a failed attempt shows which answers were wrong, the "
+                                  "right answers once the person passes or has no attempts left")),
+    SelectChoice("always", _l("Always: every attempt shows the right answers and every explanation")),
+    SelectChoice("never", _l("Never: only the score and which questions were wrong")),
+]
+
+
 class OptionForm(Form):
     text = TextAreaField(_l("Option"))
     correct = BooleanField(_l("Correct"))
     explain = TextAreaField(_l("Explanation"))
+    pinned = BooleanField(_l("Keep last"))
 
 
 class QuestionForm(Form):
@@ -123,6 +132,8 @@ class QuestionForm(Form):
     question_type = SelectField(_l("Type"), choices=[SelectChoice(name, qtype.label)
                                                  for name, qtype in QUESTION_TYPES.items()])
     prompt = TextAreaField(_l("Question"))
+    # Choices: the lesson's objectives, set by the view (the services check the value).
+    objective = SelectField(_l("Objective it tests"), choices=[], validate_choice=False)
     options = FieldList(FormField(OptionForm))
 
 
@@ -132,6 +143,11 @@ class QuizForm(FlaskForm):
     max_attempts = IntegerField(_l("Attempts allowed"), validators=[
         Optional(), NumberRange(min=1, message=ATTEMPTS_MESSAGE)],
         description=_l("Leave empty for unlimited attempts."))
+    draw = IntegerField(_l("Questions per attempt"), validators=[Optional()],
+                        description=_l("Each attempt draws this many questions from the bank, at least "
+                                       "one per objective. Leave empty for 6 (or all, when there are "
+                                       "fewer)."))
+    review = SelectField(_l("What the review shows"), choices=REVIEW_CHOICES, default="after_pass")
     note = StringField(_l("Change note"), validators=[Length(max=500)])
     base = HiddenField()
     questions = FieldList(FormField(QuestionForm))
@@ -144,21 +160,31 @@ class QuizForm(FlaskForm):
                 QuestionDraft(q.form.question_id.data or "", q.form.question_type.data or "",
                               q.form.prompt.data or "", [
                                   OptionDraft(o.form.text.data or "", bool(o.form.correct.data),
-                                              o.form.explain.data or "")
+                                              o.form.explain.data or "", bool(o.form.pinned.data))
                                   for o in q.form.options
-                              ])
+                              ], q.form.objective.data or "")
                 for q in self.questions
             ],
+            draw=self.draw.data,
+            review=self.review.data or "after_pass",
         )
+
+    def offer_objectives(self, objectives: list[dict]) -> None:
+        """Each question's objective select: the lesson's objectives (none: the field is not shown)."""
+        for question in self.questions:
+            question.form.objective.choices = [SelectChoice("", _l("Choose an objective"))] + [
+                SelectChoice(each["id"], each["text"]) for each in objectives]
 
     @classmethod
     def from_draft(cls, draft: QuizDraft, base: str, note: str = "") -> QuizForm:
         data = {
             "pass_mark": draft.pass_mark, "max_attempts": draft.max_attempts, "note": note,
-            "base": base,
+            "base": base, "draw": draft.draw, "review": draft.review,
             "questions": [
                 {"question_id": q.id, "question_type": q.type, "prompt": q.prompt,
-                 "options": [{"text": o.text, "correct": o.correct, "explain": o.explain}
+                 "objective": q.objective,
+                 "options": [{"text": o.text, "correct": o.correct, "explain": o.explain,
+                              "pinned": o.pinned}
                              for o in q.options]}
                 for q in draft.questions
             ],

@@ -32,8 +32,11 @@ def _render(lesson: Lesson, form: QuizForm, problems: ProblemMap | None = None, 
             status: int = 200) -> ResponseReturnValue:
     quiz = lesson.quiz
     language = editing_language()
+    objectives = quizzes.lesson_objectives(lesson)
+    form.offer_objectives(objectives)
     return render_template(
         "author/quiz.html", lesson=lesson, quiz=quiz, form=form, problems=problems or ProblemMap(),
+        objectives=objectives,
         error=error, draft=quizzes.draft_of(quiz, language), confirm_form=ConfirmForm(),
         versions=list(reversed(quiz.versions_in(language))) if quiz else [],
         attempts=quizzes.attempt_count(db.session, quiz),
@@ -56,7 +59,7 @@ def edit(lesson_id: int) -> ResponseReturnValue:
             flash(str(refused), "error")
         return _render(lesson, QuizForm.from_draft(draft, form.base.data or "", form.note.data or ""))
     if not form.validate():
-        return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft)),
+        return _render(lesson, form, ProblemMap(quizzes.draft_problems(lesson, draft)),
                        _("Please correct the marked fields."), status=422)
     try:
         version: QuizVersion | None  # None: a draft the same as the published version, not saved
@@ -69,17 +72,17 @@ def edit(lesson_id: int) -> ResponseReturnValue:
         else:
             version = quizzes.save_draft(db.session, lesson, current_user, draft,
                                                 form.base.data, form.note.data or "", language)
-            flash(_saved_message(version, quiz_drafts.problems(draft)),
+            flash(_saved_message(version, quizzes.draft_problems(lesson, draft)),
                   "success" if version else "info")
     except QuizProblems as refused:
         return _render(lesson, form, ProblemMap(refused.problems), str(refused), status=422)
     except QuizEditConflict as conflict:
         db.session.expire_all()
         form.base.data = quizzes.base_token(lesson.quiz, language)
-        return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft)), str(conflict),
+        return _render(lesson, form, ProblemMap(quizzes.draft_problems(lesson, draft)), str(conflict),
                        status=409)
     except ValidationError as refused:
-        return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft)), str(refused),
+        return _render(lesson, form, ProblemMap(quizzes.draft_problems(lesson, draft)), str(refused),
                        status=422)
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
 
@@ -97,7 +100,7 @@ def _open(lesson: Lesson) -> ResponseReturnValue:
     is_draft = version is not None and version.published_at is None
     form = QuizForm.from_draft(draft, quizzes.base_token(quiz, language),
                                version.note if version is not None and is_draft else "")
-    return _render(lesson, form, ProblemMap(quiz_drafts.problems(draft) if is_draft else []))
+    return _render(lesson, form, ProblemMap(quizzes.draft_problems(lesson, draft) if is_draft else []))
 
 
 def _saved_message(version: QuizVersion | None, problems: list[Problem]) -> str:

@@ -7,6 +7,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseware.content.quiz_files import REVIEW_AFTER_PASS
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Course, Lesson, QuizVersion
@@ -77,6 +78,8 @@ def lesson_file_text(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> str:
     }
     if revision.reflection:
         front["reflection"] = revision.reflection
+    if revision.objectives:
+        front["objectives"] = [{"id": each["id"], "text": each["text"]} for each in revision.objectives]
     return f"---\n{_dump(front)}---\n\n{revision.source}"
 
 
@@ -84,20 +87,24 @@ def quiz_file_text(version: QuizVersion) -> str:
     data: dict = {"pass_mark": version.pass_mark}
     if version.max_attempts is not None:
         data["attempts"] = version.max_attempts
-    data["questions"] = [
-        {
-            "id": question["id"],
-            "type": question["type"],
-            "prompt": question["prompt"],
-            "options": [
-                {"text": o["text"], **({"correct": True} if o["correct"] else {}),
-                 "explain": o["explain"]}
-                for o in question["options"]
-            ],
-        }
-        for question in version.questions
-    ]
+    if version.draw is not None:
+        data["draw"] = version.draw
+    if version.review_policy and version.review_policy != REVIEW_AFTER_PASS:
+        data["review"] = version.review_policy
+    data["questions"] = [_question_data(question) for question in version.questions]
     return _dump(data)
+
+
+def _question_data(question: dict) -> dict:
+    data = {"id": question["id"], "type": question["type"], "prompt": question["prompt"]}
+    if question.get("objective"):
+        data["objective"] = question["objective"]
+    data["options"] = [
+        {"text": o["text"], **({"correct": True} if o["correct"] else {}), "explain": o["explain"],
+         **({"pinned": True} if o.get("pinned") else {})}
+        for o in question["options"]
+    ]
+    return data
 
 
 def _dump(data: dict) -> str:

@@ -22,6 +22,7 @@ from courseware.content.fields import (
     require_mapping,
     require_text,
 )
+from courseware.content.objectives import quiz_objective_errors, read_objectives
 from courseware.content.quiz_files import QuizFile, load_quiz
 from courseware.content.yamlfile import ContentError, YamlDocument, parse_yaml
 from courseware.language import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
@@ -60,6 +61,8 @@ class LessonFile:
     reflection: str = ""
     language: str = SOURCE_LANGUAGE
     doc: YamlDocument | None = field(default=None, repr=False, compare=False)
+    # What a reader can do after the lesson: [{"id", "text"}]; [] when the lesson lists none.
+    objectives: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -234,7 +237,8 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
     front, body, body_line = split_front_matter(read_text(path), str(path))
     doc = parse_yaml(front, str(path), line_offset=1)
     data = require_mapping(doc, doc.data, _("front matter"))
-    reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary", "reflection"})
+    reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary", "reflection",
+                                    "objectives"})
     title = require_text(doc, data, "title")
     module = require_text(doc, data, "module")
     if module not in course.modules:
@@ -258,6 +262,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
               limit=MAX_REFLECTION, length=len(reflection)),
             "reflection",
         )
+    objectives = read_objectives(doc, data)
     if not body.strip():
         raise ContentError(str(path), _("the lesson has no text after its front matter"))
     reject_top_level_headings(body, str(path), body_line)
@@ -273,6 +278,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         path=str(path),
         reflection=reflection,
         doc=doc,
+        objectives=objectives,
     )
 
 
@@ -318,11 +324,15 @@ def _check_lesson_set(lessons: list[LessonFile], content: ContentSet) -> None:
 
 
 def _check_quizzes_have_lessons(content: ContentSet) -> None:
-    lesson_slugs = {lesson.slug for lesson in content.lessons}
+    """Each quiz has its lesson, and its questions' objectives are that lesson's."""
+    lessons = {lesson.slug: lesson for lesson in content.lessons}
     kept = []
     for quiz in content.quizzes:
-        if quiz.lesson_slug in lesson_slugs:
-            kept.append(quiz)
+        if quiz.lesson_slug in lessons:
+            problems = quiz_objective_errors(quiz, lessons[quiz.lesson_slug])
+            content.errors.extend(problems)
+            if not problems:
+                kept.append(quiz)
         else:
             content.errors.append(
                 ContentError(

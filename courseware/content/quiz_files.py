@@ -1,6 +1,7 @@
 """Reads a quiz file (quizzes/<lesson-slug>.yaml, or its version in quizzes/<language>/) into a
-QuizFile, checking every rule: the pass mark, the attempts, and each question with its type, prompt
-and explained options."""
+QuizFile, checking every rule: the pass mark, the attempts, how many questions an attempt draws and
+what its review shows, and each question with its type, prompt, learning objective and explained
+options (the last of which may be pinned: it stays last when options are shuffled)."""
 from __future__ import annotations
 
 import re
@@ -22,6 +23,17 @@ from courseware.language import SOURCE_LANGUAGE
 
 QUESTION_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
+# Questions an attempt draws from the bank when the file does not say (all when the bank is smaller).
+DEFAULT_DRAW = 6
+# What the review of an attempt shows: the key only after a pass (or with no attempts left), always,
+# or never (the score and which questions were wrong).
+REVIEW_AFTER_PASS, REVIEW_ALWAYS, REVIEW_NEVER = "after_pass", "always", "never"
+REVIEW_POLICIES = (REVIEW_AFTER_PASS, REVIEW_ALWAYS, REVIEW_NEVER)
+
+
+def draw_count(draw: int | None, bank_size: int) -> int:
+    """How many questions an attempt asks: `draw`, else DEFAULT_DRAW, never more than the bank."""
+    return min(draw if draw is not None else DEFAULT_DRAW, bank_size)
 
 
 @dataclass
@@ -33,13 +45,15 @@ class QuizFile:
     path: str
     language: str = SOURCE_LANGUAGE
     doc: YamlDocument | None = field(default=None, repr=False, compare=False)
-
+    # Questions per attempt (None: the default); what the review shows (one of REVIEW_POLICIES).
+    draw: int | None = None
+    review: str = REVIEW_AFTER_PASS
 
 
 def load_quiz(path: Path) -> QuizFile:
     doc = parse_yaml(read_text(path), str(path))
     data = require_mapping(doc, doc.data, _("quiz file"))
-    reject_unknown_keys(doc, data, {"pass_mark", "attempts", "questions"})
+    reject_unknown_keys(doc, data, {"pass_mark", "attempts", "draw", "review", "questions"})
     pass_mark = require_int(doc, data, "pass_mark", minimum=1, maximum=100)
     max_attempts = None
     if data.get("attempts") is not None:
@@ -57,15 +71,23 @@ def load_quiz(path: Path) -> QuizFile:
             )
         seen_ids.add(question["id"])
         questions.append(question)
+    draw = None
+    if data.get("draw") is not None:
+        draw = require_int(doc, data, "draw", minimum=1, maximum=len(questions))
+    review = data.get("review", REVIEW_AFTER_PASS)
+    if review not in REVIEW_POLICIES:
+        raise doc.error(_("'review' must be one of %(policies)s, got %(value)s",
+                          policies=", ".join(REVIEW_POLICIES), value=repr(review)), "review")
     slug = path.stem
-    return QuizFile(slug, pass_mark, max_attempts, questions, str(path), doc=doc)
+    return QuizFile(slug, pass_mark, max_attempts, questions, str(path), doc=doc, draw=draw,
+                    review=review)
 
 
 def _load_question(doc: YamlDocument, raw: object, index: int) -> dict:
     where = ("questions", index)
     label = _("question %(number)s", number=index + 1)
     raw = require_mapping(doc, raw, label, *where)
-    reject_unknown_keys(doc, raw, {"id", "type", "prompt", "options"}, *where)
+    reject_unknown_keys(doc, raw, {"id", "type", "prompt", "objective", "options"}, *where)
     question_id = require_text(doc, raw, "id", *where)
     if not QUESTION_ID_RE.match(question_id):
         raise doc.error(
@@ -86,30 +108,39 @@ def _load_question(doc: YamlDocument, raw: object, index: int) -> dict:
         raise doc.error(_("%(label)s: 'options' must be a list", label=label), *where, "options")
     if len(raw_options) > len(OPTION_KEYS):
         raise doc.error(_("%(label)s: too many options", label=label), *where, "options")
-    options = []
-    for option_index, raw_option in enumerate(raw_options):
-        option_where = (*where, "options", option_index)
-        option_label = _("%(label)s, option %(number)s", label=label, number=option_index + 1)
-        raw_option = require_mapping(doc, raw_option, option_label, *option_where)
-        reject_unknown_keys(doc, raw_option, {"text", "correct", "explain"}, *option_where)
-        correct = raw_option.get("correct", False)
-        if not isinstance(correct, bool):
-            raise doc.error(
-                _("%(label)s: 'correct' must be true or false", label=option_label), *option_where,
-                "correct"
-            )
-        options.append(
-            {
-                "key": OPTION_KEYS[option_index],
-                "text": require_text(doc, raw_option, "text", *option_where),
-                "correct": correct,
-                "explain": require_text(doc, raw_option, "explain", *option_where),
-            }
-        )
+    options = [_load_option(doc, raw_option, (*where, "options", option_index),
+                            _("%(label)s, option %(number)s", label=label, number=option_index + 1),
+                            last=option_index == len(raw_options) - 1)
+               for option_index, raw_option in enumerate(raw_options)]
     problems = QUESTION_TYPES[type_name].validate(options)
     if problems:
         raise doc.error(_("%(label)s (%(id)s): %(problems)s", label=label, id=question_id,
                           problems="; ".join(problems)), *where)
-    return {"id": question_id, "type": type_name, "prompt": prompt, "options": options}
+    question = {"id": question_id, "type": type_name, "prompt": prompt, "options": options}
+    if raw.get("objective") is not None:
+        # Checked against the lesson's objectives where quizzes meet their lessons (loader).
+        question["objective"] = require_text(doc, raw, "objective", *where)
+    return question
+
+
+def _load_option(doc: YamlDocument, raw_option: object, where: tuple, label: str, *, last: bool) -> dict:
+    raw_option = require_mapping(doc, raw_option, label, *where)
+    reject_unknown_keys(doc, raw_option, {"text", "correct", "explain", "pinned"}, *where)
+    for flag in ("correct", "pinned"):
+        if not isinstance(raw_option.get(flag, False), bool):
+            raise doc.error(_("%(label)s: '%(key)s' must be true or false", label=label, key=flag),
+                            *where, flag)
+    option = {
+        "key": OPTION_KEYS[where[-1]],
+        "text": require_text(doc, raw_option, "text", *where),
+        "correct": raw_option.get("correct", False),
+        "explain": require_text(doc, raw_option, "explain", *where),
+    }
+    if raw_option.get("pinned"):
+        if not last:
+            raise doc.error(_("%(label)s: only a question's last option may be pinned (it stays last "
+                              "when the options are shuffled)", label=label), *where, "pinned")
+        option["pinned"] = True
+    return option
 
 

@@ -64,13 +64,22 @@ def content_hash(*parts: object) -> str:
 
 
 def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str,
-                reflection: str | None = None) -> str:
-    # The reflection prompt counts only when there is one, so that every revision written before
-    # the field existed keeps its hash (and importing unchanged files creates nothing).
+                reflection: str | None = None, objectives: list[dict] | None = None) -> str:
+    # The reflection prompt and the objectives count only when there are some, so that every
+    # revision written before the fields existed keeps its hash (and importing unchanged files
+    # creates nothing).
+    if objectives:
+        return content_hash("lesson", title, summary, minutes, module, body, reflection or "",
+                            objectives)
     if reflection:
         return content_hash("lesson", title, summary, minutes, module, body, reflection)
     return content_hash("lesson", title, summary, minutes, module, body)
 
 
-def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict]) -> str:
+def quiz_hash(pass_mark: int, max_attempts: int | None, questions: list[dict],
+              draw: int | None = None, review: str | None = None) -> str:
+    # Questions per attempt and the review policy count only when not the defaults (no draw given,
+    # "after_pass"), so that every version written before they existed keeps its hash.
+    if draw is not None or review not in (None, "after_pass"):
+        return content_hash("quiz", pass_mark, max_attempts, questions, draw, review or "after_pass")
     return content_hash("quiz", pass_mark, max_attempts, questions)

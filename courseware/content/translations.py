@@ -3,8 +3,9 @@
 A translation sits in a subfolder named for its language (lessons/<course>/zh_CN/,
 quizzes/zh_CN/) under the original's file name. Its words are free; its shape is not: the same
 modules in the same order, each lesson in the same place, and each quiz with the same questions,
-ids, types, options, right answers, pass mark and attempts, so that a quiz answered in either
-language is graded the same way and records the same answers.
+ids, types, objectives, options, right and pinned options, pass mark, attempts, draw and review, so
+that a quiz answered in either language is drawn and graded the same way and records the same
+answers; a translated lesson lists the same objectives (by id) in the same order.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from flask_babel import gettext as _
 
+from courseware.content.objectives import objective_ids
+from courseware.content.quiz_files import REVIEW_AFTER_PASS, draw_count
 from courseware.content.yamlfile import ContentError
 
 if TYPE_CHECKING:
@@ -47,6 +50,12 @@ def check_lesson(translated: LessonFile, original: LessonFile | None, translated
                                    path=translated_course.path, expected=expected + 1,
                                    original=repr(original.module),
                                    use=repr(translated_course.modules[expected])), "module")
+    mine, theirs = objective_ids(translated.objectives), objective_ids(original.objectives)
+    if mine != theirs:
+        raise _error(translated, _("objectives %(mine)s differ from the original's (%(theirs)s, "
+                                   "%(path)s): list the same ids in the same order",
+                                   mine=", ".join(mine) or "-", theirs=", ".join(theirs) or "-",
+                                   path=original.path), "objectives")
 
 
 def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[ContentError]:
@@ -58,7 +67,9 @@ def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[Con
                                                 slug=repr(translated.lesson_slug)), 1)]
     errors = []
     for key, my_value, their_value in (("pass_mark", translated.pass_mark, original.pass_mark),
-                                       ("attempts", translated.max_attempts, original.max_attempts)):
+                                       ("attempts", translated.max_attempts, original.max_attempts),
+                                       ("draw", translated.draw, original.draw),
+                                       ("review", translated.review, original.review)):
         if my_value != their_value:
             errors.append(_error(translated, _("'%(key)s' is %(mine)s, the original %(path)s has "
                                                "%(theirs)s", key=key, mine=my_value, path=original.path,
@@ -84,22 +95,42 @@ def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[Con
                                                "%(original)s", label=label, id=mine["id"],
                                                type=repr(mine["type"]), original=repr(theirs["type"])),
                                  *where, "type"))
-        if len(mine["options"]) != len(theirs["options"]):
-            errors.append(_error(translated, _("%(label)s (%(id)s) has %(count)s options, the "
-                                               "original's has %(original)s", label=label,
-                                               id=mine["id"], count=len(mine["options"]),
-                                               original=len(theirs["options"])),
-                                 *where, "options"))
-            continue
-        for number, (option, other) in enumerate(zip(mine["options"], theirs["options"], strict=True)):
-            if option["correct"] != other["correct"]:
-                message = (_("%(label)s (%(id)s), option %(number)s: the original marks it right; "
-                             "keep the options in the same order with the same answers",
-                             label=label, id=mine["id"], number=number + 1) if other["correct"] else
-                           _("%(label)s (%(id)s), option %(number)s: the original marks it not right; "
-                             "keep the options in the same order with the same answers",
-                             label=label, id=mine["id"], number=number + 1))
-                errors.append(_error(translated, message, *where, "options", number))
+        if mine.get("objective") != theirs.get("objective"):
+            errors.append(_error(translated, _("%(label)s (%(id)s) tests objective %(objective)s, the "
+                                               "original's tests %(original)s", label=label,
+                                               id=mine["id"], objective=repr(mine.get("objective")),
+                                               original=repr(theirs.get("objective"))),
+                                 *where, "objective" if "objective" in mine else "id"))
+        errors.extend(_option_mismatches(translated, index, mine, theirs))
+    return errors
+
+
+def _option_mismatches(translated: QuizFile, index: int, mine: dict, theirs: dict) -> list[ContentError]:
+    """How a translated question's options differ from the original's: number, right and pinned."""
+    where = ("questions", index)
+    label = _("question %(number)s", number=index + 1)
+    errors = []
+    if len(mine["options"]) != len(theirs["options"]):
+        errors.append(_error(translated, _("%(label)s (%(id)s) has %(count)s options, the "
+                                           "original's has %(original)s", label=label,
+                                           id=mine["id"], count=len(mine["options"]),
+                                           original=len(theirs["options"])),
+                             *where, "options"))
+        return errors
+    for number, (option, other) in enumerate(zip(mine["options"], theirs["options"], strict=True)):
+        if option["correct"] != other["correct"]:
+            message = (_("%(label)s (%(id)s), option %(number)s: the original marks it right; "
+                         "keep the options in the same order with the same answers",
+                         label=label, id=mine["id"], number=number + 1) if other["correct"] else
+                       _("%(label)s (%(id)s), option %(number)s: the original marks it not right; "
+                         "keep the options in the same order with the same answers",
+                         label=label, id=mine["id"], number=number + 1))
+            errors.append(_error(translated, message, *where, "options", number))
+        if option.get("pinned", False) != other.get("pinned", False):
+            errors.append(_error(translated, _("%(label)s (%(id)s), option %(number)s: pin the same "
+                                               "option as the original", label=label,
+                                               id=mine["id"], number=number + 1),
+                                 *where, "options", number))
     return errors
 
 
@@ -114,16 +145,19 @@ def _parent(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else path
 
 
-def quiz_shape(pass_mark: int | None, max_attempts: int | None, questions: list[dict]) -> tuple:
-    """What must be the same in every language's version of a quiz for it to be graded the same:
-    pass mark, attempts, and each question's id, type and which options (by key) are right."""
-    return (pass_mark, max_attempts, tuple(
-        (q["id"], q["type"], tuple((o["key"], bool(o["correct"])) for o in q["options"]))
-        for q in questions))
+def quiz_shape(pass_mark: int | None, max_attempts: int | None, questions: list[dict],
+               draw: int | None = None, review: str | None = None) -> tuple:
+    """What must be the same in every language's version of a quiz for it to be drawn and graded
+    the same: pass mark, attempts, questions per attempt, review policy, and each question's id,
+    type, objective and which options (by key) are right and pinned."""
+    return (pass_mark, max_attempts, draw_count(draw, len(questions)), review or REVIEW_AFTER_PASS,
+            tuple((q["id"], q["type"], q.get("objective"),
+                   tuple((o["key"], bool(o["correct"]), bool(o.get("pinned"))) for o in q["options"]))
+                  for q in questions))
 
 
 class QuizShape(Protocol):
-    """What same_quiz() compares (max_attempts too, where there is one)."""
+    """What same_quiz() compares (max_attempts, draw and the review policy too, where there are)."""
 
     @property
     def pass_mark(self) -> int | None: ...
@@ -132,7 +166,13 @@ class QuizShape(Protocol):
     def questions(self) -> list[dict]: ...
 
 
+def _shape(quiz: QuizShape) -> tuple:
+    # A quiz file's policy is `review`, a quiz version's `review_policy`.
+    review = getattr(quiz, "review_policy", None) or getattr(quiz, "review", None)
+    return quiz_shape(quiz.pass_mark, getattr(quiz, "max_attempts", None), quiz.questions,
+                      getattr(quiz, "draw", None), review)
+
+
 def same_quiz(one: QuizShape, other: QuizShape) -> bool:
-    """Whether two quiz versions (QuizVersion or QuizFile alike) are graded the same way."""
-    return (quiz_shape(one.pass_mark, getattr(one, "max_attempts", None), one.questions)
-            == quiz_shape(other.pass_mark, getattr(other, "max_attempts", None), other.questions))
+    """Whether two quiz versions (QuizVersion or QuizFile alike) are drawn and graded the same way."""
+    return _shape(one) == _shape(other)

@@ -210,6 +210,8 @@ class LessonRevision(Model):
     module_id: Mapped[int | None] = mapped_column(ForeignKey("course_module.id"))
     # The optional question a reader answers at the end of the lesson (front matter `reflection`).
     reflection: Mapped[str | None] = mapped_column(String(300))
+    # What a reader can do after the lesson (front matter `objectives`): [{"id", "text"}], or None.
+    objectives: Mapped[list | None] = mapped_column(JSON)
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
     author = relationship("User")
@@ -273,8 +275,14 @@ class QuizVersion(Model):
                                           server_default=SOURCE_LANGUAGE)
     pass_mark: Mapped[int]
     max_attempts: Mapped[int | None]
-    # [{"id", "type", "prompt", "options": [{"key", "text", "correct", "explain"}]}]
+    # [{"id", "type", "prompt", "objective"?, "options": [{"key", "text", "correct", "explain",
+    #   "pinned"?}]}]: the bank an attempt draws from.
     questions: Mapped[list] = mapped_column(JSON)
+    # Questions per attempt; None: content.quiz_files.DEFAULT_DRAW (all when the bank is smaller).
+    draw: Mapped[int | None]
+    # What an attempt's review shows: after_pass | always | never (content.quiz_files).
+    review_policy: Mapped[str] = mapped_column(String(16), default="after_pass",
+                                               server_default="after_pass")
     content_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

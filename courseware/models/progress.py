@@ -75,6 +75,12 @@ class QuizAttempt(Model):
     correct_count: Mapped[int | None]
     question_count: Mapped[int | None]
     passed: Mapped[bool | None]
+    # The attempt's draw (services/learning/draws): the question ids asked, in the order shown, and
+    # each question's option keys in the order shown, made from `draw_seed` when the attempt
+    # started. None for attempts from before draws: every question of the version, in file order.
+    question_ids: Mapped[list | None] = mapped_column(JSON)
+    option_order: Mapped[dict | None] = mapped_column(JSON)
+    draw_seed: Mapped[int | None]
 
     quiz = relationship("Quiz")
     quiz_version = relationship("QuizVersion")

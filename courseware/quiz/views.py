@@ -44,7 +44,7 @@ def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue
         abort(404)
     answers = {
         question["id"]: request.form.getlist(f"q-{question['id']}")
-        for question in attempt.quiz_version.questions
+        for question in quizzes.attempt_questions(attempt)
     }
     try:
         attempt = quizzes.submit_attempt(db.session, current_user, attempt, answers)
@@ -61,9 +61,9 @@ def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue
     if attempt.passed:
         flash(_("You passed with %(score)s.", score=format_percent(attempt.score)), "success")
     else:
-        flash(_("You scored %(score)s; the pass mark is %(mark)s. Read the explanations and try again.",
-                score=format_percent(attempt.score), mark=format_percent(attempt.quiz_version.pass_mark)),
-              "warning")
+        flash(_("You scored %(score)s; the pass mark is %(mark)s. See which answers were wrong and "
+                "try again.", score=format_percent(attempt.score),
+                mark=format_percent(attempt.quiz_version.pass_mark)), "warning")
     return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
 
 
@@ -80,7 +80,7 @@ def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz: Quiz, attem
         revision=lesson.revision,
         version=attempt.quiz_version,
         attempt=attempt,
-        questions=quizzes.public_questions(attempt.quiz_version),
+        questions=quizzes.public_questions(quizzes.attempt_questions(attempt)),
         answers=answers,
         missing=set(missing),
         error=error,
@@ -100,7 +100,7 @@ def review(attempt_id: int) -> ResponseReturnValue:
             url_for("quiz.take", course_slug=lesson.course.slug, lesson_slug=lesson.slug)
         )
     answers = {answer.question_id: answer for answer in attempt.answers}
-    status = None
+    status, following = None, None
     # Titles in the reader's language; the questions as they were asked (the version taken).
     lesson_title, course_title = lesson.title, lesson.course.title_in(content_language())
     if lesson.is_published:
@@ -108,6 +108,8 @@ def review(attempt_id: int) -> ResponseReturnValue:
         course_progress = progress.course_progress(db.session, current_user, course)
         status = course_progress.status_of(lesson)
         lesson_title, course_title = status.revision.title, course_progress.course.title
+        following = _lesson_after(course, lesson.id)
+    attempts_left = quizzes.attempts_left(db.session, current_user, attempt.quiz)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
@@ -116,10 +118,19 @@ def review(attempt_id: int) -> ResponseReturnValue:
         course_title=course_title,
         status=status,
         form=ConfirmForm(),
-        questions=attempt.quiz_version.questions,
+        questions=quizzes.attempt_questions(attempt),
         answers=answers,
-        attempts_left=quizzes.attempts_left(db.session, current_user, attempt.quiz),
+        attempts_left=attempts_left,
+        mode=quizzes.review_mode(db.session, current_user, attempt, attempts_left),
+        following=following,
     )
+
+
+def _lesson_after(course: CourseOutline, lesson_id: int) -> LessonOutline | None:
+    """The published lesson after this one in the course, if any."""
+    ids = [each.id for each in course.lessons]
+    index = ids.index(lesson_id) if lesson_id in ids else len(ids)
+    return course.lessons[index + 1] if index + 1 < len(ids) else None
 
 
 @bp.errorhandler(CSRFError)
@@ -144,7 +155,7 @@ def keep_answers_after_expired_token():
         return None
     answers = {
         question["id"]: request.form.getlist(f"q-{question['id']}")
-        for question in attempt.quiz_version.questions
+        for question in quizzes.attempt_questions(attempt)
     }
     shown = catalog.current(db.session).lesson_of_quiz(attempt.quiz_id)
     if shown is None:  # the lesson or its quiz was taken down meanwhile

@@ -180,7 +180,8 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     # A translation's module is its lesson's, not part of it: its hash leaves it out, as the
     # editor's does, so that moving the lesson never makes its translations look changed.
     digest = lesson_hash(lesson_file.title, lesson_file.summary, lesson_file.minutes,
-                         lesson_file.module if source else "", lesson_file.body, lesson_file.reflection)
+                         lesson_file.module if source else "", lesson_file.body, lesson_file.reflection,
+                         lesson_file.objectives)
     kind = "lesson-file" if source else f"lesson-file-{language}"
     fingerprint = content_hash(kind, course.slug, lesson_file.order, digest)
     if _unchanged_since_last_import(session, lesson_file.path, fingerprint) and lesson:
@@ -218,7 +219,7 @@ def _publish_lesson_file(session: Session, lesson: Lesson, lesson_file: LessonFi
         title=lesson_file.title, summary=lesson_file.summary, minutes=lesson_file.minutes,
         source=lesson_file.body, html=render_markdown(lesson_file.body), content_hash=digest,
         note=f"Imported from {lesson_file.path}", module_id=module.id,
-        reflection=lesson_file.reflection or None,
+        reflection=lesson_file.reflection or None, objectives=lesson_file.objectives or None,
     )
     revision.published_at = utcnow()
     session.add(revision)
@@ -241,7 +242,8 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
     )
     if lesson is None:
         raise ContentError(quiz_file.path, _("no lesson named %(slug)s", slug=repr(quiz_file.lesson_slug)))
-    digest = quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions)
+    digest = quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions,
+                       quiz_file.draw, quiz_file.review)
     quiz = lesson.quiz
     kind = "quiz-file" if source else f"quiz-file-{language}"
     fingerprint = content_hash(kind, course_slug, quiz_file.lesson_slug, digest)
@@ -272,6 +274,8 @@ def _import_quiz(session: Session, course_slug: str, quiz_file: QuizFile, report
         pass_mark=quiz_file.pass_mark,
         max_attempts=quiz_file.max_attempts,
         questions=quiz_file.questions,
+        draw=quiz_file.draw,
+        review_policy=quiz_file.review,
         content_hash=digest,
         note=f"Imported from {quiz_file.path}",
         published_at=utcnow(),

@@ -239,6 +239,8 @@ def save_draft(session: Session, lesson: Lesson, author: User, fields: LessonFie
         fields.module_id = lesson.module_id
     module, values = _checked(session, lesson.course, fields)
     latest = latest_revision_or_none(session, lesson, language)
+    # The editor has no field for the objectives (they come from the course files): kept as they are.
+    values["objectives"] = latest.objectives if latest is not None else None
     digest = _hash(values, module, language)
     if latest is not None and digest == latest.content_hash:
         return SaveResult(latest, created=False)
@@ -272,7 +274,7 @@ def restore_revision(session: Session, lesson: Lesson, author: User, number: int
         summary=old.summary,
         minutes=old.minutes, source=old.source, html=old.html, content_hash=old.content_hash,
         module_id=module_of(old).id, author_id=author.id, reflection=old.reflection,
-        note=f"Restored from revision {number}",
+        objectives=old.objectives, note=f"Restored from revision {number}",
     )
     session.add(revision)
     try:
@@ -291,7 +293,7 @@ def _new_revision(lesson: Lesson, number: int, module: Module, values: dict,
         minutes=values["minutes"], source=values["source"], html=render_markdown(values["source"]),
         content_hash=_hash(values, module, language),
         note=values["note"], module_id=module.id, author_id=author.id,
-        reflection=values["reflection"] or None,
+        reflection=values["reflection"] or None, objectives=values.get("objectives") or None,
     )
 
 
@@ -299,7 +301,7 @@ def _hash(values: dict, module: Module, language: str) -> str:
     """A translation's hash leaves the module out: it is its lesson's (see content_import)."""
     return lesson_hash(values["title"], values["summary"], values["minutes"],
                        module.title if language == SOURCE_LANGUAGE else "", values["source"],
-                       values["reflection"])
+                       values["reflection"], values.get("objectives"))
 
 
 def normalize_source(source: str) -> str:

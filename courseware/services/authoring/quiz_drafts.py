@@ -1,5 +1,6 @@
-"""The quiz editor's draft: the quiz as the president edits it (questions, options, pass mark and
-attempts), every problem it has (the same rules as quiz files, each tied to its field), and the
+"""The quiz editor's draft: the quiz as the president edits it (questions with their objectives,
+options with the pinned last one, pass mark, attempts, questions per attempt and review policy),
+every problem it has (the same rules as quiz files, each tied to its field), and the
 structural edits (add, remove, move a question or an option). Saving and publishing are in
 courseware.services.authoring.quizzes."""
 from __future__ import annotations
@@ -13,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, pgettext
 
 from courseware.content.question_types import QUESTION_TYPES
-from courseware.content.quiz_files import OPTION_KEYS, QUESTION_ID_RE
+from courseware.content.quiz_files import OPTION_KEYS, QUESTION_ID_RE, REVIEW_AFTER_PASS, REVIEW_POLICIES
 from courseware.content.rendering import quiz_hash
 from courseware.models import QuizVersion
 from courseware.services.errors import Conflict, ValidationError
@@ -29,6 +30,8 @@ class OptionDraft:
     text: str = ""
     correct: bool = False
     explain: str = ""
+    # Stays last when the options are shuffled (only the last option may be).
+    pinned: bool = False
 
 
 @dataclass
@@ -37,6 +40,8 @@ class QuestionDraft:
     type: str = "single"
     prompt: str = ""
     options: list[OptionDraft] = field(default_factory=lambda: [OptionDraft(), OptionDraft()])
+    # The id of the lesson objective the question tests; "" for none.
+    objective: str = ""
 
 
 @dataclass
@@ -44,6 +49,9 @@ class QuizDraft:
     pass_mark: int | None = 80
     max_attempts: int | None = None
     questions: list[QuestionDraft] = field(default_factory=list)
+    # Questions per attempt (None: the default) and what the review shows (REVIEW_POLICIES).
+    draw: int | None = None
+    review: str = REVIEW_AFTER_PASS
 
     @classmethod
     def of(cls, version: QuizVersion | None) -> QuizDraft:
@@ -51,24 +59,29 @@ class QuizDraft:
             return cls()
         return cls(version.pass_mark, version.max_attempts, [
             QuestionDraft(q["id"], q["type"], q["prompt"],
-                          [OptionDraft(o["text"], bool(o["correct"]), o["explain"])
-                           for o in q["options"]])
+                          [OptionDraft(o["text"], bool(o["correct"]), o["explain"], bool(o.get("pinned")))
+                           for o in q["options"]], q.get("objective") or "")
             for q in version.questions
-        ])
+        ], version.draw, version.review_policy or REVIEW_AFTER_PASS)
 
     def questions_data(self) -> list[dict]:
-        """As the quiz file loader produces them: trimmed text, option keys a, b, c... by position."""
-        return [
-            {"id": q.id, "type": q.type, "prompt": _clean(q.prompt),
-             "options": [{"key": OPTION_KEYS[index], "text": _clean(o.text),
-                          "correct": bool(o.correct), "explain": _clean(o.explain)}
-                         for index, o in enumerate(q.options[:len(OPTION_KEYS)])]}
-            for q in self.questions
-        ]
+        """As the quiz file loader produces them: trimmed text, option keys a, b, c... by position,
+        "objective" only when set and "pinned" only on a pinned option."""
+        return [_question_data(q) for q in self.questions]
 
     def digest(self) -> str:
         assert self.pass_mark is not None  # digested once checked: hard_problems requires a pass mark
-        return quiz_hash(self.pass_mark, self.max_attempts, self.questions_data())
+        return quiz_hash(self.pass_mark, self.max_attempts, self.questions_data(), self.draw, self.review)
+
+
+def _question_data(question: QuestionDraft) -> dict:
+    data: dict = {"id": question.id, "type": question.type, "prompt": _clean(question.prompt)}
+    if question.objective:
+        data["objective"] = question.objective
+    data["options"] = [{"key": OPTION_KEYS[index], "text": _clean(o.text), "correct": bool(o.correct),
+                        "explain": _clean(o.explain), **({"pinned": True} if o.pinned else {})}
+                       for index, o in enumerate(question.options[:len(OPTION_KEYS)])]
+    return data
 
 
 def _clean(text: str) -> str:
@@ -121,15 +134,22 @@ class QuizEditConflict(Conflict):
                            "save again to replace theirs, or reload to see it."))
 
 
-def problems(draft: QuizDraft) -> list[Problem]:
-    """Everything that keeps the draft from being published, as the quiz file rules say."""
+def problems(draft: QuizDraft, objectives: list[str] | None = None) -> list[Problem]:
+    """Everything that keeps the draft from being published, as the quiz file rules say;
+    `objectives`: the ids of the lesson's learning objectives."""
     found = hard_problems(draft)
     if not draft.questions:
         found.append(Problem(_("Add at least one question.")))
+    if draft.draw is not None and draft.questions and draft.draw > len(draft.questions):
+        found.append(Problem(_("An attempt cannot ask more questions than the quiz has (%(count)s).",
+                               count=len(draft.questions)), field="draw"))
+    found.extend(objective_problems(draft, objectives or []))
     data = draft.questions_data()
     for index, question in enumerate(draft.questions):
         if not question.prompt.strip():
             found.append(Problem(_("Write the question."), index, field="prompt"))
+        if any(option.pinned for option in question.options[:-1]):
+            found.append(Problem(_("Only the last option can be kept last."), index))
         for option_index, option in enumerate(question.options):
             if not option.text.strip():
                 found.append(Problem(_("Write the option's text."), index, option_index, "text"))
@@ -150,6 +170,11 @@ def hard_problems(draft: QuizDraft) -> list[Problem]:
         found.append(Problem(str(PASS_MARK_MESSAGE), field="pass_mark"))
     if draft.max_attempts is not None and draft.max_attempts < 1:
         found.append(Problem(str(ATTEMPTS_MESSAGE), field="max_attempts"))
+    if draft.draw is not None and draft.draw < 1:
+        found.append(Problem(_("Ask at least 1 question per attempt, or leave it empty for the default."),
+                             field="draw"))
+    if draft.review not in REVIEW_POLICIES:
+        found.append(Problem(_("Choose what the review shows."), field="review"))
     seen = set()
     for index, question in enumerate(draft.questions):
         if not QUESTION_ID_RE.match(question.id) or question.id in seen:
@@ -164,6 +189,19 @@ def hard_problems(draft: QuizDraft) -> list[Problem]:
         texts = [question.prompt] + [t for o in question.options for t in (o.text, o.explain)]
         if any(len(text) > MAX_TEXT for text in texts):
             found.append(Problem(_("Keep each text to %(limit)s characters.", limit=MAX_TEXT), index))
+    return found
+
+
+def objective_problems(draft: QuizDraft, objectives: list[str]) -> list[Problem]:
+    """With objectives, every question tests one of them; without, none does."""
+    found = []
+    for index, question in enumerate(draft.questions):
+        if objectives and question.objective not in objectives:
+            found.append(Problem(_("Choose the lesson objective this question tests."), index,
+                                 field="objective"))
+        elif not objectives and question.objective:
+            found.append(Problem(_("The lesson has no objectives: this question cannot test one."),
+                                 index, field="objective"))
     return found
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseware.content.objectives import objective_ids
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
@@ -96,7 +97,20 @@ def translation_problems(draft: QuizDraft, quiz: Quiz | None) -> list[Problem]:
 def draft_shape(draft: QuizDraft) -> SimpleNamespace:
     """The draft as quiz versions are compared (content.translations.same_quiz)."""
     return SimpleNamespace(pass_mark=draft.pass_mark, max_attempts=draft.max_attempts,
-                           questions=draft.questions_data())
+                           questions=draft.questions_data(), draw=draft.draw, review=draft.review)
+
+
+def draft_problems(lesson: Lesson, draft: QuizDraft) -> list[Problem]:
+    """What keeps the draft from being published on this lesson (with its objectives)."""
+    return problems(draft, objective_ids(lesson_objectives(lesson)))
+
+
+def lesson_objectives(lesson: Lesson) -> list[dict]:
+    """The lesson's learning objectives ([{"id", "text"}]): its published revision's, else its
+    latest's (they come from the course files: the lesson editor keeps them as they are)."""
+    revisions = lesson.revisions_in(SOURCE_LANGUAGE)
+    revision = lesson.published_revision or (revisions[-1] if revisions else None)
+    return list(revision.objectives or []) if revision is not None else []
 
 
 def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, base: str,
@@ -104,7 +118,7 @@ def publish(session: Session, lesson: Lesson, author: User, draft: QuizDraft, ba
             language: str = SOURCE_LANGUAGE) -> QuizVersion:
     """Save and publish in one step: a new version that learners' next attempts will use."""
     source = language == SOURCE_LANGUAGE
-    found = problems(draft) or ([] if source else translation_problems(draft, lesson.quiz))
+    found = draft_problems(lesson, draft) or ([] if source else translation_problems(draft, lesson.quiz))
     if found:
         raise QuizProblems(found)
     current = lesson.quiz.current_version_in(language) if lesson.quiz else None
@@ -146,7 +160,8 @@ def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraf
         session.add(quiz)
         number = max((v.number for v in quiz.versions_in(language)), default=0) + 1
         existing = QuizVersion(quiz=quiz, number=number, language=language, pass_mark=draft.pass_mark,
-                               max_attempts=draft.max_attempts, questions=questions,
+                               max_attempts=draft.max_attempts, questions=questions, draw=draft.draw,
+                               review_policy=draft.review,
                                content_hash=digest, note=note.strip(), author_id=author.id)
         session.add(existing)
         session.flush()
@@ -156,6 +171,7 @@ def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraf
         .where(QuizVersion.id == existing.id, QuizVersion.content_hash == existing.content_hash,
                QuizVersion.published_at.is_(None))
         .values(pass_mark=draft.pass_mark, max_attempts=draft.max_attempts, questions=questions,
+                draw=draft.draw, review_policy=draft.review,
                 content_hash=digest, note=note.strip(), author_id=author.id)
         .execution_options(synchronize_session=False)
     )

@@ -46,6 +46,8 @@ class RevisionOutline:
     language: str = SOURCE_LANGUAGE
     # The question the lesson asks its readers at the end (practice reflections), if any.
     reflection: str | None = None
+    # What a reader can do after the lesson, as (id, text) pairs; () when it lists none.
+    objectives: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +193,8 @@ def _published_lessons(connection: Connection, language: str,
         select(Lesson.id, Lesson.slug, Lesson.position, Lesson.course_id, Lesson.module_id,
                LessonRevision.id.label("revision_id"), LessonRevision.number, LessonRevision.title,
                LessonRevision.summary, LessonRevision.minutes, LessonRevision.published_at,
-               LessonRevision.material, LessonRevision.content_hash, LessonRevision.reflection)
+               LessonRevision.material, LessonRevision.content_hash, LessonRevision.reflection,
+               LessonRevision.objectives)
         .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
         .order_by(Lesson.position, Lesson.id)
     ):
@@ -227,7 +230,7 @@ def _translated_revisions(connection: Connection, language: str) -> dict[int, Re
         select(LessonTranslation.lesson_id, LessonRevision.id, LessonRevision.number,
                LessonRevision.title, LessonRevision.summary, LessonRevision.minutes,
                LessonRevision.published_at, LessonRevision.material, LessonRevision.content_hash,
-               LessonRevision.reflection)
+               LessonRevision.reflection, LessonRevision.objectives)
         .join(LessonRevision, LessonRevision.id == LessonTranslation.published_revision_id)
         .where(LessonTranslation.language == language))
     return {row.lesson_id: _revision(row, row.id, language) for row in rows}
@@ -236,4 +239,5 @@ def _translated_revisions(connection: Connection, language: str) -> dict[int, Re
 def _revision(row: Row, revision_id: int, language: str) -> RevisionOutline:
     return RevisionOutline(revision_id, row.number, row.title, row.summary or "", row.minutes,
                            row.published_at, bool(row.material), row.content_hash, language,
-                           row.reflection or None)
+                           row.reflection or None,
+                           tuple((each["id"], each["text"]) for each in row.objectives or ()))

@@ -37,7 +37,7 @@ from courseware.models import (
     User,
 )
 from courseware.services.errors import Conflict, NotFound, ValidationError
-from courseware.services.learning import quizzes
+from courseware.services.learning import draws, quizzes
 
 STAGES = (30, 90)
 QUESTIONS_PER_CHECK = 2
@@ -66,6 +66,8 @@ class DueCheck:
     completed_on: date
     version: QuizVersion
     question_ids: list[str] = field(default_factory=list)
+    # Seeds the choice of questions and the order of their options (prepare sets it).
+    seed: str = ""
 
     @property
     def due_on(self) -> date:
@@ -73,9 +75,17 @@ class DueCheck:
 
     @property
     def questions(self) -> list[quizzes.PublicQuestion]:
-        """What the page may show: no correct flags, no explanations."""
-        by_id = {q.id: q for q in quizzes.public_questions(self.version)}
-        return [by_id[qid] for qid in self.question_ids]
+        """What the page may show: no correct flags, no explanations; options shuffled as in a
+        quiz attempt (a pinned option last), the same way at every reload."""
+        by_id = {q["id"]: q for q in self.version.questions}
+        rng = random.Random(f"{self.seed}:options")
+        shown = []
+        for qid in self.question_ids:
+            question = by_id[qid]
+            options = {option["key"]: option for option in question["options"]}
+            shown.append({**question, "options": [options[key]
+                                                  for key in draws.option_order(question, rng)]})
+        return quizzes.public_questions(shown)
 
 
 @dataclass(frozen=True)
@@ -161,21 +171,31 @@ def due_checks(session: Session, user: User, today: date,
 
 def prepare(session: Session, user: User, check: DueCheck) -> DueCheck:
     """Choose the check's questions: the same two every time for this person, lesson and stage."""
+    check.seed = f"{user.id}:{check.lesson_id}:{check.stage}"
+    # From the whole bank of the current version, not only the questions an attempt drew.
     check.question_ids = choose_questions(
-        check.version.questions, missed_first(session, user, check.quiz_id),
-        seed=f"{user.id}:{check.lesson_id}:{check.stage}")
+        check.version.questions, missed_first(session, user, check.quiz_id), seed=check.seed)
     return check
 
 
 def missed_first(session: Session, user: User, quiz_id: int) -> list[str]:
-    """Question ids the person answered wrongly, in the order they first missed them."""
-    rows = session.scalars(
-        select(AttemptAnswer.question_id).join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
+    """Question ids the person answered wrongly, in the order they first missed them (within one
+    attempt, in the order of its version's bank, whatever order the attempt asked them in). One
+    query: the dashboard runs it for every check waiting."""
+    rows = session.execute(
+        select(QuizAttempt.number, QuizVersion.questions, AttemptAnswer.question_id)
+        .join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
+        .join(QuizVersion, QuizVersion.id == QuizAttempt.quiz_version_id)
         .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id,
                QuizAttempt.state == AttemptState.SUBMITTED.value, AttemptAnswer.correct.is_(False))
-        .order_by(QuizAttempt.number, AttemptAnswer.position)
-    )
-    return list(dict.fromkeys(rows))
+    ).tuples().all()
+
+    def rank(row: tuple[int, list, str]) -> tuple[int, int]:
+        number, bank, question_id = row
+        ids = [question["id"] for question in bank]
+        return number, ids.index(question_id) if question_id in ids else len(ids)
+
+    return list(dict.fromkeys(question_id for _, _, question_id in sorted(rows, key=rank)))
 
 
 def choose_questions(questions: list[dict], missed: list[str], *, seed: str,

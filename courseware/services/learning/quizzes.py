@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.content.question_types import question_type
+from courseware.content.quiz_files import REVIEW_ALWAYS, REVIEW_NEVER
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import (
@@ -26,7 +27,7 @@ from courseware.models import (
 )
 from courseware.models._time import utcnow
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
-from courseware.services.learning import progress
+from courseware.services.learning import draws, progress
 
 
 class AlreadySubmitted(Conflict):
@@ -59,7 +60,10 @@ class PublicQuestion:
     options: tuple[PublicOption, ...]
 
 
-def public_questions(version: QuizVersion) -> list[PublicQuestion]:
+def public_questions(version: QuizVersion | list[dict]) -> list[PublicQuestion]:
+    """The questions without their key: a version's in file order, or a list of questions (an
+    attempt's draw, attempt_questions) in its order."""
+    questions = version if isinstance(version, list) else version.questions
     return [
         PublicQuestion(
             id=q["id"],
@@ -69,8 +73,13 @@ def public_questions(version: QuizVersion) -> list[PublicQuestion]:
             multiple=question_type(q["type"]).multiple_answers,
             options=tuple(PublicOption(o["key"], o["text"]) for o in q["options"]),
         )
-        for q in version.questions
+        for q in questions
     ]
+
+
+def attempt_questions(attempt: QuizAttempt) -> list[dict]:
+    """What the attempt asks (its draw), in the order asked, options in the order shown."""
+    return draws.questions_of(attempt)
 
 
 def quiz_of(lesson: Lesson) -> Quiz:
@@ -138,14 +147,7 @@ def open_attempt(session: Session, user: User, quiz: Quiz,
     for _try in range(3):
         attempt = _find_open(session, user, quiz)
         if attempt is not None:
-            if attempt.quiz_version_id != version.id:
-                # Nothing is answered yet, so the open attempt can move to the newest version
-                # (or to the reader's language, which has the same questions and keys).
-                attempt.quiz_version_id = version.id
-                session.commit()
-            else:
-                # The page shows this version: keep it loaded rather than read it again.
-                set_committed_value(attempt, "quiz_version", version)
+            _keep_on_version(session, user, attempt, version)
             return attempt
         number = (
             session.scalar(
@@ -160,8 +162,10 @@ def open_attempt(session: Session, user: User, quiz: Quiz,
         limit = _published_version(quiz).max_attempts
         if limit is not None and number > limit:
             raise Forbidden(_("You have used all the attempts this quiz allows."))
+        drawn = draws.make_draw(version.questions, version.draw, previous_questions(session, user, quiz))
         attempt = QuizAttempt(
             user_id=user.id, quiz_id=quiz.id, quiz_version_id=version.id, number=number,
+            question_ids=drawn.question_ids, option_order=drawn.option_order, draw_seed=drawn.seed,
         )
         session.add(attempt)
         try:
@@ -171,6 +175,32 @@ def open_attempt(session: Session, user: User, quiz: Quiz,
             # Another request (a second tab) opened one at the same moment: use that one.
             session.rollback()
     raise Conflict(_("Could not start the quiz; please try again."))
+
+
+def _keep_on_version(session: Session, user: User, attempt: QuizAttempt, version: QuizVersion) -> None:
+    """Nothing of an open attempt is answered yet, so it can move to the newest version (or to the
+    reader's language, which has the same questions and keys: then its draw stays)."""
+    if attempt.quiz_version_id == version.id:
+        # The page shows this version: keep it loaded rather than read it again.
+        set_committed_value(attempt, "quiz_version", version)
+        return
+    if attempt.question_ids is None or not same_quiz(attempt.quiz_version, version):
+        drawn = draws.make_draw(version.questions, version.draw,
+                                previous_questions(session, user, attempt.quiz))
+        attempt.question_ids, attempt.option_order = drawn.question_ids, drawn.option_order
+        attempt.draw_seed = drawn.seed
+    attempt.quiz_version_id = version.id
+    session.commit()
+
+
+def previous_questions(session: Session, user: User, quiz: Quiz) -> list[str]:
+    """The question ids the person's last submitted attempt asked, in the order asked."""
+    last = (select(QuizAttempt.id)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id,
+                   QuizAttempt.state == AttemptState.SUBMITTED.value)
+            .order_by(QuizAttempt.number.desc()).limit(1).scalar_subquery())
+    return list(session.scalars(select(AttemptAnswer.question_id)
+                                .where(AttemptAnswer.attempt_id == last).order_by(AttemptAnswer.position)))
 
 
 def _find_open(session: Session, user: User, quiz: Quiz) -> QuizAttempt | None:
@@ -225,7 +255,7 @@ def submit_attempt(
     if attempt.is_submitted:
         raise AlreadySubmitted(attempt.id)
     version = attempt.quiz_version
-    graded = grade(version, answers)
+    graded = grade(version, answers, attempt_questions(attempt))
     closed = session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS.value)
@@ -275,11 +305,14 @@ class Gradable(Protocol):
     def pass_mark(self) -> int: ...
 
 
-def grade(version: Gradable, answers: dict[str, list[str]]) -> GradedAnswers:
-    """Score the answers against the version's key. Unknown option keys are refused."""
+def grade(version: Gradable, answers: dict[str, list[str]],
+          questions: list[dict] | None = None) -> GradedAnswers:
+    """Score the answers against the version's key, over `questions` (an attempt's draw; all the
+    version's by default). Unknown option keys are refused."""
+    questions = version.questions if questions is None else questions
     unanswered = []
     graded = []
-    for question in version.questions:
+    for question in questions:
         selected = sorted(set(answers.get(question["id"]) or []))
         keys = {option["key"] for option in question["options"]}
         if not selected:
@@ -294,6 +327,34 @@ def grade(version: Gradable, answers: dict[str, list[str]]) -> GradedAnswers:
     if unanswered:
         raise UnansweredQuestions(unanswered)
     correct_count = sum(1 for _, _, correct in graded if correct)
-    total = len(version.questions)
+    total = len(questions)
     score = round(100 * correct_count / total) if total else 0
     return GradedAnswers(graded, correct_count, total, score, score >= version.pass_mark)
+
+
+# What an attempt's review shows (content.quiz_files has the policies that decide it).
+REVIEW_FULL = "full"  # every option, the right ones marked, every explanation
+REVIEW_ANSWERS = "answers"  # the person's own answers, right or wrong, not the key
+REVIEW_SCORE = "score"  # the score and which questions were wrong
+
+
+def review_mode(session: Session, user: User, attempt: QuizAttempt, attempts_left: int | None) -> str:
+    """What the review of a submitted attempt may show its person, by its version's review policy:
+    `after_pass` shows the key once they have passed the quiz or can no longer take it again."""
+    policy = attempt.quiz_version.review_policy
+    if policy == REVIEW_ALWAYS:
+        return REVIEW_FULL
+    if policy == REVIEW_NEVER:
+        return REVIEW_SCORE
+    lesson = attempt.quiz.lesson
+    can_retake = (lesson.is_published and lesson.active_quiz is not None
+                  and (attempts_left is None or attempts_left > 0))
+    if not can_retake or attempt.passed or has_passed(session, user, attempt.quiz_id):
+        return REVIEW_FULL
+    return REVIEW_ANSWERS
+
+
+def has_passed(session: Session, user: User, quiz_id: int) -> bool:
+    return (session.scalar(select(func.count(QuizAttempt.id)).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz_id,
+        QuizAttempt.passed.is_(True))) or 0) > 0

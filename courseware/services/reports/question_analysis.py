@@ -1,5 +1,6 @@
 """Per quiz question: how many answered, how many got it right, and the wrong option chosen most —
-the ideas people misunderstand."""
+the ideas people misunderstand. An attempt answers only the questions it drew from the bank
+(learning.draws), so each question is counted over the attempts that asked it, not over all."""
 from __future__ import annotations
 
 from collections import Counter
