@@ -95,6 +95,12 @@ def _right_option_is_longest(question: dict) -> bool:
                for option, length in zip(question["options"], lengths, strict=True))
 
 
+def _right_option_is_shortest(question: dict) -> bool:
+    lengths = [len(option["text"].strip()) for option in question["options"]]
+    return any(option.get("correct") and length == min(lengths)
+               for option, length in zip(question["options"], lengths, strict=True))
+
+
 def _bank_shape(quiz) -> list[tuple]:
     return [(q["id"], q["type"], q.get("objective"), len(q["options"]),
              tuple(bool(o.get("correct")) for o in q["options"]),
@@ -148,4 +154,14 @@ def test_the_right_option_is_the_longest_in_at_most_a_third_of_the_questions(con
     questions = [q for quiz in quizzes for q in quiz.questions if q["type"] in ("single", "multiple")]
     assert questions
     leaking = [q["id"] for q in questions if _right_option_is_longest(q)]
+    assert len(leaking) * 3 <= len(questions), f"{language}: {len(leaking)}/{len(questions)}: {leaking}"
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_right_option_is_the_shortest_in_at_most_a_third_of_the_questions(content, language):
+    quizzes = content.quizzes if language == "en" else [q for q in content.translated_quizzes
+                                                        if q.language == language]
+    questions = [q for quiz in quizzes for q in quiz.questions if q["type"] in ("single", "multiple")]
+    assert questions
+    leaking = [q["id"] for q in questions if _right_option_is_shortest(q)]
     assert len(leaking) * 3 <= len(questions), f"{language}: {len(leaking)}/{len(questions)}: {leaking}"
