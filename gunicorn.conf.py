@@ -85,6 +85,13 @@ def post_fork(server, worker) -> None:
     jobs.start(app)
 
 
+def post_worker_init(worker) -> None:
+    """Said once the worker handles signals and serves: from here a stop or reload reaches it (a
+    TERM that arrives between the fork and this point is lost in the worker, which then waits for
+    graceful_timeout to be killed)."""
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
+
+
 def on_starting(server) -> None:
     database = os.environ.get("DATABASE_URL", "")
     if database.startswith("postgresql") and not os.environ.get("SECRET_KEY"):

@@ -79,6 +79,13 @@ def get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, b
     return response.status, dict(response.getheaders()), response.read()
 
 
+def _healthy(port: int) -> bool:
+    try:
+        return get(port, "/healthz")[0] == 200
+    except OSError:
+        return False
+
+
 @pytest.fixture
 def served(tmp_path):
     """The real server in production settings on a fresh SQLite instance, as `make serve` runs it."""
@@ -94,12 +101,9 @@ def served(tmp_path):
     server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "app:app"],
                               cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
-    while True:
-        try:
-            if get(port, "/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
+    # Every worker ready, not only the first: a worker still booting when the test stops the server
+    # would miss the TERM and hold the stop for gunicorn's graceful timeout.
+    while (tmp_path / "gunicorn.log").read_text().count("Worker ready") < 2 or not _healthy(port):
         assert server.poll() is None and time.monotonic() < deadline, \
             (tmp_path / "gunicorn.log").read_text()
         time.sleep(0.05)
