@@ -65,14 +65,17 @@ class LiveSite:
 
     def time_travel(self, username: str, lesson_slug: str, *, opened_minutes_ago: int = 0,
                     read_before_seconds: int = 0) -> None:
-        """The site's clock cannot be moved: put the person's opening of the lesson back in time (as
-        if the page had been open that long), or add reading time from an earlier visit."""
+        """The site's clock cannot be moved: put the person's opening of the lesson, and the moment
+        their reading was last counted, back in time (as if the page had been open that long), or add
+        reading time from an earlier visit."""
         with sqlite3.connect(self.database) as conn:
             conn.execute(
-                "UPDATE lesson_progress SET last_opened_at = datetime(last_opened_at, ?),"
-                " seconds_spent = seconds_spent + ?"
-                " WHERE user_id = (SELECT id FROM user_account WHERE username = ?)"
-                " AND lesson_id = (SELECT id FROM lesson WHERE slug = ?)",
+                # Keeping the stored fraction of a second: the site finds the record by the exact value.
+                "UPDATE lesson_progress SET last_opened_at = datetime(last_opened_at, ?1)"
+                " || substr(last_opened_at, 20), reading_counted_at = datetime(reading_counted_at, ?1)"
+                " || substr(reading_counted_at, 20), seconds_spent = seconds_spent + ?2"
+                " WHERE user_id = (SELECT id FROM user_account WHERE username = ?3)"
+                " AND lesson_id = (SELECT id FROM lesson WHERE slug = ?4)",
                 (f"-{opened_minutes_ago} minutes", read_before_seconds, username, lesson_slug))
 
     def app_context(self):

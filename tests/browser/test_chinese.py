@@ -40,7 +40,12 @@ def test_a_newcomer_reads_and_passes_a_quiz_in_chinese(open_page, live_site):
     screenshot(page, "zh-lesson-desktop")
 
     page.goto(f"{COURSE}/{LESSON}/quiz")
-    questions = _chinese_quiz(LESSON)
+    # The questions this attempt drew from the bank, in the order shown.
+    bank = {question["id"]: question for question in _chinese_quiz(LESSON)}
+    shown = page.evaluate("() => [...document.querySelectorAll('form[data-quiz] fieldset.question')]"
+                          ".map(f => f.id.slice('question-'.length))")
+    assert len(shown) == 6 and set(shown) <= set(bank)
+    questions = [bank[question_id] for question_id in shown]
     for question in questions:
         fieldset = page.locator(f"#question-{question['id']}")
         assert question["prompt"] in fieldset.inner_text()
