@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, LessonRevision, User
 from courseware.models._time import utcnow
+from courseware.models.sql import rows_changed
 from courseware.services.authoring.lessons import module_of, renumber_lessons, revision_of
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
@@ -152,7 +153,7 @@ def publish_due(session: Session, now: datetime | None = None) -> list[LessonRev
             .execution_options(synchronize_session=False)
         )
         # An UPDATE's result is a CursorResult, which SQLAlchemy 2.0's Session.execute() types as Result.
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if rows_changed(claimed) != 1:
             session.rollback()
             continue
         revision = session.get_one(LessonRevision, revision_id)  # claimed just now: it exists

@@ -21,6 +21,7 @@ from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, Quiz, QuizAttempt, QuizVersion, User
 from courseware.models._time import utcnow
+from courseware.models.sql import rows_changed
 from courseware.services.authoring.quiz_drafts import (
     Problem,
     QuizDraft,
@@ -176,7 +177,7 @@ def _write_draft(session: Session, lesson: Lesson, author: User, draft: QuizDraf
         .execution_options(synchronize_session=False)
     )
     # An UPDATE's result is a CursorResult, which SQLAlchemy 2.0's Session.execute() types as Result.
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(changed) != 1:
         session.rollback()
         raise QuizEditConflict()
     session.refresh(existing)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import instance_state
 
 from courseware.models import ContentVersion, Course, Lesson, LessonRevision, LessonTranslation, Module, Quiz
-from courseware.models.upsert import conflict_insert, table_of
+from courseware.models.sql import conflict_insert, table_of
 
 _CHANGED = "outline_changed"
 # Rows of these tables are the outline: any change to one of them changes what learners see.

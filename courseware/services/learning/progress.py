@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from courseware.models import Lesson, LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
-from courseware.models.upsert import conflict_insert, table_of
+from courseware.models.sql import conflict_insert, table_of
 from courseware.services import catalog
 from courseware.services.catalog import CourseOutline, LessonOutline, ModuleOutline, RevisionOutline
 from courseware.services.errors import Conflict

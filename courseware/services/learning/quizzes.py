@@ -26,6 +26,7 @@ from courseware.models import (
     User,
 )
 from courseware.models._time import utcnow
+from courseware.models.sql import rows_changed
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from courseware.services.learning import draws, progress
 
@@ -270,7 +271,7 @@ def submit_attempt(
         .execution_options(synchronize_session=False)
     )
     # An UPDATE's result is a CursorResult, which SQLAlchemy 2.0's Session.execute() types as Result.
-    if closed.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(closed) != 1:
         session.rollback()
         raise AlreadySubmitted(attempt.id)
     # One INSERT for all the answers, without tracking an object per answer.

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.models import Lesson, LessonProgress, User
+from courseware.models.sql import rows_changed
 
 DEFAULT_MIN_FRACTION = 0.4
 # Whatever its estimate, no lesson counts as read in less than this.
@@ -95,7 +96,7 @@ def count_time(session: Session, record: LessonProgress, now: datetime, minutes:
         .values(seconds_spent=LessonProgress.seconds_spent + seconds, reading_counted_at=now)
         .execution_options(synchronize_session=False)
     )
-    if session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(session.execute(statement)) != 1:
         return 0  # another report counted this interval at the same moment
     set_committed_value(record, "seconds_spent", record.seconds_spent + seconds)
     set_committed_value(record, "reading_counted_at", now)
