@@ -32,6 +32,8 @@ CORE_ROUTES = {
     "learn.course": ("GET", "/courses/{course}", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.lesson": ("GET", "/courses/{course}/{lesson}",
                      {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "learn.summary": ("GET", "/courses/{course}/{lesson}/summary",
+                      {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.complete": ("POST", "/courses/{course}/{lesson}/complete",
                        {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
     # The lesson page's script reports reading time and the end reached (the test posts neither).

@@ -1,4 +1,5 @@
-"""The learner's pages: dashboard, course outline, lessons, own progress, certificates."""
+"""The learner's pages: dashboard, course outline, lessons and their printable summaries, own progress,
+certificates."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -71,6 +72,16 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
         best_score=attempt_history.best_score_of(db.session, current_user, lesson.quiz_id),
         reflection_box=practice_panels.reflection_box(current_user, status.lesson),
     )
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>/summary")
+@login_required
+def summary(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """A printable one-page summary of the lesson: objectives, key points, this week's task and a
+    form to fill in by hand. Reading it records nothing."""
+    course, lesson = _published_lesson(course_slug, lesson_slug)
+    return render_template("learn/summary.html", course=course, lesson=lesson,
+                           summary=catalog.lesson_summary(db.session, lesson))
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>/changes")

@@ -11,6 +11,7 @@ HR totals use `published`. May import: models, content, language, errors.
 - content_version.py  the number that tells every process its outline is stale, and the session
                       hooks (registered once, in cache.init_app) that raise it on every content write.
 - published.py        published lessons and courses from the database.
+- summary.py          a lesson's key points and "Try this week" task, for its printable summary.
 """
 from courseware.services.catalog.cache import current, init_app, lesson_html
 from courseware.services.catalog.outline import (
@@ -21,6 +22,7 @@ from courseware.services.catalog.outline import (
     RevisionOutline,
     load_outline,
 )
+from courseware.services.catalog.summary import LessonSummary, lesson_summary
 
-__all__ = ["CourseOutline", "LessonOutline", "ModuleOutline", "Outline", "RevisionOutline", "current",
-           "init_app", "lesson_html", "load_outline"]
+__all__ = ["CourseOutline", "LessonOutline", "LessonSummary", "ModuleOutline", "Outline",
+           "RevisionOutline", "current", "init_app", "lesson_html", "lesson_summary", "load_outline"]
