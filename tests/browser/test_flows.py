@@ -247,3 +247,17 @@ def test_the_president_edits_and_publishes_a_lesson(open_page):
     assert "is published as a minor change" in page.locator(".flashes").inner_text()
     page.goto(f"{COURSE}/refinement-and-the-daily-to-do")
     assert sentence in page.locator(".prose").inner_text()
+
+
+def test_every_lesson_summary_prints_on_one_a4_page(open_page):
+    """The manager's printed summary (objectives, key points, the week's task and its form) is one
+    sheet, in English and in Chinese."""
+    for username in ("deng.yan", "zhang.wei"):  # zhang.wei reads in Chinese
+        page = open_page(username, DESKTOP)
+        page.emulate_media(media="print")
+        for path in sorted((PROJECT_ROOT / "lessons" / "corporate-culture").glob("0*.md")):
+            slug = path.stem.split("-", 1)[1]
+            page.goto(f"{COURSE}/{slug}/summary")
+            pdf = page.pdf(format="A4", print_background=True)
+            pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+            assert pages == 1, f"the summary of {slug} prints on {pages} pages for {username}"
