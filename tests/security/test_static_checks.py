@@ -15,6 +15,8 @@ SANITIZED_EXPRESSIONS = {
     "candidate.html",         # the revision about to be published (author/publish.html)
     "revision.html",          # an old revision (author/revision.html)
     "preview",                # the editor's preview: render_markdown() of the draft
+    "summary.key_points",     # a section of the published lesson's HTML, sanitized again when cut
+    "summary.task",           # (services/catalog/summary.py), for the printable summary
 }
 
 

@@ -11,6 +11,7 @@ from html import unescape
 
 from sqlalchemy.orm import Session
 
+from courseware.content.rendering import sanitize_html
 from courseware.services.catalog.cache import lesson_html
 from courseware.services.catalog.outline import LessonOutline
 
@@ -42,7 +43,10 @@ def sections(html: str) -> dict[str, str]:
 
 
 def _first(found: dict[str, str], titles: frozenset[str]) -> str | None:
-    return next((found[title] for title in titles if found.get(title)), None)
+    """The first section found under one of the titles, sanitized again: a slice of sanitized HTML
+    cut at a heading has its tags balanced by the sanitizer before a page marks it safe."""
+    section = next((found[title] for title in titles if found.get(title)), None)
+    return sanitize_html(section) if section is not None else None
 
 
 def summary_of_html(html: str) -> LessonSummary:
