@@ -18,7 +18,7 @@ from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Department, Lesson, User
 from courseware.services.authoring.content_import import import_content
-from courseware.services.learning import progress
+from courseware.services.learning import completion, progress
 
 TEST_DATA = Path(__file__).parent / "data"
 TEST_LESSONS = TEST_DATA / "content" / "lessons"
@@ -253,6 +253,7 @@ def reading_clock(monkeypatch) -> ReadingClock:
 
     clock = ReadingClock(utcnow().replace(microsecond=0))
     monkeypatch.setattr(progress, "utcnow", lambda: clock.now)
+    monkeypatch.setattr(completion, "utcnow", lambda: clock.now)
     return clock
 
 
@@ -269,5 +270,5 @@ def read_on_the_page(client, url: str, clock: ReadingClock, **request) -> None:
 def read_lesson(user: User, lesson: Lesson):
     """The service's way, for fixtures: mark the lesson read by a person who spent its estimated
     minutes on it."""
-    return progress.mark_read(db.session, user, lesson,
+    return completion.mark_read(db.session, user, lesson,
                               seconds_read=lesson.published_revision.minutes * 60)

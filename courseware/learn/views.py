@@ -14,7 +14,7 @@ from courseware.practice import panels as practice_panels
 from courseware.services import catalog
 from courseware.services.authoring import diffing
 from courseware.services.catalog import CourseOutline, LessonOutline, published
-from courseware.services.learning import attempt_history, certificates, progress
+from courseware.services.learning import attempt_history, certificates, completion, progress
 from courseware.services.people import assignments
 
 bp = Blueprint("learn", __name__)
@@ -102,8 +102,8 @@ def changes(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 def complete(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = _published_lesson(course_slug, lesson_slug)
     try:
-        record = progress.mark_read(db.session, current_user, published.lesson(db.session, lesson.id))
-    except progress.ReadingTooShort as too_short:
+        record = completion.mark_read(db.session, current_user, published.lesson(db.session, lesson.id))
+    except completion.ReadingTooShort as too_short:
         # Back to the lesson, at its end, where the button says how long is left.
         flash(str(too_short), "warning")
         return redirect(url_for("learn.lesson", course_slug=course.slug, lesson_slug=lesson.slug,
@@ -131,11 +131,11 @@ def reading_progress(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     last report) and the end reached (`end=1`, which marks the lesson read once read long enough)."""
     _course, lesson = _published_lesson(course_slug, lesson_slug)
     try:
-        record = progress.record_reading(db.session, current_user,
+        record = completion.record_reading(db.session, current_user,
                                          published.lesson(db.session, lesson.id),
                                          seconds=request.form.get("seconds", 0, type=int),
                                          reached_end=request.form.get("end") == "1")
-    except progress.ReadingTooShort as too_short:
+    except completion.ReadingTooShort as too_short:
         return jsonify(read=False, completed=False, seconds_left=too_short.seconds_left,
                        message=str(too_short))
     return jsonify(read=record.read_at is not None, completed=record.completed_at is not None)

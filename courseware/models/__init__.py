@@ -27,8 +27,10 @@ from courseware.models.progress import (
     AttemptAnswer,
     AttemptState,
     Certificate,
+    CertificateKind,
     LessonProgress,
     QuizAttempt,
+    RefreshCheck,
 )
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "AttemptAnswer",
     "AttemptState",
     "Certificate",
+    "CertificateKind",
     "ContentFile",
     "ContentVersion",
     "Course",
@@ -56,6 +59,7 @@ __all__ = [
     "Quiz",
     "QuizAttempt",
     "QuizTranslation",
+    "RefreshCheck",
     "QuizVersion",
     "Reflection",
     "Role",

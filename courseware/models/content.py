@@ -79,6 +79,11 @@ class Course(Model):
     position: Mapped[int] = mapped_column(default=0)
     # The title and description in other languages: {"zh_CN": {"title": ..., "description": ...}}.
     translations: Mapped[dict | None] = mapped_column(JSON)
+    # How long a certificate stays valid (None: for ever), how many days before it expires a refresh
+    # is due, and how many questions the refresh check asks.
+    validity_months: Mapped[int | None]
+    refresh_window_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    refresh_questions: Mapped[int] = mapped_column(default=8, server_default="8")
 
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position"

@@ -107,17 +107,73 @@ class AttemptAnswer(Model):
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
 
 
+class CertificateKind(StrEnum):
+    COMPLETION = "completion"  # every published lesson completed
+    RENEWAL = "renewal"  # a refresh passed before or after expiry
+
+
 class Certificate(Model):
+    """A person's certificate for a course as it stood when issued: the lessons and revisions it
+    covers are kept with it, so that it stays true after the course changes. A newer certificate of
+    the same person and course replaces it (`replaced_by`): superseded when the newer one is a
+    completion of new content, renewed when it is a renewal. Nothing is ever deleted."""
+
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (Index("ix_certificate_person_course", "user_id", "course_id", "replaced_by_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default=CertificateKind.COMPLETION.value,
+                                      server_default=CertificateKind.COMPLETION.value)
+    # [{"lesson_id", "revision_id", "number", "title"}] in course order: what was completed, on which
+    # source-language revision, with its title then.
+    lessons: Mapped[list | None] = mapped_column(JSON)
+    reading_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When its validity started: its issue, or for a certificate that superseded another (new
+    # content completed) the start of the one it superseded; `expires_at` is this plus the validity.
+    valid_from: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    replaced_at: Mapped[datetime | None]
+    # Who signs it, as they were named when it was issued.
+    signatory_name: Mapped[str | None] = mapped_column(String(120))
+    signatory_title: Mapped[str | None] = mapped_column(String(120))
 
     user = relationship("User")
+    course = relationship("Course")
+    replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+
+class RefreshCheck(Model):
+    """The questions a refresh asks across every lesson of a course, drawn from the quiz banks when
+    the person starts it (kept with the check, so that its grading and review never change)."""
+
+    __tablename__ = "refresh_check"
+    __table_args__ = (
+        Index("ix_refresh_check_person_course", "user_id", "course_id", "submitted_at"),
+        # At most one open check per person and course, even under concurrent requests.
+        Index("uq_refresh_check_one_open", "user_id", "course_id", unique=True,
+              sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    # The certificate being refreshed.
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    # [{"lesson_id", "quiz_version_id", "question_id", "options": [keys in the order shown]}]
+    questions: Mapped[list] = mapped_column(JSON)
+    # [{"question_id", "quiz_version_id", "selected": [keys], "correct": bool}] once submitted.
+    answers: Mapped[list | None] = mapped_column(JSON)
+    correct_count: Mapped[int | None]
+    score: Mapped[int | None]  # percent
+    passed: Mapped[bool | None]
+
     course = relationship("Course")
 
 
@@ -136,6 +192,8 @@ class Assignment(Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     due_on: Mapped[date | None]
     due_days: Mapped[int | None]
+    # What the assignment asks: "completion" (every lesson) or "refresh" (renew before expiry).
+    purpose: Mapped[str] = mapped_column(String(16), default="completion", server_default="completion")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

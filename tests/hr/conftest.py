@@ -8,7 +8,7 @@ import pytest
 from courseware.extensions import db
 from courseware.models import User
 from courseware.services.catalog import published
-from courseware.services.learning import progress, quizzes
+from courseware.services.learning import completion, quizzes
 from tests.conftest import read_lesson
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
@@ -38,7 +38,7 @@ def company(course, make_user) -> Company:
     read_lesson(done, first)
     take(done, first, RIGHT)
     read_lesson(done, second)
-    progress.record_open(db.session, started, first)
+    completion.record_open(db.session, started, first)
     read_lesson(failed, first)
     take(failed, first, WRONG)
     return Company(done, started, idle, failed)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from courseware.extensions import db
 from courseware.models import DailyEntry
 from courseware.services.catalog import published
-from courseware.services.learning import progress
+from courseware.services.learning import completion
 from tests.practice.conftest import NOW, complete
 from tests.test_performance_queries import BUDGET, add_lessons, queries_of
 
@@ -27,7 +27,7 @@ def test_the_dashboard_with_checks_waiting_stays_within_the_budget(manager, cour
     small = len(queries_of(manager, "/"))
     add_lessons(course, 5)
     for lesson in published.lessons(db.session, course)[2:]:
-        progress.record_open(db.session, manager.user, lesson)
+        completion.record_open(db.session, manager.user, lesson)
         complete(
             manager.user,
             lesson,

@@ -95,6 +95,16 @@ class LessonOutline:
 
 
 @dataclass(frozen=True, slots=True)
+class CertificatePolicy:
+    """How long a course's certificate stays valid (None: for ever), how many days before it expires
+    a refresh is due, and how many questions the refresh check asks (HR sets them per course)."""
+
+    validity_months: int | None = None
+    refresh_window_days: int = 30
+    refresh_questions: int = 8
+
+
+@dataclass(frozen=True, slots=True)
 class CourseOutline:
     id: int
     slug: str
@@ -104,6 +114,7 @@ class CourseOutline:
     modules: tuple[ModuleOutline, ...]  # in order; modules without published lessons included
     lessons: tuple[LessonOutline, ...]  # published lessons in course order
     _by_slug: dict[str, LessonOutline] = field(repr=False, compare=False)
+    policy: CertificatePolicy = field(default_factory=lambda: CertificatePolicy())
 
     def lesson(self, slug: str) -> LessonOutline:
         return found(self._by_slug.get(slug), _("No such lesson."))
@@ -152,7 +163,8 @@ def load_outline(connection: Connection, language: str = SOURCE_LANGUAGE) -> Out
     courses = []
     for row in connection.execute(
         select(Course.id, Course.slug, Course.title, Course.description, Course.position,
-               Course.translations)
+               Course.translations, Course.validity_months, Course.refresh_window_days,
+               Course.refresh_questions)
         .order_by(Course.position, Course.id)
     ):
         course_lessons = tuple(lessons.get(row.id, ()))
@@ -161,7 +173,8 @@ def load_outline(connection: Connection, language: str = SOURCE_LANGUAGE) -> Out
             in_language(row.description or "", row.translations, language, "description"),
             row.position,
             tuple(module for course_id, module in modules.values() if course_id == row.id),
-            course_lessons, {lesson.slug: lesson for lesson in course_lessons}))
+            course_lessons, {lesson.slug: lesson for lesson in course_lessons},
+            CertificatePolicy(row.validity_months, row.refresh_window_days, row.refresh_questions)))
     return Outline(
         version, language, tuple(courses),
         {course.slug: course for course in courses}, {course.id: course for course in courses},

@@ -9,19 +9,17 @@ from functools import cached_property
 from typing import Protocol
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
-from courseware.models import Lesson, LessonProgress, LessonRevision, User
+from courseware.models import LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
 from courseware.models.sql import conflict_insert, table_of
 from courseware.services import catalog
 from courseware.services.catalog import CourseOutline, LessonOutline, ModuleOutline, RevisionOutline
-from courseware.services.errors import Conflict
-from courseware.services.learning import certificates, reading
+from courseware.services.learning import certificates, course_state, reading
 
 
 class HasId(Protocol):
@@ -31,8 +29,10 @@ class HasId(Protocol):
     def id(self) -> int: ...
 
 
-# The certificate of a course (by id), if the person has one.
+# The current certificate of a course (by id), if the person has one.
 CertificateOf = Callable[[int], "certificates.CertificateCode | None"]
+# Whether the person passed a refresh check for this certificate (id) since a moment.
+RefreshPassed = Callable[[int, datetime], bool]
 
 
 class LessonState(StrEnum):
@@ -108,10 +108,12 @@ class ModuleStatus:
 class CourseProgress:
     """Where one person stands in one course; built from the cached outline and their records."""
 
-    def __init__(self, course: CourseOutline, lessons: list[LessonStatus], certificate_of: CertificateOf):
+    def __init__(self, course: CourseOutline, lessons: list[LessonStatus], certificate_of: CertificateOf,
+                 refresh_passed: RefreshPassed):
         self.course = course
         self.lessons = lessons
         self._certificate_of = certificate_of
+        self._refresh_passed = refresh_passed
         modules = {module.id: ModuleStatus(module) for module in course.modules}
         for status in lessons:
             modules.setdefault(status.lesson.module_id, ModuleStatus(status.lesson.module))
@@ -122,6 +124,22 @@ class CourseProgress:
     def certificate(self) -> certificates.CertificateCode | None:
         """Loaded on first use: most pages never show it."""
         return self._certificate_of(self.course.id)
+
+    def standing(self, now: datetime | None = None) -> course_state.Standing:
+        """The person's state in the course as a whole (`course_state`), at `now` (default: now).
+        Reads the certificate, and only once its refresh window is open, the refresh checks."""
+        now = now or utcnow()
+        certificate = self.certificate
+        opens = course_state.refresh_opens_at(certificate, self.course.policy)
+        passed = (certificate is not None and opens is not None and now >= opens
+                  and self._refresh_passed(certificate.id, opens))
+        return course_state.standing_of(self.lessons, certificate, self.course.policy, now,
+                                        refresh_passed=passed, started=self.started)
+
+    @cached_property
+    def current_standing(self) -> course_state.Standing:
+        """`standing()` now, for templates: computed once per page."""
+        return self.standing()
 
     @property
     def total(self) -> int:
@@ -145,8 +163,10 @@ class CourseProgress:
 
     @property
     def next_lesson(self) -> LessonStatus | None:
-        """Where to continue: the first lesson in course order that is not complete."""
-        return next((s for s in self.lessons if not s.state.is_complete), None)
+        """Where to continue: the first lesson in course order that is not complete, else the first
+        completed on a revision a material one has followed."""
+        return (next((s for s in self.lessons if not s.state.is_complete), None)
+                or next((s for s in self.lessons if s.state == LessonState.NEEDS_REVIEW), None))
 
     def neighbours(self, lesson: HasId) -> tuple[LessonStatus | None, LessonStatus | None]:
         index = next(i for i, status in enumerate(self.lessons) if status.lesson.id == lesson.id)
@@ -164,14 +184,16 @@ def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress
     outline = catalog.current(session)
     records = _records(session, user.id)
     certificates_of = _certificates_loader(session, user)
-    return [_course_progress(user.created_at, course, records, certificates_of)
+    refresh_passed = _refresh_loader(session, user)
+    return [_course_progress(user.created_at, course, records, certificates_of, refresh_passed)
             for course in outline.courses if course.lessons]
 
 
 def course_progress(session: Session, user: User, course: CourseOutline) -> CourseProgress:
     """The person's progress in one course of the published outline (`catalog.current`)."""
     records = _records(session, user.id)
-    return _course_progress(user.created_at, course, records, _certificates_loader(session, user))
+    return _course_progress(user.created_at, course, records, _certificates_loader(session, user),
+                            _refresh_loader(session, user))
 
 
 def open_lesson(session: Session, user: User, course: CourseOutline,
@@ -189,7 +211,8 @@ def open_lesson(session: Session, user: User, course: CourseOutline,
     _commit_keeping_loaded(session)
     if lesson.id not in records:  # another request opened it at the same moment
         records = _records(session, user.id)
-    return _course_progress(user.created_at, course, records, _certificates_loader(session, user))
+    return _course_progress(user.created_at, course, records, _certificates_loader(session, user),
+                            _refresh_loader(session, user))
 
 
 def _commit_keeping_loaded(session: Session) -> None:
@@ -221,7 +244,7 @@ def _insert_first_open(connection: Connection, user_id: int, lesson_id: int, now
 
 
 def _course_progress(joined: datetime, course: CourseOutline, records: dict[int, ProgressRecord],
-                     certificates_of: CertificateOf) -> CourseProgress:
+                     certificates_of: CertificateOf, refresh_passed: RefreshPassed) -> CourseProgress:
     statuses = []
     for lesson in course.lessons:
         record = records.get(lesson.id)
@@ -237,7 +260,7 @@ def _course_progress(joined: datetime, course: CourseOutline, records: dict[int,
                 is_new=_is_new(joined, record, source),
             )
         )
-    return CourseProgress(course, statuses, certificates_of)
+    return CourseProgress(course, statuses, certificates_of, refresh_passed)
 
 
 _progress = table_of(LessonProgress)
@@ -276,6 +299,13 @@ def _certificates_loader(session: Session, user: User) -> CertificateOf:
     return certificate_of
 
 
+def _refresh_loader(session: Session, user: User) -> RefreshPassed:
+    def refresh_passed(certificate_id: int, since: datetime) -> bool:
+        return certificates.refresh_passed(session, user.id, certificate_id, since)
+
+    return refresh_passed
+
+
 def _state_of(record: ProgressRecord | None, revision: RevisionOutline,
               material_numbers: tuple[int, ...]) -> LessonState:
     if record is None:
@@ -298,84 +328,3 @@ def _is_new(joined: datetime, record: ProgressRecord | None, revision: RevisionO
     if record is None:
         return revision.published_at > joined
     return revision.material and revision.published_at > record.last_opened_at
-
-
-class ReadingTooShort(Conflict):
-    """Marked read before the lesson's minimum reading time (`reading`): `seconds_left` to go."""
-
-    def __init__(self, seconds_left: int):
-        self.seconds_left = seconds_left
-        self.minutes_left = reading.minutes_left(seconds_left)
-        super().__init__(ngettext(
-            "You have not spent long enough on this lesson yet: about %(num)d minute of reading left.",
-            "You have not spent long enough on this lesson yet: about %(num)d minutes of reading left.",
-            self.minutes_left))
-
-
-def record_open(session: Session, user: User, lesson: Lesson) -> LessonProgress:
-    now = utcnow()
-    record = reading.record_for(session, user, lesson, now)
-    record.last_opened_at = now
-    session.commit()
-    return record
-
-
-def mark_read(session: Session, user: User, lesson: Lesson, *, seconds_read: int = 0) -> LessonProgress:
-    """The person has read the lesson (the button, or the page's script at its end): counts this
-    visit's time on the server's clock, then marks the lesson read, and completes it if the quiz
-    allows, once the time counted reaches the lesson's minimum (`reading`). Raises ReadingTooShort
-    otherwise, after keeping the time counted.
-
-    `seconds_read`: reading time measured away from a lesson page (the demo company's simulated
-    readers, test fixtures); requests never pass it."""
-    now = utcnow()
-    record = reading.record_for(session, user, lesson, now)
-    if record.read_at is None:
-        minutes = reading.lesson_minutes(lesson)
-        reading.count_time(session, record, now, minutes)
-        if seconds_read > 0:
-            record.seconds_spent = record.seconds_spent + seconds_read
-        left = reading.seconds_left(minutes, record.seconds_spent)
-        if left:
-            session.commit()
-            raise ReadingTooShort(left)
-        record.read_at = now
-    if record.completed_at is not None:
-        # Reading the latest revision again confirms a completion that needed review.
-        record.completed_revision_id = lesson.published_revision_id
-    _complete_if_done(session, user, lesson, record)
-    session.commit()
-    return record
-
-
-def record_quiz_passed(session: Session, user: User, lesson: Lesson) -> None:
-    """Called inside the quiz submission's transaction; the caller commits."""
-    record = reading.record_for(session, user, lesson, utcnow())
-    if record.quiz_passed_at is None:
-        record.quiz_passed_at = utcnow()
-    _complete_if_done(session, user, lesson, record)
-
-
-def _complete_if_done(session: Session, user: User, lesson: Lesson, record: LessonProgress) -> None:
-    if record.completed_at is not None or record.read_at is None:
-        return
-    if lesson.active_quiz is not None and record.quiz_passed_at is None:
-        return
-    record.completed_at = utcnow()
-    record.completed_revision_id = lesson.published_revision_id
-    session.flush()
-    certificates.issue_if_earned(session, user, lesson.course)
-
-
-def record_reading(session: Session, user: User, lesson: Lesson, seconds: int,
-                   reached_end: bool) -> LessonProgress:
-    """The lesson page's report: about `seconds` more spent reading (counted at most as the time since
-    the visit opened or the last count, `reading.count_time`), and whether the reader has reached the
-    end of the lesson (which marks it read, under the same rule as the button)."""
-    now = utcnow()
-    record = reading.record_for(session, user, lesson, now)
-    reading.count_time(session, record, now, reading.lesson_minutes(lesson), claimed=seconds)
-    if reached_end:
-        return mark_read(session, user, lesson)
-    session.commit()
-    return record

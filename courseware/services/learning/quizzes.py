@@ -28,7 +28,7 @@ from courseware.models import (
 from courseware.models._time import utcnow
 from courseware.models.sql import rows_changed
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
-from courseware.services.learning import draws, progress
+from courseware.services.learning import completion, draws
 
 
 class AlreadySubmitted(Conflict):
@@ -281,7 +281,7 @@ def submit_attempt(
         for position, (question_id, selected, correct) in enumerate(graded.answers)
     ])
     if graded.passed:
-        progress.record_quiz_passed(session, user, attempt.quiz.lesson)
+        completion.record_quiz_passed(session, user, attempt.quiz.lesson)
     session.commit()
     session.refresh(attempt)
     return attempt

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from courseware.models import Assignment, Course, Department, Quiz, User
 from courseware.models._time import utcnow
 from courseware.services.catalog import published
-from courseware.services.learning import progress, quizzes
+from courseware.services.learning import completion, quizzes
 from courseware.services.ops import demo_practice
 from courseware.services.people.accounts import create_user, generate_password, get_or_create_department
 
@@ -109,7 +109,7 @@ def seed_demo_progress(session: Session) -> None:
             # so that the quizzes' outcomes stay as they were).
             minutes = lesson.published_revision.minutes if lesson.published_revision else 5
             seconds = round(minutes * 60 * pace.uniform(0.7, 1.4))
-            progress.mark_read(session, user, lesson, seconds_read=seconds)
+            completion.mark_read(session, user, lesson, seconds_read=seconds)
             quiz = lesson.active_quiz
             if quiz is None:
                 continue
@@ -118,7 +118,7 @@ def seed_demo_progress(session: Session) -> None:
             _answer(session, user, quiz, right=True, chance=chance)
         if done < len(lessons):
             if done:
-                progress.record_open(session, user, lessons[done])
+                completion.record_open(session, user, lessons[done])
     tax_free = session.scalar(select(Department).where(Department.name == "Tax-free Business"))
     hr_user = session.scalar(select(User).where(User.role == "hr"))
     session.add(Assignment(course=course, department=tax_free, created_by=hr_user,
