@@ -57,6 +57,7 @@ def account_new():
             user, password = account_admin.create_account(
                 db.session, current_user, username=form.username.data, full_name=form.full_name.data,
                 email=form.email.data, department_id=form.department_id.data or None, role=form.role.data,
+                title=form.title.data,
             )
             return render_template("hr/one_time_password.html", people=[(user, password)],
                                    title=_("Account created"))
@@ -80,7 +81,7 @@ def account_edit(user_id: int) -> ResponseReturnValue:
         try:
             account_admin.update_account(
                 db.session, current_user, user_id, full_name=form.full_name.data, email=form.email.data,
-                department_id=form.department_id.data or None, role=form.role.data,
+                department_id=form.department_id.data or None, role=form.role.data, title=form.title.data,
             )
             flash(_("Saved %(name)s.", name=account.full_name), "success")
             return redirect(url_for("hr_accounts.account_list"))
@@ -142,7 +143,8 @@ def account_import():
             problems = error.problems
             show_errors(form, error, default=form.file)
     return render_template("hr/import.html", form=form, problems=problems,
-                           columns=account_admin.CSV_COLUMNS), 422 if form.errors else 200
+                           columns=account_admin.CSV_COLUMNS,
+                           optional=account_admin.CSV_OPTIONAL_COLUMNS), 422 if form.errors else 200
 
 
 @bp.route("/departments", methods=["GET", "POST"])

@@ -23,6 +23,8 @@ class AssignmentForm(FlaskForm):
 class AccountForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Job title"), validators=[
+        Optional(), Length(max=120, message=_l("A job title has at most %(max)d characters."))])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     department_id = SelectField(_l("Department"), coerce=int)
     role = SelectField(_l("Role"))

@@ -48,6 +48,8 @@ class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # The person's job title as they sign (a certificate says who signed it and as what): free text.
+    title: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(16), default=Role.MANAGER.value)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)

@@ -47,9 +47,13 @@ def answer(lesson_id: int, stage: int) -> ResponseReturnValue:
                                     _("Answer both questions, or skip this check.")))
     except ValidationError as invalid:
         return _render(422, failed=(due, {}, set(), str(invalid)))
-    flash(_("%(right)d of %(total)d right. The explanations are below.", right=check.correct_count,
-            total=check.question_count),
-          "success" if check.correct_count == check.question_count else "info")
+    if followups.review_mode(check) == quizzes.REVIEW_FULL:
+        message = _("%(right)d of %(total)d right. The explanations are below.",
+                    right=check.correct_count, total=check.question_count)
+    else:
+        message = _("%(right)d of %(total)d right. Your answers are below.",
+                    right=check.correct_count, total=check.question_count)
+    flash(message, "success" if check.correct_count == check.question_count else "info")
     return redirect(url_for(".show", check_id=check.id), code=303)
 
 
@@ -67,4 +71,5 @@ def skip(lesson_id: int, stage: int) -> ResponseReturnValue:
 @bp.get("/<int:check_id>")
 def show(check_id: int) -> ResponseReturnValue:
     check = followups.own_check(db.session, current_user, check_id)
-    return render_template("practice/check.html", check=check, questions=followups.review(check))
+    return render_template("practice/check.html", check=check, questions=followups.review(check),
+                           mode=followups.review_mode(check))

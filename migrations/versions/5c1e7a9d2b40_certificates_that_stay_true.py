@@ -9,7 +9,7 @@ the revisions they completed, with their reading time, and never expires (no cou
 yet). Going down keeps each person's latest certificate per course and drops the ones it replaced.
 
 Revision ID: 5c1e7a9d2b40
-Revises: 1d0d23f8ae72
+Revises: 1a1ec64213bd
 Create Date: 2026-12-03 17:30:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e7a9d2b40'
-down_revision = '1d0d23f8ae72'
+down_revision = '1a1ec64213bd'
 branch_labels = None
 depends_on = None
 
@@ -83,7 +83,7 @@ def _describe_existing_certificates():
     revisions they completed, with their titles) and reading time; signed by the first president."""
     connection = op.get_bind()
     president = connection.execute(sa.text(
-        "SELECT full_name FROM user_account WHERE role = 'president' ORDER BY id LIMIT 1")).scalar()
+        "SELECT full_name, title FROM user_account WHERE role = 'president' ORDER BY id LIMIT 1")).first()
     certificates = connection.execute(sa.text(
         "SELECT id, user_id, course_id FROM certificate")).fetchall()
     for certificate_id, user_id, course_id in certificates:
@@ -96,9 +96,12 @@ def _describe_existing_certificates():
         lessons = [{"lesson_id": row[0], "revision_id": row[1], "number": row[2], "title": row[3]}
                    for row in rows]
         table = sa.table('certificate', sa.column('id', sa.Integer), sa.column('lessons', sa.JSON),
-                         sa.column('reading_seconds', sa.Integer), sa.column('signatory_name', sa.String))
+                         sa.column('reading_seconds', sa.Integer), sa.column('signatory_name', sa.String),
+                         sa.column('signatory_title', sa.String))
         connection.execute(table.update().where(table.c.id == certificate_id).values(
-            lessons=lessons, reading_seconds=sum(row[4] or 0 for row in rows), signatory_name=president))
+            lessons=lessons, reading_seconds=sum(row[4] or 0 for row in rows),
+            signatory_name=president[0] if president else None,
+            signatory_title=president[1] if president else None))
 
 
 def downgrade():

@@ -62,7 +62,7 @@ def test_hr_cannot_grant_the_president_role(hr, make_user):
     someone = make_user()
     with pytest.raises(ValidationError, match="Only a president"):
         account_admin.update_account(db.session, hr.user, someone.id, full_name="X", email=None,
-                                     department_id=None, role="president")
+                                     department_id=None, role="president", title=None)
     president = make_user(role="president")
     with pytest.raises(Forbidden):
         account_admin.set_active(db.session, hr.user, president.id, False)

@@ -228,3 +228,54 @@ def test_a_check_in_chinese_asks_the_chinese_questions_and_grades_them_alike(man
     assert (kept.correct_count, kept.question_count, kept.quiz_version_id) == (2, 2, chinese.id)
     review = manager.get(f"/practice/checks/{kept.id}", headers=zh).get_data(as_text=True)
     assert "对，因为它是对的。" in review
+
+
+# --- what the result shows, by the quiz's review policy -----------------------------------------------
+
+KEY_MARKERS = ("option-correct", "tag-correct", "Correct answer")
+
+
+def _result_under(manager, lesson, policy: str) -> str:
+    """The result page of a check answered under `policy`: pick-one wrong, pick-many right."""
+    for version in db.session.scalars(sa.select(QuizVersion)):
+        version.review_policy = policy
+    db.session.commit()
+    version = db.session.scalar(sa.select(QuizVersion).where(QuizVersion.language == "en"))
+    response = manager.post(f"/practice/checks/lessons/{lesson.id}/30",
+                            data={"version": version.id, "q-pick-one": "a", "q-pick-many": ["a", "c"]})
+    assert response.status_code == 303
+    return manager.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_check_of_a_quiz_that_never_shows_its_key_shows_only_ones_own_answers(manager, due_for_manager):
+    page = _result_under(manager, due_for_manager, "never")
+    assert "1 of 2" in page and "Your answers are below." in page
+    for marker in KEY_MARKERS:
+        assert marker not in page, marker
+    assert "Right because it is right." not in page  # the right option, not chosen
+    assert "Also wrong." not in page and "B is wrong." not in page  # options not chosen
+    assert "The wrong one" in page and "Wrong because it is wrong." in page  # why their choice is wrong
+    assert "A is right." in page and "C is right." in page  # their own right answer, explained
+    assert "This quiz does not show its right answers." in page
+    check = db.session.scalar(sa.select(FollowUpCheck))
+    chinese = manager.get(f"/practice/checks/{check.id}", headers={"Accept-Language": "zh-CN"})
+    assert "本测验不公布正确答案。" in chinese.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("policy", ["after_pass", "always"])
+def test_a_check_of_a_quiz_that_shows_its_key_after_a_pass_shows_it(manager, due_for_manager, policy):
+    page = _result_under(manager, due_for_manager, policy)
+    assert "The explanations are below." in page
+    assert "Correct answer" in page and "option-correct" in page
+    assert "Right because it is right." in page and "Also wrong." in page and "B is wrong." in page
+    assert "This quiz does not show its right answers." not in page
+
+
+def test_the_check_and_the_quiz_review_read_one_policy_decision():
+    assert quizzes.policy_review("always", key_earned=False) == quizzes.REVIEW_FULL
+    assert quizzes.policy_review("after_pass", key_earned=False) == quizzes.REVIEW_ANSWERS
+    assert quizzes.policy_review("after_pass", key_earned=True) == quizzes.REVIEW_FULL
+    assert quizzes.policy_review("never", key_earned=True) == quizzes.REVIEW_SCORE
+    for policy, mode in (("always", "full"), ("after_pass", "full"), ("never", "answers")):
+        check = FollowUpCheck(quiz_version=QuizVersion(review_policy=policy))
+        assert followups.review_mode(check) == mode

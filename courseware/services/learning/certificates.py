@@ -149,7 +149,7 @@ def issue(session: Session, user: User, course: Course, lessons: Sequence[Covere
         valid_from=valid_from,
         expires_at=add_months(valid_from, course.validity_months) if course.validity_months else None,
         signatory_name=signatory.full_name if signatory else None,
-        signatory_title=getattr(signatory, "title", None) if signatory else None,
+        signatory_title=signatory.title if signatory else None,
     )
     session.add(certificate)
     session.flush()

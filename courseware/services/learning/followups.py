@@ -280,11 +280,22 @@ class ReviewedQuestion:
 
 
 def review(check: FollowUpCheck) -> list[ReviewedQuestion]:
-    """The answered questions with every option's explanation, as after a quiz."""
+    """The answered questions with their options; review_mode() says how much of them a page shows."""
     by_id = {question["id"]: question for question in (check.quiz_version.questions
                                                        if check.quiz_version else [])}
     return [ReviewedQuestion(by_id[answer.question_id], answer.selected, answer.correct)
             for answer in check.answers if answer.question_id in by_id]
+
+
+def review_mode(check: FollowUpCheck) -> str:
+    """What the check's result may show, by the review policy of the quiz version it drew from: the
+    person completed the lesson, so they have earned the key wherever the policy gives it after a
+    pass; where it never does, they see their own answers (never less: they have just given them),
+    never the key (quizzes.REVIEW_FULL or quizzes.REVIEW_ANSWERS)."""
+    if check.quiz_version is None:
+        return quizzes.REVIEW_ANSWERS
+    mode = quizzes.policy_review(check.quiz_version.review_policy, key_earned=True)
+    return quizzes.REVIEW_FULL if mode == quizzes.REVIEW_FULL else quizzes.REVIEW_ANSWERS
 
 
 def history(session: Session, user: User) -> list[FollowUpCheck]:

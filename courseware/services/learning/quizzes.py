@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.content.question_types import question_type
-from courseware.content.quiz_files import REVIEW_ALWAYS, REVIEW_NEVER
+from courseware.content.quiz_files import REVIEW_AFTER_PASS, REVIEW_ALWAYS, REVIEW_NEVER
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import (
@@ -339,20 +339,28 @@ REVIEW_ANSWERS = "answers"  # the person's own answers, right or wrong, not the 
 REVIEW_SCORE = "score"  # the score and which questions were wrong
 
 
-def review_mode(session: Session, user: User, attempt: QuizAttempt, attempts_left: int | None) -> str:
-    """What the review of a submitted attempt may show its person, by its version's review policy:
-    `after_pass` shows the key once they have passed the quiz or can no longer take it again."""
-    policy = attempt.quiz_version.review_policy
+def policy_review(policy: str, *, key_earned: bool) -> str:
+    """What a review may show under a quiz version's review policy (the one place that decides, for
+    attempts and follow-up checks alike): `always` the key, `never` never the key, `after_pass` the
+    key once it is earned (`key_earned`), else only the person's own answers."""
     if policy == REVIEW_ALWAYS:
         return REVIEW_FULL
     if policy == REVIEW_NEVER:
         return REVIEW_SCORE
+    return REVIEW_FULL if key_earned else REVIEW_ANSWERS
+
+
+def review_mode(session: Session, user: User, attempt: QuizAttempt, attempts_left: int | None) -> str:
+    """What the review of a submitted attempt may show its person, by its version's review policy:
+    `after_pass` shows the key once they have passed the quiz or can no longer take it again."""
+    policy = attempt.quiz_version.review_policy
+    if policy != REVIEW_AFTER_PASS:
+        return policy_review(policy, key_earned=False)
     lesson = attempt.quiz.lesson
     can_retake = (lesson.is_published and lesson.active_quiz is not None
                   and (attempts_left is None or attempts_left > 0))
-    if not can_retake or attempt.passed or has_passed(session, user, attempt.quiz_id):
-        return REVIEW_FULL
-    return REVIEW_ANSWERS
+    earned = not can_retake or attempt.passed or has_passed(session, user, attempt.quiz_id)
+    return policy_review(policy, key_earned=earned)
 
 
 def has_passed(session: Session, user: User, quiz_id: int) -> bool:

@@ -26,20 +26,21 @@ DEPARTMENTS = [
     ("Human Resources", None),
     ("President's Office", None),
 ]
-# (role, username, full name, department)
+# (role, username, full name, department, job title): names and departments are kept in English (as
+# the demo's departments are), so the titles are too; the head of each department comes first.
 ACCOUNTS = [
-    ("president", "president", "Zhao Ming", "President's Office"),
-    ("hr", "hr.lin", "Lin Xiaoyu", "Human Resources"),
-    ("manager", "gao.jun", "Gao Jun", MARKETING_CENTER),
-    ("manager", "wang.lei", "Wang Lei", "International Trade"),
-    ("manager", "liu.fang", "Liu Fang", "International Trade"),
-    ("manager", "sun.hao", "Sun Hao", "International Trade"),
-    ("manager", "zhang.wei", "Zhang Wei", "Domestic Trade"),
-    ("manager", "he.jing", "He Jing", "Domestic Trade"),
-    ("manager", "xu.tao", "Xu Tao", "Tax-free Business"),
-    ("manager", "ma.li", "Ma Li", "Tax-free Business"),
-    ("manager", "guo.qiang", "Guo Qiang", "Finance Department"),
-    ("manager", "deng.yan", "Deng Yan", "Finance Department"),
+    ("president", "president", "Zhao Ming", "President's Office", "President"),
+    ("hr", "hr.lin", "Lin Xiaoyu", "Human Resources", "Head of Human Resources"),
+    ("manager", "gao.jun", "Gao Jun", MARKETING_CENTER, "Head of the Marketing Center"),
+    ("manager", "wang.lei", "Wang Lei", "International Trade", "Head of International Trade"),
+    ("manager", "liu.fang", "Liu Fang", "International Trade", "Manager"),
+    ("manager", "sun.hao", "Sun Hao", "International Trade", "Manager"),
+    ("manager", "zhang.wei", "Zhang Wei", "Domestic Trade", "Head of Domestic Trade"),
+    ("manager", "he.jing", "He Jing", "Domestic Trade", "Manager"),
+    ("manager", "xu.tao", "Xu Tao", "Tax-free Business", "Head of Tax-free Business"),
+    ("manager", "ma.li", "Ma Li", "Tax-free Business", "Manager"),
+    ("manager", "guo.qiang", "Guo Qiang", "Finance Department", "Head of Finance"),
+    ("manager", "deng.yan", "Deng Yan", "Finance Department", "Manager"),
 ]
 
 
@@ -67,13 +68,14 @@ def seed_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
             session, name, departments.get(parent) if parent else None
         )
     logins = []
-    for role, username, full_name, department in ACCOUNTS:
+    for role, username, full_name, department, title in ACCOUNTS:
         secret = password or generate_password()
         user = create_user(
             session, username=username, full_name=full_name, password=secret, role=role,
             department=departments[department], email=f"{username}@example.com", commit=False,
         )
         user.locale = DEMO_LANGUAGES.get(username)
+        user.title = title
         logins.append(DemoLogin(role, username, secret))
     session.commit()
     seed_demo_progress(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -26,6 +27,8 @@ from courseware.services.people.accounts import (
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CSV_COLUMNS = ["username", "full_name", "email", "department", "role"]
+CSV_OPTIONAL_COLUMNS = ["title"]  # may follow the required ones in the header
+MAX_TITLE_LENGTH = 120
 MAX_IMPORT_ROWS = 1000  # each password is hashed with scrypt: about 0.1 s a person
 
 
@@ -93,25 +96,42 @@ def create_department(session: Session, name: str, parent_id: int | None) -> Dep
     return department
 
 
+def clean_title(title: str | None) -> str | None:
+    """A job title as kept: trimmed, None when empty. Free text of at most MAX_TITLE_LENGTH
+    characters on one line: control characters (tabs, line breaks...) are refused."""
+    title = (title or "").strip()
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ValidationError(_("A job title has at most %(max)d characters.", max=MAX_TITLE_LENGTH),
+                              field="title")
+    if any(unicodedata.category(char) == "Cc" for char in title):
+        raise ValidationError(_("A job title cannot contain control characters such as tabs or line "
+                                "breaks."), field="title")
+    return title or None
+
+
 def create_account(session: Session, actor: User, *, username: str, full_name: str, email: str | None,
-                   department_id: int | None, role: str) -> tuple[User, str]:
+                   department_id: int | None, role: str, title: str | None = None) -> tuple[User, str]:
     """The new account and its one-time password, shown to HR once."""
     _check_role(actor, role)
     _check_email(email)
+    title = clean_title(title)
     password = generate_password()
     user = create_user(session, username=username, full_name=full_name, password=password, role=role,
                        department=get_department(session, department_id), email=email or None, commit=False)
-    audit.record(session, "account.create", actor=actor, target=user.username, details=f"role={role}")
+    user.title = title
+    details = f"role={role}" + (f"; title={title}" if title else "")
+    audit.record(session, "account.create", actor=actor, target=user.username, details=details)
     session.commit()
     return user, password
 
 
 def update_account(session: Session, actor: User, user_id: int, *, full_name: str, email: str | None,
-                   department_id: int | None, role: str) -> User:
+                   department_id: int | None, role: str, title: str | None) -> User:
     user = get_account(session, user_id)
     _check_may_manage(actor, user)
     _check_role(actor, role)
     _check_email(email)
+    title = clean_title(title)
     if not (full_name or "").strip():
         raise ValidationError(_("A full name is required."), field="full_name")
     if user.id == actor.id and role != user.role:
@@ -133,10 +153,13 @@ def update_account(session: Session, actor: User, user_id: int, *, full_name: st
         changes.append(f"name: {user.full_name} -> {full_name.strip()}")
     if (email or None) != user.email:
         changes.append("e-mail changed")
+    if title != user.title:
+        changes.append(f"title: {user.title or '-'} -> {title or '-'}")
     if changes:
         audit.record(session, "account.update", actor=actor, target=user.username, details="; ".join(changes))
     user.full_name = full_name.strip()
     user.email = email or None
+    user.title = title
     session.commit()
     return user
 
@@ -185,32 +208,36 @@ class ImportedAccount:
 
 
 def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[ImportedAccount]:
-    """All rows or none: the whole file is checked before anything is written."""
-    reader = _csv_reader(data)
+    """All rows or none: the whole file is checked before anything is written. The header names
+    CSV_COLUMNS, optionally followed by `title` (a job title)."""
+    reader, columns = _csv_reader(data)
     department_ids = {d.name.lower(): d.id for d in session.scalars(select(Department))}
     existing = set(session.scalars(select(User.username)))
     seen: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
-    rows = []
+    rows: list[_NewAccount] = []
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(CSV_COLUMNS):
+        if len(row) != columns:
             problems.append((line, _("expected %(expected)d columns, found %(found)d",
-                                     expected=len(CSV_COLUMNS), found=len(row))))
+                                     expected=columns, found=len(row))))
             continue
-        username, full_name, email, department, role = (cell.strip() for cell in row)
+        username, full_name, email, department, role, *rest = (cell.strip() for cell in row)
         username = normalize_username(username)
         role = role.lower() or Role.MANAGER.value
+        title, title_problems = _title_of_row(rest[0] if rest else "")
         reasons = [*_username_problems(username, existing, seen),
-                   *_row_problems(actor, full_name, email, department, role, department_ids)]
+                   *_row_problems(actor, full_name, email, department, role, department_ids),
+                   *title_problems]
         seen.setdefault(username, line)
         if reasons:
             # Translators: between two reasons a row of the imported file was refused.
             problems.append((line, _("; ").join(reasons)))
         else:
-            rows.append((username, full_name, email, department_ids.get(department.lower()), role))
+            rows.append(_NewAccount(username, full_name, email, department_ids.get(department.lower()), role,
+                                    title))
         if len(seen) > MAX_IMPORT_ROWS:
             problems.append((line, _("a file may hold at most %(num)d people", num=MAX_IMPORT_ROWS)))
             break
@@ -221,8 +248,9 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
     return _create_accounts(session, actor, rows)
 
 
-def _csv_reader(data: bytes) -> Any:
-    """A reader past the file's header, which must name exactly the expected columns."""
+def _csv_reader(data: bytes) -> tuple[Any, int]:
+    """A reader past the file's header, and how many columns each row has: the header names exactly
+    the expected columns, with or without the optional ones after them."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -231,10 +259,20 @@ def _csv_reader(data: bytes) -> Any:
     header = next(reader, None)
     if header is None:
         raise CsvImportError([(1, _("the file is empty"))])
-    if [column.strip().lower() for column in header] != CSV_COLUMNS:
-        raise CsvImportError([(1, _("the header must be exactly: %(columns)s",
-                                    columns=",".join(CSV_COLUMNS)))])
-    return reader
+    names = [column.strip().lower() for column in header]
+    if names not in (CSV_COLUMNS, CSV_COLUMNS + CSV_OPTIONAL_COLUMNS):
+        raise CsvImportError([(1, _("the header must be exactly: %(columns)s (optionally followed by "
+                                    "%(optional)s)", columns=",".join(CSV_COLUMNS),
+                                    optional=",".join(CSV_OPTIONAL_COLUMNS)))])
+    return reader, len(names)
+
+
+def _title_of_row(title: str) -> tuple[str | None, list[str]]:
+    """A row's job title as kept, or why it is refused."""
+    try:
+        return clean_title(title), []
+    except ValidationError as error:
+        return None, [str(error)]
 
 
 def _username_problems(username: str, existing: set[str], seen: dict[str, int]) -> list[str]:
@@ -266,13 +304,24 @@ def _row_problems(actor: User, full_name: str, email: str, department: str, role
     return reasons
 
 
-def _create_accounts(session: Session, actor: User,
-                     rows: list[tuple[str, str, str, int | None, str]]) -> list[ImportedAccount]:
+@dataclass(frozen=True)
+class _NewAccount:
+    """One checked row of an imported file."""
+
+    username: str
+    full_name: str
+    email: str
+    department_id: int | None
+    role: str
+    title: str | None
+
+
+def _create_accounts(session: Session, actor: User, rows: list[_NewAccount]) -> list[ImportedAccount]:
     imported = []
-    for username, full_name, email, department_id, role in rows:
+    for row in rows:
         password = generate_password()
-        user = User(username=username, full_name=full_name, email=email or None, role=role,
-                    department_id=department_id)
+        user = User(username=row.username, full_name=row.full_name, email=row.email or None, role=row.role,
+                    department_id=row.department_id, title=row.title)
         user.set_password(password)
         session.add(user)
         imported.append(ImportedAccount(user, password))

@@ -67,6 +67,7 @@ class PersonRow:
     due_on: date | None = None
     due_state: DueState = DueState.NONE
     status: PersonStatus = PersonStatus.NOT_STARTED
+    title: str | None = None  # the job title
 
     @property
     def percent(self) -> int:
@@ -132,7 +133,7 @@ def _people_query(filters: Filters) -> Select[Any]:
     """The active people the filters keep; department_since as text, parsed only for the few people
     whose department has an assignment."""
     people = select(User.id, User.username, User.full_name, User.role, User.department_id,
-                    cast(User.department_since, String)).where(User.active.is_(True))
+                    cast(User.department_since, String), User.title).where(User.active.is_(True))
     if filters.department_id:
         people = people.where(
             or_(User.department_id == filters.department_id,
@@ -159,10 +160,10 @@ def _rows_of_people(session: Session, course: Course, people: Select[Any],
     names = _department_names(session)
     rows: dict[int, PersonRow] = {}
     since: dict[int, str] = {}
-    for user_id, username, full_name, role, department_id, department_since in (
+    for user_id, username, full_name, role, department_id, department_since, title in (
             session.connection().execute(people)):
         rows[user_id] = PersonRow(user_id, username, full_name, role, department_id,
-                                  names.get(department_id, "—"), lessons_total, quizzes_total)
+                                  names.get(department_id, "—"), lessons_total, quizzes_total, title=title)
         since[user_id] = department_since
     return rows, since
 
