@@ -29,6 +29,9 @@ def load_config(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # The interface and course language when neither the person nor the browser says (en, zh_CN).
         "SITE_LANGUAGE": os.environ.get("SITE_LANGUAGE", "en"),
+        # The site's public address: certificates' verification links and QR codes are built from it,
+        # never from the Host header a request carries.
+        "SITE_URL": (os.environ.get("SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "LESSONS_DIR": os.environ.get("LESSONS_DIR", str(PROJECT_ROOT / "lessons")),
         "QUIZZES_DIR": os.environ.get("QUIZZES_DIR", str(PROJECT_ROOT / "quizzes")),
         # Lesson images the president uploads. Several instances need one shared folder (e.g. NFS),

@@ -54,7 +54,9 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
         "templates/_macros/review.html",
         "courseware/learn/*", "courseware/quiz/*", "courseware/services/learning/progress.py",
         "courseware/services/learning/quizzes.py", "courseware/services/learning/certificates.py",
-        "courseware/services/authoring/overview.py", "courseware/content/question_types.py",
+        "courseware/services/learning/completion.py", "courseware/services/learning/course_state.py",
+        "courseware/services/learning/explanations.py", "courseware/services/authoring/overview.py",
+        "courseware/content/question_types.py",
     ),
 }
 KEYWORDS = {

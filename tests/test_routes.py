@@ -42,6 +42,8 @@ CORE_ROUTES = {
     "learn.me": ("GET", "/me", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.certificate": ("GET", "/certificates/{certificate}",
                           {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "learn.certificate_qr": ("GET", "/certificates/{certificate}/qr.svg",
+                             {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "quiz.take": ("GET", "/courses/{course}/{lesson}/quiz",
                   {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     # Someone else's attempt is "not found" for everyone, whatever their role.

@@ -2,7 +2,21 @@
 certificates."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+import io
+from datetime import datetime
+
+import segno
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,11 +24,20 @@ from flask_login import current_user, login_required
 from courseware.extensions import db
 from courseware.forms import ConfirmForm
 from courseware.language import content_language
+from courseware.models import Certificate
+from courseware.models._time import utcnow
 from courseware.practice import panels as practice_panels
 from courseware.services import catalog
 from courseware.services.authoring import diffing
 from courseware.services.catalog import CourseOutline, LessonOutline, published
-from courseware.services.learning import attempt_history, certificates, completion, progress
+from courseware.services.learning import (
+    attempt_history,
+    certificates,
+    completion,
+    course_state,
+    explanations,
+    progress,
+)
 from courseware.services.people import assignments
 
 bp = Blueprint("learn", __name__)
@@ -50,9 +73,9 @@ def dashboard():
 @login_required
 def course(course_slug: str) -> ResponseReturnValue:
     course = catalog.current(db.session).course(course_slug)
-    return render_template(
-        "learn/course.html", outline=progress.course_progress(db.session, current_user, course)
-    )
+    outline = progress.course_progress(db.session, current_user, course)
+    return render_template("learn/course.html", outline=outline,
+                           reasons=explanations.explain(db.session, current_user.id, outline))
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
@@ -114,7 +137,7 @@ def complete(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     outline = progress.course_progress(db.session, current_user, course)
     # The title as the person reads it, in their language.
     flash(_("“%(title)s” is complete.", title=outline.status_of(lesson).revision.title), "success")
-    if outline.certificate is not None and outline.next_lesson is None:
+    if outline.certificate is not None and outline.standing().state == course_state.CourseState.COMPLETE:
         return redirect(url_for("learn.certificate", code=outline.certificate.code))
     _previous, following = outline.neighbours(lesson)
     if following is not None:
@@ -144,18 +167,60 @@ def reading_progress(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 @bp.get("/me")
 @login_required
 def me():
+    now = utcnow()
     courses = progress.progress_in_all_courses(db.session, current_user)
     return render_template(
         "learn/me.html",
         courses=courses,
         attempts=attempt_history.attempt_summaries(db.session, current_user, language=content_language()),
-        certificates=certificates.certificates_of(db.session, current_user),
+        certificates=[(each, certificates.status_of(each, now))
+                      for each in certificates.certificates_of(db.session, current_user)],
     )
 
 
 @bp.get("/certificates/<code>")
 def certificate(code: str) -> ResponseReturnValue:
-    """Public: anyone holding the code can verify the certificate."""
+    """Public: anyone holding the code can verify the certificate and see its status."""
+    found = certificates.get_by_code(db.session, code.upper())
+    now = utcnow()
+    holder_standing = None
+    if current_user.is_authenticated and current_user.id == found.user_id:
+        holder_standing = _standing_of(found.course_id, now)
     return render_template(
-        "learn/certificate.html", certificate=certificates.get_by_code(db.session, code.upper())
+        "learn/certificate.html", certificate=found, status=certificates.status_of(found, now),
+        lessons=_covered_titles(found), verification_url=_verification_url(found.code),
+        holder_standing=holder_standing,
     )
+
+
+@bp.get("/certificates/<code>/qr.svg")
+def certificate_qr(code: str) -> ResponseReturnValue:
+    """The QR code of the certificate's verification address (from SITE_URL), made offline."""
+    found = certificates.get_by_code(db.session, code.upper())
+    svg = io.BytesIO()
+    segno.make(_verification_url(found.code), error="m").save(
+        svg, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, dark="#1d2733")
+    response = make_response(svg.getvalue())
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _verification_url(code: str) -> str:
+    # Never from the request's Host header: a forged header must not put its address on a certificate.
+    return current_app.config["SITE_URL"] + url_for("learn.certificate", code=code)
+
+
+def _covered_titles(found: Certificate) -> list[tuple[certificates.CoveredLesson, str]]:
+    """Each lesson the certificate covers, with its title in the reader's language where it is still
+    published, else the title it had when the certificate was issued."""
+    outline = catalog.current(db.session)
+    return [(lesson, outline.lesson_title(lesson.lesson_id) or lesson.title)
+            for lesson in certificates.covered_lessons(found)]
+
+
+def _standing_of(course_id: int, now: datetime) -> course_state.Standing | None:
+    outline = catalog.current(db.session)
+    if course_id not in {course.id for course in outline.courses}:
+        return None
+    return progress.course_progress(db.session, current_user, outline.course_by_id(course_id)).standing(now)

@@ -27,7 +27,10 @@ def test_the_dashboard_without_courses_says_nothing_is_published(manager):
 def test_the_outline_lists_modules_lessons_and_states(manager, course):
     manager.get(LESSON_1)
     page = manager.get("/courses/test-course").get_data(as_text=True)
-    assert page.index("First module") < page.index("The first lesson") < page.index("Second module")
+    # The course head's main action names the lesson to continue; the outline follows it.
+    assert "Continue: The first lesson" in page
+    outline = page[page.index('class="module"'):]
+    assert outline.index("First module") < outline.index("The first lesson") < outline.index("Second module")
     assert "What the first lesson is about." in page
     assert "In progress" in page and "Not started" in page
 
