@@ -34,6 +34,9 @@ CORE_ROUTES = {
                      {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.summary": ("GET", "/courses/{course}/{lesson}/summary",
                       {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    # The test course's first lesson has a team discussion guide (tests/data/content).
+    "learn.discussion": ("GET", "/courses/{course}/{lesson}/discussion",
+                         {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.complete": ("POST", "/courses/{course}/{lesson}/complete",
                        {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
     # The lesson page's script reports reading time and the end reached (the test posts neither).

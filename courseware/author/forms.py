@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -20,7 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from courseware.content.discussion import QUESTION_COUNT
 from courseware.content.question_types import QUESTION_TYPES
+from courseware.services.authoring.front_matter import OBJECTIVE_ROWS, discussion_field, objective_field
 from courseware.services.authoring.lessons import LessonFields
 from courseware.services.authoring.quiz_drafts import (
     ATTEMPTS_MESSAGE,
@@ -59,7 +62,55 @@ class MoveForm(FlaskForm):
     direction = SelectField(choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
 
 
-class LessonForm(FlaskForm):
+class GuideFields(FlaskForm):
+    """The editor's learning objectives (a row of id and text each; empty rows are left out) and
+    the team discussion guide's parts (all of them, or none). The services check them."""
+
+    objective_1_id = StringField(_l("Id"))
+    objective_1_text = StringField(_l("What the reader can do"))
+    objective_2_id = StringField(_l("Id"))
+    objective_2_text = StringField(_l("What the reader can do"))
+    objective_3_id = StringField(_l("Id"))
+    objective_3_text = StringField(_l("What the reader can do"))
+    objective_4_id = StringField(_l("Id"))
+    objective_4_text = StringField(_l("What the reader can do"))
+    discussion_opening = TextAreaField(_l("Opening question (about 5 minutes)"))
+    discussion_case = TextAreaField(_l("The case to discuss (about 10 minutes)"))
+    discussion_question_1 = TextAreaField(_l("Question 1"))
+    discussion_question_2 = TextAreaField(_l("Question 2"))
+    discussion_question_3 = TextAreaField(_l("Question 3"))
+    discussion_record = TextAreaField(_l("What the team writes down"))
+    discussion_follow_up = TextAreaField(_l("How and when you follow up"))
+
+    def objective_rows(self) -> list[tuple[Field, Field]]:
+        return [(self[objective_field(row)], self[objective_field(row, "text")])
+                for row in range(1, OBJECTIVE_ROWS + 1)]
+
+    def question_fields(self) -> list[Field]:
+        return [self[discussion_field("questions", number)] for number in range(1, QUESTION_COUNT + 1)]
+
+    def guide_for_service(self) -> tuple[list[tuple[str, str]], dict]:
+        objectives = [(ident.data or "", text.data or "") for ident, text in self.objective_rows()]
+        discussion = {part: self[discussion_field(part)].data or ""
+                      for part in ("opening", "case", "record", "follow_up")}
+        discussion["questions"] = [field.data or "" for field in self.question_fields()]
+        return objectives, discussion
+
+    def fill_guide(self, objectives: list[dict] | None, discussion: dict | None) -> None:
+        """The fields as a revision holds them (None: none)."""
+        rows = list(objectives or [])
+        for index, (ident, text) in enumerate(self.objective_rows()):
+            objective = rows[index] if index < len(rows) else {"id": "", "text": ""}
+            ident.data, text.data = objective["id"], objective["text"]
+        guide = discussion or {}
+        for part in ("opening", "case", "record", "follow_up"):
+            self[discussion_field(part)].data = guide.get(part, "")
+        questions = list(guide.get("questions", []))
+        for index, field in enumerate(self.question_fields()):
+            field.data = questions[index] if index < len(questions) else ""
+
+
+class LessonForm(GuideFields):
     """The editor: front matter as fields, the markdown text, and an image to upload."""
 
     title = StringField(_l("Title"), validators=[InputRequired(_l("Give the lesson a title.")),
@@ -87,10 +138,12 @@ class LessonForm(FlaskForm):
                       description=_l("For readers who cannot see the image."))
 
     def fields_for_service(self) -> LessonFields:
+        objectives, discussion = self.guide_for_service()
         return LessonFields(title=self.title.data or "", module_id=self.module.data,
                             minutes=self.minutes.data, summary=self.summary.data or "",
                             source=self.source.data or "", note=self.note.data or "",
-                            reflection=self.reflection.data or "")
+                            reflection=self.reflection.data or "", objectives=objectives,
+                            discussion=discussion)
 
     def base(self) -> int | None:
         value = self.base_number.data or ""

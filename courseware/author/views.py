@@ -211,6 +211,7 @@ def _fill(form: LessonForm, revision: LessonRevision) -> None:
     form.minutes.data = revision.minutes
     form.summary.data = revision.summary
     form.reflection.data = revision.reflection or ""
+    form.fill_guide(revision.objectives, revision.discussion)
     form.source.data = revision.source
     form.base_number.data = str(revision.number)
 

@@ -7,6 +7,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseware.content.discussion import PARTS as DISCUSSION_PARTS
 from courseware.content.quiz_files import REVIEW_AFTER_PASS
 from courseware.content.translations import same_quiz
 from courseware.language import SOURCE_LANGUAGE
@@ -80,6 +81,8 @@ def lesson_file_text(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> str:
         front["reflection"] = revision.reflection
     if revision.objectives:
         front["objectives"] = [{"id": each["id"], "text": each["text"]} for each in revision.objectives]
+    if revision.discussion:
+        front["discussion"] = {part: revision.discussion[part] for part in DISCUSSION_PARTS}
     return f"---\n{_dump(front)}---\n\n{revision.source}"
 
 

@@ -35,7 +35,8 @@ def reject_unknown_keys(doc: YamlDocument, data: dict, allowed: set[str], *where
 def require_text(doc: YamlDocument, data: dict, key: str, *where: object) -> str:
     value = data.get(key)
     if value is None:
-        raise doc.error(_("'%(key)s' is required", key=key), *where)
+        # The key is not in the file: its line is its parent's, and the form's field is the key's.
+        raise doc.error(_("'%(key)s' is required", key=key), *where, key)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise doc.error(_("'%(key)s' must be text", key=key), *where, key)
     text = str(value).strip()

@@ -14,6 +14,7 @@ from typing import TypeVar
 from flask_babel import gettext as _
 
 from courseware.content import translations
+from courseware.content.discussion import read_discussion
 from courseware.content.fields import (
     optional_text,
     read_text,
@@ -63,6 +64,8 @@ class LessonFile:
     doc: YamlDocument | None = field(default=None, repr=False, compare=False)
     # What a reader can do after the lesson: [{"id", "text"}]; [] when the lesson lists none.
     objectives: list[dict] = field(default_factory=list)
+    # The team discussion guide (content.discussion); None when the lesson has none.
+    discussion: dict | None = None
 
 
 @dataclass
@@ -238,7 +241,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
     doc = parse_yaml(front, str(path), line_offset=1)
     data = require_mapping(doc, doc.data, _("front matter"))
     reject_unknown_keys(doc, data, {"title", "module", "order", "minutes", "summary", "reflection",
-                                    "objectives"})
+                                    "objectives", "discussion"})
     title = require_text(doc, data, "title")
     module = require_text(doc, data, "module")
     if module not in course.modules:
@@ -263,6 +266,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
             "reflection",
         )
     objectives = read_objectives(doc, data)
+    discussion = read_discussion(doc, data)
     if not body.strip():
         raise ContentError(str(path), _("the lesson has no text after its front matter"))
     reject_top_level_headings(body, str(path), body_line)
@@ -279,6 +283,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         reflection=reflection,
         doc=doc,
         objectives=objectives,
+        discussion=discussion,
     )
 
 

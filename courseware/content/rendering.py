@@ -64,10 +64,14 @@ def content_hash(*parts: object) -> str:
 
 
 def lesson_hash(title: str, summary: str, minutes: int, module: str, body: str,
-                reflection: str | None = None, objectives: list[dict] | None = None) -> str:
-    # The reflection prompt and the objectives count only when there are some, so that every
-    # revision written before the fields existed keeps its hash (and importing unchanged files
-    # creates nothing).
+                reflection: str | None = None, objectives: list[dict] | None = None,
+                discussion: dict | None = None) -> str:
+    # The reflection prompt, the objectives and the discussion guide count only when there are
+    # some, so that every revision written before the fields existed keeps its hash (and importing
+    # unchanged files creates nothing).
+    if discussion:
+        return content_hash("lesson", title, summary, minutes, module, body, reflection or "",
+                            objectives or [], discussion)
     if objectives:
         return content_hash("lesson", title, summary, minutes, module, body, reflection or "",
                             objectives)

@@ -5,7 +5,8 @@ quizzes/zh_CN/) under the original's file name. Its words are free; its shape is
 modules in the same order, each lesson in the same place, and each quiz with the same questions,
 ids, types, objectives, options, right and pinned options, pass mark, attempts, draw and review, so
 that a quiz answered in either language is drawn and graded the same way and records the same
-answers; a translated lesson lists the same objectives (by id) in the same order.
+answers; a translated lesson lists the same objectives (by id) in the same order, and has a
+discussion guide when its original has one.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from flask_babel import gettext as _
 
+from courseware.content.discussion import discussion_problem
 from courseware.content.objectives import objective_ids
 from courseware.content.quiz_files import REVIEW_AFTER_PASS, draw_count
 from courseware.content.yamlfile import ContentError
@@ -56,6 +58,9 @@ def check_lesson(translated: LessonFile, original: LessonFile | None, translated
                                    "%(path)s): list the same ids in the same order",
                                    mine=", ".join(mine) or "-", theirs=", ".join(theirs) or "-",
                                    path=original.path), "objectives")
+    problem = discussion_problem(translated.discussion, original.discussion, original.path)
+    if problem is not None:
+        raise _error(translated, problem, "discussion")
 
 
 def quiz_mismatches(translated: QuizFile, original: QuizFile | None) -> list[ContentError]:

@@ -13,11 +13,13 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class ContentError(Exception):
     """A problem in one content file, with the line where it can be found."""
 
-    def __init__(self, path: str, message: str, line: int | None = None):
+    def __init__(self, path: str, message: str, line: int | None = None, where: tuple = ()):
         super().__init__(message)
         self.path = path
         self.message = message
         self.line = line
+        # The keys leading to the faulty value ("objectives", 1, "id"), for a form to find its field.
+        self.where = where
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -40,7 +42,7 @@ class YamlDocument:
         return None
 
     def error(self, message: str, *key_path: object) -> ContentError:
-        return ContentError(self.path, message, self.line_of(*key_path))
+        return ContentError(self.path, message, self.line_of(*key_path), key_path)
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDocument:

@@ -1,5 +1,5 @@
-"""The learner's pages: dashboard, course outline, lessons and their printable summaries, own progress,
-certificates."""
+"""The learner's pages: dashboard, course outline, lessons and their printable summaries and team
+discussion guides, own progress, certificates."""
 from __future__ import annotations
 
 import io
@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from courseware.content.discussion import MINUTES as DISCUSSION_MINUTES
 from courseware.extensions import db
 from courseware.forms import ConfirmForm
 from courseware.language import content_language
@@ -38,6 +39,7 @@ from courseware.services.learning import (
     explanations,
     progress,
 )
+from courseware.services.errors import found
 from courseware.services.people import assignments
 
 bp = Blueprint("learn", __name__)
@@ -105,6 +107,17 @@ def summary(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = _published_lesson(course_slug, lesson_slug)
     return render_template("learn/summary.html", course=course, lesson=lesson,
                            summary=catalog.lesson_summary(db.session, lesson))
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>/discussion")
+@login_required
+def discussion(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """A printable 30-minute discussion guide a manager runs with their team, with the lesson's
+    objectives; 404 when the lesson has none. Reading it records nothing."""
+    course, lesson = _published_lesson(course_slug, lesson_slug)
+    revision = found(lesson.discussion_revision, _("This lesson has no team discussion guide."))
+    return render_template("learn/discussion.html", course=course, lesson=lesson, revision=revision,
+                           guide=revision.discussion, minutes=DISCUSSION_MINUTES)
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>/changes")

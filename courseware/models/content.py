@@ -217,6 +217,9 @@ class LessonRevision(Model):
     reflection: Mapped[str | None] = mapped_column(String(300))
     # What a reader can do after the lesson (front matter `objectives`): [{"id", "text"}], or None.
     objectives: Mapped[list | None] = mapped_column(JSON)
+    # The team discussion guide (front matter `discussion`, content.discussion): {"opening", "case",
+    # "questions": [3 texts], "record", "follow_up"}, or None.
+    discussion: Mapped[dict | None] = mapped_column(JSON)
 
     lesson: Mapped[Lesson] = relationship(back_populates="revisions", foreign_keys=[lesson_id])
     author = relationship("User")

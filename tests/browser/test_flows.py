@@ -261,3 +261,90 @@ def test_every_lesson_summary_prints_on_one_a4_page(open_page):
             pdf = page.pdf(format="A4", print_background=True)
             pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
             assert pages == 1, f"the summary of {slug} prints on {pages} pages for {username}"
+
+
+# A guide of the length the course's guides have, for a lesson the tests give one (the shipped
+# lessons' own guides, where they have them, are printed too).
+GUIDE_LESSON = "systems-thinking-deep-global-dynamic"
+GUIDES = {
+    "en": {
+        "opening": "Think of a problem in your department that came back after you thought it was solved. "
+                   "What did you fix the first time, and what did you leave alone?",
+        "case": "Domestic Trade had a weak first half. The department's first explanation was the market: "
+                "customers were cautious and competitors cut prices. When the manager asked the team to "
+                "trace the shortfall back layer by layer, a different picture appeared. The goals had been "
+                "set late and were not clear to the sales staff; two measures agreed in January were never "
+                "followed up; and the product team had not been told which customers were leaving. Each "
+                "part of the department had worked hard on its own piece, and each piece looked reasonable "
+                "on its own. Together they missed the goal.",
+        "questions": ["Which explanation is the phenomenon, and which is closer to the essence? "
+                      "How do you know?",
+                      "Which part of the whole did each team look at, and what did nobody look at?",
+                      "Which of our own ways of working were right two years ago but may not be right now?"],
+        "record": "Write down one problem the team will trace back to its cause, who looks at the whole, and "
+                  "which old habit the team will test this month.",
+        "follow_up": "At the next monthly review, ask the owner what the tracing found and whether the old "
+                     "habit still holds; note the answer in the meeting minutes.",
+    },
+    "zh_CN": {
+        "opening": "想一想部门里有哪个问题，您以为已经解决了，后来又出现了？第一次解决了什么，又放过了什么？",
+        "case": "国内贸易部上半年业绩不佳。部门最初的解释是市场：客户谨慎，竞争对手降价。"
+                "经理请团队层层追溯差距的原因后，看到的情况完全不同：目标定得晚，销售人员并不清楚；"
+                "一月份商定的两项措施从未跟进；产品团队也不知道哪些客户正在流失。"
+                "部门的每个环节都在自己那一块上努力，单看每一块都说得过去，合在一起却没有达成目标。",
+        "questions": ["哪种解释是现象，哪种更接近本质？您怎么判断？",
+                      "每个团队看的是整体中的哪一部分？有没有谁都没看到的部分？",
+                      "我们的哪些做法两年前是对的，现在却未必对？"],
+        "record": "记下团队要追溯根源的一个问题、由谁负责看全局，以及本月要检验的一个老习惯。",
+        "follow_up": "下次月度复盘时，请负责人讲讲追溯的发现，以及那个老习惯是否仍然适用，并记入会议纪要。",
+    },
+}
+
+
+def _give_a_lesson_a_guide(site) -> list[str]:
+    """Publish GUIDES on GUIDE_LESSON (in each language it has no guide in yet) through the
+    services, as the editor would; returns the slugs of every lesson with a guide."""
+    from sqlalchemy import select
+
+    from courseware.extensions import db
+    from courseware.models import Lesson, User
+    from courseware.services.authoring import lessons as authoring
+    from courseware.services.authoring import publishing
+
+    with site.app_context():
+        president = db.session.scalar(select(User).where(User.username == "president"))
+        lesson = db.session.scalar(select(Lesson).where(Lesson.slug == GUIDE_LESSON))
+        for language, guide in GUIDES.items():
+            latest = authoring.latest_revision(db.session, lesson, language)
+            if latest.discussion:
+                continue
+            fields = authoring.LessonFields(
+                title=latest.title, module_id=authoring.module_of(latest).id, minutes=latest.minutes,
+                summary=latest.summary, source=latest.source, reflection=latest.reflection or "",
+                discussion=guide)
+            saved = authoring.save_draft(db.session, lesson, president, fields, latest.number, language)
+            publishing.publish(db.session, lesson, saved.revision.number, material=False,
+                               actor=president, language=language)
+        lessons = db.session.scalars(select(Lesson).where(Lesson.is_published).order_by(Lesson.position))
+        return [each.slug for each in lessons if each.published_revision.discussion]
+
+
+def test_every_lesson_discussion_guide_prints_on_at_most_two_a4_pages(open_page, live_site):
+    """The manager's printed team discussion guide (the lesson's objectives, the five parts and
+    their minutes) takes at most two sheets, in English and in Chinese."""
+    with_guide = _give_a_lesson_a_guide(live_site)
+    assert GUIDE_LESSON in with_guide
+    for username in ("deng.yan", "zhang.wei"):  # zhang.wei reads in Chinese
+        page = open_page(username, DESKTOP)
+        page.goto(f"{COURSE}/{GUIDE_LESSON}")
+        page.locator("[data-discussion-link]").click()
+        page.wait_for_url(f"**{COURSE}/{GUIDE_LESSON}/discussion")
+        page.emulate_media(media="print")
+        for slug in with_guide:
+            page.goto(f"{COURSE}/{slug}/discussion")
+            assert page.locator("[data-discussion-follow-up]").is_visible()
+            pdf = page.pdf(format="A4", print_background=True)
+            if slug == GUIDE_LESSON:
+                (OUTPUT / f"discussion-{username}.pdf").write_bytes(pdf)
+            pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+            assert 1 <= pages <= 2, f"the discussion guide of {slug} prints on {pages} pages for {username}"

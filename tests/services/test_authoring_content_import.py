@@ -220,7 +220,9 @@ def test_export_round_trips_to_the_same_hashes(app, tmp_path):
         stored = lesson(lesson_file.slug)
         assert lesson_file.order == stored.position
         assert lesson_hash(lesson_file.title, lesson_file.summary, lesson_file.minutes,
-                           lesson_file.module, lesson_file.body) == stored.published_revision.content_hash
+                           lesson_file.module, lesson_file.body, lesson_file.reflection,
+                           lesson_file.objectives, lesson_file.discussion
+                           ) == stored.published_revision.content_hash
     [quiz_file] = content.quizzes
     version = lesson(quiz_file.lesson_slug).quiz.current_version
     assert quiz_hash(quiz_file.pass_mark, quiz_file.max_attempts, quiz_file.questions) == (

@@ -181,7 +181,7 @@ def _import_lesson(session: Session, course: Course, lesson_file: LessonFile,
     # editor's does, so that moving the lesson never makes its translations look changed.
     digest = lesson_hash(lesson_file.title, lesson_file.summary, lesson_file.minutes,
                          lesson_file.module if source else "", lesson_file.body, lesson_file.reflection,
-                         lesson_file.objectives)
+                         lesson_file.objectives, lesson_file.discussion)
     kind = "lesson-file" if source else f"lesson-file-{language}"
     fingerprint = content_hash(kind, course.slug, lesson_file.order, digest)
     if _unchanged_since_last_import(session, lesson_file.path, fingerprint) and lesson:
@@ -220,6 +220,7 @@ def _publish_lesson_file(session: Session, lesson: Lesson, lesson_file: LessonFi
         source=lesson_file.body, html=render_markdown(lesson_file.body), content_hash=digest,
         note=f"Imported from {lesson_file.path}", module_id=module.id,
         reflection=lesson_file.reflection or None, objectives=lesson_file.objectives or None,
+        discussion=lesson_file.discussion,
     )
     revision.published_at = utcnow()
     session.add(revision)

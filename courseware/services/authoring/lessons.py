@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from courseware.content.rendering import lesson_hash, render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Course, Lesson, LessonRevision, Module, User
+from courseware.services.authoring import front_matter
 from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError, found
 
 MAX_TITLE = 200
@@ -49,6 +51,10 @@ class LessonFields:
     source: str = ""
     note: str = ""
     reflection: str = ""
+    # The editor's objective rows, (id, text) each, and the discussion guide's parts ({"opening",
+    # "case", "questions": [...], "record", "follow_up"}); None: the latest revision's are kept.
+    objectives: list[tuple[str, str]] | None = None
+    discussion: dict | None = None
 
 
 @dataclass
@@ -239,8 +245,11 @@ def save_draft(session: Session, lesson: Lesson, author: User, fields: LessonFie
         fields.module_id = lesson.module_id
     module, values = _checked(session, lesson.course, fields)
     latest = latest_revision_or_none(session, lesson, language)
-    # The editor has no field for the objectives (they come from the course files): kept as they are.
-    values["objectives"] = latest.objectives if latest is not None else None
+    if "objectives" in values:
+        front_matter.check_objectives(lesson, values["objectives"], language,
+                                      latest_revision_or_none(session, lesson, SOURCE_LANGUAGE))
+    for key in ("objectives", "discussion"):  # what the fields leave out is kept as it is
+        values.setdefault(key, getattr(latest, key) if latest is not None else None)
     digest = _hash(values, module, language)
     if latest is not None and digest == latest.content_hash:
         return SaveResult(latest, created=False)
@@ -274,7 +283,7 @@ def restore_revision(session: Session, lesson: Lesson, author: User, number: int
         summary=old.summary,
         minutes=old.minutes, source=old.source, html=old.html, content_hash=old.content_hash,
         module_id=module_of(old).id, author_id=author.id, reflection=old.reflection,
-        objectives=old.objectives, note=f"Restored from revision {number}",
+        objectives=old.objectives, discussion=old.discussion, note=f"Restored from revision {number}",
     )
     session.add(revision)
     try:
@@ -294,6 +303,7 @@ def _new_revision(lesson: Lesson, number: int, module: Module, values: dict,
         content_hash=_hash(values, module, language),
         note=values["note"], module_id=module.id, author_id=author.id,
         reflection=values["reflection"] or None, objectives=values.get("objectives") or None,
+        discussion=values.get("discussion") or None,
     )
 
 
@@ -301,7 +311,7 @@ def _hash(values: dict, module: Module, language: str) -> str:
     """A translation's hash leaves the module out: it is its lesson's (see content_import)."""
     return lesson_hash(values["title"], values["summary"], values["minutes"],
                        module.title if language == SOURCE_LANGUAGE else "", values["source"],
-                       values["reflection"], values.get("objectives"))
+                       values["reflection"], values.get("objectives"), values.get("discussion"))
 
 
 def normalize_source(source: str) -> str:
@@ -350,11 +360,25 @@ def _checked(session: Session, course: Course, fields: LessonFields) -> tuple[Mo
     if len(reflection) > MAX_REFLECTION:
         errors["reflection"] = _("Keep the reflection prompt to %(limit)s characters (it has %(length)s).",
                                  limit=MAX_REFLECTION, length=len(reflection))
+    guide = _objectives_and_discussion(fields, errors)
     if errors:
         raise InvalidFields(errors)
     assert module is not None  # else errors["module"] was raised just above
     return module, {"title": title, "summary": summary, "minutes": fields.minutes,
-                    "source": source, "note": note, "reflection": reflection}
+                    "source": source, "note": note, "reflection": reflection, **guide}
+
+
+def _objectives_and_discussion(fields: LessonFields, errors: dict[str, str]) -> dict[str, Any]:
+    """The objectives and the discussion guide the fields give (by the file rules; see
+    front_matter), adding their problems to `errors`; a field left None is not in the result."""
+    values: dict[str, Any] = {}
+    if fields.objectives is not None:
+        values["objectives"], problems = front_matter.read_objective_rows(fields.objectives)
+        errors.update(problems)
+    if fields.discussion is not None:
+        values["discussion"], problems = front_matter.read_discussion_parts(fields.discussion)
+        errors.update(problems)
+    return values
 
 
 def _commit_or(session: Session, error: Exception) -> None:

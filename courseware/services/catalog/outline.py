@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Row, select
 from sqlalchemy.engine import Connection
 
+from courseware.content.discussion import DiscussionGuide
 from courseware.language import SOURCE_LANGUAGE, in_language
 from courseware.models import Course, Lesson, LessonRevision, LessonTranslation, Module, Quiz
 from courseware.services.catalog.content_version import read_version
@@ -48,6 +49,8 @@ class RevisionOutline:
     reflection: str | None = None
     # What a reader can do after the lesson, as (id, text) pairs; () when it lists none.
     objectives: tuple[tuple[str, str], ...] = ()
+    # The team discussion guide a manager runs with their team, if the lesson has one.
+    discussion: DiscussionGuide | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,13 @@ class LessonOutline:
         return (self.revision.language != self.source.language and self.source_changed_at is not None
                 and self.revision.published_at is not None
                 and self.revision.published_at < self.source_changed_at)
+
+    @property
+    def discussion_revision(self) -> RevisionOutline | None:
+        """The revision whose team discussion guide a reader gets: the one they read, else the
+        source language's (a translation without a guide); None when neither has one."""
+        return next((revision for revision in (self.revision, self.source)
+                     if revision.discussion is not None), None)
 
     @property
     def module_id(self) -> int:
@@ -207,7 +217,7 @@ def _published_lessons(connection: Connection, language: str,
                LessonRevision.id.label("revision_id"), LessonRevision.number, LessonRevision.title,
                LessonRevision.summary, LessonRevision.minutes, LessonRevision.published_at,
                LessonRevision.material, LessonRevision.content_hash, LessonRevision.reflection,
-               LessonRevision.objectives)
+               LessonRevision.objectives, LessonRevision.discussion)
         .join(LessonRevision, LessonRevision.id == Lesson.published_revision_id)
         .order_by(Lesson.position, Lesson.id)
     ):
@@ -243,7 +253,7 @@ def _translated_revisions(connection: Connection, language: str) -> dict[int, Re
         select(LessonTranslation.lesson_id, LessonRevision.id, LessonRevision.number,
                LessonRevision.title, LessonRevision.summary, LessonRevision.minutes,
                LessonRevision.published_at, LessonRevision.material, LessonRevision.content_hash,
-               LessonRevision.reflection, LessonRevision.objectives)
+               LessonRevision.reflection, LessonRevision.objectives, LessonRevision.discussion)
         .join(LessonRevision, LessonRevision.id == LessonTranslation.published_revision_id)
         .where(LessonTranslation.language == language))
     return {row.lesson_id: _revision(row, row.id, language) for row in rows}
@@ -253,4 +263,5 @@ def _revision(row: Row, revision_id: int, language: str) -> RevisionOutline:
     return RevisionOutline(revision_id, row.number, row.title, row.summary or "", row.minutes,
                            row.published_at, bool(row.material), row.content_hash, language,
                            row.reflection or None,
-                           tuple((each["id"], each["text"]) for each in row.objectives or ()))
+                           tuple((each["id"], each["text"]) for each in row.objectives or ()),
+                           DiscussionGuide.of(row.discussion))
