@@ -122,6 +122,16 @@ def test_every_lesson_has_two_to_four_objectives_the_same_in_each_language(conte
         assert [o["id"] for o in translated.objectives] == ids, translated.path
 
 
+def test_every_lesson_has_a_team_discussion_guide_in_each_language(content):
+    """Issue 14's manager's toolkit: a 30-minute guide per lesson, the same shape in Chinese."""
+    translations = {(t.slug, t.language): t for t in content.translated_lessons}
+    for lesson in [*content.lessons, *translations.values()]:
+        guide = lesson.discussion
+        assert guide is not None, f"{lesson.path} has no discussion guide"
+        assert len(guide["questions"]) == 3, lesson.path
+        assert all(guide[part] for part in ("opening", "case", "record", "follow_up")), lesson.path
+
+
 def test_every_quiz_is_a_bank_of_at_least_twelve_covering_each_objective_twice(content):
     objectives = {lesson.slug: [o["id"] for o in lesson.objectives] for lesson in content.lessons}
     for quiz in content.quizzes + content.translated_quizzes:

@@ -31,6 +31,7 @@ from courseware.practice import panels as practice_panels
 from courseware.services import catalog
 from courseware.services.authoring import diffing
 from courseware.services.catalog import CourseOutline, LessonOutline, published
+from courseware.services.errors import found
 from courseware.services.learning import (
     attempt_history,
     certificates,
@@ -39,7 +40,6 @@ from courseware.services.learning import (
     explanations,
     progress,
 )
-from courseware.services.errors import found
 from courseware.services.people import assignments
 
 bp = Blueprint("learn", __name__)
