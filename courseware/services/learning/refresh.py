@@ -74,6 +74,8 @@ class CheckQuestion:
     lesson_id: int
     quiz_version_id: int
     question: dict
+    # The language its text is in: the reader's, or the source language's as a fallback.
+    language: str = SOURCE_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def start_or_resume(session: Session, user: User, course: CourseOutline, now: da
                     language: str) -> OpenCheck:
     """The person's open check of the course, drawn now if there is none; NoRefreshDue unless the
     refresh window of their certificate is open and no check has been passed in it."""
-    standing = progress.course_progress(session, user, course).standing(now)
+    standing = standing_in(session, user, course, now)
     if standing.state not in _DUE or not standing.check_needed or standing.certificate is None:
         raise NoRefreshDue()
     certificate_id = standing.certificate.id
@@ -144,17 +146,27 @@ def start_or_resume(session: Session, user: User, course: CourseOutline, now: da
             if check.certificate_id != certificate_id:
                 check.certificate_id = certificate_id
                 session.commit()
-            return OpenCheck(check, shown_questions(session, check, language), standing)
+            return reopen(session, check, standing, language)
         check = RefreshCheck(user_id=user.id, course_id=course.id, certificate_id=certificate_id,
                              started_at=now, questions=_draw_for(session, user, course))
         session.add(check)
         try:
             session.commit()
-            return OpenCheck(check, shown_questions(session, check, language), standing)
+            return reopen(session, check, standing, language)
         except IntegrityError:
             # Another request (a second tab) opened one at the same moment: use that one.
             session.rollback()
     raise Conflict(_("Could not start the refresh check; please try again."))
+
+
+def reopen(session: Session, check: RefreshCheck, standing: course_state.Standing,
+           language: str) -> OpenCheck:
+    """The open check's page again (after a refused submission): its questions in `language`."""
+    return OpenCheck(check, shown_questions(session, check, language), standing)
+
+
+def standing_in(session: Session, user: User, course: CourseOutline, now: datetime) -> course_state.Standing:
+    return progress.course_progress(session, user, course).standing(now)
 
 
 def _find_open(session: Session, user: User, course_id: int) -> RefreshCheck | None:
@@ -246,7 +258,8 @@ def shown_questions(session: Session, check: RefreshCheck, language: str) -> lis
         order += [key for key in options if key not in order]
         shown.append(CheckQuestion(key_of(each["lesson_id"], each["question_id"]), each["lesson_id"],
                                    each["quiz_version_id"],
-                                   {**question, "options": [options[key] for key in order]}))
+                                   {**question, "options": [options[key] for key in order]},
+                                   version.language if version is not None else SOURCE_LANGUAGE))
     return shown
 
 
@@ -332,7 +345,7 @@ def result(session: Session, user: User, course: CourseOutline, check: RefreshCh
     """A submitted check's review and what comes next: the renewal it brought, the lessons still to
     complete for it, or another try."""
     answers = {key_of(each["lesson_id"], each["question_id"]): each for each in check.answers or ()}
-    standing = progress.course_progress(session, user, course).standing(now)
+    standing = standing_in(session, user, course, now)
     renewal = None
     if check.passed and check.certificate_id is not None:
         refreshed = session.get(Certificate, check.certificate_id)
