@@ -74,6 +74,9 @@ def test_no_refresh_due_sends_back_to_the_course_with_a_message(tmp_path, manage
     assert "No refresh is due for this course." in text(manager.get(response.headers["Location"]))
     complete_course(manager.user, course)  # a certificate that never expires
     assert manager.get(URL).status_code == 302
+    give_validity(course)
+    page = text(manager.get(URL, follow_redirects=True))
+    assert "No refresh is due for this course yet: the refresh check opens on" in page
     assert db.session.query(RefreshCheck).count() == 0
     empty = manager.post(URL)
     assert empty.status_code == 303 and empty.headers["Location"] == URL
@@ -94,6 +97,14 @@ def test_the_check_asks_its_questions_with_why_and_the_same_on_reload(due, manag
     # Nothing of the key before submission.
     assert "Why right" not in page and "Why wrong" not in page and "Correct answer" not in page
     assert asked(text(manager.get(URL))) == asked(page)
+
+
+def test_after_expiry_the_page_says_so(due, manager, clock):
+    expires = certificates.current_certificate(db.session, manager.user.id, due.id).expires_at
+    clock.now = expires + timedelta(days=2)
+    page = text(manager.get(URL))
+    assert f"Your certificate for this course expired on {expires.day} {expires:%B %Y}." in page
+    assert len(asked(page)) == 5
 
 
 def test_the_changed_lessons_are_listed_with_what_changed(due, manager, clock):
@@ -179,7 +190,7 @@ def test_a_passed_check_renews_the_certificate(due, manager):
     assert manager.get(f"/certificates/{renewal.code}").status_code == 200
     again = manager.get(URL)
     assert again.status_code == 302
-    assert "No refresh is due for this course." in text(manager.get(again.headers["Location"]))
+    assert "No refresh is due for this course yet" in text(manager.get(again.headers["Location"]))
 
 
 def test_a_second_submission_shows_the_first_result(due, manager):
@@ -202,6 +213,8 @@ def test_a_pass_with_a_changed_lesson_waiting_names_it_then_the_reread_renews(du
     assert "Complete the changed lessons to renew your certificate:" in result
     assert f'href="/courses/{SLUG}/{lesson.slug}/changes">Lesson about values</a>' in result
     assert certificates.current_certificate(db.session, manager.user.id, due.id).id == old.id
+    course_page = text(manager.get(URL, follow_redirects=True))
+    assert "You have passed the refresh check. Complete the changed lessons" in course_page
 
     manager.post(f"/courses/{SLUG}/{lesson.slug}/complete")
     renewal = certificates.current_certificate(db.session, manager.user.id, due.id)

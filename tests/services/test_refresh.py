@@ -55,8 +55,11 @@ def test_no_check_without_a_certificate_or_before_the_window(tmp_path, make_user
         refresh.start_or_resume(db.session, user, outline(course), far, "en")
     give_validity(course)
     before_window = in_refresh_window(user, course, days_before_expiry=31)
-    with pytest.raises(refresh.NoRefreshDue):
+    with pytest.raises(refresh.NoRefreshDue) as not_yet:
         refresh.start_or_resume(db.session, user, outline(course), before_window, "en")
+    opens = in_refresh_window(user, course, days_before_expiry=30)
+    assert str(not_yet.value) == ("No refresh is due for this course yet: the refresh check opens on "
+                                  f"{opens.day} {opens:%B %Y}.")
     assert db.session.scalar(select(func.count(RefreshCheck.id))) == 0
 
 
@@ -206,6 +209,8 @@ def test_a_pass_waits_for_a_changed_lesson_then_the_reread_renews(due, reading_c
     result = refresh.result(db.session, user, outline(course), check, now, "en")
     assert result.renewal is None and [s.lesson.id for s in result.standing.waiting] == [lesson.id]
     assert not result.standing.check_needed and not result.can_retake
+    with pytest.raises(refresh.NoRefreshDue, match="You have passed the refresh check. Complete the changed"):
+        refresh.start_or_resume(db.session, user, outline(course), now, "en")
 
     reading_clock.now = now + timedelta(days=1)
     read_lesson(user, published.lessons(db.session, course)[1])
@@ -288,3 +293,18 @@ def test_one_open_check_even_when_two_requests_start_one(due, monkeypatch):
     monkeypatch.setattr(refresh, "_find_open", late_find)
     again = refresh.start_or_resume(db.session, user, outline(course), now, "en")
     assert again.check.id == opened.check.id and len(calls) == 2
+
+
+def test_a_course_without_quiz_questions_is_refreshed_by_confirming(course, make_user, reading_clock):
+    first = published.lessons(db.session, course)[0]
+    first.quiz.archived_at = reading_clock.now
+    db.session.commit()
+    user = make_user()
+    complete_course(user, course)
+    give_validity(course)
+    now = in_refresh_window(user, course)
+    opened = refresh.start_or_resume(db.session, user, outline(course), now, "en")
+    assert opened.questions == [] and opened.check.questions == []
+    check = refresh.submit(db.session, user, outline(course), opened.check.id, {}, now)
+    assert (check.passed, check.score) == (True, 100)
+    assert certificates.current_certificate(db.session, user.id, course.id).kind == CertificateKind.RENEWAL

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from courseware.content.translations import same_quiz
+from courseware.formatting import format_date
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import (
     Certificate,
@@ -54,8 +55,21 @@ _DUE = (course_state.CourseState.REFRESH_DUE, course_state.CourseState.EXPIRED)
 
 
 class NoRefreshDue(NotFound):
-    def __init__(self) -> None:
-        super().__init__(_("No refresh is due for this course."))
+    """No check to take: the message says why (`not_due`)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("No refresh is due for this course."))
+
+
+def not_due(standing: course_state.Standing) -> NoRefreshDue:
+    """Why the person has no refresh check to take now."""
+    if standing.state in _DUE:  # the check is passed; the renewal waits for the changed lessons
+        return NoRefreshDue(_("You have passed the refresh check. Complete the changed lessons to renew "
+                              "your certificate."))
+    if standing.refresh_opens_at is not None:
+        return NoRefreshDue(_("No refresh is due for this course yet: the refresh check opens on %(date)s.",
+                              date=format_date(standing.refresh_opens_at)))
+    return NoRefreshDue()
 
 
 class CheckSubmitted(Conflict):
@@ -138,7 +152,7 @@ def start_or_resume(session: Session, user: User, course: CourseOutline, now: da
     refresh window of their certificate is open and no check has been passed in it."""
     standing = standing_in(session, user, course, now)
     if standing.state not in _DUE or not standing.check_needed or standing.certificate is None:
-        raise NoRefreshDue()
+        raise not_due(standing)
     certificate_id = standing.certificate.id
     for _try in range(3):
         check = _find_open(session, user, course.id)
