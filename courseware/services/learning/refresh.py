@@ -180,6 +180,7 @@ def reopen(session: Session, check: RefreshCheck, standing: course_state.Standin
 
 
 def standing_in(session: Session, user: User, course: CourseOutline, now: datetime) -> course_state.Standing:
+    """The person's state in the course at `now` (`course_state.standing_of`)."""
     return progress.course_progress(session, user, course).standing(now)
 
 
@@ -190,6 +191,7 @@ def _find_open(session: Session, user: User, course_id: int) -> RefreshCheck | N
 
 
 def _draw_for(session: Session, user: User, course: CourseOutline) -> list[dict]:
+    """A new draw from the current quiz version of every published lesson with a quiz."""
     quiz_lessons = {lesson.quiz_id: lesson.id for lesson in course.lessons if lesson.quiz_id is not None}
     found = session.scalars(select(Quiz).where(Quiz.id.in_(quiz_lessons))
                             .options(joinedload(Quiz.current_version))).all()
