@@ -51,12 +51,12 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
     ),
     "learn": (
         "templates/learn/*", "templates/quiz/*", "templates/_macros/progress.html",
-        "templates/_macros/review.html",
+        "templates/_macros/review.html", "templates/_macros/quiz.html",
         "courseware/learn/*", "courseware/quiz/*", "courseware/services/learning/progress.py",
         "courseware/services/learning/quizzes.py", "courseware/services/learning/certificates.py",
         "courseware/services/learning/completion.py", "courseware/services/learning/course_state.py",
-        "courseware/services/learning/explanations.py", "courseware/services/authoring/overview.py",
-        "courseware/content/question_types.py",
+        "courseware/services/learning/explanations.py", "courseware/services/learning/refresh.py",
+        "courseware/services/authoring/overview.py", "courseware/content/question_types.py",
     ),
 }
 KEYWORDS = {

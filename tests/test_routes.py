@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from courseware.extensions import db
+from courseware.models import RefreshCheck
 from courseware.services import catalog
 from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
@@ -47,6 +48,15 @@ CORE_ROUTES = {
                           {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "learn.certificate_qr": ("GET", "/certificates/{certificate}/qr.svg",
                              {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    # Nobody in the table holds a certificate whose refresh is due: back to the course with a message
+    # (tests/learn/test_refresh_pages.py takes the check); posted without a check, back to the page.
+    "refresh.take": ("GET", "/courses/{course}/refresh",
+                     {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    "refresh.submit": ("POST", "/courses/{course}/refresh",
+                       {ANON: LOGIN, MANAGER: 303, HR: 303, PRESIDENT: 303}),
+    # Someone else's refresh check is "not found" for everyone, whatever their role.
+    "refresh.result": ("GET", "/courses/{course}/refresh/{others_refresh_check}",
+                       {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
     "quiz.take": ("GET", "/courses/{course}/{lesson}/quiz",
                   {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     # Someone else's attempt is "not found" for everyone, whatever their role.
@@ -64,7 +74,7 @@ def test_every_route_is_in_the_table(app):
 
 @pytest.fixture
 def url_values(course, make_user):
-    """An attempt and a certificate that belong to somebody else."""
+    """An attempt, a certificate and a refresh check that belong to somebody else."""
     owner = make_user(role="manager", username="owner")
     lesson = published.lessons(db.session, course)[0]
     attempt = quizzes.open_attempt(db.session, owner, lesson.quiz)
@@ -75,11 +85,15 @@ def url_values(course, make_user):
     shown = catalog.current(db.session).course_by_id(course.id)
     certificate = progress.course_progress(db.session, owner, shown).certificate
     assert certificate is not None
+    check = RefreshCheck(user_id=owner.id, course_id=course.id, certificate_id=certificate.id, questions=[])
+    db.session.add(check)
+    db.session.commit()
     return {
         "course": course.slug,
         "lesson": lesson.slug,
         "others_attempt": attempt.id,
         "certificate": certificate.code,
+        "others_refresh_check": check.id,
         **hr_routes.url_values(course, owner),
         **author_routes.url_values(course, owner),
         **practice_routes.url_values(course, owner),

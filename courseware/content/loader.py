@@ -30,6 +30,8 @@ from courseware.language import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+# Addresses under /courses/<course>/ that are pages of the course, not lessons.
+RESERVED_LESSON_SLUGS = frozenset({"refresh"})
 # A lesson's optional reflection prompt: one question, on one line.
 MAX_REFLECTION = 300
 # The languages a course or quiz folder may hold a version in, each in a subfolder of that name
@@ -237,6 +239,9 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         raise ContentError(
             str(path), _("lesson file names must look like NN-lesson-slug.md (e.g. 04-habits.md)")
         )
+    if match.group(2) in RESERVED_LESSON_SLUGS:
+        raise ContentError(str(path), _("%(slug)s is the address of a course page: name the lesson otherwise",
+                                        slug=repr(match.group(2))))
     front, body, body_line = split_front_matter(read_text(path), str(path))
     doc = parse_yaml(front, str(path), line_offset=1)
     data = require_mapping(doc, doc.data, _("front matter"))

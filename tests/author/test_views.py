@@ -136,6 +136,10 @@ def test_a_lesson_needs_a_title_a_slug_can_be_made_of(president, course):
                              data=new_lesson_data(course, title="实事求是", slug=""))
     assert chinese.status_code == 422
     assert "Enter a short name for the address" in chinese.get_data(as_text=True)
+    reserved = president.post("/author/courses/test-course/lessons/new",
+                              data=new_lesson_data(course, title="Refresh", slug="refresh"))
+    assert reserved.status_code == 422
+    assert "…/refresh is the address of a course page" in reserved.get_data(as_text=True)
 
 
 def test_modules_and_lessons_move_up_and_down_and_the_numbering_follows(president, course, first, second):

@@ -159,6 +159,14 @@ def test_a_bad_lesson_file_name_is_reported(tmp_path, name):
     assert content.lessons == []
 
 
+def test_a_lesson_cannot_take_the_address_of_a_course_page(tmp_path):
+    lessons_dir, quizzes_dir = make_tree(tmp_path, {"01-refresh.md": lesson()})
+
+    error = only_error(load_content(lessons_dir, quizzes_dir))
+    assert error.path == str(lessons_dir / "course" / "01-refresh.md")
+    assert "'refresh' is the address of a course page" in error.message
+
+
 def test_two_lessons_with_the_same_order_keep_the_first(tmp_path):
     lessons_dir, quizzes_dir = make_tree(
         tmp_path, {"01-alpha.md": lesson(), "01-beta.md": lesson(title="Beta")}

@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseware.content.loader import MAX_REFLECTION, SLUG_RE, reject_top_level_headings
+from courseware.content.loader import (
+    MAX_REFLECTION,
+    RESERVED_LESSON_SLUGS,
+    SLUG_RE,
+    reject_top_level_headings,
+)
 from courseware.content.rendering import lesson_hash, render_markdown
 from courseware.content.yamlfile import ContentError
 from courseware.language import SOURCE_LANGUAGE
@@ -125,6 +130,9 @@ def _check_slug(slug: str, field_name: str = "slug") -> str:
     if not SLUG_RE.match(slug) or len(slug) > 80:
         raise InvalidFields({field_name: _("Use lowercase letters, digits and single hyphens only "
                                            "(at most 80 characters), e.g. seeking-truth.")})
+    if slug in RESERVED_LESSON_SLUGS:
+        raise InvalidFields({field_name: _("…/%(slug)s is the address of a course page: choose another.",
+                                           slug=slug)})
     return slug
 
 
