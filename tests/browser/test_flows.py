@@ -183,6 +183,10 @@ def test_a_manager_reads_takes_the_quiz_by_keyboard_and_earns_the_certificate(op
     pdf = page.pdf(format="A4", print_background=True)
     (OUTPUT / "certificate.pdf").write_bytes(pdf)
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1, "the certificate prints on more than one page"
+    # The printed page as an image (A4 at 96 dpi), with its QR code loaded.
+    assert page.evaluate("() => document.querySelector('.certificate-qr').naturalWidth") > 0
+    page.set_viewport_size({"width": 794, "height": 1123})
+    screenshot(page, "certificate-print", full_page=True)
 
 
 def test_the_reading_script_reports_time_and_the_button_still_works_without_it(browser, live_site,
