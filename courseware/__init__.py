@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from courseware import i18n, jobs
+from courseware import i18n, inputs, jobs
 from courseware.config import PROJECT_ROOT, load_config
 from courseware.extensions import csrf, db, limiter, login_manager, migrate
 from courseware.services import catalog
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     configure_logging(app)
     register_extensions(app)
+    inputs.init_app(app)  # before the blueprints: it bounds the ids of every route they add
     register_blueprints(app)
     register_errors(app)
     register_serving(app)

@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -23,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from courseware.content.discussion import QUESTION_COUNT
 from courseware.content.question_types import QUESTION_TYPES
+from courseware.inputs import BoundedIntegerField, bounded_int
 from courseware.services.authoring.front_matter import OBJECTIVE_ROWS, discussion_field, objective_field
 from courseware.services.authoring.lessons import LessonFields
 from courseware.services.authoring.quiz_drafts import (
@@ -118,8 +118,8 @@ class LessonForm(GuideFields):
     slug = StringField(_l("Address"), validators=[Length(max=80)],
                        description=_l("The lesson's address in the course; it cannot change later. "
                                       "Leave empty to make one from the title."))
-    module = SelectField(_l("Module"), coerce=int, validate_choice=False)
-    minutes = IntegerField(_l("Reading time (minutes)"), validators=[
+    module = SelectField(_l("Module"), coerce=bounded_int, validate_choice=False)
+    minutes = BoundedIntegerField(_l("Reading time (minutes)"), validators=[
         InputRequired(_l("Enter the reading time in minutes.")),
         NumberRange(1, 600, _l("Reading time is 1 to 600 minutes."))])
     summary = StringField(_l("Summary"), validators=[Length(max=500)],
@@ -151,7 +151,7 @@ class LessonForm(GuideFields):
 
 
 class PublishForm(FlaskForm):
-    number = IntegerField(validators=[InputRequired()])
+    number = BoundedIntegerField(validators=[InputRequired()])
     kind = RadioField(_l("What kind of change is this?"), choices=KIND_CHOICES,
                       validators=[InputRequired(_l("Choose minor or material."))])
 
@@ -191,12 +191,12 @@ class QuestionForm(Form):
 
 
 class QuizForm(FlaskForm):
-    pass_mark = IntegerField(_l("Pass mark (%)"), validators=[
+    pass_mark = BoundedIntegerField(_l("Pass mark (%)"), validators=[
         InputRequired(_l("Enter the pass mark.")), NumberRange(1, 100, PASS_MARK_MESSAGE)])
-    max_attempts = IntegerField(_l("Attempts allowed"), validators=[
+    max_attempts = BoundedIntegerField(_l("Attempts allowed"), validators=[
         Optional(), NumberRange(min=1, message=ATTEMPTS_MESSAGE)],
         description=_l("Leave empty for unlimited attempts."))
-    draw = IntegerField(_l("Questions per attempt"), validators=[Optional()],
+    draw = BoundedIntegerField(_l("Questions per attempt"), validators=[Optional()],
                         description=_l("Each attempt draws this many questions from the bank, at least "
                                        "one per objective. Leave empty for 6 (or all, when there are "
                                        "fewer)."))

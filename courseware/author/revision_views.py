@@ -10,6 +10,7 @@ from courseware.author.forms import PublishForm, ScheduleForm
 from courseware.author.views import editing_language
 from courseware.extensions import db
 from courseware.forms import ConfirmForm, show_errors
+from courseware.inputs import bounded_int
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Lesson, LessonRevision
 from courseware.services.authoring import diffing, publishing
@@ -49,8 +50,8 @@ def diff(lesson_id: int) -> ResponseReturnValue:
     published = lesson.published_revision_in(language)
     default_old = published.number if published and published.number != latest.number else max(
         latest.number - 1, 1)
-    old_number = request.args.get("from", default_old, type=int)
-    new_number = request.args.get("to", latest.number, type=int)
+    old_number = request.args.get("from", default_old, type=bounded_int)
+    new_number = request.args.get("to", latest.number, type=bounded_int)
     view = "source" if request.args.get("view") == "source" else "text"
     old = authoring.revision_of(db.session, lesson, old_number, language)
     new = authoring.revision_of(db.session, lesson, new_number, language)
@@ -113,7 +114,7 @@ def _number_from(form: PublishForm | ScheduleForm) -> int | None:
 @bp.get("/lessons/<int:lesson_id>/publish")
 def publish_page(lesson_id: int) -> ResponseReturnValue:
     lesson = authoring.get_lesson(db.session, lesson_id)
-    return _render_publish(lesson, request.args.get("number", type=int))
+    return _render_publish(lesson, request.args.get("number", type=bounded_int))
 
 
 @bp.post("/lessons/<int:lesson_id>/publish")
@@ -124,7 +125,7 @@ def publish(lesson_id: int) -> ResponseReturnValue:
     first = publishing.is_first_publication(lesson, language)
     if form.validate():
         try:
-            revision = publishing.publish(db.session, lesson, form.number.data, form.material,
+            revision = publishing.publish(db.session, lesson, form.number.data or 0, form.material,
                                           actor=current_user, language=language)
         except ValidationError as refused:
             show_errors(form, refused, default=form.kind)
@@ -152,7 +153,7 @@ def schedule(lesson_id: int) -> ResponseReturnValue:
     form = ScheduleForm()
     if form.validate():
         try:
-            revision = publishing.schedule(db.session, lesson, form.number.data, form.material,
+            revision = publishing.schedule(db.session, lesson, form.number.data or 0, form.material,
                                            form.when.data, language=editing_language())
         except ValidationError as refused:
             show_errors(form, refused, default=form.kind)

@@ -29,6 +29,7 @@ from courseware.author.forms import CourseForm, LessonForm, ModuleForm, MoveForm
 from courseware.content.rendering import render_markdown
 from courseware.extensions import db
 from courseware.forms import show_errors
+from courseware.inputs import bounded_int
 from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 from courseware.models import Course, Lesson, LessonRevision, Module
 from courseware.services.authoring import diffing, overview, publishing, uploads
@@ -139,7 +140,7 @@ def new_lesson(course_slug: str) -> ResponseReturnValue:
     form = _editor_form(course)
     if request.method == "GET":
         form.minutes.data = 5
-        form.module.data = request.args.get("module", type=int) or course.modules[-1].id
+        form.module.data = request.args.get("module", type=bounded_int) or course.modules[-1].id
         return _render_editor(course, None, form)
     if request.form.get("action") in ("preview", "upload"):
         return _render_editor(course, None, form, preview=_preview_or_upload(form))

@@ -1,20 +1,22 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from courseware.inputs import BoundedIntegerField, bounded_int
 
 NO_DEPARTMENT = 0
 
 
 class AssignmentForm(FlaskForm):
-    course_id = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
-    department_ids = SelectMultipleField(_l("Departments"), coerce=int, validators=[Optional()])
+    course_id = SelectField(_l("Course"), coerce=bounded_int, validators=[DataRequired()])
+    department_ids = SelectMultipleField(_l("Departments"), coerce=bounded_int, validators=[Optional()])
     usernames = StringField(
         _l("People (usernames, separated by commas)"), validators=[Optional(), Length(max=5000)]
     )
     due_on = DateField(_l("Due date"), validators=[Optional()])
-    due_days = IntegerField(
+    due_days = BoundedIntegerField(
         _l("…or days to complete, counted from assignment (or from joining the department)"),
         validators=[Optional(), NumberRange(min=1, max=730)],
     )
@@ -26,7 +28,7 @@ class AccountForm(FlaskForm):
     title = StringField(_l("Job title"), validators=[
         Optional(), Length(max=120, message=_l("A job title has at most %(max)d characters."))])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
-    department_id = SelectField(_l("Department"), coerce=int)
+    department_id = SelectField(_l("Department"), coerce=bounded_int)
     role = SelectField(_l("Role"))
 
 
@@ -40,4 +42,4 @@ class ImportForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    parent_id = SelectField(_l("Part of"), coerce=int)
+    parent_id = SelectField(_l("Part of"), coerce=bounded_int)

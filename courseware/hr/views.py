@@ -26,6 +26,7 @@ from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.forms import show_errors
 from courseware.hr.forms import AssignmentForm
+from courseware.inputs import bounded_int
 from courseware.language import current_language
 from courseware.models import Course, User
 from courseware.services.catalog import published
@@ -59,7 +60,7 @@ def _filters() -> completion.Filters:
     if role and role not in ("manager", "hr", "president"):
         abort(400)
     return completion.Filters(
-        department_id=request.args.get("department", type=int) or None,
+        department_id=request.args.get("department", type=bounded_int) or None,
         status=status,
         search=request.args.get("q", "")[:100],
         role=role,
@@ -85,7 +86,7 @@ def people():
     filters = _filters()
     sort = request.args.get("sort", "name")
     rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=bounded_int))
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     if page > pages:
         abort(404)

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from courseware.errors import csrf_error
 from courseware.extensions import db
 from courseware.formatting import format_percent
+from courseware.inputs import bounded_int
 from courseware.language import content_language
 from courseware.models import RefreshCheck
 from courseware.models._time import utcnow
@@ -38,7 +39,7 @@ def take(course_slug: str) -> ResponseReturnValue:
 @login_required
 def submit(course_slug: str) -> ResponseReturnValue:
     course = catalog.current(db.session).course(course_slug)
-    check_id = request.form.get("check_id", type=int)
+    check_id = request.form.get("check_id", type=bounded_int)
     if check_id is None:  # not this page's form: show the check (or why there is none)
         return redirect(url_for(".take", course_slug=course.slug), code=303)
     check = refresh.own_check(db.session, current_user, check_id, course.id)
@@ -119,7 +120,7 @@ def _keep_answers() -> ResponseReturnValue | None:
         return None
     try:
         course = catalog.current(db.session).course(request.view_args.get("course_slug", ""))
-        check = refresh.own_check(db.session, current_user, request.form.get("check_id", type=int),
+        check = refresh.own_check(db.session, current_user, request.form.get("check_id", type=bounded_int),
                                   course.id)
     except NotFound:
         return None

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from courseware.content.discussion import MINUTES as DISCUSSION_MINUTES
 from courseware.extensions import db
 from courseware.forms import ConfirmForm
+from courseware.inputs import bounded_int
 from courseware.language import content_language
 from courseware.models import Certificate
 from courseware.models._time import utcnow
@@ -169,7 +170,7 @@ def reading_progress(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     try:
         record = completion.record_reading(db.session, current_user,
                                          published.lesson(db.session, lesson.id),
-                                         seconds=request.form.get("seconds", 0, type=int),
+                                         seconds=request.form.get("seconds", 0, type=bounded_int),
                                          reached_end=request.form.get("end") == "1")
     except completion.ReadingTooShort as too_short:
         return jsonify(read=False, completed=False, seconds_left=too_short.seconds_left,

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.extensions import db
+from courseware.inputs import bounded_int
 from courseware.practice.common import clock, today
 from courseware.services.errors import ValidationError
 from courseware.services.learning import followups, quizzes
@@ -38,8 +39,8 @@ def answer(lesson_id: int, stage: int) -> ResponseReturnValue:
         due = followups.due_check(db.session, current_user, lesson_id, stage, today())
         answers = {qid: request.form.getlist(f"q-{qid}") for qid in due.question_ids}
         check = followups.answer_check(
-            db.session, current_user, lesson_id, stage, request.form.get("version", type=int), answers,
-            today=today(), now=clock())
+            db.session, current_user, lesson_id, stage, request.form.get("version", type=bounded_int),
+            answers, today=today(), now=clock())
     except followups.AlreadyDone as done:
         return redirect(url_for(".show", check_id=done.check_id), code=303)
     except quizzes.UnansweredQuestions as unanswered:

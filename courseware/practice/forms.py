@@ -8,10 +8,11 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
+from courseware.inputs import BoundedIntegerField
 from courseware.models import Goal
 from courseware.services.practice.goals import GoalFields
 
@@ -76,7 +77,7 @@ class GoalForm(FlaskForm):
         self.target_on.data = date(today.year, 6, 30) if today.month <= 6 else date(today.year, 12, 31)
 
 
-class PercentField(IntegerField):
+class PercentField(BoundedIntegerField):
     widget = NumberInput(min=0, max=100, step=5)
 
     def process_formdata(self, valuelist):

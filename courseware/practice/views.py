@@ -16,6 +16,7 @@ from flask_login import current_user, fresh_login_required
 from courseware.auth.decorators import role_required
 from courseware.extensions import db, login_manager
 from courseware.forms import show_errors
+from courseware.inputs import bounded_int
 from courseware.models import Role
 from courseware.practice import check_views, focus_views, goal_views, reflection_views
 from courseware.practice.common import clock, local_hour, today
@@ -174,7 +175,7 @@ def _download(body: str, mimetype: str, extension: str) -> Response:
 @role_required(Role.HR.value, Role.PRESIDENT.value)
 def participation():
     departments = account_admin.departments(db.session)
-    department_id = request.args.get("department", type=int) or None
+    department_id = request.args.get("department", type=bounded_int) or None
     if department_id is not None and all(d.id != department_id for d in departments):
         abort(404)
     return render_template(

@@ -11,6 +11,7 @@ from courseware.errors import csrf_error
 from courseware.extensions import db
 from courseware.formatting import format_percent
 from courseware.forms import ConfirmForm
+from courseware.inputs import bounded_int
 from courseware.language import content_language
 from courseware.models import Quiz, QuizAttempt
 from courseware.services import catalog
@@ -36,7 +37,7 @@ def take(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 
 
 def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue:
-    attempt_id = request.form.get("attempt_id", type=int)
+    attempt_id = request.form.get("attempt_id", type=bounded_int)
     if attempt_id is None:
         abort(400)
     attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
@@ -144,7 +145,7 @@ def keep_answers_after_expired_token():
     """The form's CSRF token expired while the quiz was open (or the session was renewed): show the
     quiz again with every answer kept and a fresh token, instead of an error page that loses them.
     Nothing is written. None when the request is not a submission of the person's open attempt."""
-    attempt_id = request.form.get("attempt_id", type=int)
+    attempt_id = request.form.get("attempt_id", type=bounded_int)
     if attempt_id is None or not current_user.is_authenticated:
         return None
     try:
