@@ -25,6 +25,7 @@ from courseware.content.fields import (
 )
 from courseware.content.objectives import quiz_objective_errors, read_objectives
 from courseware.content.quiz_files import QuizFile, load_quiz
+from courseware.content.rendering import MAX_NESTING, nesting_problem
 from courseware.content.yamlfile import ContentError, YamlDocument, parse_yaml
 from courseware.language import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
 
@@ -274,7 +275,7 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
     discussion = read_discussion(doc, data)
     if not body.strip():
         raise ContentError(str(path), _("the lesson has no text after its front matter"))
-    reject_top_level_headings(body, str(path), body_line)
+    check_lesson_body(body, str(path), body_line)
     return LessonFile(
         course_slug=course.slug,
         slug=match.group(2),
@@ -290,6 +291,16 @@ def _load_lesson(path: Path, course: CourseFile) -> LessonFile:
         objectives=objectives,
         discussion=discussion,
     )
+
+
+def check_lesson_body(body: str, path: str, first_line: int) -> None:
+    """What a lesson's text must be, wherever it is saved (files and the editor): no top-level
+    heading, and lists and quotes no deeper than rendering.MAX_NESTING."""
+    reject_top_level_headings(body, path, first_line)
+    line = nesting_problem(body)
+    if line is not None:
+        raise ContentError(path, _("lists or quotes are nested more than %(limit)s levels deep",
+                                   limit=MAX_NESTING), first_line + line - 1)
 
 
 def reject_top_level_headings(body: str, path: str, first_line: int) -> None:

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from html import escape
 
 import markdown
 import nh3
+from flask_babel import gettext as _
 from markdown.extensions.toc import slugify as toc_slugify
 
 MARKDOWN_EXTENSIONS = ["extra", "toc", "sane_lists", "admonition"]
@@ -27,7 +30,39 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# Deeper lists or quotes than this are refused where text is saved (the file check and import, the
+# editor): Python-Markdown recurses once per level and gives up some hundreds of levels down.
+MAX_NESTING = 20
+_LIST_ITEM = re.compile(r"^[ ]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_QUOTES = re.compile(r"^(?:>[ \t]*)+")
+
+
+def nesting_problem(source: str) -> int | None:
+    """The first line (from 1) whose lists or quotes nest deeper than MAX_NESTING; None if none."""
+    in_code = False
+    for number, line in enumerate(source.splitlines(), 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        expanded = line.expandtabs(4)
+        if in_code:
+            continue
+        stripped = expanded.lstrip(" ")
+        quotes = _QUOTES.match(stripped)
+        depth = quotes.group(0).count(">") if quotes else 0
+        if _LIST_ITEM.match(expanded):
+            depth += (len(expanded) - len(stripped)) // 2
+        if depth > MAX_NESTING:
+            return number
+    return None
+
+
 def render_markdown(source: str) -> str:
+    """The text as sanitized HTML. Text nested too deeply to render (refused before it is saved)
+    renders as a notice, so that a preview of it never fails."""
+    line = nesting_problem(source)
+    if line is not None:
+        return f'<p class="render-problem">{escape(too_deep_message(line))}</p>'
     # A lesson's title is its page's only h1, so headings start at h2 and ids get a prefix that
     # cannot collide with the page's own element ids.
     html = markdown.markdown(
@@ -41,6 +76,11 @@ def render_markdown(source: str) -> str:
         output_format="html",
     )
     return sanitize_html(html)
+
+
+def too_deep_message(line: int) -> str:
+    return _("Line %(line)s: lists or quotes are nested more than %(limit)s levels deep; the text "
+             "cannot be shown. Nest them less.", line=line, limit=MAX_NESTING)
 
 
 def sanitize_html(html: str) -> str:

@@ -16,7 +16,7 @@ from courseware.content.loader import (
     MAX_REFLECTION,
     RESERVED_LESSON_SLUGS,
     SLUG_RE,
-    reject_top_level_headings,
+    check_lesson_body,
 )
 from courseware.content.rendering import lesson_hash, render_markdown
 from courseware.content.yamlfile import ContentError
@@ -358,7 +358,7 @@ def _checked(session: Session, course: Course, fields: LessonFields) -> tuple[Mo
                              length=f"{len(source):,}", limit=f"{MAX_SOURCE:,}")
     else:
         try:
-            reject_top_level_headings(source, "text", 1)
+            check_lesson_body(source, "text", 1)
         except ContentError as error:
             errors["source"] = _("Line %(line)s: %(message)s", line=error.line, message=error.message)
     note = _one_line(fields.note)
