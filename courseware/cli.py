@@ -70,9 +70,12 @@ def _short(path: str) -> str:
 @content_group.command("import")
 @click.option("--lessons", type=click.Path(file_okay=False), help="Folder of lessons.")
 @click.option("--quizzes", type=click.Path(file_okay=False), help="Folder of quiz files.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a file has errors (as `content check` does).")
 @_in_cli_language
-def content_import_command(lessons: str | None, quizzes: str | None) -> None:
-    """Import lessons/ and quizzes/; only changed content gets a new revision."""
+def content_import_command(lessons: str | None, quizzes: str | None, strict: bool) -> None:
+    """Import lessons/ and quizzes/; only changed content gets a new revision. A file with errors is
+    reported with its line and left as last imported, and the command still succeeds (so that
+    `make serve` starts with the content last imported) unless --strict."""
     report = content_import.import_content(db.session, *_dirs(lessons, quizzes))
     for path in report.created:
         click.echo(_("created  %(path)s", path=path))
@@ -83,7 +86,7 @@ def content_import_command(lessons: str | None, quizzes: str | None) -> None:
         "%(errors)d with errors.", created=len(report.created), revised=len(report.revised),
         unchanged=report.unchanged, errors=len(report.errors),
     ))
-    _fail_on_errors(report.errors)
+    _fail_on_errors(report.errors, fail=strict)
 
 
 @content_group.command("check")
@@ -150,10 +153,10 @@ def jobs_tick_command() -> None:
         raise click.exceptions.Exit(1)
 
 
-def _fail_on_errors(errors: list) -> None:
+def _fail_on_errors(errors: list, fail: bool = True) -> None:
     for error in errors:
         click.echo(_("error: %(problem)s", problem=error), err=True)
-    if errors:
+    if errors and fail:
         raise click.exceptions.Exit(1)
 
 
@@ -288,9 +291,15 @@ def copy_database_command(target_url: str, source_url: str | None) -> None:
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Restore even though the site looks up.")
 @_in_cli_language
-def restore_command(path: str, yes: bool) -> None:
-    """Replace the database's content with the backup at PATH. Stop the site first."""
+def restore_command(path: str, yes: bool, force: bool) -> None:
+    """Replace the database's content with the backup at PATH. Stop the site first: the command
+    refuses while it looks up, unless --force."""
+    in_use = backups.site_in_use(db.engine, Path(current_app.instance_path))
+    if in_use and not force:
+        raise click.ClickException(_("The site looks up: %(reason)s. Stop it first, or restore with "
+                                     "--force.", reason=in_use))
     if not yes:
         click.confirm(_("Replace everything in the database with %(path)s?", path=path), abort=True)
     try:

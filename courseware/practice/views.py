@@ -143,7 +143,7 @@ def day_page(day: str) -> ResponseReturnValue:
 def export_markdown():
     _audit_export("markdown")
     body = practice_export.markdown(db.session, current_user, today())
-    return _download(body, "text/markdown; charset=utf-8", "md")
+    return _download(body, "text/markdown", "md")
 
 
 @bp.get("/export.csv")
@@ -152,7 +152,7 @@ def export_csv():
     _audit_export("csv")
     body = "".join(exports.csv_stream(practice_export.csv_header(),
                                       practice_export.csv_rows(db.session, current_user)))
-    return _download(body, "text/csv; charset=utf-8", "csv")
+    return _download(body, "text/csv", "csv")
 
 
 def _audit_export(kind: str) -> None:
@@ -161,7 +161,7 @@ def _audit_export(kind: str) -> None:
 
 
 def _download(body: str, mimetype: str, extension: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, mimetype=mimetype)  # Werkzeug adds "; charset=utf-8" to text types
     name = re.sub(r"[^A-Za-z0-9._-]", "-", current_user.username)
     filename = f"practice-{name}-{today().isoformat()}.{extension}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -155,3 +155,8 @@ def test_a_session_restored_from_the_remember_cookie_confirms_the_password_first
 def test_an_empty_export(manager, clock):
     text = manager.get("/practice/export.md").get_data(as_text=True)
     assert "No goals." in text and "No follow-up checks yet." in text
+
+
+def test_each_export_names_its_charset_once(manager, clock):
+    assert manager.get("/practice/export.md").headers["Content-Type"] == "text/markdown; charset=utf-8"
+    assert manager.get("/practice/export.csv").headers["Content-Type"] == "text/csv; charset=utf-8"

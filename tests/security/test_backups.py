@@ -94,3 +94,24 @@ def test_the_backup_command_reports_what_it_wrote(runner, tmp_path):
 def test_postgresql_backups_are_pg_dump_custom_archives(app, tmp_path):
     target = backups.backup(db.engine, tmp_path / "pg.dump")
     assert target.read_bytes()[:5] == b"PGDMP"
+
+
+def test_restore_refuses_while_the_site_is_up_unless_forced(app, runner, tmp_path):
+    """The help said "stop the site first" but nothing checked it: a server of this instance holds
+    its jobs lock (on PostgreSQL, any other connection counts too)."""
+    import fcntl
+    from pathlib import Path
+
+    backup_file = tmp_path / "backup.db"
+    backup_file.write_bytes(b"not used: the command stops before reading it")
+    lock_path = Path(app.instance_path) / "jobs.lock"
+    with open(lock_path, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        refused = runner.invoke(args=["restore", str(backup_file), "--yes"])
+        assert refused.exit_code == 1
+        assert "The site looks up: a server of this instance is running" in refused.output
+        assert "--force" in refused.output
+        forced = runner.invoke(args=["restore", str(backup_file), "--yes", "--force"])
+        assert "looks up" not in forced.output  # it went on (and refused the file itself)
+    if db.engine.dialect.name == "sqlite":
+        assert backups.site_in_use(db.engine, Path(app.instance_path)) is None

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: nothing to ask
+    fcntl = None  # type: ignore[assignment]
 import subprocess
 from pathlib import Path
 
 from flask_babel import gettext as _
+from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from courseware.services.errors import ValidationError
@@ -70,6 +76,28 @@ def restore(engine: Engine, source: Path) -> None:
     else:
         raise ValidationError(_("Restores of %(dialect)s databases are not supported.",
                                 dialect=engine.dialect.name))
+
+
+def site_in_use(engine: Engine, instance_path: Path) -> str | None:
+    """Why the site looks up (a restore under it would be overwritten by its writes, or break it),
+    or None: a server of this instance holds its jobs lock, or (PostgreSQL) other sessions are
+    connected to the database from anywhere."""
+    lock_path = instance_path / "jobs.lock"
+    if fcntl is not None and lock_path.exists():
+        with open(lock_path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return _("a server of this instance is running (it holds %(path)s)", path=str(lock_path))
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            others = connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).scalar() or 0
+        if others:
+            return _("%(count)s other connection(s) to the database are open", count=others)
+    return None
 
 
 def check_sqlite(path: Path) -> None:
