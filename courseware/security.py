@@ -8,6 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from courseware.extensions import db
+from courseware.services.people import accounts
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
@@ -58,6 +61,8 @@ def enforce_session_limits():
         idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
         lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
         if moment - seen > idle or moment - started > lifetime:
+            accounts.close_sign_in(db.session, current_user)
+            db.session.commit()
             logout_user()
             session.clear()
             flash(_("You were signed out after a period of inactivity. Please sign in again."), "info")

@@ -2,16 +2,33 @@
 from __future__ import annotations
 
 from flask import Flask, session
-from sqlalchemy import select
+from flask_login import current_user, login_user, logout_user
 
 from courseware.extensions import db, login_manager
 from courseware.models import User
+from courseware.security import start_session
+from courseware.services.people import accounts
 
 
-def load_user(session_token: str) -> User | None:
-    return db.session.scalar(
-        select(User).where(User.session_token == session_token, User.active.is_(True))
-    )
+def load_user(cookie_id: str) -> User | None:
+    return accounts.user_of_sign_in(db.session, cookie_id)
+
+
+def sign_in(user: User, *, remember: bool) -> None:
+    """A fresh session for the person: nothing planted before sign-in survives it, and the sign-in is
+    recorded on the server (so that signing out revokes it wherever its cookies are)."""
+    session.clear()
+    accounts.open_sign_in(db.session, user)
+    login_user(user, remember=remember)
+    start_session(persistent=remember)
+
+
+def sign_out() -> None:
+    """Revoke this browser's sign-in on the server, then forget the session; the caller commits."""
+    if current_user.is_authenticated:
+        accounts.close_sign_in(db.session, current_user)
+    logout_user()
+    session.clear()
 
 
 def bind_restored_session(_app: Flask, user: User) -> None:

@@ -17,10 +17,10 @@ from flask_login import (
 
 from courseware import i18n
 from courseware.auth.forms import LoginForm, PasswordChangeForm, ReauthenticateForm
+from courseware.auth.session import sign_in, sign_out
 from courseware.extensions import db, limiter
 from courseware.forms import ConfirmForm, show_errors
 from courseware.language import LANGUAGES, normalize_language
-from courseware.security import start_session
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
 from courseware.services.people import accounts
@@ -50,10 +50,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:
-            # A fresh session at sign-in: nothing planted before login survives it.
-            session.clear()
-            login_user(user, remember=form.remember.data)
-            start_session(persistent=bool(form.remember.data))
+            sign_in(user, remember=bool(form.remember.data))
             audit.record(db.session, "login", actor=user, target=user.username, commit=True)
             return redirect(safe_next(request.args.get("next")))
         audit.record(db.session, "login.failed", actor_name=form.username.data,
@@ -68,9 +65,9 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
-        audit.record(db.session, "logout", actor=current_user, target=current_user.username, commit=True)
-        logout_user()
-        session.clear()
+        audit.record(db.session, "logout", actor=current_user, target=current_user.username)
+        sign_out()
+        db.session.commit()
         flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 

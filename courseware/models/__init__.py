@@ -1,5 +1,5 @@
 """All models, so that `from courseware.models import X` works and Alembic sees every table."""
-from courseware.models.accounts import ROLES, Department, Role, User
+from courseware.models.accounts import ROLES, Department, Role, SignInSession, User
 from courseware.models.audit import AuditEvent
 from courseware.models.content import (
     ContentFile,
@@ -63,5 +63,6 @@ __all__ = [
     "QuizVersion",
     "Reflection",
     "Role",
+    "SignInSession",
     "User",
 ]

@@ -44,6 +44,8 @@ class Department(Model):
 
 class User(UserMixin, Model):
     __tablename__ = "user_account"
+    # `sign_in_token` below is a plain attribute of the loaded object, not a column.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -68,8 +70,16 @@ class User(UserMixin, Model):
 
     department: Mapped[Department | None] = relationship(back_populates="members")
 
+    # The sign-in (SignInSession.token) this request's session belongs to; set at sign-in and by the
+    # user loader, never stored on the row.
+    sign_in_token: str | None = None
+
     def get_id(self) -> str:
-        return self.session_token
+        """What the session and remember cookies carry: the account's token (rotated by "sign out
+        everywhere" and password changes) and this sign-in's (revoked by "sign out")."""
+        if self.sign_in_token is None:
+            return self.session_token
+        return f"{self.session_token}.{self.sign_in_token}"
 
     @property
     def is_active(self) -> bool:
@@ -84,3 +94,16 @@ class User(UserMixin, Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+class SignInSession(Model):
+    """One sign-in of one person on one browser: signing out revokes it on the server, so that
+    neither its session cookie nor its remember cookie, replayed, signs anyone in again."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]

@@ -65,6 +65,31 @@ def test_copied_session_and_remember_cookies_stop_working_after_a_password_chang
     assert victim.get("/").status_code == 302
 
 
+def test_sign_out_revokes_this_sign_in_on_the_server(app, make_user):
+    """Found by the probe: after "Sign out" the old session cookie still wrote, and the old remember
+    cookie, replayed from another browser, signed the person in again."""
+    user = make_user()
+    browser = app.test_client()
+    login(browser, user.username, remember="y")
+    phone = app.test_client()
+    login(phone, user.username)
+    token = csrf_from(browser.get("/account").get_data(as_text=True))
+    session_cookie = browser.get_cookie("session").value
+    remember = browser.get_cookie("remember_token").value
+    assert browser.post("/logout", data={"csrf_token": token}).status_code == 302
+
+    replayed = app.test_client()
+    replayed.set_cookie("session", session_cookie)
+    assert replayed.get("/").status_code == 302
+    written = replayed.post("/practice/today/plan", data={"csrf_token": token, "plan": "Replayed plan"})
+    assert written.status_code == 302 and written.headers["Location"].startswith("/login")
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remember)
+    assert thief.get("/").status_code == 302
+    # The person's other sign-in (another browser) is not touched.
+    assert phone.get("/").status_code == 200
+
+
 def test_sign_out_everywhere_ends_every_session(signed_in, app):
     manager = signed_in("manager")
     other_device = app.test_client()

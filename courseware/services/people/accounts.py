@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from courseware.models import ROLES, Department, User
+from courseware.models import ROLES, Department, SignInSession, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
 from courseware.services.errors import ValidationError
@@ -119,3 +120,44 @@ def sign_out_everywhere(session: Session, user: User) -> None:
     user.session_token = new_session_token()
     audit.record(session, "account.sign_out_everywhere", actor=user, target=user.username)
     session.commit()
+
+
+# A sign-in record outlives the longest a session can last (the remember cookie's 14 days).
+SIGN_IN_KEPT = timedelta(days=30)
+
+
+def open_sign_in(session: Session, user: User) -> str:
+    """Record a new sign-in of the person (one browser); its token goes into their cookies through
+    `user.sign_in_token`. Old and revoked records of the person are cleared at the same time."""
+    now = utcnow()
+    stale = or_(SignInSession.created_at < now - SIGN_IN_KEPT,
+                SignInSession.revoked_at < now - timedelta(days=1))
+    session.execute(delete(SignInSession).where(SignInSession.user_id == user.id, stale))
+    record = SignInSession(user_id=user.id, token=new_session_token(), created_at=now)
+    session.add(record)
+    session.flush()
+    user.sign_in_token = record.token
+    return record.token
+
+
+def close_sign_in(session: Session, user: User) -> None:
+    """Sign-out: this browser's sign-in is revoked on the server; the caller commits."""
+    if user.sign_in_token is not None:
+        session.execute(update(SignInSession).where(SignInSession.token == user.sign_in_token,
+                                                    SignInSession.revoked_at.is_(None))
+                        .values(revoked_at=utcnow()))
+
+
+def user_of_sign_in(session: Session, cookie_id: str) -> User | None:
+    """The active person whose cookie says `<account token>.<sign-in token>`, if that sign-in was
+    not revoked (nor the account token rotated); None otherwise."""
+    account_token, _dot, sign_in_token = cookie_id.partition(".")
+    if not sign_in_token:
+        return None
+    user = session.scalar(
+        select(User).join(SignInSession, SignInSession.user_id == User.id)
+        .where(User.session_token == account_token, User.active.is_(True),
+               SignInSession.token == sign_in_token, SignInSession.revoked_at.is_(None)))
+    if user is not None:
+        user.sign_in_token = sign_in_token
+    return user
