@@ -1,10 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 NO_DEPARTMENT = 0
+NEVER = "never"  # certificates of the course never expire
 
 
 class AssignmentForm(FlaskForm):
@@ -18,6 +27,17 @@ class AssignmentForm(FlaskForm):
         _l("…or days to complete, counted from assignment (or from joining the department)"),
         validators=[Optional(), NumberRange(min=1, max=730)],
     )
+    purpose = SelectField(_l("Asks for"), default="completion")  # choices: assignments.Purpose
+
+
+class CertificatePolicyForm(FlaskForm):
+    """A course's certificate settings; services.learning.certificate_policy checks the ranges."""
+
+    expires = SelectField(_l("Certificates expire"), default=NEVER, choices=[
+        SelectChoice(NEVER, _l("Never")), SelectChoice("months", _l("After a number of months"))])
+    validity_months = IntegerField(_l("Valid for (months)"), validators=[Optional()])
+    refresh_window_days = IntegerField(_l("Refresh window (days before expiry)"), validators=[Optional()])
+    refresh_questions = IntegerField(_l("Questions in the refresh check"), validators=[Optional()])
 
 
 class AccountForm(FlaskForm):
