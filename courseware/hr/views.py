@@ -115,8 +115,10 @@ def person(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
+    # Attempts as one query of rows, lesson titles in the reader's language (no lesson loaded each).
     return render_template("hr/person.html", person=person, report=person_report(db.session, person),
-                           attempts=attempt_history.attempts_for(db.session, person))
+                           attempts=attempt_history.attempt_summaries(db.session, person,
+                                                                      language=content_language()))
 
 
 @bp.get("/questions")
