@@ -270,3 +270,15 @@ def test_a_renewal_starts_a_new_validity(course, certified, clock):
     db.session.commit()
     row = completion.person_rows(db.session, course, completion.Filters(search="ada"))[0]
     assert (row.status, row.expires_at) == (PersonStatus.COMPLETE, datetime(2028, 4, 20, 9, 0))
+
+
+def test_a_certificate_that_lists_no_lessons_covers_none(course, certified, clock):
+    """Stored JSON null (or an empty list) is read as covering nothing, on both databases."""
+    held = certificates.current_certificate(db.session, certified.id, course.id)
+    held.lessons = None
+    db.session.commit()
+    assert statuses(course)["ada"] is PersonStatus.UPDATED
+    assert learners_state(certified, course, clock.now) == "updated"
+    held.lessons = []
+    db.session.commit()
+    assert statuses(course)["ada"] is PersonStatus.UPDATED
