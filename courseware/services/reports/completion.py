@@ -182,6 +182,7 @@ def _add_last_attempts(session: Session, rows: dict[int, PersonRow], lesson_ids:
 def _add_due_dates_and_status(session: Session, course: Course, rows: dict[int, PersonRow],
                               since: dict[int, str], now: datetime, today: date) -> None:
     due_dates = DueDates(session, course.id)
+    window = course.refresh_window_days
     for row in rows.values():
         due = None
         certified_at = row.certificate.issued_at if row.certificate is not None else None
@@ -191,9 +192,9 @@ def _add_due_dates_and_status(session: Session, course: Course, rows: dict[int, 
         if due is not None:
             row.due_on = due.due_on
             row.due_state = due.state(row.is_complete, today, certified_at)
-        row.status = course_states.status_of(course_states.Standing(
-            row.certificate, row.lessons_total, row.completed - row.needs_review, row.opened,
-            overdue=row.due_state is DueState.OVERDUE), course.refresh_window_days, now)
+        row.status = course_states.status_of(
+            row.certificate, lessons_total=row.lessons_total, complete_now=row.completed - row.needs_review,
+            opened=row.opened, overdue=row.due_state is DueState.OVERDUE, window_days=window, now=now)
 
 
 def _parse_time(text: str) -> datetime:

@@ -25,11 +25,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Select, and_, case, func, literal_column, select, true, type_coerce
+from sqlalchemy import JSON, Select, Text, case, cast, func, literal_column, select, true, type_coerce
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from courseware.models import Certificate, Course, Lesson, LessonProgress, LessonRevision
 from courseware.models.sql import table_of
+from courseware.services.catalog import published
 
 EXPIRING_DAYS = 30
 # The filter value HR's links used before `updated` (a certificate for an earlier version) existed.
@@ -69,42 +71,28 @@ class HeldCertificate:
     # How many of the course's published lessons it covers as they are now (`course_state.covers`).
     covered: int
 
-    def refresh_opens_at(self, window_days: int) -> datetime | None:
-        return self.expires_at - timedelta(days=window_days) if self.expires_at is not None else None
-
     def is_expiring(self, now: datetime) -> bool:
         return self.expires_at is not None and now < self.expires_at <= now + timedelta(days=EXPIRING_DAYS)
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """What a person's state is made of: the certificate, the lessons, the assignment."""
-
-    certificate: HeldCertificate | None
-    lessons_total: int
-    complete_now: int  # lessons complete on a revision no material one has followed
-    opened: int
-    overdue: bool
-
-
-def status_of(standing: Standing, window_days: int, now: datetime) -> PersonStatus:
-    """The one state the person is counted in, by the precedence above."""
-    certificate = standing.certificate
+def status_of(certificate: HeldCertificate | None, *, lessons_total: int, complete_now: int, opened: int,
+              overdue: bool, window_days: int, now: datetime) -> PersonStatus:
+    """The one state the person is counted in, by the precedence above. `complete_now`: lessons
+    complete on a revision no material one has followed; `overdue`: an assignment is."""
     if certificate is not None and certificate.expires_at is not None:
         if now >= certificate.expires_at:
             return PersonStatus.EXPIRED
-        opens = certificate.refresh_opens_at(window_days)
-        if opens is not None and now >= opens:
+        if now >= certificate.expires_at - timedelta(days=window_days):
             return PersonStatus.REFRESH_DUE
-    if standing.overdue:
+    if overdue:
         return PersonStatus.OVERDUE
-    every_lesson = standing.lessons_total > 0 and standing.complete_now >= standing.lessons_total
+    every_lesson = lessons_total > 0 and complete_now >= lessons_total
     if certificate is not None:
-        current = certificate.covered >= standing.lessons_total
+        current = certificate.covered >= lessons_total
         return PersonStatus.COMPLETE if current and every_lesson else PersonStatus.UPDATED
     if every_lesson:
         return PersonStatus.COMPLETE
-    return PersonStatus.IN_PROGRESS if standing.opened else PersonStatus.NOT_STARTED
+    return PersonStatus.IN_PROGRESS if opened else PersonStatus.NOT_STARTED
 
 
 def material_numbers(course_id: int) -> Select[tuple[int, int]]:
@@ -142,31 +130,41 @@ def needs_review_counts(course: Course, people_ids: Select[tuple[int]] | None) -
 
 
 _certificate = table_of(Certificate)
-_lesson = table_of(Lesson)
 
 
-def _covered_counts(dialect: str, course_id: int) -> Select[tuple[int, int]]:
-    """Per current certificate of the course: how many published lessons it covers as they are
-    now, read from the lessons it lists (JSON: expanded by the database's own function)."""
+def _listed_lessons() -> ColumnElement[str]:
+    """A current certificate's list of lessons as text: the key by which certificates that list the
+    same lessons (everyone certified while the course stood the same) share one reading of it."""
+    return cast(_certificate.c.lessons, Text)
+
+
+def _covered_counts(dialect: str, course_id: int) -> Select[tuple[str, int]]:
+    """Per distinct list of lessons among the course's current certificates: how many of the
+    published lessons it covers as they are now. Each list is read once (JSON, expanded by the
+    database's own function), however many certificates share it; its lessons are matched by id
+    against the published ones (an IN list made once)."""
+    lists = (select(_listed_lessons().label("lessons"))
+             .where(_certificate.c.course_id == course_id, _certificate.c.replaced_by_id.is_(None))
+             .distinct().subquery("listed"))
     if dialect == "postgresql":
         # A certificate without lessons may hold JSON null, which json_array_elements refuses.
-        lessons = case((func.json_typeof(_certificate.c.lessons) == "array", _certificate.c.lessons),
-                       else_=literal_column("'[]'::json"))
-        array = func.json_array_elements(lessons).table_valued("value").lateral("covered_lesson")
+        as_json = cast(lists.c.lessons, JSON)
+        array = func.json_array_elements(case((func.json_typeof(as_json) == "array", as_json),
+                                              else_=literal_column("'[]'::json")))
+        elements = array.table_valued("value").lateral("covered_lesson")
     else:
-        array = func.json_each(_certificate.c.lessons).table_valued("value").alias("covered_lesson")
-    entry = type_coerce(array.c.value, JSON)
+        elements = func.json_each(lists.c.lessons).table_valued("value").alias("covered_lesson")
+    entry = type_coerce(elements.c.value, JSON)
+    lesson_id = entry["lesson_id"].as_integer()
     material = material_numbers(course_id).subquery()
     return (
-        select(_certificate.c.id, func.count().label("covered"))
-        .select_from(_certificate)
-        .join(array, true())
-        .join(_lesson, and_(_lesson.c.id == entry["lesson_id"].as_integer(), _lesson.c.course_id == course_id,
-                            _lesson.c.published_revision_id.is_not(None)))
-        .outerjoin(material, material.c.lesson_id == _lesson.c.id)
-        .where(_certificate.c.course_id == course_id, _certificate.c.replaced_by_id.is_(None),
+        select(lists.c.lessons, func.count().label("covered"))
+        .select_from(lists)
+        .join(elements, true())
+        .outerjoin(material, material.c.lesson_id == lesson_id)
+        .where(lesson_id.in_(published.lesson_ids(course_id)),
                func.coalesce(entry["number"].as_integer(), 0) >= func.coalesce(material.c.number, 0))
-        .group_by(_certificate.c.id)
+        .group_by(lists.c.lessons)
     )
 
 
@@ -177,7 +175,7 @@ def held_certificates(session: Session, course: Course,
     query = (
         select(_certificate.c.user_id, _certificate.c.code, _certificate.c.issued_at,
                _certificate.c.expires_at, func.coalesce(covered.c.covered, 0))
-        .outerjoin(covered, covered.c.id == _certificate.c.id)
+        .outerjoin(covered, covered.c.lessons == _listed_lessons())
         .where(_certificate.c.course_id == course.id, _certificate.c.replaced_by_id.is_(None))
         .order_by(_certificate.c.id)  # were there two, the newest wins
     )
