@@ -11,8 +11,8 @@ person is in exactly one, by this precedence:
   before an assignment's due date, as on the learner's own pages.
 - overdue: an assignment's date has passed and it is not met (services.people.assignments).
 - updated: a certificate that no longer covers the course as it is now (a lesson added, or revised
-  materially, since), or a lesson not complete now; complete: a certificate that covers every
-  lesson, each complete (or, without one yet, every lesson complete).
+  materially, since), or one held while a lesson is not complete now; complete: a certificate that
+  covers every lesson, each complete (or, without one yet, every lesson complete).
 - in_progress / not_started: no certificate; a lesson opened or none.
 
 `expiring` is not a state but a filter: a certificate that expires within EXPIRING_DAYS of now and
@@ -98,14 +98,14 @@ def status_of(certificate: HeldCertificate | None, *, lessons_total: int, comple
 def material_numbers(course_id: int) -> Select[tuple[int, int]]:
     """Per published lesson of the course that has one: the number of its latest material revision
     up to the published one (a completion or a certificate older than it does not count now)."""
-    published = aliased(LessonRevision)
+    shown = aliased(LessonRevision)
     return (
         select(LessonRevision.lesson_id, func.max(LessonRevision.number).label("number"))
         .join(Lesson, Lesson.id == LessonRevision.lesson_id)
-        .join(published, published.id == Lesson.published_revision_id)
+        .join(shown, shown.id == Lesson.published_revision_id)
         .where(Lesson.course_id == course_id, LessonRevision.material.is_(True),
-               LessonRevision.language == published.language,
-               LessonRevision.number <= published.number)
+               LessonRevision.language == shown.language,
+               LessonRevision.number <= shown.number)
         .group_by(LessonRevision.lesson_id)
     )
 
