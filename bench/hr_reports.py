@@ -1,4 +1,5 @@
-"""HR reports at company scale: 10,000 managers in 30 departments, 40 lessons, ~400,000 progress rows.
+"""HR reports at company scale: 10,000 managers in 30 departments, 40 lessons, ~400,000 progress rows,
+and a certificate (valid 12 months, issued within the past year) for everyone who completed the course.
 
 Builds the synthetic company in a fresh SQLite database (or DATABASE_URL), then times, in-process
 with Flask's test client, the overview, one department's people page, a filtered people page and the
@@ -26,6 +27,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from courseware import create_app  # noqa: E402
 from courseware.extensions import db  # noqa: E402
 from courseware.models import (  # noqa: E402
+    Certificate,
     Course,
     Department,
     Lesson,
@@ -46,7 +48,7 @@ PASSWORD = "bench-password-1"
 def build(people: int) -> None:
     rng = random.Random(7)
     now = datetime(2026, 11, 1)
-    course = Course(slug="bench", title="Bench Course", description="Synthetic")
+    course = Course(slug="bench", title="Bench Course", description="Synthetic", validity_months=12)
     db.session.add(course)
     db.session.flush()
     modules = [Module(course_id=course.id, title=f"Module {i}", position=i) for i in range(8)]
@@ -92,7 +94,9 @@ def build(people: int) -> None:
           "password_hash": password_hash, "session_token": "token-hr", "active": True, "created_at": now,
           "department_since": now}])
     user_ids = list(db.session.scalars(select(User.id).where(User.role == "manager")))
-    progress_rows, attempt_rows = [], []
+    progress_rows, attempt_rows, certificate_rows = [], [], []
+    covered = [{"lesson_id": lesson_id, "revision_id": revision_id, "number": 1, "title": f"Lesson {n}"}
+               for n, (lesson_id, revision_id) in enumerate(lesson_ids, start=1)]
     for user_id in user_ids:
         # Everyone has opened every lesson (10,000 x 40 rows); a random share are complete.
         completed = rng.randint(0, LESSONS)
@@ -111,13 +115,21 @@ def build(people: int) -> None:
                                      "number": 1, "state": "submitted", "started_at": opened,
                                      "submitted_at": opened, "score": 100, "correct_count": 5,
                                      "question_count": 5, "passed": True})
+        if completed == LESSONS:
+            issued = now - timedelta(days=rng.randint(0, 400))
+            certificate_rows.append({"user_id": user_id, "course_id": course.id, "code": f"B-{user_id:08d}",
+                                     "issued_at": issued, "kind": "completion", "lessons": covered,
+                                     "valid_from": issued, "expires_at": issued + timedelta(days=365)})
     for start in range(0, len(progress_rows), 20000):
         db.session.execute(insert(LessonProgress), progress_rows[start:start + 20000])
     for start in range(0, len(attempt_rows), 20000):
         db.session.execute(insert(QuizAttempt), attempt_rows[start:start + 20000])
+    if certificate_rows:
+        db.session.execute(insert(Certificate), certificate_rows)
     db.session.commit()
     print(f"built: {len(user_ids):,} managers, {DEPARTMENTS} departments, {LESSONS} lessons, "
-          f"{len(progress_rows):,} progress rows, {len(attempt_rows):,} attempts")
+          f"{len(progress_rows):,} progress rows, {len(attempt_rows):,} attempts, "
+          f"{len(certificate_rows):,} certificates")
 
 
 def measure(client, url: str, runs: int) -> tuple[float, int, int]:
@@ -166,6 +178,7 @@ def main() -> None:
         ("one department", f"/hr/people?department={department}", 0.150),
         ("filtered people", f"/hr/people?department={department}&status=in_progress&sort=progress", 0.150),
         ("people, all, page 1", "/hr/people", None),
+        ("refresh due, by expiry", "/hr/people?status=refresh_due&sort=expiry", None),
         ("CSV export, everyone", "/hr/export/progress.csv", 3.0),
     ]
     print(f"\n{'page':<24}{'median':>10}{'target':>10}{'queries':>9}{'bytes':>12}")

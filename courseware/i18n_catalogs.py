@@ -48,6 +48,7 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
         "templates/hr/*", "templates/_macros/hr.html", "courseware/hr/*",
         "courseware/services/reports/*", "courseware/services/people/assignments.py",
         "courseware/services/people/account_admin.py", "courseware/services/ops/audit.py",
+        "courseware/services/learning/certificate_policy.py",
     ),
     "learn": (
         "templates/learn/*", "templates/quiz/*", "templates/_macros/progress.html",

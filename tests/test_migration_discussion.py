@@ -28,7 +28,7 @@ def _guides() -> list[tuple[str, bool]]:
 def test_going_down_and_up_keeps_every_revision(scratch_database):  # noqa: F811
     app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
     with app.app_context():
-        upgrade()
+        upgrade(revision=MIGRATION)
         import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
         assert _guides() == [("en", True), ("en", False), ("zh_CN", True)]
         db.session.remove()
@@ -39,7 +39,7 @@ def test_going_down_and_up_keeps_every_revision(scratch_database):  # noqa: F811
             assert conn.execute(sa.text("SELECT count(*) FROM lesson_revision")).scalar_one() == 3
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == BEFORE
 
-        upgrade()
+        upgrade(revision=MIGRATION)
         assert "discussion" in _columns()
         assert _guides() == [("en", False), ("en", False), ("zh_CN", False)]
         with db.engine.connect() as conn:

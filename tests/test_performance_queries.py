@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import (
+    Certificate,
     Course,
     Lesson,
     LessonRevision,
@@ -160,3 +162,44 @@ def test_the_reading_pages_read_no_lesson_text_from_the_database_once_warm(cours
     do_everything(manager.user, course)
     url = main_pages(manager.user, course)[page]
     assert not [s for s in queries_of(manager, url) if re.search(r"lesson_revision\.(html|source)", s)]
+
+
+def age_certificates(days_left: int) -> None:
+    """Every current certificate expires in `days_left` days: inside a 30-day refresh window."""
+    db.session.execute(sa.update(Certificate).where(Certificate.replaced_by_id.is_(None))
+                       .values(expires_at=utcnow() + timedelta(days=days_left)))
+    db.session.commit()
+
+
+def hr_pages(course: Course, person) -> dict[str, str]:
+    return {
+        "hr overview": f"/hr/?course={course.slug}",
+        "hr people by expiry": f"/hr/people?course={course.slug}&sort=expiry",
+        "hr people, refresh due": f"/hr/people?course={course.slug}&status=refresh_due",
+        "hr people, expiring": f"/hr/people?course={course.slug}&status=expiring&department=1",
+        "hr person": f"/hr/people/{person.id}",
+        "hr certificate settings": f"/hr/courses/{course.id}/certificate",
+        "hr progress export": f"/hr/export/progress.csv?course={course.slug}",
+    }
+
+
+def test_hr_certificate_states_take_the_same_queries_for_any_number_of_people_or_lessons(course, hr,
+                                                                                          make_user):
+    """The course states (current certificates, what each covers, refresh windows) come from a
+    fixed number of queries on HR's pages, the person page (whose certificate's window is open) and
+    the export."""
+    course.validity_months = 12
+    db.session.commit()
+    person = make_user()
+    do_everything(person, course)
+    do_everything(make_user(), course)
+    age_certificates(10)
+    small = {name: len(queries_of(hr, url)) for name, url in hr_pages(course, person).items()}
+
+    add_lessons(course, 10)
+    for _ in range(5):
+        do_everything(make_user(), course)
+    do_everything(person, course)  # a certificate that supersedes the first
+    age_certificates(10)
+    large = {name: len(queries_of(hr, url)) for name, url in hr_pages(course, person).items()}
+    assert large == small, "an HR page's query count grew with the number of people or lessons"

@@ -36,8 +36,8 @@ from courseware.services.authoring.quiz_drafts import (
 KIND_CHOICES = [
     SelectChoice("minor", _l("Minor: wording only. Completions stay as they are.")),
     SelectChoice("material", _l("Material: the content changed. People who completed an earlier "
-                                "revision are asked to read it again, and HR sees them as needing "
-                                "review.")),
+                                "revision are asked to read it again, and HR sees them as complete "
+                                "for an earlier version.")),
 ]
 
 

@@ -1,12 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from courseware.inputs import BoundedIntegerField, bounded_int
 
 NO_DEPARTMENT = 0
+NEVER = "never"  # certificates of the course never expire
 
 
 class AssignmentForm(FlaskForm):
@@ -20,6 +28,18 @@ class AssignmentForm(FlaskForm):
         _l("…or days to complete, counted from assignment (or from joining the department)"),
         validators=[Optional(), NumberRange(min=1, max=730)],
     )
+    purpose = SelectField(_l("Asks for"), default="completion")  # choices: assignments.Purpose
+
+
+class CertificatePolicyForm(FlaskForm):
+    """A course's certificate settings; services.learning.certificate_policy checks the ranges."""
+
+    expires = SelectField(_l("Certificates expire"), default=NEVER, choices=[
+        SelectChoice(NEVER, _l("Never")), SelectChoice("months", _l("After a number of months"))])
+    validity_months = BoundedIntegerField(_l("Valid for (months)"), validators=[Optional()])
+    refresh_window_days = BoundedIntegerField(_l("Refresh window (days before expiry)"),
+                                              validators=[Optional()])
+    refresh_questions = BoundedIntegerField(_l("Questions in the refresh check"), validators=[Optional()])
 
 
 class AccountForm(FlaskForm):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -21,20 +22,22 @@ from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from wtforms import SelectChoice
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.forms import show_errors
-from courseware.hr.forms import AssignmentForm
+from courseware.hr.forms import NEVER, AssignmentForm, CertificatePolicyForm
 from courseware.inputs import bounded_int
-from courseware.language import current_language
+from courseware.language import content_language, current_language
 from courseware.models import Course, User
 from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
-from courseware.services.learning import attempt_history, certificates, progress
+from courseware.services.learning import attempt_history, certificate_policy
 from courseware.services.ops import audit
 from courseware.services.people import account_admin, assignments
-from courseware.services.reports import completion, exports, question_analysis
+from courseware.services.reports import completion, course_states, exports, question_analysis
+from courseware.services.reports.person import person_report
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 READERS = ("hr", "president")
@@ -52,9 +55,13 @@ def _course():
     return chosen, courses
 
 
+STATUS_FILTERS = {*(s.value for s in completion.PersonStatus), course_states.EXPIRING}
+
+
 def _filters() -> completion.Filters:
     status = request.args.get("status") or None
-    if status and status not in {s.value for s in completion.PersonStatus}:
+    status = course_states.LEGACY_STATUSES.get(status or "", status)
+    if status and status not in STATUS_FILTERS:
         abort(400)
     role = request.args.get("role") or None
     if role and role not in ("manager", "hr", "president"):
@@ -74,15 +81,20 @@ def overview():
     if course is None:
         return render_template("hr/empty.html")
     return render_template("hr/overview.html", report=completion.overview(db.session, course),
-                           courses=courses, course=course)
+                           courses=courses, course=course, expiring_days=course_states.EXPIRING_DAYS)
 
 
 @bp.get("/people")
 @role_required(*READERS)
-def people():
+def people() -> ResponseReturnValue:
     course, courses = _course()
     if course is None:
         return render_template("hr/empty.html")
+    if request.args.get("status") in course_states.LEGACY_STATUSES:
+        # Links from before certificates expired: the same people under the state's new name.
+        legacy: dict[str, Any] = request.args.to_dict()
+        legacy["status"] = course_states.LEGACY_STATUSES[legacy["status"]]
+        return redirect(url_for("hr.people", **legacy), 301)
     filters = _filters()
     sort = request.args.get("sort", "name")
     rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
@@ -94,6 +106,7 @@ def people():
         "hr/people.html", rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(rows),
         page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
         departments=account_admin.departments(db.session), statuses=list(completion.PersonStatus),
+        expiring_days=course_states.EXPIRING_DAYS,
     )
 
 
@@ -103,18 +116,10 @@ def person(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
-    due_dates = assignments.DueDates(db.session)
-    courses = []
-    for course_progress in progress.progress_in_all_courses(db.session, person):
-        due = due_dates.for_user(person, course_progress.course.id)
-        complete = course_progress.total and course_progress.completed == course_progress.total
-        state = due.state(bool(complete), assignments.today_utc()) if due else None
-        courses.append((course_progress, due, state))
-    return render_template(
-        "hr/person.html", person=person, courses=courses,
-        attempts=attempt_history.attempts_for(db.session, person),
-        certificates=certificates.certificates_of(db.session, person),
-    )
+    # Attempts as one query of rows, lesson titles in the reader's language (no lesson loaded each).
+    return render_template("hr/person.html", person=person, report=person_report(db.session, person),
+                           attempts=attempt_history.attempt_summaries(db.session, person,
+                                                                      language=content_language()))
 
 
 @bp.get("/questions")
@@ -167,6 +172,7 @@ def assignment_list():
     courses = published.courses(db.session)
     form.course_id.choices = [(c.id, c.title) for c in courses]
     form.department_ids.choices = [(d.id, d.full_name) for d in account_admin.departments(db.session)]
+    form.purpose.choices = [SelectChoice(p.value, p.label) for p in assignments.Purpose]
     status = 200
     if form.validate_on_submit():
         try:
@@ -177,6 +183,7 @@ def assignment_list():
             made = assignments.create_assignment(
                 db.session, course=course, created_by=current_user, departments=departments,
                 people=people, due_on=form.due_on.data, due_days=form.due_days.data,
+                purpose=form.purpose.data,
             )
             flash(ngettext("%(course)s assigned (%(num)d assignment).",
                            "%(course)s assigned (%(num)d assignments).", len(made), course=course.title),
@@ -188,6 +195,7 @@ def assignment_list():
         status = 422
     return render_template("hr/assignments.html", form=form,
                            assignments=assignments.list_assignments(db.session),
+                           purposes={p.value: p.label for p in assignments.Purpose},
                            today=assignments.today_utc()), status
 
 
@@ -209,3 +217,37 @@ def assignment_delete(assignment_id: int) -> ResponseReturnValue:
     assignments.delete_assignment(db.session, assignment_id)
     flash(_("Assignment removed. Progress already made is kept."), "info")
     return redirect(url_for("hr.assignment_list"))
+
+
+@bp.route("/courses/<int:course_id>/certificate", methods=["GET", "POST"])
+@role_required(*READERS)
+def certificate_settings(course_id: int) -> ResponseReturnValue:
+    """How long the course's certificates stay valid, when a refresh is due, how many questions the
+    refresh check asks."""
+    course = certificate_policy.get_course(db.session, course_id)
+    form = CertificatePolicyForm(data=None if request.method == "POST" else {
+        "expires": NEVER if course.validity_months is None else "months",
+        "validity_months": course.validity_months, "refresh_window_days": course.refresh_window_days,
+        "refresh_questions": course.refresh_questions})
+    if form.validate_on_submit():
+        try:
+            saved = certificate_policy.save(
+                db.session, current_user, course,
+                # "After a number of months" without one: 0, which the service refuses by name.
+                validity_months=None if form.expires.data == NEVER else form.validity_months.data or 0,
+                refresh_window_days=form.refresh_window_days.data,
+                refresh_questions=form.refresh_questions.data)
+            flash(ngettext("Certificate settings of %(course)s saved: %(num)d current certificate has a new "
+                           "expiry date.",
+                           "Certificate settings of %(course)s saved: %(num)d current certificates have a "
+                           "new expiry date.", saved.certificates_changed,
+                           course=course.title_in(content_language())), "success")
+            return redirect(url_for("hr.overview", course=course.slug))
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error)
+    return render_template(
+        "hr/certificate_settings.html", form=form, course=course,
+        current=certificate_policy.current_certificates(db.session, course),
+        changes=certificate_policy.recent_changes(db.session, course),
+    ), 422 if form.errors else 200

@@ -61,10 +61,14 @@ def dashboard():
     today = assignments.today_utc()
     due = {}
     for cp in courses:
-        course_due = due_dates.for_user(current_user, cp.course.id)
+        complete = cp.total > 0 and cp.completed == cp.total
+        # A refresh assignment is met by a certificate issued since (read anyway: the page links to it).
+        certified_at = cp.certificate.issued_at if cp.certificate is not None else None
+        course_due = due_dates.for_user(current_user, cp.course.id, complete=complete,
+                                        certified_at=certified_at)
         if course_due is not None:
-            complete = cp.total > 0 and cp.completed == cp.total
-            due[cp.course.id] = (course_due, course_due.state(complete, today), course_due.days_left(today))
+            due[cp.course.id] = (course_due, course_due.state(complete, today, certified_at),
+                                 course_due.days_left(today))
     recent_attempts = attempt_history.attempt_summaries(db.session, current_user, limit=5,
                                                 language=content_language())
     return render_template("learn/dashboard.html", courses=courses, due=due,

@@ -29,6 +29,7 @@ def _values(site) -> dict:
         "certificate": one("SELECT c.code FROM certificate c JOIN user_account u ON u.id = c.user_id "
                            "WHERE u.username = 'gao.jun'"),
         "lesson_id": one("SELECT id FROM lesson WHERE slug = 'habitual-thinking-and-organizational-inertia'"),
+        "course_id": one("SELECT id FROM course WHERE slug = 'corporate-culture'"),
     }
 
 
@@ -53,6 +54,7 @@ PAGES = {
     "hr-person": ("hr.lin", "/hr/people/{manager_id}"),
     "hr-questions": ("hr.lin", "/hr/questions"),
     "hr-assignments": ("hr.lin", "/hr/assignments"),
+    "hr-certificate-settings": ("hr.lin", "/hr/courses/{course_id}/certificate"),
     "hr-accounts": ("hr.lin", "/hr/accounts"),
     "author-index": ("president", "/author/"),
     "author-editor": ("president", "/author/lessons/{lesson_id}/edit"),

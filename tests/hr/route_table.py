@@ -1,8 +1,9 @@
 """The HR pages in the route × role table: endpoint -> (method, url template, {role: status}).
 
 URL templates may use the names that url_values() returns, and those of tests/test_routes.py.
-Reports are read by HR and the president; assignments are HR's alone; accounts are managed by HR
-and the president (only a president may grant the president role).
+Reports are read by HR and the president, who also set each course's certificate settings;
+assignments are HR's alone; accounts are managed by HR and the president (only a president may grant
+the president role).
 """
 from courseware.extensions import db
 from courseware.models import Assignment
@@ -15,6 +16,7 @@ ROUTES: dict = {
     "hr.questions": ("GET", "/hr/questions", only(HR, PRESIDENT)),
     "hr.export_progress": ("GET", "/hr/export/progress.csv", only(HR, PRESIDENT)),
     "hr.export_attempts": ("GET", "/hr/export/attempts.csv", only(HR, PRESIDENT)),
+    "hr.certificate_settings": ("GET", "/hr/courses/{course_id}/certificate", only(HR, PRESIDENT)),
     "hr.assignment_list": ("GET", "/hr/assignments", only(HR)),
     "hr.assignment_delete": ("POST", "/hr/assignments/{assignment_id}/delete", only(HR, ok=302)),
     "hr_accounts.account_list": ("GET", "/hr/accounts", only(HR, PRESIDENT)),
@@ -37,4 +39,4 @@ def url_values(course, owner) -> dict:
     assignment = Assignment(course=course, user=owner, due_days=30)
     db.session.add(assignment)
     db.session.commit()
-    return {"owner_id": owner.id, "assignment_id": assignment.id}
+    return {"owner_id": owner.id, "assignment_id": assignment.id, "course_id": course.id}

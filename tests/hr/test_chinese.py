@@ -31,7 +31,8 @@ def test_the_overview_in_chinese(hr, course, company):
                  "账号变更记录"):
         assert text in page, text
     # The chart's description: each department's segments, counted in people.
-    assert "International Trade：已完成 1 人、需复习 0 人、学习中 1 人" in page
+    assert ("International Trade：已完成 1 人、已完成旧版本 0 人、待复训 0 人、已过期 0 人、学习中 1 人"
+            in page)
     assert "在 5 人中" in page  # HR included
     # Stored data stays as it is.
     assert "International Trade" in page
@@ -106,7 +107,8 @@ def test_a_flash_message_in_chinese(hr, course, make_user):
 def test_the_progress_export_in_chinese(hr, course, company):
     rows = read_csv(hr.get("/hr/export/progress.csv?role=manager", headers=ZH))
     assert rows[0] == ["用户名", "姓名", "部门", "角色", "课程", "课序号", "课名", "状态", "完成时间",
-                       "完成时版本", "最高得分", "作答次数", "学习时长（分钟）"]
+                       "完成时版本", "最高得分", "作答次数", "学习时长（分钟）", "证书编号", "证书颁发日期",
+                       "证书到期日", "课程状态"]
     body = {(r[0], r[5]): r for r in rows[1:]}
     assert body[("ada", "1")][7] == "已完成" and body[("ada", "1")][3] == "管理者"
     assert body[("di", "1")][7] == "待测验" and body[("bo", "1")][7] == "已打开"

@@ -79,7 +79,7 @@ def test_deactivated_people_leave_the_reports(course, company):
     assert "Cy Idle" not in rows_by_name(course)
 
 
-def test_a_material_revision_turns_completion_into_needs_review(course, company):
+def test_a_material_revision_turns_a_certificate_into_one_for_an_earlier_version(course, company):
     second = published.lessons(db.session, course)[1]
     old = second.published_revision
     new = LessonRevision(lesson=second, number=2, title=old.title, source="changed", html="<p>changed</p>",
@@ -89,7 +89,7 @@ def test_a_material_revision_turns_completion_into_needs_review(course, company)
     second.published_revision = new
     db.session.commit()
     row = rows_by_name(course)["Ada Done"]
-    assert (row.status, row.needs_review, row.percent) == (PersonStatus.NEEDS_REVIEW, 1, 100)
+    assert (row.status, row.needs_review, row.percent) == (PersonStatus.UPDATED, 1, 100)
 
 
 def test_due_states_across_the_due_date(course, company):

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "account.import": _l("account.import"),
     "account.password_change": _l("account.password_change"),
     "account.sign_out_everywhere": _l("account.sign_out_everywhere"),
+    "course.certificate_policy": _l("course.certificate_policy"),
 }
 
 
@@ -76,3 +77,11 @@ def account_events(session: Session, limit: int = 200) -> list[AuditEvent]:
 
 def recent_events(session: Session, limit: int = 200) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def events_of(session: Session, action: str, target: str, limit: int = 10) -> list[AuditEvent]:
+    """The latest events of one action about one target, newest first."""
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.action == action, AuditEvent.target == target)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ))

@@ -1,4 +1,10 @@
-"""Assigning a course to departments or people, and when each person's course is due."""
+"""Assigning a course to departments or people, and when each person's course is due.
+
+An assignment asks either for the course's completion or for a refresh of its certificate
+(`Purpose`). A completion assignment is met once every lesson is complete; a refresh assignment once
+the person's current certificate was issued after the assignment was made (a renewal, or a
+completion issued since). Of a person's assignments of one course, the one that counts is the
+earliest due that is not met yet (all met: the course is done)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -17,6 +23,20 @@ from courseware.models._time import utcnow
 from courseware.services.errors import NotFound, ValidationError
 
 DUE_SOON_DAYS = 7
+
+
+class Purpose(StrEnum):
+    """What an assignment asks (the stored `Assignment.purpose`)."""
+
+    COMPLETION = "completion"
+    REFRESH = "refresh"
+
+    @property
+    def label(self) -> str:
+        return str(_PURPOSE_LABELS[self.value])
+
+
+_PURPOSE_LABELS = {"completion": _l("Complete the course"), "refresh": _l("Refresh the certificate")}
 
 
 class DueState(StrEnum):
@@ -42,9 +62,24 @@ _DUE_STATE_LABELS = {
 class Due:
     course_id: int
     due_on: date
+    # "completion" or "refresh" (Purpose), and when the assignment was made.
+    purpose: str = Purpose.COMPLETION.value
+    assigned_at: datetime | None = None
 
-    def state(self, complete: bool, today: date) -> DueState:
-        if complete:
+    @property
+    def is_refresh(self) -> bool:
+        return self.purpose == Purpose.REFRESH
+
+    def met(self, complete: bool, certified_at: datetime | None = None) -> bool:
+        """Whether the assignment is done: every lesson complete (`complete`), or for a refresh, a
+        certificate issued (`certified_at`: the current one's issue) since the assignment."""
+        if self.is_refresh:
+            return (certified_at is not None and self.assigned_at is not None
+                    and certified_at >= self.assigned_at)
+        return complete
+
+    def state(self, complete: bool, today: date, certified_at: datetime | None = None) -> DueState:
+        if self.met(complete, certified_at):
             return DueState.DONE
         if today > self.due_on:
             return DueState.OVERDUE
@@ -69,6 +104,7 @@ def create_assignment(
     people: Sequence[User] = (),
     due_on: date | None = None,
     due_days: int | None = None,
+    purpose: str = Purpose.COMPLETION.value,
     today: date | None = None,
 ) -> list[Assignment]:
     """One assignment per department and per person, all in one transaction."""
@@ -80,12 +116,14 @@ def create_assignment(
         raise ValidationError(_("The due date is in the past."), field="due_on")
     if due_days is not None and not 1 <= due_days <= 730:
         raise ValidationError(_("The number of days must be between 1 and 730."), field="due_days")
+    if purpose not in {p.value for p in Purpose}:
+        raise ValidationError(_("Choose what the assignment asks for."), field="purpose")
     made = [
         Assignment(course=course, department=department, due_on=due_on, due_days=due_days,
-                   created_by=created_by)
+                   purpose=purpose, created_by=created_by)
         for department in departments
     ] + [
-        Assignment(course=course, user=person, due_on=due_on, due_days=due_days,
+        Assignment(course=course, user=person, due_on=due_on, due_days=due_days, purpose=purpose,
                    created_by=created_by)
         for person in people
     ]
@@ -115,7 +153,8 @@ def list_assignments(session: Session) -> list[Assignment]:
 
 _assignment = Assignment.__table__
 _DUE_ALL = select(_assignment.c.course_id, _assignment.c.user_id, _assignment.c.department_id,
-                  _assignment.c.due_on, _assignment.c.due_days, _assignment.c.created_at)
+                  _assignment.c.due_on, _assignment.c.due_days, _assignment.c.created_at,
+                  _assignment.c.purpose)
 _DUE_FOR_COURSE = _DUE_ALL.where(_assignment.c.course_id == bindparam("course_id"))
 _DUE_FOR_PERSON = _DUE_ALL.where(or_(_assignment.c.user_id == bindparam("user_id"),
                                      _assignment.c.department_id == bindparam("department_id")))
@@ -150,22 +189,35 @@ class DueDates:
         return user_id in self._by_user or department_id in self._by_department
 
     def for_person(self, user_id: int, department_id: int | None, department_since: datetime,
-                   course_id: int) -> Due | None:
-        """The earliest due date among the person's own and their department's assignments."""
-        dates = [
-            _due_date(a, a.created_at)
+                   course_id: int, *, complete: bool = False,
+                   certified_at: datetime | None = None) -> Due | None:
+        """The assignment that counts among the person's own and their department's: the earliest
+        due that is not met (`Due.met`, with `complete` and `certified_at` as there), else the
+        earliest of them all."""
+        dues = [
+            _due(a, a.created_at, course_id)
             for a in self._by_user.get(user_id, ())
             if a.course_id == course_id
         ] + [
             # Someone who joined the department after the assignment gets their own days.
-            _due_date(a, max(a.created_at, department_since))
+            _due(a, max(a.created_at, department_since), course_id)
             for a in self._by_department.get(department_id, ())
             if a.course_id == course_id
         ]
-        return Due(course_id, min(dates)) if dates else None
+        if not dues:
+            return None
+        open_dues = [due for due in dues if not due.met(complete, certified_at)]
+        return min(open_dues or dues, key=lambda due: due.due_on)
 
-    def for_user(self, user: User, course_id: int) -> Due | None:
-        return self.for_person(user.id, user.department_id, user.department_since, course_id)
+    def for_user(self, user: User, course_id: int, *, complete: bool = False,
+                 certified_at: datetime | None = None) -> Due | None:
+        return self.for_person(user.id, user.department_id, user.department_since, course_id,
+                               complete=complete, certified_at=certified_at)
+
+
+def _due(assignment: Row, start: datetime, course_id: int) -> Due:
+    return Due(course_id, _due_date(assignment, start), assignment.purpose or Purpose.COMPLETION.value,
+               assignment.created_at)
 
 
 def _due_date(assignment: Assignment | Row, start: datetime) -> date:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from courseware.models import (
     AttemptState,
@@ -19,32 +17,15 @@ from courseware.models import (
     Department,
     Lesson,
     LessonProgress,
-    LessonRevision,
     Quiz,
     QuizAttempt,
     User,
 )
+from courseware.models._time import utcnow
 from courseware.services.catalog import published
-from courseware.services.people.assignments import DueDates, DueState, today_utc
-
-
-class PersonStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETE = "complete"
-    NEEDS_REVIEW = "needs_review"
-    OVERDUE = "overdue"
-
-    @property
-    def label(self) -> str:
-        """The status in the reader's language (the value is what filters and links carry)."""
-        return str(_PERSON_STATUS_LABELS[self.value])
-
-
-_PERSON_STATUS_LABELS = {
-    "not_started": _l("Not started"), "in_progress": _l("In progress"), "complete": _l("Complete"),
-    "needs_review": _l("Needs review"), "overdue": _l("Overdue"),
-}
+from courseware.services.people.assignments import DueDates, DueState
+from courseware.services.reports import course_states
+from courseware.services.reports.course_states import EXPIRING, HeldCertificate, PersonStatus
 
 
 @dataclass(slots=True)
@@ -68,6 +49,12 @@ class PersonRow:
     due_state: DueState = DueState.NONE
     status: PersonStatus = PersonStatus.NOT_STARTED
     title: str | None = None  # the job title
+    certificate: HeldCertificate | None = None  # the current one
+    expiring: bool = False  # the certificate expires within course_states.EXPIRING_DAYS
+
+    @property
+    def expires_at(self) -> datetime | None:
+        return self.certificate.expires_at if self.certificate is not None else None
 
     @property
     def percent(self) -> int:
@@ -96,12 +83,15 @@ def _department_names(session: Session) -> dict[int, str]:
 
 
 def person_rows(session: Session, course: Course, filters: Filters | None = None,
-                today: date | None = None, with_activity: bool = True) -> list[PersonRow]:
-    """One row per active person (after the filters), with their standing in the course.
+                today: date | None = None, with_activity: bool = True,
+                now: datetime | None = None) -> list[PersonRow]:
+    """One row per active person (after the filters), with their standing in the course at `now`
+    (default: the clock's now; `today`, the day due dates are judged on, defaults to its date).
 
     `with_activity=False` skips the last-activity figures, which the overview does not show.
     """
     filters = filters or Filters()
+    now = now or utcnow()
     lesson_ids = published.lesson_ids(course.id)
     lesson_id_list = list(session.scalars(lesson_ids))
     people = _people_query(filters)
@@ -117,14 +107,20 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
         if row is not None:  # not a deactivated person
             row.opened, row.read, row.quizzes_passed, row.completed = opened, read, passed, completed
             row.seconds_spent, row.last_activity = seconds or 0, last_opened
-    for user_id, count in session.execute(_needs_review_counts(session, course, people_ids)):
+    for user_id, count in session.execute(course_states.needs_review_counts(course, people_ids)):
         if user_id in rows:
             rows[user_id].needs_review = count
+    for user_id, certificate in course_states.held_certificates(session, course, people_ids).items():
+        if user_id in rows:
+            rows[user_id].certificate = certificate
+            rows[user_id].expiring = certificate.is_expiring(now)
     if with_activity:
         _add_last_attempts(session, rows, lesson_id_list, people_ids)
-    _add_due_dates_and_status(session, course, rows, since, today or today_utc())
+    _add_due_dates_and_status(session, course, rows, since, now, today or now.date())
     result = list(rows.values())
-    if filters.status:
+    if filters.status == EXPIRING:
+        result = [row for row in result if row.expiring]
+    elif filters.status:
         result = [row for row in result if row.status.value == filters.status]
     return result
 
@@ -184,17 +180,21 @@ def _add_last_attempts(session: Session, rows: dict[int, PersonRow], lesson_ids:
 
 
 def _add_due_dates_and_status(session: Session, course: Course, rows: dict[int, PersonRow],
-                              since: dict[int, str], today: date) -> None:
+                              since: dict[int, str], now: datetime, today: date) -> None:
     due_dates = DueDates(session, course.id)
+    window = course.refresh_window_days
     for row in rows.values():
         due = None
+        certified_at = row.certificate.issued_at if row.certificate is not None else None
         if due_dates.may_concern(row.user_id, row.department_id):
-            due = due_dates.for_person(row.user_id, row.department_id,
-                                       _parse_time(since[row.user_id]), course.id)
+            due = due_dates.for_person(row.user_id, row.department_id, _parse_time(since[row.user_id]),
+                                       course.id, complete=row.is_complete, certified_at=certified_at)
         if due is not None:
             row.due_on = due.due_on
-            row.due_state = due.state(row.is_complete, today)
-        row.status = _status(row)
+            row.due_state = due.state(row.is_complete, today, certified_at)
+        row.status = course_states.status_of(
+            row.certificate, lessons_total=row.lessons_total, complete_now=row.completed - row.needs_review,
+            opened=row.opened, overdue=row.due_state is DueState.OVERDUE, window_days=window, now=now)
 
 
 def _parse_time(text: str) -> datetime:
@@ -223,53 +223,21 @@ def _progress_totals(lesson_ids: list[int], people_ids: Select[tuple[int]] | Non
     return query
 
 
-def _needs_review_counts(session: Session, course: Course,
-                         people_ids: Select[tuple[int]] | None) -> Select[tuple[int, int]]:
-    """Per person, lessons completed on a revision older than a material one now published.
-
-    Only lessons that have such a revision are looked at, which is usually none or a few.
-    """
-    published = aliased(LessonRevision)
-    material = (
-        select(LessonRevision.lesson_id, func.max(LessonRevision.number).label("number"))
-        .join(Lesson, Lesson.id == LessonRevision.lesson_id)
-        .join(published, published.id == Lesson.published_revision_id)
-        .where(Lesson.course_id == course.id, LessonRevision.material.is_(True),
-               LessonRevision.language == published.language,
-               LessonRevision.number <= published.number)
-        .group_by(LessonRevision.lesson_id)
-        .subquery()
-    )
-    completed_on = aliased(LessonRevision)
-    query = (
-        select(LessonProgress.user_id, func.count())
-        .join(material, material.c.lesson_id == LessonProgress.lesson_id)
-        .join(completed_on, completed_on.id == LessonProgress.completed_revision_id)
-        .where(completed_on.number < material.c.number)
-        .group_by(LessonProgress.user_id)
-    )
-    if people_ids is not None:
-        query = query.where(LessonProgress.user_id.in_(people_ids))
-    return query
-
-
-def _status(row: PersonRow) -> PersonStatus:
-    if row.is_complete:
-        return PersonStatus.NEEDS_REVIEW if row.needs_review else PersonStatus.COMPLETE
-    if row.due_state is DueState.OVERDUE:
-        return PersonStatus.OVERDUE
-    if row.needs_review:
-        return PersonStatus.NEEDS_REVIEW
-    return PersonStatus.IN_PROGRESS if row.opened else PersonStatus.NOT_STARTED
-
-
 SORT_KEYS = {
     "name": lambda r: (r.full_name.lower(),),
     "department": lambda r: (r.department.lower(), r.full_name.lower()),
     "progress": lambda r: (-r.percent, r.full_name.lower()),
     "activity": lambda r: (-(r.last_activity.timestamp() if r.last_activity else 0), r.full_name.lower()),
     "due": lambda r: (r.due_on or date.max, r.full_name.lower()),
+    "expiry": lambda r: (*_expiry_key(r), r.full_name.lower()),
 }
+
+
+def _expiry_key(row: PersonRow) -> tuple[int, datetime]:
+    """The soonest expiry first; then certificates that never expire; people without one last."""
+    if row.certificate is None:
+        return 2, datetime.max
+    return (0, row.certificate.expires_at) if row.certificate.expires_at is not None else (1, datetime.max)
 
 
 def sort_rows(rows: list[PersonRow], sort: str) -> list[PersonRow]:
@@ -295,6 +263,8 @@ class DepartmentSummary:
             counts["completed"] += 1
         if row.quizzes_passed and row.quizzes_passed >= row.quizzes_total:
             counts["passed"] += 1
+        if row.expiring:
+            counts[EXPIRING] += 1
         self.due[row.due_state] += 1
         self.percent_sum += row.percent
 
@@ -335,8 +305,10 @@ class FunnelRow:
         return round(100 * value / people) if people else 0
 
 
-def overview(session: Session, course: Course, today: date | None = None) -> Overview:
-    rows = person_rows(session, course, today=today, with_activity=False)
+def overview(session: Session, course: Course, today: date | None = None,
+             now: datetime | None = None) -> Overview:
+    """Each department's people counted once each, in their state (`course_states`), and in total."""
+    rows = person_rows(session, course, today=today, with_activity=False, now=now)
     by_department: dict[int | None, DepartmentSummary] = {}
     total = DepartmentSummary(_("All departments"), None)
     for row in rows:

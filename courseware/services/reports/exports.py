@@ -25,7 +25,7 @@ from courseware.models import (
     User,
 )
 from courseware.services.catalog import published
-from courseware.services.reports.completion import Filters, person_rows, submitted_attempts_query
+from courseware.services.reports.completion import Filters, PersonRow, person_rows, submitted_attempts_query
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_PEOPLE = 500
@@ -71,7 +71,8 @@ def csv_stream(header: list[str], rows: Iterable[Iterable[object]], *, cells_are
 # them in the reader's language (the English catalog keeps these words).
 PROGRESS_HEADER = ["username", "full_name", "department", "role", "course", "lesson_number", "lesson",
                    "state", "completed_on", "completed_revision", "best_score", "attempts",
-                   "minutes_spent"]
+                   "minutes_spent", "certificate", "certificate_issued", "certificate_expires",
+                   "course_state"]
 # A person's role as the export names it; the stored value never changes.
 ROLE_WORDS = {"manager": _l("manager"), "hr": _l("hr"), "president": _l("president")}
 
@@ -84,7 +85,9 @@ def progress_header() -> list[str]:
         pgettext("CSV column", "lesson"), pgettext("CSV column", "state"),
         pgettext("CSV column", "completed_on"), pgettext("CSV column", "completed_revision"),
         pgettext("CSV column", "best_score"), pgettext("CSV column", "attempts"),
-        pgettext("CSV column", "minutes_spent"),
+        pgettext("CSV column", "minutes_spent"), pgettext("CSV column", "certificate"),
+        pgettext("CSV column", "certificate_issued"), pgettext("CSV column", "certificate_expires"),
+        pgettext("CSV column", "course_state"),
     ]
 
 
@@ -92,8 +95,19 @@ def _role_words() -> dict[str, str]:
     return {role: safe_cell(str(word)) for role, word in ROLE_WORDS.items()}
 
 
+def _course_cells(person: PersonRow) -> list[str]:
+    """The person's current certificate (code, issued, expires) and course state, as cells."""
+    certificate = person.certificate
+    if certificate is None:
+        return ["", "", "", safe_cell(person.status.label)]
+    expires = certificate.expires_at.date() if certificate.expires_at is not None else None
+    return [safe_cell(certificate.code), safe_cell(certificate.issued_at.date()), safe_cell(expires),
+            safe_cell(person.status.label)]
+
+
 def progress_rows(session: Session, course: Course, filters: Filters) -> Iterator[list[object]]:
-    """People × lessons: one row per person and published lesson, people in name order."""
+    """People × lessons: one row per person and published lesson, people in name order; each row
+    ends with the person's certificate and state in the course."""
     people = sorted(person_rows(session, course, filters), key=lambda r: (r.full_name.lower(), r.user_id))
     lessons = session.execute(published.lessons_in_order(course.id)).all()
     lesson_ids = [lesson_id for lesson_id, *_ in lessons]
@@ -132,17 +146,18 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
         for person in chunk:
             who = [safe_cell(person.username), safe_cell(person.full_name), safe_cell(person.department),
                    roles.get(person.role) or safe_cell(person.role)]
+            held = _course_cells(person)
             for lesson_id, lesson_cells, quiz_id in lesson_rows:
                 key = (person.user_id, lesson_id)
                 record = progress.get(key)
                 best, count = scores.get((person.user_id, quiz_id), ("", 0))
                 if record is None:
-                    yield [*who, *lesson_cells, not_started, "", "", best, count, 0]
+                    yield [*who, *lesson_cells, not_started, "", "", best, count, 0, *held]
                     continue
                 read, completed_on, number, seconds = record
                 state = completed_word if completed_on else quiz_pending if read else opened
                 yield [*who, *lesson_cells, state, completed_on, "" if number is None else number,
-                       best, count, round((seconds or 0) / 60)]
+                       best, count, round((seconds or 0) / 60), *held]
 
 
 ATTEMPTS_HEADER = ["username", "full_name", "department", "course", "lesson_number", "lesson",
