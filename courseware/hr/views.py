@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -107,7 +106,7 @@ def person(user_id: int) -> ResponseReturnValue:
     for course_progress in progress.progress_in_all_courses(db.session, person):
         due = due_dates.for_user(person, course_progress.course.id)
         complete = course_progress.total and course_progress.completed == course_progress.total
-        state = due.state(bool(complete), assignments.today_utc()) if due else None
+        state = due.state(bool(complete), assignments.company_today()) if due else None
         courses.append((course_progress, due, state))
     return render_template(
         "hr/person.html", person=person, courses=courses,
@@ -150,7 +149,7 @@ def _csv_response(kind: str, header: list[str],
     audit.record(db.session, "export", actor=current_user, target=f"{course.slug} {kind}",
                  details=f"filters={filters}", commit=True)
     body = exports.csv_stream(header, rows_of(db.session, course, filters), cells_are_safe=cells_are_safe)
-    filename = f"{course.slug}-{kind}-{date.today().isoformat()}.csv"
+    filename = f"{course.slug}-{kind}-{assignments.company_today().isoformat()}.csv"
     # The rows are read while the response streams, after the view returned: keep the request's
     # context (its database session, and its language for the status words) open until the last row.
     response = Response(stream_with_context(body), mimetype="text/csv")
@@ -187,7 +186,7 @@ def assignment_list():
         status = 422
     return render_template("hr/assignments.html", form=form,
                            assignments=assignments.list_assignments(db.session),
-                           today=assignments.today_utc()), status
+                           today=assignments.company_today()), status
 
 
 def _people_named(text: str) -> list[User]:

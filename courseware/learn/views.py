@@ -57,7 +57,7 @@ def _published_lesson(course_slug: str, lesson_slug: str) -> tuple[CourseOutline
 def dashboard():
     courses = progress.progress_in_all_courses(db.session, current_user)
     due_dates = assignments.DueDates(db.session, person=current_user)
-    today = assignments.today_utc()
+    today = assignments.company_today()
     due = {}
     for cp in courses:
         course_due = due_dates.for_user(current_user, cp.course.id)
