@@ -1,12 +1,15 @@
 """CSV exports for HR: RFC 4180, UTF-8 with a byte-order mark (so Excel reads Chinese names),
 streamed, and safe against formula injection. The header row and the status words are in the
-reader's language; names, departments and lesson titles are as stored."""
+reader's language; names, departments and lesson titles are as stored. Times are written
+"YYYY-MM-DD HH:MM" in the company's time zone (COMPANY_TIMEZONE), which the header of each time column
+names ("completed_on (Asia/Shanghai)"): a file is the same whoever downloads it, and a spreadsheet
+reads the cells as times."""
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +29,7 @@ from courseware.models import (
 )
 from courseware.services.catalog import published
 from courseware.services.reports.completion import Filters, person_rows, submitted_attempts_query
+from courseware.timezones import company_zone, to_local, zone_key
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_PEOPLE = 500
@@ -36,7 +40,7 @@ def safe_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return _company_time(value, company_zone())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -45,6 +49,21 @@ def safe_cell(value: object) -> str:
     if isinstance(value, str) and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def _company_time(value: datetime, zone: tzinfo) -> str:
+    """A stored time (naive UTC) as the exports write it: in the company's zone, to the minute."""
+    return to_local(value, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _stored_time_text(text: str | None, zone: tzinfo) -> str:
+    """A time the database gave as text (SQLite and PostgreSQL alike), as the exports write it."""
+    return _company_time(datetime.fromisoformat(text), zone) if text else ""
+
+
+def in_company_zone(column: str) -> str:
+    """A time column's header, naming the zone its times are in: 'completed_on (Asia/Shanghai)'."""
+    return _("%(column)s (%(zone)s)", column=column, zone=zone_key(company_zone()))
 
 
 def csv_stream(header: list[str], rows: Iterable[Iterable[object]], *, cells_are_safe: bool = False
@@ -82,7 +101,7 @@ def progress_header() -> list[str]:
         pgettext("CSV column", "department"), pgettext("CSV column", "role"),
         pgettext("CSV column", "course"), pgettext("CSV column", "lesson_number"),
         pgettext("CSV column", "lesson"), pgettext("CSV column", "state"),
-        pgettext("CSV column", "completed_on"), pgettext("CSV column", "completed_revision"),
+        in_company_zone(pgettext("CSV column", "completed_on")), pgettext("CSV column", "completed_revision"),
         pgettext("CSV column", "best_score"), pgettext("CSV column", "attempts"),
         pgettext("CSV column", "minutes_spent"),
     ]
@@ -104,14 +123,16 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
     roles = _role_words()
     not_started, completed_word = safe_cell(_("not started")), safe_cell(_("completed"))
     quiz_pending, opened = safe_cell(_("quiz pending")), safe_cell(_("opened"))
+    zone = company_zone()
     # In chunks of people, so memory stays flat however large the company is. Core queries on the
-    # session's connection, and timestamps read as text: no ORM or datetime objects per row.
+    # session's connection, and timestamps read as text: no ORM objects, and a datetime only for a
+    # completed lesson, to write its time in the company's zone.
     connection = session.connection()
     for start in range(0, len(people), CHUNK_PEOPLE):
         chunk = people[start:start + CHUNK_PEOPLE]
         ids = [row.user_id for row in chunk]
         progress = {
-            (user_id, lesson_id): (read, (completed or "")[:16], number, seconds)
+            (user_id, lesson_id): (read, _stored_time_text(completed, zone), number, seconds)
             for user_id, lesson_id, read, completed, number, seconds in connection.execute(
                 select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.read_at.is_not(None),
                        cast(LessonProgress.completed_at, String), LessonRevision.number,
@@ -156,7 +177,7 @@ def attempts_header() -> list[str]:
         pgettext("CSV column", "lesson_number"), pgettext("CSV column", "lesson"),
         pgettext("CSV column", "attempt"), pgettext("CSV column", "quiz_version"),
         pgettext("CSV column", "quiz_language"), pgettext("CSV column", "score"),
-        pgettext("CSV column", "passed"), pgettext("CSV column", "submitted_at"),
+        pgettext("CSV column", "passed"), in_company_zone(pgettext("CSV column", "submitted_at")),
     ]
 
 
