@@ -125,7 +125,8 @@ def test_a_due_date_ends_at_midnight_in_the_companys_zone_for_everyone(manager, 
 def test_days_to_complete_count_from_the_companys_day_of_the_assignment(app, course, make_user):
     person = make_user()
     # 17:00 UTC on 1 March is already 2 March in Shanghai: ten days later is 12 March.
-    db.session.add(Assignment(course=course, user=person, due_days=10, created_at=datetime(2026, 3, 1, 17, 0)))
+    db.session.add(Assignment(course=course, user=person, due_days=10,
+                              created_at=datetime(2026, 3, 1, 17, 0)))
     db.session.commit()
     assert assignments.DueDates(db.session).for_user(person, course.id).due_on == date(2026, 3, 12)
 
