@@ -184,3 +184,20 @@ def test_a_backup_is_named_by_the_companys_time(runner, app, tmp_path, monkeypat
     assert result.exit_code == 0, result.output
     assert (tmp_path / "courseware-20261203-194000+0800.db").exists()
     assert "courseware-20261203-194000+0800.db" in result.output
+
+
+# --- CSV exports ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Asia/Shanghai", "Europe/London", "America/New_York",
+                                  "Australia/Adelaide", "Australia/Lord_Howe", "Asia/Kathmandu"])
+def test_export_times_are_the_zones_across_every_change_of_offset(name):
+    from courseware.services.reports.exports import CompanyTimes
+
+    zone, moment = zone_named(name), datetime(2026, 1, 1)
+    write = CompanyTimes(zone)
+    while moment < datetime(2027, 1, 1):
+        expected = to_local(moment, zone).strftime("%Y-%m-%d %H:%M")
+        assert write(moment) == expected == write(moment.isoformat(" "))
+        moment += timedelta(minutes=53)
+    assert write(None) == write("") == ""
+    assert write(WINTER.replace(tzinfo=UTC)) == to_local(WINTER, zone).strftime("%Y-%m-%d %H:%M")

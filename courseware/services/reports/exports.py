@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,7 +40,7 @@ def safe_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _company_time(value, company_zone())
+        return CompanyTimes(company_zone())(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -51,14 +51,28 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def _company_time(value: datetime, zone: tzinfo) -> str:
-    """A stored time (naive UTC) as the exports write it: in the company's zone, to the minute."""
-    return to_local(value, zone).strftime("%Y-%m-%d %H:%M")
+class CompanyTimes:
+    """Stored times (naive UTC, or as the database's text) as the exports write them: in the company's
+    zone, to the minute ("2026-12-03 19:40"). Quick enough for hundreds of thousands of cells: the
+    zone's offset is looked up once per quarter of an hour (every offset, and every change of
+    offset, falls on one)."""
 
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self._offsets: dict[tuple[int, int, int, int, int], timedelta] = {}
 
-def _stored_time_text(text: str | None, zone: tzinfo) -> str:
-    """A time the database gave as text (SQLite and PostgreSQL alike), as the exports write it."""
-    return _company_time(datetime.fromisoformat(text), zone) if text else ""
+    def __call__(self, value: datetime | str | None) -> str:
+        if not value:
+            return ""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        key = (value.year, value.month, value.day, value.hour, value.minute // 15)
+        offset = self._offsets.get(key)
+        if offset is None:
+            offset = self._offsets[key] = to_local(value, self.zone).utcoffset() or timedelta(0)
+        return (value + offset).isoformat(" ", "minutes")
 
 
 def in_company_zone(column: str) -> str:
@@ -123,7 +137,7 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
     roles = _role_words()
     not_started, completed_word = safe_cell(_("not started")), safe_cell(_("completed"))
     quiz_pending, opened = safe_cell(_("quiz pending")), safe_cell(_("opened"))
-    zone = company_zone()
+    company_time = CompanyTimes(company_zone())
     # In chunks of people, so memory stays flat however large the company is. Core queries on the
     # session's connection, and timestamps read as text: no ORM objects, and a datetime only for a
     # completed lesson, to write its time in the company's zone.
@@ -132,7 +146,7 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
         chunk = people[start:start + CHUNK_PEOPLE]
         ids = [row.user_id for row in chunk]
         progress = {
-            (user_id, lesson_id): (read, _stored_time_text(completed, zone), number, seconds)
+            (user_id, lesson_id): (read, company_time(completed), number, seconds)
             for user_id, lesson_id, read, completed, number, seconds in connection.execute(
                 select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.read_at.is_not(None),
                        cast(LessonProgress.completed_at, String), LessonRevision.number,
