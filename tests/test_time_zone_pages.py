@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from courseware.extensions import db
-from courseware.models import AuditEvent, LessonProgress, LessonRevision, QuizAttempt, User
+from courseware.models import AuditEvent, FocusItem, LessonProgress, LessonRevision, QuizAttempt, User
 from courseware.practice import common as practice_common
 from courseware.services.catalog import published
 from courseware.services.learning import quizzes
@@ -207,3 +207,17 @@ def test_the_practice_day_is_the_persons(manager, monkeypatch):
     assert "Thursday 26 November 2026" in today_page()
     set_zone(manager.user, "Europe/London")
     assert "Wednesday 25 November 2026" in today_page()
+
+
+def test_a_persons_own_export_dates_things_by_their_day(manager, monkeypatch):
+    db.session.add(FocusItem(user_id=manager.user.id, text="Answer the supplier", declined=True,
+                             created_at=datetime(2026, 11, 25, 20, 0)))
+    db.session.commit()
+
+    def focus_dates() -> list[str]:
+        rows = _csv(manager.get("/practice/export.csv", headers=ENGLISH))
+        return [row[1] for row in rows[1:] if row[4] == "Answer the supplier"]
+
+    assert focus_dates() == ["2026-11-26"]  # 04:00 on the 26th in Shanghai
+    set_zone(manager.user, "Europe/London")
+    assert focus_dates() == ["2026-11-25"]

@@ -264,6 +264,14 @@ def test_pages_no_longer_publish_what_is_due(app, manager, scheduled, monkeypatc
     assert "Text published by the jobs." not in manager.get(LESSON_2).get_data(as_text=True)
 
 
+def test_the_publish_due_command_says_when_in_the_companys_zone(runner, scheduled, monkeypatch):
+    monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))  # 09:01 UTC
+
+    result = runner.invoke(args=["content", "publish-due"])
+
+    assert f"revision {scheduled} at 6 May 2031, 17:01" in result.output  # Asia/Shanghai
+
+
 def test_flask_jobs_tick_runs_the_periodic_jobs(runner, manager, scheduled, monkeypatch):
     monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))
 
