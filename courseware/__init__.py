@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from courseware import i18n, inputs, jobs
+from courseware import i18n, inputs, jobs, timezones
 from courseware.config import PROJECT_ROOT, load_config
 from courseware.extensions import csrf, db, limiter, login_manager, migrate
 from courseware.services import catalog
@@ -50,6 +50,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    timezones.init_app(app)  # checks COMPANY_TIMEZONE: a wrong zone stops the app at start
     db.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)

@@ -2,13 +2,13 @@
 
 Each speaks the language of the environment it runs in (LC_ALL, LC_MESSAGES or LANG, see
 i18n.cli_language), else the site's; the demo logins keep one parseable format in every language.
+Times they print are in the company's zone (COMPANY_TIMEZONE, courseware.timezones).
 """
 from __future__ import annotations
 
 import functools
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -22,12 +22,14 @@ from courseware.content.exporter import export_content
 from courseware.content.loader import CourseFile, LessonFile
 from courseware.content.quiz_files import QuizFile
 from courseware.extensions import db
-from courseware.formatting import format_number
+from courseware.formatting import format_datetime, format_number
 from courseware.models import ROLES, Department, User
+from courseware.models._time import utcnow
 from courseware.services.authoring import content_import
 from courseware.services.errors import ValidationError
 from courseware.services.ops import backups, database_copy, demo
 from courseware.services.people import accounts
+from courseware.timezones import company_zone, to_local
 
 
 def register_commands(app: Flask) -> None:
@@ -128,8 +130,9 @@ def content_publish_due_command() -> None:
     """Publish the scheduled lesson revisions whose time has come (e.g. from cron)."""
     published = jobs.publish_due()
     for revision in published:
-        click.echo(_("published  %(lesson)s revision %(number)d",
-                     lesson=f"{revision.lesson.course.slug}/{revision.lesson.slug}", number=revision.number))
+        click.echo(_("published  %(lesson)s revision %(number)d at %(when)s",
+                     lesson=f"{revision.lesson.course.slug}/{revision.lesson.slug}", number=revision.number,
+                     when=format_datetime(revision.published_at)))
     click.echo(_("%(count)d scheduled revision(s) published.", count=len(published)))
 
 
@@ -248,10 +251,11 @@ def _still_valid_demo_logins(logins_file: Path) -> list[demo.DemoLogin]:
 @click.argument("path", type=click.Path(dir_okay=False), required=False)
 @_in_cli_language
 def backup_command(path: str | None) -> None:
-    """Write a consistent backup of the database to PATH (by default a new file named by the time
-    in BACKUP_DIR), while the site keeps running."""
+    """Write a consistent backup of the database to PATH (by default a new file in BACKUP_DIR named
+    by the company's time and its offset, courseware-20261203-194000+0800.db), while the site keeps
+    running."""
     if path is None:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        stamp = to_local(utcnow(), company_zone()).strftime("%Y%m%d-%H%M%S%z")
         suffix = "db" if db.engine.dialect.name == "sqlite" else "dump"
         path = str(Path(current_app.config["BACKUP_DIR"]) / f"courseware-{stamp}.{suffix}")
     try:

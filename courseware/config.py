@@ -32,6 +32,10 @@ def load_config(instance_path: Path) -> dict:
         # The site's public address: certificates' verification links and QR codes are built from it,
         # never from the Host header a request carries.
         "SITE_URL": (os.environ.get("SITE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # The company's time zone (an IANA name): the zone of people who chose none, of commands, CSV
+        # exports and due dates (courseware/timezones.py). PRACTICE_TIMEZONE is its deprecated old name.
+        "COMPANY_TIMEZONE": (os.environ.get("COMPANY_TIMEZONE") or os.environ.get("PRACTICE_TIMEZONE")
+                             or "Asia/Shanghai"),
         "LESSONS_DIR": os.environ.get("LESSONS_DIR", str(PROJECT_ROOT / "lessons")),
         "QUIZZES_DIR": os.environ.get("QUIZZES_DIR", str(PROJECT_ROOT / "quizzes")),
         # Lesson images the president uploads. Several instances need one shared folder (e.g. NFS),

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask import Flask, g
 
-from courseware.formatting import format_date, format_datetime, format_number, format_percent
+from courseware.formatting import (
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    time_zone_note,
+    times_shown,
+)
 
 
 def _reader_outline():
@@ -43,7 +50,11 @@ def register_filters(app: Flask) -> None:
     app.add_template_global(course_title, "course_title")
     # Locale data only: the calendar macro's column heads, Monday to Sunday, in the reader's language.
     app.add_template_global(weekday_names, "practice_weekdays")
-    # Formatting: times, dates, numbers, percentages and practice days in the reader's language.
+    # The footer names the reader's time zone once, on the pages that showed a time.
+    app.add_template_global(times_shown, "times_shown")
+    app.add_template_global(time_zone_note, "time_zone_note")
+    # Formatting: times (in the reader's zone), dates, numbers, percentages and practice days in the
+    # reader's language.
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_number, "number")

@@ -18,7 +18,8 @@ MAX_FUNCTION_LINES = 60
 SERVICE_ORDER = ["errors", "ops.audit", "catalog", "people", "learning", "practice", "reports",
                  "authoring", "ops"]
 # What a service may import from the rest of the application.
-SERVICE_MAY_IMPORT = {"models", "content", "language", "formatting", "extensions", "config", "services"}
+SERVICE_MAY_IMPORT = {"models", "content", "language", "timezones", "formatting", "extensions", "config",
+                      "services"}
 
 
 def _modules() -> list[Path]:

@@ -25,6 +25,8 @@ CORE_ROUTES = {
     # Posted empty, the password form answers with its errors.
     "auth.change_password": ("POST", "/account/password",
                              {ANON: LOGIN, MANAGER: 422, HR: 422, PRESIDENT: 422}),
+    # Posted without a choice, the time zone form answers with its error (tests/test_time_zones.py).
+    "auth.set_timezone": ("POST", "/account/timezone", {ANON: LOGIN, MANAGER: 422, HR: 422, PRESIDENT: 422}),
     "auth.sign_out_everywhere": ("POST", "/account/sign-out-everywhere",
                                  {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
     # Posted without a language, the switcher answers 400 (tests/test_i18n.py posts real choices).

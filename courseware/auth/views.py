@@ -16,14 +16,16 @@ from flask_login import (
 )
 
 from courseware import i18n
-from courseware.auth.forms import LoginForm, PasswordChangeForm, ReauthenticateForm
+from courseware.auth.forms import LoginForm, PasswordChangeForm, ReauthenticateForm, TimeZoneForm
 from courseware.auth.session import sign_in, sign_out
 from courseware.extensions import db, limiter
+from courseware.formatting import format_zone
 from courseware.forms import ConfirmForm, show_errors
 from courseware.language import LANGUAGES, normalize_language
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
 from courseware.services.people import accounts
+from courseware.timezones import company_zone, zone_key, zone_of
 
 bp = Blueprint("auth", __name__)
 
@@ -89,10 +91,19 @@ def reauthenticate():
     return render_template("auth/reauthenticate.html", form=form), 422 if form.errors else 200
 
 
+def _render_account(form: PasswordChangeForm | None = None, timezone_form: TimeZoneForm | None = None,
+                    status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "auth/account.html", form=form or PasswordChangeForm(), signout_form=ConfirmForm(),
+        timezone_form=timezone_form or TimeZoneForm(formdata=None, current=current_user.timezone),
+        company_zone_name=zone_key(company_zone()),
+    ), status
+
+
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html", form=PasswordChangeForm(), signout_form=ConfirmForm())
+    return _render_account()
 
 
 @bp.post("/account/password")
@@ -111,7 +122,23 @@ def change_password():
             login_user(current_user._get_current_object(), remember=bool(session.get("_persistent")))
             flash(_("Your password is changed. Every other session has been signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, signout_form=ConfirmForm()), 422
+    return _render_account(form=form, status=422)
+
+
+@bp.post("/account/timezone")
+@login_required
+def set_timezone():
+    form = TimeZoneForm(current=current_user.timezone)
+    if form.validate_on_submit():
+        try:
+            accounts.set_timezone(db.session, current_user, form.timezone.data)
+        except ValidationError as error:
+            show_errors(form, error, default=form.timezone)
+        else:
+            flash(_("Your time zone is saved: the site shows times in %(zone)s.",
+                    zone=format_zone(zone_of(current_user))), "success")
+            return redirect(url_for("auth.account"))
+    return _render_account(timezone_form=form, status=422)
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -161,7 +161,8 @@ class PublishForm(FlaskForm):
 
 
 class ScheduleForm(PublishForm):
-    when = DateTimeLocalField(_l("Publish at (UTC)"), format="%Y-%m-%dT%H:%M",
+    # Typed in the president's zone (the page names it); the view converts it to UTC for storage.
+    when = DateTimeLocalField(_l("Publish at"), format="%Y-%m-%dT%H:%M",
                               validators=[InputRequired(_l("Choose a date and time."))])
 
 

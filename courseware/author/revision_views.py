@@ -9,6 +9,7 @@ from flask_login import current_user
 from courseware.author.forms import PublishForm, ScheduleForm
 from courseware.author.views import editing_language
 from courseware.extensions import db
+from courseware.formatting import format_datetime, format_zone
 from courseware.forms import ConfirmForm, show_errors
 from courseware.inputs import bounded_int
 from courseware.language import SOURCE_LANGUAGE
@@ -16,6 +17,7 @@ from courseware.models import Lesson, LessonRevision
 from courseware.services.authoring import diffing, publishing
 from courseware.services.authoring import lessons as authoring
 from courseware.services.errors import ValidationError
+from courseware.timezones import reader_zone, to_utc
 
 bp = Blueprint("revisions", __name__)
 
@@ -102,7 +104,7 @@ def _render_publish(lesson: Lesson, number: int | None = None, publish_form: Pub
         "author/publish.html", lesson=lesson, candidate=candidate, latest=latest,
         published=published, problem=problem, changes=changes, publish_form=publish_form,
         schedule_form=schedule_form, scheduled=scheduled, confirm_form=ConfirmForm(),
-        first=publishing.is_first_publication(lesson, language),
+        first=publishing.is_first_publication(lesson, language), zone=format_zone(reader_zone()),
         translation=language != SOURCE_LANGUAGE,
     ), status
 
@@ -154,12 +156,13 @@ def schedule(lesson_id: int) -> ResponseReturnValue:
     if form.validate():
         try:
             revision = publishing.schedule(db.session, lesson, form.number.data or 0, form.material,
-                                           form.when.data, language=editing_language())
+                                           to_utc(form.when.data, reader_zone()),
+                                           language=editing_language())
         except ValidationError as refused:
             show_errors(form, refused, default=form.kind)
         else:
-            flash(_("Revision %(number)s will be published at %(when)s UTC.", number=revision.number,
-                    when=f"{revision.scheduled_for:%Y-%m-%d %H:%M}"), "success")
+            flash(_("Revision %(number)s will be published at %(when)s.", number=revision.number,
+                    when=format_datetime(revision.scheduled_for)), "success")
             return redirect(url_for(".publish_page", lesson_id=lesson.id), code=303)
     return _render_publish(lesson, _number_from(form), schedule_form=form, status=422)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -156,7 +155,7 @@ def _csv_response(kind: str, header: list[str],
     audit.record(db.session, "export", actor=current_user, target=f"{course.slug} {kind}",
                  details=f"filters={filters}", commit=True)
     body = exports.csv_stream(header, rows_of(db.session, course, filters), cells_are_safe=cells_are_safe)
-    filename = f"{course.slug}-{kind}-{date.today().isoformat()}.csv"
+    filename = f"{course.slug}-{kind}-{assignments.company_today().isoformat()}.csv"
     # The rows are read while the response streams, after the view returned: keep the request's
     # context (its database session, and its language for the status words) open until the last row.
     response = Response(stream_with_context(body), mimetype="text/csv")
@@ -196,7 +195,7 @@ def assignment_list():
     return render_template("hr/assignments.html", form=form,
                            assignments=assignments.list_assignments(db.session),
                            purposes={p.value: p.label for p in assignments.Purpose},
-                           today=assignments.today_utc()), status
+                           today=assignments.company_today()), status
 
 
 def _people_named(text: str) -> list[User]:

@@ -58,7 +58,7 @@ def _published_lesson(course_slug: str, lesson_slug: str) -> tuple[CourseOutline
 def dashboard():
     courses = progress.progress_in_all_courses(db.session, current_user)
     due_dates = assignments.DueDates(db.session, person=current_user)
-    today = assignments.today_utc()
+    today = assignments.company_today()
     due = {}
     for cp in courses:
         complete = cp.total > 0 and cp.completed == cp.total

@@ -67,6 +67,9 @@ class User(UserMixin, Model):
     last_login_at: Mapped[datetime | None]
     # The interface and course language the person chose ('en', 'zh_CN'); None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(8))
+    # The IANA time zone the person reads and types times in ('Europe/London'); None follows the
+    # company's (COMPANY_TIMEZONE, courseware/timezones.py).
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     department: Mapped[Department | None] = relationship(back_populates="members")
 

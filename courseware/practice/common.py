@@ -1,16 +1,15 @@
-"""What the practice views share: the clock and the company's calendar day, and days written out in
-the reader's language."""
+"""What the practice views share: the clock and the reader's calendar day (their own time zone, else
+the company's: courseware.timezones), and days written out in the reader's language."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime, tzinfo
 
 from babel import Locale
 from babel import dates as babel_dates
-from flask import current_app
 
 from courseware.language import current_language
 from courseware.models._time import utcnow
-from courseware.services.practice.common import local_today, timezone_named
+from courseware.timezones import local_today, reader_zone, to_local
 
 
 def clock() -> datetime:
@@ -18,8 +17,8 @@ def clock() -> datetime:
     return utcnow()
 
 
-def zone():
-    return timezone_named(current_app.config.get("PRACTICE_TIMEZONE"))
+def zone() -> tzinfo:
+    return reader_zone()
 
 
 def today() -> date:
@@ -27,7 +26,7 @@ def today() -> date:
 
 
 def local_hour() -> int:
-    return clock().replace(tzinfo=UTC).astimezone(zone()).hour
+    return to_local(clock(), zone()).hour
 
 
 # How a day is written on the practice pages, by language. English keeps the pages' own forms

@@ -3,12 +3,9 @@ signed-in person's entries (HR and the president see counts on the participation
 president the reflections shared with them)."""
 from __future__ import annotations
 
-import os
 import re
-from zoneinfo import ZoneInfoNotFoundError
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required
@@ -27,25 +24,13 @@ from courseware.services.people import account_admin
 from courseware.services.practice import daily
 from courseware.services.practice import export as practice_export
 from courseware.services.practice import goals as practice_goals
-from courseware.services.practice.common import DEFAULT_TIMEZONE, parse_day, timezone_named
+from courseware.services.practice.common import parse_day
 from courseware.services.reports import exports
 from courseware.services.reports import participation as practice_participation
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 for child in (goal_views.bp, focus_views.bp, reflection_views.bp, check_views.bp):
     bp.register_blueprint(child)
-
-
-@bp.record_once
-def _settings(state: BlueprintSetupState) -> None:
-    # The calendar day people plan and summarize is the company's, not the server's (UTC).
-    name = state.app.config.setdefault("PRACTICE_TIMEZONE",
-                                       os.environ.get("PRACTICE_TIMEZONE", DEFAULT_TIMEZONE))
-    try:
-        timezone_named(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise RuntimeError(f"PRACTICE_TIMEZONE={name!r} is not a time zone name such as "
-                           f"{DEFAULT_TIMEZONE}.") from error
 
 
 @bp.before_request

@@ -154,16 +154,17 @@ def test_publishing_a_revision_in_another_module_moves_the_lesson(president, fir
 
 def test_a_scheduled_revision_is_published_once_its_time_has_passed(president, completer, second):
     number = revise(president, second, "Scheduled text.")
-    when = utcnow().replace(second=0, microsecond=0) + timedelta(days=2)
+    when = WHEN  # 09:00 UTC, typed as 17:00 in the president's zone, the company's (Asia/Shanghai)
 
     response = president.post(f"/author/lessons/{second.id}/schedule", data={
-        "number": number, "kind": "material", "when": when.strftime("%Y-%m-%dT%H:%M")})
+        "number": number, "kind": "material", "when": "2031-05-06T17:00"})
 
     assert response.status_code == 303
     revision = lesson_named("second-lesson").revisions_in("en")[-1]
     assert (revision.scheduled_for, revision.scheduled_material, revision.material) == (when, True, False)
-    assert "will be published at" in president.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"scheduled for {when:%Y-%m-%d %H:%M} UTC" in president.get("/author/").get_data(as_text=True)
+    page = president.get(response.headers["Location"]).get_data(as_text=True)
+    assert "will be published at 6 May 2031, 17:00" in page
+    assert "scheduled for 6 May 2031, 17:00" in president.get("/author/").get_data(as_text=True)
 
     assert publishing.publish_due(db.session, now=when - timedelta(minutes=1)) == []
     assert "Scheduled text." not in completer.get(LESSON_2).get_data(as_text=True)
@@ -184,7 +185,7 @@ def test_scheduling_refuses_a_time_in_the_past(president, second):
         "number": number, "kind": "minor", "when": "2020-01-01T09:00"})
 
     assert response.status_code == 422
-    assert "Choose a time in the future (UTC)." in response.get_data(as_text=True)
+    assert "Choose a time in the future." in response.get_data(as_text=True)
     assert lesson_named("second-lesson").revisions_in("en")[-1].scheduled_for is None
 
 
@@ -261,6 +262,14 @@ def test_pages_no_longer_publish_what_is_due(app, manager, scheduled, monkeypatc
     monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))
 
     assert "Text published by the jobs." not in manager.get(LESSON_2).get_data(as_text=True)
+
+
+def test_the_publish_due_command_says_when_in_the_companys_zone(runner, scheduled, monkeypatch):
+    monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))  # 09:01 UTC
+
+    result = runner.invoke(args=["content", "publish-due"])
+
+    assert f"revision {scheduled} at 6 May 2031, 17:01" in result.output  # Asia/Shanghai
 
 
 def test_flask_jobs_tick_runs_the_periodic_jobs(runner, manager, scheduled, monkeypatch):

@@ -90,15 +90,45 @@ def test_create_assignment_validates_days(app, course, make_user):
                                       due_days=0)
 
 
-def test_the_manager_dashboard_shows_due_and_overdue(manager, course):
-    soon = utcnow().date() + timedelta(days=3)
-    db.session.add(Assignment(course=course, user_id=manager.user.id, due_on=soon))
+def fix_clock(monkeypatch, now: datetime) -> None:
+    """The clock due dates are counted on (naive UTC)."""
+    monkeypatch.setattr(assignments, "utcnow", lambda: now)
+
+
+def test_the_manager_dashboard_shows_due_and_overdue(manager, course, monkeypatch):
+    fix_clock(monkeypatch, datetime(2026, 12, 2, 4, 0))  # noon on 2 December in Shanghai
+    db.session.add(Assignment(course=course, user_id=manager.user.id, due_on=date(2026, 12, 5)))
     db.session.commit()
-    assert "Due soon: complete it by" in manager.get("/").get_data(as_text=True)
-    db.session.query(Assignment).update({"due_on": utcnow().date() - timedelta(days=2)})
+    assert "Due soon: complete it by 5 December 2026 (in 3 days)" in manager.get("/").get_data(as_text=True)
+    db.session.query(Assignment).update({"due_on": date(2026, 11, 30)})
     db.session.commit()
     page = manager.get("/").get_data(as_text=True)
-    assert "Overdue: this course was due on" in page and "2 days ago" in page
+    assert "Overdue: this course was due on 30 November 2026 (2 days ago)" in page
+
+
+def test_a_due_date_ends_at_midnight_in_the_companys_zone_for_everyone(manager, course, monkeypatch):
+    """Due on 5 December: due until 23:59 that day in Shanghai (15:59 UTC), overdue from 00:00 on the
+    6th there, also for someone who reads times in London (where it is still the 5th)."""
+    db.session.add(Assignment(course=course, user_id=manager.user.id, due_on=date(2026, 12, 5)))
+    db.session.commit()
+    fix_clock(monkeypatch, datetime(2026, 12, 5, 15, 59))
+    assert "Due soon: complete it by 5 December 2026 (today)." in manager.get("/").get_data(as_text=True)
+
+    fix_clock(monkeypatch, datetime(2026, 12, 5, 16, 0))
+    overdue = "Overdue: this course was due on 5 December 2026 (1 day ago)."
+    assert overdue in manager.get("/").get_data(as_text=True)
+    manager.user.timezone = "Europe/London"
+    db.session.commit()
+    assert overdue in manager.get("/").get_data(as_text=True)
+
+
+def test_days_to_complete_count_from_the_companys_day_of_the_assignment(app, course, make_user):
+    person = make_user()
+    # 17:00 UTC on 1 March is already 2 March in Shanghai: ten days later is 12 March.
+    db.session.add(Assignment(course=course, user=person, due_days=10,
+                              created_at=datetime(2026, 3, 1, 17, 0)))
+    db.session.commit()
+    assert assignments.DueDates(db.session).for_user(person, course.id).due_on == date(2026, 3, 12)
 
 
 def test_removing_an_assignment(hr, course, make_user):

@@ -106,9 +106,9 @@ def test_a_flash_message_in_chinese(hr, course, make_user):
 
 def test_the_progress_export_in_chinese(hr, course, company):
     rows = read_csv(hr.get("/hr/export/progress.csv?role=manager", headers=ZH))
-    assert rows[0] == ["用户名", "姓名", "部门", "角色", "课程", "课序号", "课名", "状态", "完成时间",
-                       "完成时版本", "最高得分", "作答次数", "学习时长（分钟）", "证书编号", "证书颁发日期",
-                       "证书到期日", "课程状态"]
+    assert rows[0] == ["用户名", "姓名", "部门", "角色", "课程", "课序号", "课名", "状态",
+                       "完成时间（Asia/Shanghai）", "完成时版本", "最高得分", "作答次数", "学习时长（分钟）",
+                       "证书编号", "证书颁发日期", "证书到期日", "课程状态"]
     body = {(r[0], r[5]): r for r in rows[1:]}
     assert body[("ada", "1")][7] == "已完成" and body[("ada", "1")][3] == "管理者"
     assert body[("di", "1")][7] == "待测验" and body[("bo", "1")][7] == "已打开"
@@ -127,7 +127,7 @@ def test_the_progress_export_in_english(hr, course, company):
 def test_the_attempts_export_in_chinese(hr, course, company):
     rows = read_csv(hr.get("/hr/export/attempts.csv?status=in_progress", headers=ZH))
     assert rows[0] == ["用户名", "姓名", "部门", "课程", "课序号", "课名", "作答序号", "测验版本", "测验语言",
-                       "得分", "是否通过", "提交时间"]
+                       "得分", "是否通过", "提交时间（Asia/Shanghai）"]
     assert [r[0] for r in rows[1:]] == ["di"] and rows[1][10] == "否"
 
 

@@ -12,6 +12,7 @@ from courseware.learn import refresh_views
 from courseware.models import RefreshCheck
 from courseware.services.catalog import published
 from courseware.services.learning import certificates
+from courseware.timezones import company_zone, to_local
 from tests.learn.test_chinese_pages import ZH
 from tests.services.refresh_course import (
     SLUG,
@@ -23,6 +24,11 @@ from tests.services.refresh_course import (
 )
 
 URL = f"/courses/{SLUG}/refresh"
+
+
+def in_company_zone(moment):
+    """A stored time as a reader without a zone of their own sees it (the day a page shows)."""
+    return to_local(moment, company_zone())
 
 
 def text(response) -> str:
@@ -91,7 +97,7 @@ def test_the_check_asks_its_questions_with_why_and_the_same_on_reload(due, manag
     for each in check.questions:
         assert option_keys(page, f"{each['lesson_id']}-{each['question_id']}") == each["options"]
     assert "Refresh check: Refresh course" in page and "5 questions" in page and "pass mark 75%" in page
-    expires = certificate.expires_at
+    expires = in_company_zone(certificate.expires_at)
     assert f"Your certificate for this course expires on {expires.day} {expires:%B %Y}" in page
     assert "From the lesson “Lesson about" in page
     # Nothing of the key before submission.
@@ -100,8 +106,9 @@ def test_the_check_asks_its_questions_with_why_and_the_same_on_reload(due, manag
 
 
 def test_after_expiry_the_page_says_so(due, manager, clock):
-    expires = certificates.current_certificate(db.session, manager.user.id, due.id).expires_at
-    clock.now = expires + timedelta(days=2)
+    expires_at = certificates.current_certificate(db.session, manager.user.id, due.id).expires_at
+    clock.now = expires_at + timedelta(days=2)
+    expires = in_company_zone(expires_at)
     page = text(manager.get(URL))
     assert f"Your certificate for this course expired on {expires.day} {expires:%B %Y}." in page
     assert len(asked(page)) == 5

@@ -12,6 +12,7 @@ from courseware.models import Lesson, LessonProgress
 from courseware.practice import common
 from courseware.services.catalog import published
 from courseware.services.learning import quizzes
+from courseware.timezones import local_today, zone_named
 from tests.conftest import read_lesson
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
@@ -31,7 +32,7 @@ def clock(monkeypatch):
 
         @property
         def today(self) -> date:
-            return common.local_today(common.timezone_named("Asia/Shanghai"), self.now)
+            return local_today(zone_named("Asia/Shanghai"), self.now)
 
         def move(self, **delta) -> None:
             self.now = self.now + timedelta(**delta)

@@ -10,8 +10,9 @@ import pytest
 from courseware.extensions import db
 from courseware.models import DailyEntry
 from courseware.services.practice import daily as practice_daily
-from courseware.services.practice.common import InvalidFields, local_today, timezone_named
+from courseware.services.practice.common import InvalidFields
 from courseware.services.practice.daily import streaks
+from courseware.timezones import local_today, zone_named
 from tests.practice.conftest import NOW, TODAY, form_errors
 
 MON = date(2026, 11, 23)  # TODAY is the Wednesday after
@@ -170,7 +171,7 @@ def test_past_days_can_be_read_not_future_ones(manager, clock):
 
 
 def test_the_day_is_the_companys_not_the_servers():
-    shanghai = timezone_named("Asia/Shanghai")
+    shanghai = zone_named("Asia/Shanghai")
     assert local_today(shanghai, datetime(2026, 11, 24, 15, 59)) == date(2026, 11, 24)
     assert local_today(shanghai, datetime(2026, 11, 24, 16, 0)) == date(2026, 11, 25)  # 00:00 there
 
@@ -178,6 +179,7 @@ def test_the_day_is_the_companys_not_the_servers():
 def test_a_wrong_time_zone_stops_the_app_at_start(monkeypatch, database):
     from courseware import create_app
 
-    monkeypatch.setenv("PRACTICE_TIMEZONE", "Mars/Olympus")
+    monkeypatch.delenv("COMPANY_TIMEZONE", raising=False)
+    monkeypatch.setenv("PRACTICE_TIMEZONE", "Mars/Olympus")  # the deprecated name still counts
     with pytest.raises(RuntimeError, match="PRACTICE_TIMEZONE='Mars/Olympus' is not a time zone name"):
         create_app({"TESTING": True, **database})

@@ -12,7 +12,7 @@ from courseware.models import Goal, QuizAttempt, Reflection, User
 from courseware.services.authoring.content_import import import_content
 from courseware.services.learning import followups
 from courseware.services.ops.demo import seed_demo
-from courseware.services.practice.common import local_today, timezone_named
+from courseware.timezones import company_zone, local_today
 from tests.conftest import login
 
 
@@ -20,7 +20,7 @@ def test_the_demo_company_practises(app):
     import_content(db.session, PROJECT_ROOT / "lessons", PROJECT_ROOT / "quizzes")
     seed_demo(db.session, password="demo password 1")
     newcomer = db.session.scalar(sa.select(User).where(User.username == "gao.jun"))
-    today = local_today(timezone_named(None))
+    today = local_today(company_zone())
     due = followups.due_checks(db.session, newcomer, today)
     assert sorted(check.stage for check in due) == [30, 90]
     assert db.session.scalar(sa.select(sa.func.count(Goal.id)).where(Goal.user_id == newcomer.id)) == 0

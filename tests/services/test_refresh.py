@@ -14,6 +14,7 @@ from courseware.models import Certificate, CertificateKind, RefreshCheck
 from courseware.services.catalog import published
 from courseware.services.learning import certificates, course_state, progress, quizzes, refresh
 from courseware.services.learning.certificates import CertificateStatus, add_months
+from courseware.timezones import company_zone, to_local
 from tests.conftest import read_lesson
 from tests.services.refresh_course import (
     complete_course,
@@ -57,7 +58,7 @@ def test_no_check_without_a_certificate_or_before_the_window(tmp_path, make_user
     before_window = in_refresh_window(user, course, days_before_expiry=31)
     with pytest.raises(refresh.NoRefreshDue) as not_yet:
         refresh.start_or_resume(db.session, user, outline(course), before_window, "en")
-    opens = in_refresh_window(user, course, days_before_expiry=30)
+    opens = to_local(in_refresh_window(user, course, days_before_expiry=30), company_zone())
     assert str(not_yet.value) == ("No refresh is due for this course yet: the refresh check opens on "
                                   f"{opens.day} {opens:%B %Y}.")
     assert db.session.scalar(select(func.count(RefreshCheck.id))) == 0

@@ -106,12 +106,12 @@ def unpublish(session: Session, lesson: Lesson, actor: User | None = None,
 
 def schedule(session: Session, lesson: Lesson, number: int, material: bool, when: datetime,
              now: datetime | None = None, language: str = SOURCE_LANGUAGE) -> LessonRevision:
-    """Publish `number` once `when` (UTC) has passed; replaces any other schedule of the lesson
-    in that language."""
+    """Publish `number` once `when` (naive UTC, as stored: views convert what was typed) has
+    passed; replaces any other schedule of the lesson in that language."""
     revision = revision_of(session, lesson, number, language)
     check_publishable(lesson, revision)
     if when <= (now or utcnow()):
-        raise ValidationError(_("Choose a time in the future (UTC)."), field="when")
+        raise ValidationError(_("Choose a time in the future."), field="when")
     for other in lesson.revisions_in(language):
         other.scheduled_for = None
     revision.scheduled_for = when

@@ -38,6 +38,7 @@ from courseware.models import (
 )
 from courseware.services.errors import Conflict, NotFound, ValidationError
 from courseware.services.learning import draws, quizzes
+from courseware.timezones import to_local, to_utc, zone_of
 
 STAGES = (30, 90)
 QUESTIONS_PER_CHECK = 2
@@ -144,7 +145,8 @@ def due_checks(session: Session, user: User, today: date,
     quiz have a published version in it with the same questions and keys, so grading is the same.
     """
     language = language or content_language()
-    cutoff = datetime.combine(today - timedelta(days=min(STAGES) - 1), time.min)
+    zone = zone_of(user)  # `today` is the person's day; so is the day of each completion
+    cutoff = to_utc(datetime.combine(today - timedelta(days=min(STAGES) - 1), time.min), zone)
     if completions is None:
         completions = session.execute(
             select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
@@ -160,7 +162,7 @@ def due_checks(session: Session, user: User, today: date,
         title = own_title or title
         if own_version is not None and same_quiz(own_version, version):
             version = own_version
-        completed_on = candidates[lesson_id].date()
+        completed_on = to_local(candidates[lesson_id], zone).date()
         stage = stage_due(completed_on, today)
         done = {each for each, flag in zip(STAGES, flags, strict=True) if flag}
         if stage is not None and stage not in done and version.questions:

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.models import Assignment, Course, Department, Quiz, User
-from courseware.models._time import utcnow
 from courseware.services.catalog import published
 from courseware.services.learning import completion, quizzes
 from courseware.services.ops import demo_practice
 from courseware.services.people.accounts import create_user, generate_password, get_or_create_department
+from courseware.services.people.assignments import company_today
 
 MARKETING_CENTER = "Marketing Center"
 # (department, parent) in the order they are created.
@@ -124,7 +124,7 @@ def seed_demo_progress(session: Session) -> None:
     tax_free = session.scalar(select(Department).where(Department.name == "Tax-free Business"))
     hr_user = session.scalar(select(User).where(User.role == "hr"))
     session.add(Assignment(course=course, department=tax_free, created_by=hr_user,
-                           due_on=utcnow().date() + timedelta(days=5)))
+                           due_on=company_today() + timedelta(days=5)))
     session.commit()
     demo_practice.seed_demo_practice(session)
 

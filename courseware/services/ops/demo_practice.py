@@ -20,8 +20,8 @@ from courseware.services.catalog import published
 from courseware.services.learning import followups
 from courseware.services.practice import daily, focus, reflections
 from courseware.services.practice import goals as practice_goals
-from courseware.services.practice.common import local_today, timezone_named
 from courseware.services.practice.goals import GoalFields
+from courseware.timezones import company_zone, local_today
 
 NEWCOMER = "gao.jun"
 
@@ -31,7 +31,7 @@ def seed_demo_practice(session: Session, now: datetime | None = None) -> None:
     if course is None:
         return
     now = now or utcnow()
-    today = local_today(timezone_named(None), now)
+    today = local_today(company_zone(), now)
     lessons = published.lessons(session, course)
     people = {user.username: user for user in session.scalars(select(User))}
     newcomer = people.get(NEWCOMER)

@@ -17,6 +17,7 @@ from courseware.models.accounts import new_session_token
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
 from courseware.services.people.passwords import check_new_password
+from courseware.timezones import is_zone_name
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -113,6 +114,15 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise ValidationError(str(error), field="new_password") from error
     user.set_password(new)  # rotates the session token: copied cookies stop working
     audit.record(session, "account.password_change", actor=user, target=user.username)
+    session.commit()
+
+
+def set_timezone(session: Session, user: User, name: str | None) -> None:
+    """The zone the person reads and types times in: an IANA name, or "" for the company's."""
+    name = (name or "").strip()
+    if name and not is_zone_name(name):
+        raise ValidationError(_("Choose a time zone from the list."), field="timezone")
+    user.timezone = name or None
     session.commit()
 
 

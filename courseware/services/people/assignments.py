@@ -4,13 +4,19 @@ An assignment asks either for the course's completion or for a refresh of its ce
 (`Purpose`). A completion assignment is met once every lesson is complete; a refresh assignment once
 the person's current certificate was issued after the assignment was made (a renewal, or a
 completion issued since). Of a person's assignments of one course, the one that counts is the
-earliest due that is not met yet (all met: the course is done)."""
+earliest due that is not met yet (all met: the course is done).
+
+A due date is a day of the company's calendar (COMPANY_TIMEZONE, courseware.timezones): a course due
+on 5 December is due until 5 December 23:59 there and overdue from 6 December 00:00 there, for
+everyone, whatever zone they chose to read times in, so that the person's dashboard, HR's reports and
+the reminders always agree. "In 10 days" counts from the company's day of the assignment (or of the
+person joining the department)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from flask_babel import gettext as _
@@ -21,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from courseware.models import Assignment, Course, Department, User
 from courseware.models._time import utcnow
 from courseware.services.errors import NotFound, ValidationError
+from courseware.timezones import company_zone, local_today, to_local
 
 DUE_SOON_DAYS = 7
 
@@ -91,8 +98,15 @@ class Due:
         return (self.due_on - today).days
 
 
+def company_today(now: datetime | None = None) -> date:
+    """The company's calendar day at `now` (naive UTC; the current time by default): the day due
+    dates are compared with."""
+    return local_today(company_zone(), now or utcnow())
+
+
 def today_utc() -> date:
-    return utcnow().date()
+    """The old name of company_today (services/reports still calls it): the company's day, not UTC's."""
+    return company_today()
 
 
 def create_assignment(
@@ -112,7 +126,7 @@ def create_assignment(
         raise ValidationError(_("Choose at least one department or person."), field="departments")
     if (due_on is None) == (due_days is None):
         raise ValidationError(_("Give either a due date or a number of days, not both."), field="due_on")
-    if due_on is not None and due_on < (today or today_utc()):
+    if due_on is not None and due_on < (today or company_today()):
         raise ValidationError(_("The due date is in the past."), field="due_on")
     if due_days is not None and not 1 <= due_days <= 730:
         raise ValidationError(_("The number of days must be between 1 and 730."), field="due_days")
@@ -173,6 +187,7 @@ class DueDates:
             statement, params = _DUE_FOR_COURSE, {"course_id": course_id}
         else:
             statement, params = _DUE_ALL, {}
+        self._zone = company_zone()
         # Looked up by a person's department_id, which is None for someone in none.
         self._by_department: dict[int | None, list[Row]] = defaultdict(list)
         self._by_user: dict[int, list[Row]] = defaultdict(list)
@@ -195,12 +210,12 @@ class DueDates:
         due that is not met (`Due.met`, with `complete` and `certified_at` as there), else the
         earliest of them all."""
         dues = [
-            _due(a, a.created_at, course_id)
+            _due(a, a.created_at, course_id, self._zone)
             for a in self._by_user.get(user_id, ())
             if a.course_id == course_id
         ] + [
             # Someone who joined the department after the assignment gets their own days.
-            _due(a, max(a.created_at, department_since), course_id)
+            _due(a, max(a.created_at, department_since), course_id, self._zone)
             for a in self._by_department.get(department_id, ())
             if a.course_id == course_id
         ]
@@ -215,13 +230,13 @@ class DueDates:
                                complete=complete, certified_at=certified_at)
 
 
-def _due(assignment: Row, start: datetime, course_id: int) -> Due:
-    return Due(course_id, _due_date(assignment, start), assignment.purpose or Purpose.COMPLETION.value,
-               assignment.created_at)
+def _due(assignment: Row, start: datetime, course_id: int, zone: tzinfo) -> Due:
+    return Due(course_id, _due_date(assignment, start, zone),
+               assignment.purpose or Purpose.COMPLETION.value, assignment.created_at)
 
 
-def _due_date(assignment: Assignment | Row, start: datetime) -> date:
+def _due_date(assignment: Assignment | Row, start: datetime, zone: tzinfo) -> date:
     if assignment.due_on is not None:
         return assignment.due_on
     assert assignment.due_days is not None  # an assignment has either a due date or a number of days
-    return (start + timedelta(days=assignment.due_days)).date()
+    return to_local(start, zone).date() + timedelta(days=assignment.due_days)

@@ -1,12 +1,12 @@
-"""What the practice services share: the limits on what people write, field errors, the local day.
+"""What the practice services share: the limits on what people write, field errors, reading a day.
 
 Every practice service takes the day (`today`) or the moment (`now`) it works on as an argument,
-so that tests run on a fixed clock; views pass `local_today()`.
+so that tests run on a fixed clock; views pass the reader's calendar day (courseware.practice.common,
+from courseware.timezones: the person's zone, else the company's).
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -20,7 +20,6 @@ MAX_NOTE = 500           # a progress note
 MAX_LINE = 300           # a focus item, its reason, the morning plan's two lines
 MAX_SUMMARY_FIELD = 2000  # each of done, learned, tomorrow
 MAX_REFLECTION = 3000    # a reflection, and the president's reply
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class FieldChecks:
@@ -58,23 +57,6 @@ class FieldChecks:
         """InvalidFields naming every problem; its general message is the first problem's."""
         if self.errors:
             raise InvalidFields(self.errors, message=next(iter(self.errors.values())))
-
-
-def timezone_named(name: str | None) -> tzinfo:
-    """The named IANA time zone; without a time zone database (some Windows installations), the
-    default's fixed offset, UTC+8 (China has no daylight saving time)."""
-    try:
-        return ZoneInfo(name or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        if (name or DEFAULT_TIMEZONE) == DEFAULT_TIMEZONE:
-            return timezone(timedelta(hours=8), "UTC+08")
-        raise
-
-
-def local_today(zone: tzinfo, now: datetime | None = None) -> date:
-    """The calendar day in the company's time zone; `now` is naive UTC, as stored."""
-    moment = (now or datetime.now(UTC).replace(tzinfo=None)).replace(tzinfo=UTC)
-    return moment.astimezone(zone).date()
 
 
 def parse_day(text: str) -> date | None:

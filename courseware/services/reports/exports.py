@@ -1,12 +1,15 @@
 """CSV exports for HR: RFC 4180, UTF-8 with a byte-order mark (so Excel reads Chinese names),
 streamed, and safe against formula injection. The header row and the status words are in the
-reader's language; names, departments and lesson titles are as stored."""
+reader's language; names, departments and lesson titles are as stored. Times are written
+"YYYY-MM-DD HH:MM" in the company's time zone (COMPANY_TIMEZONE), which the header of each time column
+names ("completed_on (Asia/Shanghai)"): a file is the same whoever downloads it, and a spreadsheet
+reads the cells as times."""
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +29,7 @@ from courseware.models import (
 )
 from courseware.services.catalog import published
 from courseware.services.reports.completion import Filters, PersonRow, person_rows, submitted_attempts_query
+from courseware.timezones import company_zone, to_local, zone_key
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_PEOPLE = 500
@@ -36,7 +40,7 @@ def safe_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return CompanyTimes(company_zone())(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -45,6 +49,35 @@ def safe_cell(value: object) -> str:
     if isinstance(value, str) and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+class CompanyTimes:
+    """Stored times (naive UTC, or as the database's text) as the exports write them: in the company's
+    zone, to the minute ("2026-12-03 19:40"). Quick enough for hundreds of thousands of cells: the
+    zone's offset is looked up once per quarter of an hour (every offset, and every change of
+    offset, falls on one)."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self._offsets: dict[tuple[int, int, int, int, int], timedelta] = {}
+
+    def __call__(self, value: datetime | str | None) -> str:
+        if not value:
+            return ""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        key = (value.year, value.month, value.day, value.hour, value.minute // 15)
+        offset = self._offsets.get(key)
+        if offset is None:
+            offset = self._offsets[key] = to_local(value, self.zone).utcoffset() or timedelta(0)
+        return (value + offset).isoformat(" ", "minutes")
+
+
+def in_company_zone(column: str) -> str:
+    """A time column's header, naming the zone its times are in: 'completed_on (Asia/Shanghai)'."""
+    return _("%(column)s (%(zone)s)", column=column, zone=zone_key(company_zone()))
 
 
 def csv_stream(header: list[str], rows: Iterable[Iterable[object]], *, cells_are_safe: bool = False
@@ -83,7 +116,7 @@ def progress_header() -> list[str]:
         pgettext("CSV column", "department"), pgettext("CSV column", "role"),
         pgettext("CSV column", "course"), pgettext("CSV column", "lesson_number"),
         pgettext("CSV column", "lesson"), pgettext("CSV column", "state"),
-        pgettext("CSV column", "completed_on"), pgettext("CSV column", "completed_revision"),
+        in_company_zone(pgettext("CSV column", "completed_on")), pgettext("CSV column", "completed_revision"),
         pgettext("CSV column", "best_score"), pgettext("CSV column", "attempts"),
         pgettext("CSV column", "minutes_spent"), pgettext("CSV column", "certificate"),
         pgettext("CSV column", "certificate_issued"), pgettext("CSV column", "certificate_expires"),
@@ -118,14 +151,16 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
     roles = _role_words()
     not_started, completed_word = safe_cell(_("not started")), safe_cell(_("completed"))
     quiz_pending, opened = safe_cell(_("quiz pending")), safe_cell(_("opened"))
+    company_time = CompanyTimes(company_zone())
     # In chunks of people, so memory stays flat however large the company is. Core queries on the
-    # session's connection, and timestamps read as text: no ORM or datetime objects per row.
+    # session's connection, and timestamps read as text: no ORM objects, and a datetime only for a
+    # completed lesson, to write its time in the company's zone.
     connection = session.connection()
     for start in range(0, len(people), CHUNK_PEOPLE):
         chunk = people[start:start + CHUNK_PEOPLE]
         ids = [row.user_id for row in chunk]
         progress = {
-            (user_id, lesson_id): (read, (completed or "")[:16], number, seconds)
+            (user_id, lesson_id): (read, company_time(completed), number, seconds)
             for user_id, lesson_id, read, completed, number, seconds in connection.execute(
                 select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.read_at.is_not(None),
                        cast(LessonProgress.completed_at, String), LessonRevision.number,
@@ -171,7 +206,7 @@ def attempts_header() -> list[str]:
         pgettext("CSV column", "lesson_number"), pgettext("CSV column", "lesson"),
         pgettext("CSV column", "attempt"), pgettext("CSV column", "quiz_version"),
         pgettext("CSV column", "quiz_language"), pgettext("CSV column", "score"),
-        pgettext("CSV column", "passed"), pgettext("CSV column", "submitted_at"),
+        pgettext("CSV column", "passed"), in_company_zone(pgettext("CSV column", "submitted_at")),
     ]
 
 

@@ -1,0 +1,54 @@
+"""The migration that gives each person a time zone goes down and up again, keeping every account
+(SQLite and PostgreSQL, as tests/test_migrations.py)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from courseware import create_app
+from courseware.config import PROJECT_ROOT
+from courseware.extensions import db
+from courseware.models import User
+from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
+
+REVISION = "7d3a9e1c5b28"
+BEFORE = "7d3f1a2b9c04"
+
+
+def _columns() -> set[str]:
+    return {column["name"] for column in sa.inspect(db.engine).get_columns("user_account")}
+
+
+def test_the_time_zone_migration_follows_the_discussion_guide():
+    script = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_revision(REVISION)
+    assert script.down_revision == BEFORE
+
+
+def test_up_down_up_keeps_every_account(scratch_database):  # noqa: F811
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
+    with app.app_context():
+        upgrade(revision=REVISION)
+        assert "timezone" in _columns()
+        db.session.add_all([User(username="li.na", full_name="Li Na", password_hash="x",
+                                 timezone="Europe/London"),
+                            User(username="wang.wei", full_name="Wang Wei", password_hash="x")])
+        db.session.commit()
+        db.session.remove()
+
+        downgrade(revision=BEFORE)
+        assert "timezone" not in _columns()
+        with db.engine.connect() as conn:
+            assert sorted(conn.execute(sa.text("SELECT username FROM user_account")).scalars()) == [
+                "li.na", "wang.wei"]
+
+        upgrade(revision=REVISION)
+        assert "timezone" in _columns()
+        with db.engine.connect() as conn:
+            unset = conn.execute(sa.text("SELECT count(*) FROM user_account WHERE timezone IS NULL"))
+            assert unset.scalar() == 2  # everyone reads the company's zone again
+            conn.execute(sa.text("UPDATE user_account SET timezone = 'Asia/Tokyo' WHERE username = 'li.na'"))
+            conn.commit()
+        assert db.session.scalar(sa.select(User.timezone).where(User.username == "li.na")) == "Asia/Tokyo"
+        db.session.remove()
+        db.engine.dispose()
