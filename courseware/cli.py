@@ -1,4 +1,4 @@
-"""Flask commands: content import/check/export/publish-due, jobs tick, create-user, seed-demo.
+"""Flask commands: content import/check/export/publish-due, jobs tick/worker, create-user, seed-demo.
 
 Each speaks the language of the environment it runs in (LC_ALL, LC_MESSAGES or LANG, see
 i18n.cli_language), else the site's; the demo logins keep one parseable format in every language.
@@ -148,6 +148,18 @@ def jobs_tick_command() -> None:
             click.echo(_("%(job)s: failed; the error is in the log.", job=name), err=True)
     if results and not all(results.values()):
         raise click.exceptions.Exit(1)
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is queued, then stop.")
+@_in_cli_language
+def jobs_worker_command(burst: bool) -> None:
+    """Run the queued jobs (REDIS_URL must be set): `make worker`, or the systemd unit."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if jobs.job_queue.queue_of(app) is None:
+        raise click.ClickException(_("REDIS_URL is not set: without a queue the site runs its jobs itself."))
+    jobs.bind_worker_app(app)
+    jobs.job_queue.work(app, burst=burst)
 
 
 def _fail_on_errors(errors: list) -> None:

@@ -54,6 +54,10 @@ def load_config(instance_path: Path) -> dict:
         # Sign-in rate limits count in Redis when REDIS_URL is set, so that every worker and every
         # instance counts together; in memory otherwise (one process, the embedded default).
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # With Redis, the background jobs go through RQ on it, run by `flask jobs worker` processes
+        # (courseware/jobs.py); without, the serving process runs them.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "culture-courses"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
         # A lesson counts as read after this share of its estimated minutes (at least 30 s), measured
