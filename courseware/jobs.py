@@ -50,6 +50,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,7 +59,7 @@ from types import ModuleType
 from typing import TextIO
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import get_debug_flag
 from redis.exceptions import RedisError
 from werkzeug.serving import is_running_from_reloader
@@ -67,6 +68,7 @@ from courseware import job_queue
 from courseware.extensions import db
 from courseware.models._time import utcnow
 from courseware.services.authoring import publishing
+from courseware.services.notifications import deliveries
 
 fcntl: ModuleType | None
 try:
@@ -95,7 +97,44 @@ def publish_due() -> list:
     return publishing.publish_due(db.session, now=now())
 
 
-PERIODIC: tuple[Job, ...] = (Job("publish-due", publish_due),)
+def send_notifications(at: datetime | None = None, dry_run: bool = False) -> deliveries.RunReport:
+    """What is due at `at` (default: now) is claimed, then what is ready is delivered (by the workers,
+    when a queue has some listening)."""
+    report = deliveries.send_due(db.session, at or now(), current_app.config, dry_run=dry_run)
+    if not dry_run:
+        outcomes = dispatch(at)
+        report.enqueued = outcomes is None
+        report.outcomes = outcomes or Counter()
+    return report
+
+
+def dispatch(at: datetime | None = None) -> Counter | None:
+    """Deliver what is ready: enqueued in batches for the workers, or sent here (then the outcomes)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    ready = deliveries.ready_ids(db.session, at or now())
+    if _queue_in_use(app):
+        for start in range(0, len(ready), DELIVERY_BATCH):
+            job_queue.enqueue(app, deliver, ready[start:start + DELIVERY_BATCH], at,
+                              description=f"deliver {len(ready[start:start + DELIVERY_BATCH])}")
+        return None
+    return deliveries.deliver(db.session, ready, at or now(), app.config)
+
+
+def deliver(delivery_ids: list[int], at: datetime | None = None) -> Counter:
+    """On a queue's worker: send these deliveries (those another worker has are left to it)."""
+    app = worker_app()
+    with app.app_context():  # its end closes the job's database session
+        return deliveries.deliver(db.session, delivery_ids, at or now(), app.config)
+
+
+def purge_deliveries() -> int:
+    """The delivery log keeps its last 180 days."""
+    return deliveries.purge(db.session, now())
+
+
+PERIODIC: tuple[Job, ...] = (Job("publish-due", publish_due), Job("notifications", send_notifications),
+                             Job("purge-deliveries", purge_deliveries))
+DELIVERY_BATCH = 25  # deliveries per queued job: several workers share a large run
 
 _ticking = threading.Lock()
 
@@ -114,6 +153,16 @@ def tick(app: Flask, jobs: Sequence[Job] | None = None) -> dict[str, bool] | Non
         return {job.name: _run(app, job) for job in chosen}
     finally:
         _ticking.release()
+
+
+def _queue_in_use(app: Flask) -> bool:
+    """A queue with workers listening (else the jobs run where they are asked)."""
+    if job_queue.queue_of(app) is None:
+        return False
+    try:
+        return job_queue.workers_listening(app) > 0
+    except RedisError:
+        return False
 
 
 def _workers_listen(app: Flask) -> bool:

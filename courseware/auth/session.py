@@ -1,17 +1,25 @@
 """Who is signed in: read from the database on every request, so changes apply at once."""
 from __future__ import annotations
 
-from flask import Flask, session
+from flask import Flask, g, session
 from sqlalchemy import select
 
 from courseware.extensions import db, login_manager
 from courseware.models import User
+from courseware.services.notifications.inbox import unread_count_of
 
 
 def load_user(session_token: str) -> User | None:
-    return db.session.scalar(
-        select(User).where(User.session_token == session_token, User.active.is_(True))
-    )
+    """The signed-in person, with their unread notifications counted in the same query (the bell in
+    every page's header, templating.unread_notifications)."""
+    row = db.session.execute(
+        select(User, unread_count_of(User.id))
+        .where(User.session_token == session_token, User.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    g.unread_notifications = row[1]
+    return row[0]
 
 
 def bind_restored_session(_app: Flask, user: User) -> None:

@@ -42,6 +42,9 @@ _DUE_STATE_LABELS = {
 class Due:
     course_id: int
     due_on: date
+    # When the assignment that sets this date reached the person: its creation, or for a department
+    # assignment the later of that and the day they joined (reminders count from it).
+    assigned_at: datetime | None = None
 
     def state(self, complete: bool, today: date) -> DueState:
         if complete:
@@ -153,16 +156,16 @@ class DueDates:
                    course_id: int) -> Due | None:
         """The earliest due date among the person's own and their department's assignments."""
         dates = [
-            _due_date(a, a.created_at)
+            (_due_date(a, a.created_at), a.created_at)
             for a in self._by_user.get(user_id, ())
             if a.course_id == course_id
         ] + [
             # Someone who joined the department after the assignment gets their own days.
-            _due_date(a, max(a.created_at, department_since))
+            (_due_date(a, max(a.created_at, department_since)), max(a.created_at, department_since))
             for a in self._by_department.get(department_id, ())
             if a.course_id == course_id
         ]
-        return Due(course_id, min(dates)) if dates else None
+        return Due(course_id, *min(dates)) if dates else None
 
     def for_user(self, user: User, course_id: int) -> Due | None:
         return self.for_person(user.id, user.department_id, user.department_since, course_id)
