@@ -66,6 +66,7 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
 KEYWORDS = {
     "_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
     "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 # Where strings live: (folder from the project root, how to read its files).
 SOURCES = (("courseware", [("**.py", "python")]), ("templates", [("**.html", "jinja2")]))

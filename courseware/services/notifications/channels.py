@@ -14,6 +14,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 class Channel(StrEnum):
@@ -32,7 +33,7 @@ class Channel(StrEnum):
         return self in GROUP_CHANNELS
 
 
-_CHANNEL_LABELS = {"app": _l("In the site (the bell)"), "email": _l("E-mail"), "wecom": _l("WeCom robot"),
+_CHANNEL_LABELS = {"app": _l("In the site (the bell)"), "email": lazy_pgettext("a channel", "E-mail"), "wecom": _l("WeCom robot"),
                    "dingtalk": _l("DingTalk robot"), "feishu": _l("Feishu robot")}
 GROUP_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
 # The environment variables that configure each channel; the first one turns it on. Secrets are
