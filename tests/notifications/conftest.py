@@ -65,7 +65,8 @@ class Authenticator:
         from aiosmtpd.smtp import AuthResult
 
         self.mailbox.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=auth_data.password == b"right password")
+        # handled=False: aiosmtpd answers the failure (535) itself.
+        return AuthResult(success=auth_data.password == b"right password", handled=False)
 
 
 @dataclass
@@ -84,7 +85,8 @@ class SmtpServer:
     def start(self) -> None:
         """Listen again on the same port (after stop)."""
         self.controller = SinkController(self.mailbox, hostname="127.0.0.1", port=self.port,
-                                         authenticator=Authenticator(self.mailbox), auth_require_tls=False)
+                                         authenticator=Authenticator(self.mailbox), auth_require_tls=False,
+                                         auth_exclude_mechanism=["LOGIN"])
         self.controller.start()
 
 
@@ -93,7 +95,8 @@ def smtp(app):
     """An SMTP server on 127.0.0.1, and the site configured to send through it."""
     mailbox = Mailbox()
     controller = SinkController(mailbox, hostname="127.0.0.1", port=0,
-                                authenticator=Authenticator(mailbox), auth_require_tls=False)
+                                authenticator=Authenticator(mailbox), auth_require_tls=False,
+                                auth_exclude_mechanism=["LOGIN"])
     controller.start()
     server = SmtpServer(mailbox, controller, controller.port)
     app.config.update(SMTP_URL=server.url, MAIL_FROM="Culture Courses <courses@example.com>",

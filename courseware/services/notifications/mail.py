@@ -56,13 +56,14 @@ def build(outgoing: Outgoing, sender: str) -> EmailMessage:
     message["To"] = outgoing.to or ""
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
-    message["Content-Language"] = outgoing.language.replace("_", "-")
     message["Auto-Submitted"] = "auto-generated"
     if outgoing.unsubscribe:
         message["List-Unsubscribe"] = f"<{outgoing.unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(_text(outgoing))
     message.add_alternative(_html(outgoing), subtype="html")
+    # After the parts: setting the content replaces the Content-* headers.
+    message["Content-Language"] = outgoing.language.replace("_", "-")
     return message
 
 
