@@ -21,7 +21,10 @@ from aiosmtpd.controller import Controller
 
 from courseware import jobs
 from courseware.extensions import db
-from courseware.models import Assignment, Delivery, Department, Notification
+from courseware.models import Assignment, Delivery, Department, Notification, User
+from courseware.services.catalog import published
+from courseware.services.learning import quizzes
+from tests.conftest import read_lesson
 
 # 10:00 in Shanghai on a Monday: outside quiet hours.
 T0 = datetime(2031, 3, 3, 2, 0)
@@ -243,3 +246,38 @@ def notices_of(user) -> list[Notification]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id)
                                    .order_by(Notification.id)))
+
+
+RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
+
+
+@dataclass
+class Team:
+    ada: User   # International Trade, English, has an e-mail address
+    bo: User    # International Trade, Chinese, has an e-mail address
+    cy: User    # International Trade, no e-mail address
+    done: User  # International Trade, has completed the course
+    di: User    # Domestic Trade: nothing assigned
+
+
+def complete(user, course) -> None:
+    first, second = published.lessons(db.session, course)
+    read_lesson(user, first)
+    attempt = quizzes.open_attempt(db.session, user, first.quiz)
+    quizzes.submit_attempt(db.session, user, attempt.id, RIGHT)
+    read_lesson(user, second)
+
+
+@pytest.fixture
+def team(course, make_user) -> Team:
+    ada = make_user(full_name="Ada Lin", username="ada")
+    bo = make_user(full_name="Bo Wang", username="bo")
+    cy = make_user(full_name="Cy Zhou", username="cy")
+    done = make_user(full_name="Dan Done", username="dan")
+    di = make_user(full_name="Di Xu", username="di", department="Domestic Trade")
+    for person in (ada, bo, done, di):
+        person.email = f"{person.username}@example.com"
+    bo.locale = "zh_CN"
+    db.session.commit()
+    complete(done, course)
+    return Team(ada, bo, cy, done, di)

@@ -17,7 +17,6 @@ from courseware.services.notifications import channels
 from tests.author.conftest import editor_data
 from tests.conftest import read_lesson
 from tests.notifications.conftest import T0, assign, deliveries, notices_of
-from tests.notifications.test_send_due import team  # noqa: F401 - the fixture
 
 
 def send_due(when):
@@ -120,7 +119,8 @@ def test_a_mail_program_may_unsubscribe_in_one_click_without_a_form(course, team
     response = client.post(path, data={"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
-    assert "将不再收到此类邮件" in client.get(path, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    page = client.get(path, headers={"Accept-Language": "zh-CN"})
+    assert "将不再收到此类邮件" in page.get_data(as_text=True)
     assert db.session.query(NotificationOptOut).count() == 1
 
 
@@ -182,12 +182,13 @@ def test_a_wrong_smtp_password_is_the_delivery_s_reason(app, course, team, smtp)
 
     send_due(T0)
 
-    assert {d.last_error for d in deliveries(channel="email")} == {"SMTP 535: 5.7.8 Authentication credentials invalid"}
+    reasons = {d.last_error for d in deliveries(channel="email")}
+    assert reasons == {"SMTP 535: 5.7.8 Authentication credentials invalid"}
 
 
 def test_hr_sees_the_smtp_setting_without_its_password():
     shown = channels.mask("SMTP_URL", "smtp://courses:s3cret@mail.example.com:587")
     assert shown == "smtp://courses:••••••@mail.example.com:587"
     assert channels.mask("DINGTALK_SECRET", "SECabc") == "••••••"
-    assert channels.mask("WECOM_WEBHOOK_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123") == (
-        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?••••••")
+    webhook = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123"
+    assert channels.mask("WECOM_WEBHOOK_URL", webhook) == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?••••••"

@@ -12,7 +12,6 @@ from urllib.parse import quote
 from courseware import jobs
 from courseware.services.notifications import robots as robot_service
 from tests.notifications.conftest import T0, assign, deliveries
-from tests.notifications.test_send_due import team  # noqa: F401 - the fixture
 
 
 def test_each_robot_gets_one_signed_message_about_a_new_assignment(course, team, robots):

@@ -3,53 +3,14 @@
 second run at the same moment sends nothing new; a fixed number of queries for any number of people."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-import pytest
 
 from courseware import jobs
 from courseware.extensions import db
-from courseware.models import User
 from courseware.services.catalog import published
-from courseware.services.learning import quizzes
 from courseware.services.notifications import deliveries as delivery_service
 from tests.conftest import read_lesson
-from tests.notifications.conftest import T0, assign, deliveries, notices_of
-
-RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
-
-
-@dataclass
-class Team:
-    ada: User   # International Trade, English, has an e-mail address
-    bo: User    # International Trade, Chinese, has an e-mail address
-    cy: User    # International Trade, no e-mail address
-    done: User  # International Trade, has completed the course
-    di: User    # Domestic Trade: nothing assigned
-
-
-def complete(user, course) -> None:
-    first, second = published.lessons(db.session, course)
-    read_lesson(user, first)
-    attempt = quizzes.open_attempt(db.session, user, first.quiz)
-    quizzes.submit_attempt(db.session, user, attempt.id, RIGHT)
-    read_lesson(user, second)
-
-
-@pytest.fixture
-def team(course, make_user) -> Team:
-    ada = make_user(full_name="Ada Lin", username="ada")
-    bo = make_user(full_name="Bo Wang", username="bo")
-    cy = make_user(full_name="Cy Zhou", username="cy")
-    done = make_user(full_name="Dan Done", username="dan")
-    di = make_user(full_name="Di Xu", username="di", department="Domestic Trade")
-    for person in (ada, bo, done, di):
-        person.email = f"{person.username}@example.com"
-    bo.locale = "zh_CN"
-    db.session.commit()
-    complete(done, course)
-    return Team(ada, bo, cy, done, di)
+from tests.notifications.conftest import T0, assign, complete, deliveries, notices_of
 
 
 def send_due(when: datetime, dry_run: bool = False):

@@ -33,8 +33,8 @@ class Channel(StrEnum):
         return self in GROUP_CHANNELS
 
 
-_CHANNEL_LABELS = {"app": _l("In the site (the bell)"), "email": lazy_pgettext("a channel", "E-mail"), "wecom": _l("WeCom robot"),
-                   "dingtalk": _l("DingTalk robot"), "feishu": _l("Feishu robot")}
+_CHANNEL_LABELS = {"app": _l("In the site (the bell)"), "email": lazy_pgettext("a channel", "E-mail"),
+                   "wecom": _l("WeCom robot"), "dingtalk": _l("DingTalk robot"), "feishu": _l("Feishu robot")}
 GROUP_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
 # The environment variables that configure each channel; the first one turns it on. Secrets are
 # never shown: only whether they are set.
