@@ -3,6 +3,7 @@ local HTTP server standing in for the WeCom, DingTalk and Feishu robots (it chec
 signature as the platforms document them), a fixed clock, and a department with an assignment."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -38,14 +39,25 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.logins: list[tuple[str, str]] = []
-        self._arrived = threading.Condition()
+        # While `hold` is set, a mail's data is kept unanswered until `release()`, then refused for
+        # now (451): never accepted. As a server that a killed sender left in the middle of a mail.
+        self.hold = False
+        self.held: list[EmailMessage] = []
+        self._released = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = message_from_bytes(envelope.content, policy=policy.default)
-        with self._arrived:
-            self.messages.append(message)  # type: ignore[arg-type]
-            self._arrived.notify_all()
+        if self.hold:
+            self.held.append(message)  # type: ignore[arg-type]
+            while not self._released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"
+        self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
+
+    def release(self) -> None:
+        self.hold = False
+        self._released.set()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
