@@ -123,7 +123,8 @@ def test_send_me_a_test_by_mail_arrives_and_the_page_says_sent(hr, smtp):
 def test_a_test_without_an_e_mail_address_says_what_to_do(hr, smtp):
     response = hr.post("/hr/notifications/test", data={"channel": "email"}, follow_redirects=True)
 
-    assert "Your account has no e-mail address: add one under Accounts first." in response.get_data(as_text=True)
+    message = "Your account has no e-mail address: add one under Accounts first."
+    assert message in response.get_data(as_text=True)
     assert smtp.mailbox.messages == []
 
 
@@ -135,7 +136,8 @@ def test_a_test_in_the_bell_and_to_the_robots(hr, robots):
     failed = hr.post("/hr/notifications/test", data={"channel": "wecom"}, follow_redirects=True)
     sent = hr.post("/hr/notifications/test", data={"channel": "feishu"}, follow_redirects=True)
 
-    assert "The test on WeCom robot failed: errcode 93000: invalid webhook url" in failed.get_data(as_text=True)
+    reason = "The test on WeCom robot failed: errcode 93000: invalid webhook url"
+    assert reason in failed.get_data(as_text=True)
     assert "Test sent on Feishu robot." in sent.get_data(as_text=True)
     assert "Test message from Culture Courses" in robots.of("feishu")[0].payload["content"]["text"]
 
