@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from html import escape
 from ipaddress import ip_address
 from urllib.parse import unquote, urlsplit
-
-from markupsafe import Markup, escape
 
 from courseware.services.notifications.channels import DeliveryError, Outgoing
 
@@ -77,16 +76,16 @@ def _text(outgoing: Outgoing) -> str:
 
 
 def _html(outgoing: Outgoing) -> str:
-    link = (Markup('<p><a href="{0}">{1}</a></p>').format(outgoing.link, outgoing.link_text)
+    """The HTML part: every value escaped here (html.escape), nothing taken as markup."""
+    link = (f'<p><a href="{escape(outgoing.link)}">{escape(outgoing.link_text)}</a></p>'
             if outgoing.link else "")
-    footer = (Markup('<p style="color:#666;font-size:13px">{0}</p>').format(outgoing.footer)
-              if outgoing.footer else "")
-    return str(Markup(
-        '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
-        '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">'
-        '<h1 style="font-size:20px">{title}</h1><p>{body}</p>{link}{footer}</body></html>'
-    ).format(lang=outgoing.language.replace("_", "-"), title=outgoing.title, body=escape(outgoing.body),
-             link=link, footer=footer))
+    footer = f'<p style="color:#666;font-size:13px">{escape(outgoing.footer)}</p>' if outgoing.footer else ""
+    title = escape(outgoing.title)
+    return (f'<!doctype html><html lang="{escape(outgoing.language.replace("_", "-"))}"><head>'
+            f'<meta charset="utf-8"><title>{title}</title></head>'
+            '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">'
+            f'<h1 style="font-size:20px">{title}</h1><p>{escape(outgoing.body)}</p>{link}{footer}'
+            '</body></html>')
 
 
 def send(config: Mapping, outgoing: Outgoing) -> None:
