@@ -192,3 +192,15 @@ def test_hr_sees_the_smtp_setting_without_its_password():
     assert channels.mask("DINGTALK_SECRET", "SECabc") == "••••••"
     webhook = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123"
     assert channels.mask("WECOM_WEBHOOK_URL", webhook) == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?••••••"
+
+
+def test_what_the_mail_shows_is_escaped_in_its_html(course, team, smtp):
+    course.title = 'Tea & <img src=x onerror="alert(1)">'
+    db.session.commit()
+    assign(course, due_on=date(2031, 3, 6))
+
+    send_due(T0)
+
+    text, html = parts(smtp.mailbox.to("ada@example.com")[0])
+    assert 'Tea & <img src=x onerror="alert(1)"> has been assigned to you.' in text
+    assert "<img" not in html and "Tea &amp; &lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
