@@ -3,6 +3,8 @@
 second run at the same moment sends nothing new; a fixed number of queries for any number of people."""
 from __future__ import annotations
 
+import sys
+import types
 from datetime import date, datetime, timedelta
 
 from courseware import jobs
@@ -180,3 +182,24 @@ def test_flask_notifications_send_due_at_a_moment(runner, course, team, smtp):
     assert "0 new message(s) claimed, 10 claimed before." in second.output  # the assignment too
     assert [m["Subject"] for m in smtp.mailbox.to("ada@example.com")] == [
         "New course for you: Test Course", "Test Course is overdue"]
+
+
+def test_a_person_s_own_time_zone_comes_from_courseware_timezones_when_the_site_has_it(course, team, smtp,
+                                                                                      monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    from courseware.services.notifications import zones
+
+    timezones = types.ModuleType("courseware.timezones")
+    timezones.zone_of = lambda user: ZoneInfo("America/New_York" if user.username == "ada"
+                                              else "Asia/Shanghai")
+    monkeypatch.setitem(sys.modules, "courseware.timezones", timezones)
+    zones._zone_of.cache_clear()
+    assign(course, due_on=date(2031, 3, 20))
+    try:
+        send_due(T0)  # 10:00 in Shanghai, 21:00 the evening before in New York
+    finally:
+        zones._zone_of.cache_clear()
+
+    assert deliveries(user_id=team.ada.id, channel="email")[0].state == "held"
+    assert deliveries(user_id=team.bo.id, channel="email")[0].state == "sent"

@@ -6,7 +6,9 @@ falls due then is held until 08:00. Notices in the site's own list are not pushe
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -22,17 +24,23 @@ def company_zone() -> tzinfo:
     return ZoneInfo(current_app.config.get("COMPANY_TIMEZONE", DEFAULT_ZONE))
 
 
+@cache
+def _zone_of() -> Callable[[User], tzinfo] | None:
+    """courseware.timezones.zone_of, where the site has it (looked for once per process)."""
+    try:
+        timezones = importlib.import_module("courseware.timezones")
+    except ImportError:
+        return None
+    zone_of: Callable[[User], tzinfo] | None = getattr(timezones, "zone_of", None)
+    return zone_of
+
+
 def recipient_zone(user: User | None) -> tzinfo:
     """The person's time zone (courseware.timezones.zone_of when the site has it), else the
     company's (COMPANY_TIMEZONE, Asia/Shanghai). A group robot's chat (no user) is the company's."""
-    if user is not None:
-        try:
-            timezones = importlib.import_module("courseware.timezones")
-        except ImportError:
-            timezones = None
-        if timezones is not None and hasattr(timezones, "zone_of"):
-            zone: tzinfo = timezones.zone_of(user)
-            return zone
+    zone_of = _zone_of()
+    if user is not None and zone_of is not None:
+        return zone_of(user)
     return company_zone()
 
 
