@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve test lint typecheck setup migrate db bench-serve clean translations-update translations-check
+.PHONY: run serve worker test lint typecheck setup migrate db bench-serve clean translations-update translations-check
 # apt-get needs root: sudo unless we are root already.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -46,6 +46,12 @@ run: db
 serve: migrate
 	@echo "Serving with gunicorn on http://$(HOST):$(PORT)"
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py app:app
+
+## The background jobs' worker, when REDIS_URL is set (courseware/jobs.py): runs what the site and
+## `flask jobs tick` enqueue. Without Redis the site runs its jobs itself and needs no worker.
+worker: setup
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it the site runs its jobs itself."; exit 1; }
+	$(BIN)/flask jobs worker
 
 ## The served site under load next to the framework's own limit (bench/serve.py; wrk from Debian).
 bench-serve: setup

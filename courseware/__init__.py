@@ -104,9 +104,11 @@ def register_blueprints(app: Flask) -> None:
     from courseware.author.media import bp as media_bp
     from courseware.health import bp as health_bp
     from courseware.hr.accounts import bp as hr_accounts_bp
+    from courseware.hr.notification_views import bp as hr_notifications_bp
     from courseware.hr.views import bp as hr_bp
     from courseware.learn.refresh_views import bp as refresh_bp
     from courseware.learn.views import bp as learn_bp
+    from courseware.notifications.views import bp as notifications_bp
     from courseware.practice.views import bp as practice_bp
     from courseware.quiz.views import bp as quiz_bp
 
@@ -114,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
                       media_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(practice_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(hr_notifications_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Flask commands: content import/check/export/publish-due, jobs tick, create-user, seed-demo.
+"""Flask commands: content import/check/export/publish-due, jobs tick/worker, create-user, seed-demo.
 
 Each speaks the language of the environment it runs in (LC_ALL, LC_MESSAGES or LANG, see
 i18n.cli_language), else the site's; the demo logins keep one parseable format in every language.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -38,6 +39,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(content_group)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(notifications_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
 
@@ -154,6 +156,46 @@ def jobs_tick_command() -> None:
             click.echo(_("%(job)s: failed; the error is in the log.", job=name), err=True)
     if results and not all(results.values()):
         raise click.exceptions.Exit(1)
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is queued, then stop.")
+@_in_cli_language
+def jobs_worker_command(burst: bool) -> None:
+    """Run the queued jobs (REDIS_URL must be set): `make worker`, or the systemd unit."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if jobs.job_queue.queue_of(app) is None:
+        raise click.ClickException(_("REDIS_URL is not set: without a queue the site runs its jobs itself."))
+    jobs.bind_worker_app(app)
+    jobs.job_queue.work(app, burst=burst)
+
+
+@click.group("notifications", help="Reminders and notices (services/notifications).")
+def notifications_group() -> None:
+    pass
+
+
+@notifications_group.command("send-due")
+@click.option("--now", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+              help="The moment to compute for, in UTC (default: now), e.g. 2031-05-06T09:00.")
+@click.option("--dry-run", is_flag=True, help="Count what is due; claim and send nothing.")
+@_in_cli_language
+def notifications_send_due_command(at: datetime | None, dry_run: bool) -> None:
+    """Claim what is due at that moment and send it; a second run at the same moment sends nothing."""
+    report = jobs.send_notifications(at, dry_run=dry_run)
+    for (state, channel), count in sorted(report.new.items()):
+        click.echo(_("%(count)d %(state)s on %(channel)s", count=count, state=state, channel=channel))
+    if dry_run:
+        click.echo(_("Dry run: %(new)d message(s) would be claimed, %(already)d were claimed before.",
+                     new=sum(report.new.values()), already=report.already))
+    else:
+        click.echo(_("%(new)d new message(s) claimed, %(already)d claimed before.",
+                     new=sum(report.new.values()), already=report.already))
+        if report.enqueued:
+            click.echo(_("The workers send them."))
+        elif report.outcomes:
+            click.echo(_("Sent now: %(sent)d; failed (retried later): %(failed)d.",
+                         sent=report.outcomes["sent"], failed=report.outcomes["failed"]))
 
 
 def _fail_on_errors(errors: list, fail: bool = True) -> None:

@@ -58,6 +58,15 @@ def load_config(instance_path: Path) -> dict:
         # Sign-in rate limits count in Redis when REDIS_URL is set, so that every worker and every
         # instance counts together; in memory otherwise (one process, the embedded default).
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # With Redis, the background jobs go through RQ on it, run by `flask jobs worker` processes
+        # (courseware/jobs.py); without, the serving process runs them.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "culture-courses"),
+        # Where reminders go besides the site's own list (services/notifications; each optional): e-mail
+        # over SMTP, and the group robots of WeCom, DingTalk and Feishu with their signing secrets.
+        **{name: os.environ.get(name, "") for name in (
+            "SMTP_URL", "MAIL_FROM", "WECOM_WEBHOOK_URL", "DINGTALK_WEBHOOK_URL", "DINGTALK_SECRET",
+            "FEISHU_WEBHOOK_URL", "FEISHU_SECRET")},
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
         # A lesson counts as read after this share of its estimated minutes (at least 30 s), measured

@@ -30,7 +30,7 @@ LANGUAGE_COOKIE = "lang"
 
 # One catalog per audience, as the blueprints are: a helper's work on one area never touches
 # another's file. Every request merges them (Flask-Babel, one domain per directory entry).
-CATALOGS = ("core", "learn", "hr", "author", "practice")
+CATALOGS = ("core", "learn", "hr", "author", "practice", "notifications")
 TRANSLATIONS_DIR = PROJECT_ROOT / "courseware" / "translations"
 
 babel = Babel()

@@ -4,7 +4,7 @@
     python -m courseware.i18n_catalogs check                    # untranslated, fuzzy, missing, bad format
     python -m courseware.i18n_catalogs compile                  # .po -> .mo (make run/test/serve do it)
 
-One catalog per audience (core, learn, hr, author, practice: courseware/i18n.CATALOGS), each in
+One catalog per audience (core, learn, hr, author, practice, notifications: courseware/i18n.CATALOGS), each in
 courseware/translations/<language>/LC_MESSAGES/<catalog>.po. A string belongs to every catalog whose
 files use it, so a string shared by two areas is translated in both. The English catalogs are
 filled with the English text itself, so both catalogs are complete and an English page never
@@ -35,6 +35,10 @@ from courseware.language import LANGUAGES, SOURCE_LANGUAGE
 # Which files each catalog covers (paths from the project root; a file named exactly belongs to the
 # catalog naming it, else the first pattern that matches decides; anything unnamed is core).
 CATALOG_FILES: dict[str, tuple[str, ...]] = {
+    "notifications": (
+        "templates/notifications/*", "courseware/notifications/*", "courseware/services/notifications/*",
+        "courseware/hr/notification_views.py", "templates/hr/notifications.html",
+    ),
     "practice": (
         "templates/practice/*", "courseware/practice/*", "courseware/services/practice/*",
         "courseware/services/learning/followups.py", "courseware/services/reports/participation.py",
@@ -63,6 +67,7 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
 KEYWORDS = {
     "_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
     "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 # Where strings live: (folder from the project root, how to read its files).
 SOURCES = (("courseware", [("**.py", "python")]), ("templates", [("**.html", "jinja2")]))

@@ -1,12 +1,27 @@
-"""The site's background jobs, and the one runner that runs them inside a serving process.
+"""The site's background jobs, and the runners and queue that run them.
 
-A job is a plain function, run inside an app context. PERIODIC lists those every tick runs; for now
-`publish-due` only (scheduled lesson revisions go live). Reminders, digests, exports, the directory
-sync, and RQ workers when REDIS_URL is set come later and belong here too.
+This is the one module that defines the site's jobs. A job is a plain function, run inside an app
+context. PERIODIC lists those every tick runs:
 
-Who runs them, each caller visible:
+- `publish-due`: scheduled lesson revisions go live (services/authoring/publishing).
+- `notifications`: what is due is computed and claimed in the database, then delivered
+  (services/notifications: reminders of assigned courses, new lessons; the retries of failed
+  deliveries and those held by quiet hours).
+- `purge-deliveries`: the delivery log keeps 180 days.
 
-- `flask jobs tick` runs every periodic job once: for a cron job or a systemd timer.
+Two more run on demand: `deliver(ids)` sends claimed deliveries (one RQ job per batch, so that
+several workers share a large run), and `run_job(name)`, the entry point through which a worker runs
+a periodic job.
+
+Where they run. Without `REDIS_URL`, in the process that ticks. With it, a tick enqueues each job on
+RQ (courseware/job_queue.py) and `flask jobs worker` processes run them (`make worker`; the systemd
+unit deploy/systemd/culture-courses-worker.service), on any number of machines sharing the Redis;
+when no worker listens, the tick runs them itself and logs a warning, so jobs never stop silently.
+
+Who ticks, each caller visible:
+
+- `flask jobs tick` ticks once: for a cron job or the one-minute systemd timer
+  (deploy/systemd/culture-courses-jobs.{service,timer}).
 - `flask content publish-due` runs the publishing job alone (crontabs written for it keep working).
 - The in-process Runner: a daemon thread that ticks at once, then every SCHEDULE_CHECK_SECONDS (60),
   each job in its own app context; a failing job is logged and the thread goes on. A process never
@@ -26,15 +41,16 @@ it never runs under the tests, app.testing):
   exactly one process per instance folder however many workers there are. The same lock keeps a
   `flask run` on the same folder from running them a second time.
 
-Several machines each run one Runner: `publish-due` is safe so (it claims a revision with a
-conditional UPDATE), and a later job that must run once for the whole site must claim its work the
-same way, or go to RQ.
+Several machines may each tick: every job claims its work in the database (`publish-due` a revision
+with a conditional UPDATE, `notifications` each delivery by its unique key, then by a conditional
+UPDATE before sending), so a job run twice, or killed and retried, does nothing twice.
 """
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,13 +59,16 @@ from types import ModuleType
 from typing import TextIO
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import get_debug_flag
+from redis.exceptions import RedisError
 from werkzeug.serving import is_running_from_reloader
 
+from courseware import job_queue
 from courseware.extensions import db
 from courseware.models._time import utcnow
 from courseware.services.authoring import publishing
+from courseware.services.notifications import deliveries
 
 fcntl: ModuleType | None
 try:
@@ -78,20 +97,84 @@ def publish_due() -> list:
     return publishing.publish_due(db.session, now=now())
 
 
-PERIODIC: tuple[Job, ...] = (Job("publish-due", publish_due),)
+def send_notifications(at: datetime | None = None, dry_run: bool = False) -> deliveries.RunReport:
+    """What is due at `at` (default: now) is claimed, then what is ready is delivered (by the workers,
+    when a queue has some listening)."""
+    report = deliveries.send_due(db.session, at or now(), current_app.config, dry_run=dry_run)
+    if not dry_run:
+        outcomes = dispatch(at)
+        report.enqueued = outcomes is None
+        report.outcomes = outcomes or Counter()
+    return report
+
+
+def dispatch(at: datetime | None = None) -> Counter | None:
+    """Deliver what is ready: enqueued in batches for the workers, or sent here (then the outcomes)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    ready = deliveries.ready_ids(db.session, at or now())
+    if _queue_in_use(app):
+        for start in range(0, len(ready), DELIVERY_BATCH):
+            job_queue.enqueue(app, deliver, ready[start:start + DELIVERY_BATCH], at,
+                              description=f"deliver {len(ready[start:start + DELIVERY_BATCH])}")
+        return None
+    return deliveries.deliver(db.session, ready, at or now(), app.config)
+
+
+def deliver(delivery_ids: list[int], at: datetime | None = None) -> Counter:
+    """On a queue's worker: send these deliveries (those another worker has are left to it)."""
+    app = worker_app()
+    with app.app_context():  # its end closes the job's database session
+        return deliveries.deliver(db.session, delivery_ids, at or now(), app.config)
+
+
+def purge_deliveries() -> int:
+    """The delivery log keeps its last 180 days."""
+    return deliveries.purge(db.session, now())
+
+
+PERIODIC: tuple[Job, ...] = (Job("publish-due", publish_due), Job("notifications", send_notifications),
+                             Job("purge-deliveries", purge_deliveries))
+DELIVERY_BATCH = 25  # deliveries per queued job: several workers share a large run
 
 _ticking = threading.Lock()
 
 
 def tick(app: Flask, jobs: Sequence[Job] | None = None) -> dict[str, bool] | None:
-    """Run each job (by default the PERIODIC ones) once, each in its own app context. Returns whether
-    each succeeded, by name, or None when this process is running a tick already."""
+    """Run each job (by default the PERIODIC ones) once, each in its own app context, or, with a
+    queue and a worker listening, enqueue the periodic ones for the workers. Returns whether each
+    succeeded (was enqueued), by name, or None when this process is running a tick already."""
     if not _ticking.acquire(blocking=False):
         return None
     try:
-        return {job.name: _run(app, job) for job in (PERIODIC if jobs is None else jobs)}
+        chosen = PERIODIC if jobs is None else jobs
+        if job_queue.queue_of(app) is not None and _workers_listen(app):
+            return {job.name: (job_queue.enqueue(app, run_job, job.name, description=f"job {job.name}")
+                               if job in PERIODIC else _run(app, job)) for job in chosen}
+        return {job.name: _run(app, job) for job in chosen}
     finally:
         _ticking.release()
+
+
+def _queue_in_use(app: Flask) -> bool:
+    """A queue with workers listening (else the jobs run where they are asked)."""
+    if job_queue.queue_of(app) is None:
+        return False
+    try:
+        return job_queue.workers_listening(app) > 0
+    except RedisError:
+        return False
+
+
+def _workers_listen(app: Flask) -> bool:
+    try:
+        if job_queue.workers_listening(app):
+            return True
+    except RedisError as error:
+        log.warning("the job queue is unreachable (%s): this process runs the jobs itself", error)
+        return False
+    log.warning("no worker listens on the job queue: this process runs the jobs itself "
+                "(start `flask jobs worker`, see courseware/jobs.py)")
+    return False
 
 
 def _run(app: Flask, job: Job) -> bool:
@@ -103,6 +186,38 @@ def _run(app: Flask, job: Job) -> bool:
             db.session.rollback()
             return False
     return True
+
+
+# --- what a queue's worker runs ---
+
+_worker_app: Flask | None = None
+
+
+def bind_worker_app(app: Flask | None) -> None:
+    """The app the queue's jobs run in, in a process that serves none (`flask jobs worker` binds its
+    own; tests bind theirs). Unbound, a worker makes one from the environment on its first job."""
+    global _worker_app
+    _worker_app = app
+
+
+def worker_app() -> Flask:
+    global _worker_app
+    if _worker_app is None:
+        from courseware import create_app  # the package imports this module: at run time only
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+class JobFailed(RuntimeError):
+    """Raised in a worker so that RQ records the job as failed and retries it."""
+
+
+def run_job(name: str) -> None:
+    """A periodic job, by name, on a queue's worker."""
+    job = next(job for job in PERIODIC if job.name == name)
+    if not _run(worker_app(), job):
+        raise JobFailed(f"job {name} failed; the error is in the log")
 
 
 class Runner:
@@ -168,7 +283,9 @@ class Runner:
 
 
 def init_app(app: Flask) -> None:
-    """Settings, the Runner in app.extensions["jobs"], and its start under `flask run`."""
+    """Settings, the queue (with REDIS_URL), the Runner in app.extensions["jobs"], and its start
+    under `flask run`."""
+    job_queue.init_app(app)
     app.config.setdefault("JOBS_IN_PROCESS", os.environ.get("JOBS_IN_PROCESS", "1") != "0")
     app.config.setdefault("SCHEDULE_CHECK_SECONDS",
                           float(os.environ.get("SCHEDULE_CHECK_SECONDS", SCHEDULE_CHECK_SECONDS)))

@@ -39,6 +39,12 @@ def course_title(course_id: int | None, stored_title: str) -> str:
     return _reader_outline().course_title(course_id) or stored_title
 
 
+def unread_notifications() -> int:
+    """The signed-in person's unread notices, counted when they were loaded (auth.session.load_user):
+    the bell in the header."""
+    return int(g.get("unread_notifications", 0))
+
+
 def register_filters(app: Flask) -> None:
     """Every template global and filter of the site's own; Flask, Babel and Flask-WTF add theirs, and
     i18n.init_app the language's (html_lang, current_language, languages, role_label)."""
@@ -50,6 +56,8 @@ def register_filters(app: Flask) -> None:
     app.add_template_global(course_title, "course_title")
     # Locale data only: the calendar macro's column heads, Monday to Sunday, in the reader's language.
     app.add_template_global(weekday_names, "practice_weekdays")
+    # Counted with the signed-in person: the bell's number in every page's header.
+    app.add_template_global(unread_notifications, "unread_notifications")
     # The footer names the reader's time zone once, on the pages that showed a time.
     app.add_template_global(times_shown, "times_shown")
     app.add_template_global(time_zone_note, "time_zone_note")

@@ -4,10 +4,12 @@ from __future__ import annotations
 import pytest
 
 from courseware.extensions import db
-from courseware.models import RefreshCheck
+from courseware.models import Notification, RefreshCheck
 from courseware.services import catalog
 from courseware.services.catalog import published
 from courseware.services.learning import progress, quizzes
+from courseware.services.notifications.messages import Kind
+from courseware.services.notifications.preferences import unsubscribe_token
 from tests.author import route_table as author_routes
 from tests.conftest import csrf_from, read_lesson
 from tests.hr import route_table as hr_routes
@@ -59,6 +61,15 @@ CORE_ROUTES = {
     # Someone else's refresh check is "not found" for everyone, whatever their role.
     "refresh.result": ("GET", "/courses/{course}/refresh/{others_refresh_check}",
                        {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
+    # Everyone's notices; another person's notice is "not found" for everyone.
+    "notifications.index": ("GET", "/notifications", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "notifications.open_notice": ("GET", "/notifications/{others_notice}",
+                                  {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
+    "notifications.read_all": ("POST", "/notifications/read",
+                               {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    # Public: the signed link at the foot of an optional mail (tests/notifications/test_mail.py).
+    "notifications.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}",
+                                  {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "quiz.take": ("GET", "/courses/{course}/{lesson}/quiz",
                   {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     # Someone else's attempt is "not found" for everyone, whatever their role.
@@ -88,7 +99,8 @@ def url_values(course, make_user):
     certificate = progress.course_progress(db.session, owner, shown).certificate
     assert certificate is not None
     check = RefreshCheck(user_id=owner.id, course_id=course.id, certificate_id=certificate.id, questions=[])
-    db.session.add(check)
+    notice = Notification(user_id=owner.id, kind="test", message="test", params={})
+    db.session.add_all([check, notice])
     db.session.commit()
     return {
         "course": course.slug,
@@ -96,6 +108,8 @@ def url_values(course, make_user):
         "others_attempt": attempt.id,
         "certificate": certificate.code,
         "others_refresh_check": check.id,
+        "others_notice": notice.id,
+        "unsubscribe_token": unsubscribe_token(owner.id, Kind.NEW_LESSON),
         **hr_routes.url_values(course, owner),
         **author_routes.url_values(course, owner),
         **practice_routes.url_values(course, owner),

@@ -1,17 +1,25 @@
 """Who is signed in: read from the database on every request, so changes apply at once."""
 from __future__ import annotations
 
-from flask import Flask, session
+from flask import Flask, g, session
 from flask_login import current_user, login_user, logout_user
 
 from courseware.extensions import db, login_manager
 from courseware.models import User
 from courseware.security import start_session
+from courseware.services.notifications.inbox import unread_count_of
 from courseware.services.people import accounts
 
 
 def load_user(cookie_id: str) -> User | None:
-    return accounts.user_of_sign_in(db.session, cookie_id)
+    """The signed-in person, with their unread notifications counted in the same query (the bell in
+    every page's header, templating.unread_notifications)."""
+    found = accounts.user_of_sign_in(db.session, cookie_id, unread_count_of(User.id))
+    if found is None:
+        return None
+    user, (unread,) = found
+    g.unread_notifications = unread
+    return user
 
 
 def sign_in(user: User, *, remember: bool) -> None:

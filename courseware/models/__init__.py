@@ -13,6 +13,12 @@ from courseware.models.content import (
     QuizTranslation,
     QuizVersion,
 )
+from courseware.models.notifications import (
+    Delivery,
+    DeliveryState,
+    Notification,
+    NotificationOptOut,
+)
 from courseware.models.practice import (
     DailyEntry,
     FocusItem,
@@ -45,6 +51,8 @@ __all__ = [
     "ContentVersion",
     "Course",
     "DailyEntry",
+    "Delivery",
+    "DeliveryState",
     "Department",
     "FocusItem",
     "FollowUpAnswer",
@@ -56,6 +64,8 @@ __all__ = [
     "LessonRevision",
     "LessonTranslation",
     "Module",
+    "Notification",
+    "NotificationOptOut",
     "Quiz",
     "QuizAttempt",
     "QuizTranslation",

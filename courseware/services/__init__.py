@@ -13,5 +13,7 @@ listed before it, never one after it:
 - `reports`     what HR and the president read: completion, question analysis, participation, CSV.
 - `authoring`   the president's desk: lessons and revisions, quizzes, publishing, diffs, uploads, and
                 the import of the course files.
+- `notifications` what the site tells people and by which channel (the bell, e-mail, the messengers'
+                group robots): reminders of assigned courses and new lessons, each delivered once.
 - `ops`         running the site: backups, the database copy, the demo company.
 """

@@ -247,11 +247,11 @@ def scheduled(president, second, monkeypatch):
 
 def test_a_tick_publishes_a_scheduled_lesson_once_its_time_has_passed(app, manager, scheduled,
                                                                        monkeypatch):
-    assert jobs.tick(app) == {"publish-due": True}
+    assert jobs.tick(app)["publish-due"] is True
     assert "Text published by the jobs." not in manager.get(LESSON_2).get_data(as_text=True)
 
     monkeypatch.setattr(jobs, "now", lambda: WHEN + timedelta(minutes=1))
-    assert jobs.tick(app) == {"publish-due": True}
+    assert jobs.tick(app)["publish-due"] is True
 
     assert "Text published by the jobs." in manager.get(LESSON_2).get_data(as_text=True)
     assert lesson_named("second-lesson").published_revision.number == scheduled
@@ -278,5 +278,5 @@ def test_flask_jobs_tick_runs_the_periodic_jobs(runner, manager, scheduled, monk
     result = runner.invoke(args=["jobs", "tick"])
 
     assert result.exit_code == 0, result.output
-    assert result.output == "publish-due: done.\n"
+    assert result.output == "publish-due: done.\nnotifications: done.\npurge-deliveries: done.\n"
     assert "Text published by the jobs." in manager.get(LESSON_2).get_data(as_text=True)

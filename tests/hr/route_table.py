@@ -3,7 +3,7 @@
 URL templates may use the names that url_values() returns, and those of tests/test_routes.py.
 Reports are read by HR and the president, who also set each course's certificate settings;
 assignments are HR's alone; accounts are managed by HR and the president (only a president may grant
-the president role).
+the president role); both see and test the notification channels and read the delivery log.
 """
 from courseware.extensions import db
 from courseware.models import Assignment
@@ -31,6 +31,9 @@ ROUTES: dict = {
     "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
     "hr_accounts.audit_log": ("GET", "/hr/audit", only(HR, PRESIDENT)),
     "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),
+    # Notification settings and the delivery log; the test posted without a channel is refused (400).
+    "hr_notifications.overview": ("GET", "/hr/notifications", only(HR, PRESIDENT)),
+    "hr_notifications.send_test": ("POST", "/hr/notifications/test", only(HR, PRESIDENT, ok=400)),
 }
 
 

@@ -5,9 +5,10 @@ import re
 import secrets
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -158,16 +159,20 @@ def close_sign_in(session: Session, user: User) -> None:
                         .values(revoked_at=utcnow()))
 
 
-def user_of_sign_in(session: Session, cookie_id: str) -> User | None:
+def user_of_sign_in(session: Session, cookie_id: str,
+                    *extra: ColumnElement[Any]) -> tuple[User, tuple[Any, ...]] | None:
     """The active person whose cookie says `<account token>.<sign-in token>`, if that sign-in was
-    not revoked (nor the account token rotated); None otherwise."""
+    not revoked (nor the account token rotated), with the `extra` columns read in the same query
+    (e.g. the unread notifications); None otherwise."""
     account_token, _dot, sign_in_token = cookie_id.partition(".")
     if not sign_in_token:
         return None
-    user = session.scalar(
-        select(User).join(SignInSession, SignInSession.user_id == User.id)
+    row = session.execute(
+        select(User, *extra).join(SignInSession, SignInSession.user_id == User.id)
         .where(User.session_token == account_token, User.active.is_(True),
-               SignInSession.token == sign_in_token, SignInSession.revoked_at.is_(None)))
-    if user is not None:
-        user.sign_in_token = sign_in_token
-    return user
+               SignInSession.token == sign_in_token, SignInSession.revoked_at.is_(None))).first()
+    if row is None:
+        return None
+    user = row[0]
+    user.sign_in_token = sign_in_token
+    return user, tuple(row[1:])

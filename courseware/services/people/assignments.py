@@ -69,8 +69,11 @@ _DUE_STATE_LABELS = {
 class Due:
     course_id: int
     due_on: date
-    # "completion" or "refresh" (Purpose), and when the assignment was made.
+    # "completion" or "refresh" (Purpose).
     purpose: str = Purpose.COMPLETION.value
+    # When the assignment that sets this date reached the person: its creation, or for a department
+    # assignment the later of that and the day they joined (reminders count from it, and a refresh
+    # is met by a certificate issued since).
     assigned_at: datetime | None = None
 
     @property
@@ -232,7 +235,7 @@ class DueDates:
 
 def _due(assignment: Row, start: datetime, course_id: int, zone: tzinfo) -> Due:
     return Due(course_id, _due_date(assignment, start, zone),
-               assignment.purpose or Purpose.COMPLETION.value, assignment.created_at)
+               assignment.purpose or Purpose.COMPLETION.value, start)
 
 
 def _due_date(assignment: Assignment | Row, start: datetime, zone: tzinfo) -> date:

@@ -1,0 +1,129 @@
+"""The channels a message can go by, which of them the environment configures, and sending one
+message on one of them.
+
+- `app`: the site's own list of notices (the bell). Always on, for everyone.
+- `email`: SMTP (`SMTP_URL`, `MAIL_FROM`) to each person's address, in their language (mail.py).
+- `wecom`, `dingtalk`, `feishu`: a group robot's webhook each (robots.py): one chat for the company,
+  told what concerns the company (assignments, due dates, new lessons), never about one person.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit, urlunsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+
+class Channel(StrEnum):
+    APP = "app"
+    EMAIL = "email"
+    WECOM = "wecom"
+    DINGTALK = "dingtalk"
+    FEISHU = "feishu"
+
+    @property
+    def label(self) -> str:
+        return str(_CHANNEL_LABELS[self.value])
+
+    @property
+    def is_group(self) -> bool:
+        return self in GROUP_CHANNELS
+
+
+_CHANNEL_LABELS = {"app": _l("In the site (the bell)"), "email": lazy_pgettext("a channel", "E-mail"),
+                   "wecom": _l("WeCom robot"), "dingtalk": _l("DingTalk robot"), "feishu": _l("Feishu robot")}
+GROUP_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
+# The environment variables that configure each channel; the first one turns it on. Secrets are
+# never shown: only whether they are set.
+SETTINGS: dict[Channel, tuple[str, ...]] = {
+    Channel.APP: (),
+    Channel.EMAIL: ("SMTP_URL", "MAIL_FROM"),
+    Channel.WECOM: ("WECOM_WEBHOOK_URL",),
+    Channel.DINGTALK: ("DINGTALK_WEBHOOK_URL", "DINGTALK_SECRET"),
+    Channel.FEISHU: ("FEISHU_WEBHOOK_URL", "FEISHU_SECRET"),
+}
+SECRETS = {"DINGTALK_SECRET", "FEISHU_SECRET"}
+
+
+class DeliveryError(Exception):
+    """A channel refused or could not take a message; the reason goes to the delivery log."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message, rendered in its recipient's language, ready for a channel."""
+
+    channel: Channel
+    language: str
+    title: str
+    body: str
+    link: str | None = None          # an absolute URL on the site
+    link_text: str = ""
+    footer: str = ""
+    to: str | None = None            # an e-mail address
+    unsubscribe: str | None = None   # an absolute URL: List-Unsubscribe
+
+
+def is_configured(config: Mapping, channel: Channel) -> bool:
+    names = SETTINGS[channel]
+    return not names or bool(config.get(names[0]))
+
+
+def configured(config: Mapping, group: bool | None = None) -> list[Channel]:
+    """The channels in use, in order; `group` narrows to the robots (True) or the others (False)."""
+    return [channel for channel in Channel if is_configured(config, channel)
+            and (group is None or channel.is_group == group)]
+
+
+@dataclass(frozen=True)
+class ShownSetting:
+    name: str
+    value: str  # masked: no password, secret or webhook token is ever shown whole
+
+
+def shown_settings(config: Mapping, channel: Channel) -> list[ShownSetting]:
+    return [ShownSetting(name, mask(name, str(config.get(name) or ""))) for name in SETTINGS[channel]]
+
+
+def mask(name: str, value: str) -> str:
+    """A setting as HR may see it: the password in a URL, a webhook's token and secrets hidden."""
+    if not value:
+        return ""
+    if name in SECRETS:
+        return "••••••"
+    parts = urlsplit(value)
+    if not parts.scheme or not parts.netloc:
+        return value
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    if parts.username:
+        host = f"{parts.username}:••••••@{host}"
+    path = parts.path
+    if name.endswith("WEBHOOK_URL"):  # the token is in the path (Feishu) or the query (WeCom, DingTalk)
+        path = _keep_start(path, 24)
+        return urlunsplit((parts.scheme, host, path, "••••••" if parts.query else "", ""))
+    return urlunsplit((parts.scheme, host, path, parts.query, ""))
+
+
+def _keep_start(path: str, length: int) -> str:
+    return path if len(path) <= length else path[:length] + "••••••"
+
+
+def send(config: Mapping, outgoing: Outgoing) -> None:
+    """Send one message on its channel; DeliveryError with the reason when it does not go."""
+    from courseware.services.notifications import mail, robots
+
+    if outgoing.channel is Channel.EMAIL:
+        mail.send(config, outgoing)
+    elif outgoing.channel is Channel.WECOM:
+        robots.send_wecom(config["WECOM_WEBHOOK_URL"], outgoing)
+    elif outgoing.channel is Channel.DINGTALK:
+        robots.send_dingtalk(config["DINGTALK_WEBHOOK_URL"], config.get("DINGTALK_SECRET") or "", outgoing)
+    elif outgoing.channel is Channel.FEISHU:
+        robots.send_feishu(config["FEISHU_WEBHOOK_URL"], config.get("FEISHU_SECRET") or "", outgoing)
+    else:
+        raise DeliveryError(f"no sender for channel {outgoing.channel}")

@@ -1,0 +1,180 @@
+"""What each message says, in the recipient's language.
+
+A notification or delivery stores a message key and its parameters (ids, dates, counts), never text:
+the words are made here when a person reads the notice or when the message is sent, in their
+language, with the course's and lesson's titles in that language from the outline.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from courseware.formatting import format_date
+from courseware.services import catalog
+
+
+class Kind(StrEnum):
+    """What a message is about: the log's filter and what a person may turn off."""
+
+    ASSIGNED = "assigned"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    NEW_LESSON = "new_lesson"
+    TEST = "test"
+
+    @property
+    def label(self) -> str:
+        return str(_KIND_LABELS[self.value])
+
+    @property
+    def mandatory(self) -> bool:
+        """Reminders of an assigned course: they may move to another channel, never stop."""
+        return self in (Kind.ASSIGNED, Kind.DUE_SOON, Kind.OVERDUE, Kind.TEST)
+
+
+_KIND_LABELS = {
+    "assigned": _l("Course assigned"), "due_soon": _l("Due soon"), "overdue": _l("Overdue"),
+    "new_lesson": _l("New or revised lesson"), "test": _l("Test message"),
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    title: str
+    body: str
+
+
+class Titles:
+    """Course and lesson titles in one language, from the outline (the stored title when the
+    course or lesson is no longer published)."""
+
+    def __init__(self, session: Session, language: str) -> None:
+        self.outline = catalog.current(session, language)
+
+    def course(self, params: dict) -> str:
+        return self.outline.course_title(params.get("course_id") or 0) or params.get("course_title", "")
+
+    def lesson(self, params: dict) -> str:
+        return self.outline.lesson_title(params.get("lesson_id") or 0) or params.get("lesson_title", "")
+
+
+def _due(params: dict) -> str:
+    return format_date(date.fromisoformat(params["due_on"])) if params.get("due_on") else ""
+
+
+def _assigned(titles: Titles, params: dict) -> Rendered:
+    course = titles.course(params)
+    return Rendered(_("New course for you: %(course)s", course=course),
+                    _("%(course)s has been assigned to you. Please complete it by %(date)s.",
+                      course=course, date=_due(params)))
+
+
+def _due_soon(titles: Titles, params: dict) -> Rendered:
+    course, days = titles.course(params), int(params.get("days", 0))
+    if days <= 0:
+        return Rendered(_("%(course)s is due today", course=course),
+                        _("Please complete %(course)s today (%(date)s).", course=course, date=_due(params)))
+    return Rendered(ngettext("%(course)s is due in %(num)d day", "%(course)s is due in %(num)d days", days,
+                             course=course),
+                    ngettext("Please complete %(course)s by %(date)s: %(num)d day left.",
+                             "Please complete %(course)s by %(date)s: %(num)d days left.", days,
+                             course=course, date=_due(params)))
+
+
+def _overdue(titles: Titles, params: dict) -> Rendered:
+    course = titles.course(params)
+    return Rendered(_("%(course)s is overdue", course=course),
+                    _("%(course)s was due on %(date)s. Please complete it as soon as you can.",
+                      course=course, date=_due(params)))
+
+
+def _new_lesson(titles: Titles, params: dict) -> Rendered:
+    course, lesson = titles.course(params), titles.lesson(params)
+    if params.get("revised"):
+        return Rendered(_("Lesson updated: %(lesson)s", lesson=lesson),
+                        _("%(lesson)s in %(course)s has been revised. Read what changed.",
+                          lesson=lesson, course=course))
+    return Rendered(_("New lesson: %(lesson)s", lesson=lesson),
+                    _("A new lesson, %(lesson)s, has been published in %(course)s.",
+                      lesson=lesson, course=course))
+
+
+def _test(titles: Titles, params: dict) -> Rendered:
+    return Rendered(_("Test message from Culture Courses"),
+                    _("%(name)s sent this test from the notification settings. If you can read it, "
+                      "this channel works.", name=params.get("sender", "")))
+
+
+def _group_assigned(titles: Titles, params: dict) -> Rendered:
+    course, count = titles.course(params), int(params.get("count", 0))
+    return Rendered(_("Course assigned: %(course)s", course=course),
+                    ngettext("%(course)s has been assigned to %(num)d person, to complete by %(date)s.",
+                             "%(course)s has been assigned to %(num)d people, to complete by %(date)s.",
+                             count, course=course, date=_due(params)))
+
+
+def _group_due_soon(titles: Titles, params: dict) -> Rendered:
+    course, count = titles.course(params), int(params.get("count", 0))
+    return Rendered(_("%(course)s is due on %(date)s", course=course, date=_due(params)),
+                    ngettext("%(num)d person has not completed %(course)s yet; it is due on %(date)s.",
+                             "%(num)d people have not completed %(course)s yet; it is due on %(date)s.",
+                             count, course=course, date=_due(params)))
+
+
+def _group_overdue(titles: Titles, params: dict) -> Rendered:
+    course, count = titles.course(params), int(params.get("count", 0))
+    return Rendered(_("%(course)s is overdue", course=course),
+                    ngettext("%(num)d person has not completed %(course)s, which was due on %(date)s.",
+                             "%(num)d people have not completed %(course)s, which was due on %(date)s.",
+                             count, course=course, date=_due(params)))
+
+
+MESSAGES: dict[str, Callable[[Titles, dict], Rendered]] = {
+    "assigned": _assigned, "due_soon": _due_soon, "overdue": _overdue, "new_lesson": _new_lesson,
+    "test": _test, "group_assigned": _group_assigned, "group_due_soon": _group_due_soon,
+    "group_overdue": _group_overdue,
+}
+
+
+def render(session: Session, message: str, params: dict, language: str) -> Rendered:
+    """The message in `language` (a notice the site no longer knows shows its key)."""
+    with force_locale(language):
+        make = MESSAGES.get(message)
+        if make is None:
+            return Rendered(message, "")
+        return make(Titles(session, language), params)
+
+
+def render_in_request(message: str, params: dict, titles: Titles) -> Rendered:
+    """The message in the request's language, with titles looked up once for a whole list."""
+    make = MESSAGES.get(message)
+    return make(titles, params) if make is not None else Rendered(message, "")
+
+
+@dataclass(frozen=True)
+class MailTexts:
+    link: str
+    footer: str
+
+
+def mail_texts(kind: Kind, language: str, unsubscribe: str | None) -> MailTexts:
+    """The words around a message: its link's text, and why the person gets it (with the way to stop
+    it, for an optional kind)."""
+    with force_locale(language):
+        link = _("Open in Culture Courses")
+        if kind is Kind.TEST:
+            footer = _("A test from the notification settings of Culture Courses.")
+        elif kind.mandatory:
+            footer = _("You receive these reminders because a course was assigned to you. They stop "
+                       "once you complete it.")
+        else:
+            footer = _("You receive this because you have started this course. To stop these e-mails: "
+                       "%(url)s", url=unsubscribe or "")
+        return MailTexts(link, footer)
