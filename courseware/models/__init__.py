@@ -1,5 +1,5 @@
 """All models, so that `from courseware.models import X` works and Alembic sees every table."""
-from courseware.models.accounts import ROLES, Department, Role, User
+from courseware.models.accounts import ROLES, Department, ExternalIdentity, Role, User
 from courseware.models.audit import AuditEvent
 from courseware.models.content import (
     ContentFile,
@@ -46,6 +46,7 @@ __all__ = [
     "Course",
     "DailyEntry",
     "Department",
+    "ExternalIdentity",
     "FocusItem",
     "FollowUpAnswer",
     "FollowUpCheck",
