@@ -5,6 +5,7 @@ from wtforms import DateField, EmailField, IntegerField, SelectField, SelectMult
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 NO_DEPARTMENT = 0
+NOBODY = 0  # the choice of no line manager, or no head
 
 
 class AssignmentForm(FlaskForm):
@@ -27,6 +28,8 @@ class AccountForm(FlaskForm):
         Optional(), Length(max=120, message=_l("A job title has at most %(max)d characters."))])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     department_id = SelectField(_l("Department"), coerce=int)
+    # Any id is let through to the service, which says in words why a choice is refused (a cycle).
+    manager_id = SelectField(_l("Line manager"), coerce=int, default=NOBODY, validate_choice=False)
     role = SelectField(_l("Role"))
 
 
@@ -41,3 +44,9 @@ class ImportForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Part of"), coerce=int)
+
+
+class DepartmentHeadForm(FlaskForm):
+    """One per department on the departments page (each with its own prefix)."""
+
+    head_id = SelectField(_l("Head"), coerce=int, default=NOBODY, validate_choice=False)
