@@ -102,14 +102,15 @@ def register_blueprints(app: Flask) -> None:
     from courseware.author.media import bp as media_bp
     from courseware.health import bp as health_bp
     from courseware.hr.accounts import bp as hr_accounts_bp
+    from courseware.hr.team import bp as team_bp
     from courseware.hr.views import bp as hr_bp
     from courseware.learn.refresh_views import bp as refresh_bp
     from courseware.learn.views import bp as learn_bp
     from courseware.practice.views import bp as practice_bp
     from courseware.quiz.views import bp as quiz_bp
 
-    for blueprint in (auth_bp, learn_bp, refresh_bp, quiz_bp, health_bp, hr_bp, hr_accounts_bp, author_bp,
-                      media_bp):
+    for blueprint in (auth_bp, learn_bp, refresh_bp, quiz_bp, health_bp, hr_bp, hr_accounts_bp, team_bp,
+                      author_bp, media_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(practice_bp)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import (
@@ -19,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from courseware.auth.decorators import role_required
@@ -27,7 +28,7 @@ from courseware.extensions import db
 from courseware.forms import show_errors
 from courseware.hr.forms import AssignmentForm
 from courseware.language import current_language
-from courseware.models import Course, User
+from courseware.models import Course, Department, User
 from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
 from courseware.services.learning import attempt_history, certificates, progress
@@ -38,6 +39,24 @@ from courseware.services.reports import completion, exports, question_analysis
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 READERS = ("hr", "president")
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ReportPages:
+    """Where the report templates' links lead: HR's pages, or a line manager's own (hr/team.py)."""
+
+    overview: str = "hr.overview"
+    people: str = "hr.people"
+    person: str = "hr.person"
+    export_progress: str = "hr.export_progress"
+    export_attempts: str = "hr.export_attempts"
+    team: bool = False
+
+
+@bp.app_context_processor
+def _report_pages() -> dict:
+    # Every page gets HR's; the team blueprint's own context processor puts its pages in their place.
+    return {"report_pages": ReportPages()}
 
 
 def _course():
@@ -51,7 +70,12 @@ def _course():
     return chosen, courses
 
 
-def _filters() -> completion.Filters:
+def chosen_course() -> tuple[Course | None, list[Course]]:
+    """The course the request asks for (`?course=`; the first by default) and every published one."""
+    return _course()
+
+
+def _filters(within: Select[tuple[int]] | None = None) -> completion.Filters:
     status = request.args.get("status") or None
     if status and status not in {s.value for s in completion.PersonStatus}:
         abort(400)
@@ -63,6 +87,7 @@ def _filters() -> completion.Filters:
         status=status,
         search=request.args.get("q", "")[:100],
         role=role,
+        within=within,
     )
 
 
@@ -79,10 +104,16 @@ def overview():
 @bp.get("/people")
 @role_required(*READERS)
 def people():
+    return people_page(account_admin.departments(db.session))
+
+
+def people_page(departments: list[Department],
+                within: Select[tuple[int]] | None = None) -> ResponseReturnValue:
+    """The People list: everyone, or (hr/team.py) the people `within` a line manager's team."""
     course, courses = _course()
     if course is None:
         return render_template("hr/empty.html")
-    filters = _filters()
+    filters = _filters(within)
     sort = request.args.get("sort", "name")
     rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
     page = max(1, request.args.get("page", 1, type=int))
@@ -92,7 +123,7 @@ def people():
     return render_template(
         "hr/people.html", rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(rows),
         page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
-        departments=account_admin.departments(db.session), statuses=list(completion.PersonStatus),
+        departments=departments, statuses=list(completion.PersonStatus),
     )
 
 
@@ -102,6 +133,11 @@ def person(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
+    return person_page(person)
+
+
+def person_page(person: User) -> str:
+    """One person's page, for HR and (hr/team.py) for the people above them."""
     due_dates = assignments.DueDates(db.session)
     courses = []
     for course_progress in progress.progress_in_all_courses(db.session, person):
@@ -140,15 +176,26 @@ def export_attempts():
     return _csv_response("attempts", exports.attempts_header(), exports.attempt_rows)
 
 
+def export_csv(kind: str, within: Select[tuple[int]], scope: str) -> Response:
+    """The progress or attempts CSV of the people `within` a team (hr/team.py); `scope` says whose."""
+    if kind == "progress":
+        return _csv_response("progress", exports.progress_header(), exports.progress_rows,
+                             cells_are_safe=True, within=within, scope=scope)
+    return _csv_response("attempts", exports.attempts_header(), exports.attempt_rows,
+                         within=within, scope=scope)
+
+
 def _csv_response(kind: str, header: list[str],
                   rows_of: Callable[[Session, Course, completion.Filters], Iterable[Iterable[object]]],
-                  cells_are_safe: bool = False) -> Response:
+                  cells_are_safe: bool = False, within: Select[tuple[int]] | None = None,
+                  scope: str = "") -> Response:
     course, _ = _course()
     if course is None:
         abort(404)
-    filters = _filters()
+    filters = _filters(within)
     audit.record(db.session, "export", actor=current_user, target=f"{course.slug} {kind}",
-                 details=f"filters={filters}", commit=True)
+                 details=f"filters={replace(filters, within=None)}" + (f"; {scope}" if scope else ""),
+                 commit=True)
     body = exports.csv_stream(header, rows_of(db.session, course, filters), cells_are_safe=cells_are_safe)
     filename = f"{course.slug}-{kind}-{date.today().isoformat()}.csv"
     # The rows are read while the response streams, after the view returned: keep the request's

@@ -2,11 +2,12 @@
 
 URL templates may use the names that url_values() returns, and those of tests/test_routes.py.
 Reports are read by HR and the president; assignments are HR's alone; accounts are managed by HR
-and the president (only a president may grant the president role).
+and the president (only a president may grant the president role). A line manager reads the same
+reports of their team on /team (the owner reports to the lead); nobody else has a team there.
 """
 from courseware.extensions import db
 from courseware.models import Assignment
-from tests.route_roles import HR, PRESIDENT, only
+from tests.route_roles import HR, PRESIDENT, lead_only, only
 
 ROUTES: dict = {
     "hr.overview": ("GET", "/hr/", only(HR, PRESIDENT)),
@@ -29,6 +30,14 @@ ROUTES: dict = {
     "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
     "hr_accounts.audit_log": ("GET", "/hr/audit", only(HR, PRESIDENT)),
     "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),
+    # Posted empty: the department has no head.
+    "hr_accounts.department_head": ("POST", "/hr/departments/{department_id}/head",
+                                    only(HR, PRESIDENT, ok=302)),
+    "team.overview": ("GET", "/team", lead_only()),
+    "team.people": ("GET", "/team/people", lead_only()),
+    "team.person": ("GET", "/team/people/{owner_id}", lead_only()),
+    "team.export_progress": ("GET", "/team/export/progress.csv", lead_only()),
+    "team.export_attempts": ("GET", "/team/export/attempts.csv", lead_only()),
 }
 
 
@@ -37,4 +46,4 @@ def url_values(course, owner) -> dict:
     assignment = Assignment(course=course, user=owner, due_days=30)
     db.session.add(assignment)
     db.session.commit()
-    return {"owner_id": owner.id, "assignment_id": assignment.id}
+    return {"owner_id": owner.id, "assignment_id": assignment.id, "department_id": owner.department_id}
