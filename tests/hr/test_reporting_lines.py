@@ -77,7 +77,8 @@ def test_an_unknown_or_deactivated_manager_is_refused(hr, chain, make_user):
     for manager_id in (gone.id, 999999):
         response = edit(hr, cat, manager_id=manager_id)
         assert response.status_code == 422
-        assert field_error(response.get_data(as_text=True), "manager_id") == "Choose a line manager from the list."
+        page = response.get_data(as_text=True)
+        assert field_error(page, "manager_id") == "Choose a line manager from the list."
 
 
 def test_a_new_account_can_report_to_someone(hr, chain):
@@ -98,13 +99,15 @@ def test_hr_sets_a_department_head_on_the_departments_page(hr, chain):
     assert hr.post(f"/hr/departments/{trade}/head", data={f"d{trade}-head_id": ann.id}).status_code == 302
     assert db.session.get(Department, trade).head == ann
     event = events("department.head")[-1]
-    assert (event.target, event.details, event.actor) == ("International Trade", "head: - -> ann", hr.user.username)
+    assert (event.target, event.details, event.actor) == (
+        "International Trade", "head: - -> ann", hr.user.username)
     page = hr.get("/hr/departments").get_data(as_text=True)
     assert f'<option selected value="{ann.id}">Ann Top (ann)</option>' in page
 
     response = hr.post(f"/hr/departments/{trade}/head", data={f"d{trade}-head_id": 999999})
     assert response.status_code == 422
-    assert field_error(response.get_data(as_text=True), f"d{trade}-head_id") == "Choose the head from the list."
+    page = response.get_data(as_text=True)
+    assert field_error(page, f"d{trade}-head_id") == "Choose the head from the list."
     assert hr.post(f"/hr/departments/{trade}/head", data={f"d{trade}-head_id": 0}).status_code == 302
     assert db.session.get(Department, trade).head is None
     assert hr.post("/hr/departments/999999/head", data={}).status_code == 404
