@@ -1,12 +1,16 @@
-"""Who is signed in: read from the database on every request, so changes apply at once."""
+"""Who is signed in: read from the database on every request, so changes apply at once; signing in on
+a fresh session, and where to go afterwards."""
 from __future__ import annotations
 
-from flask import Flask, g, session
-from flask_login import current_user
+from urllib.parse import urlsplit
+
+from flask import Flask, g, session, url_for
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from courseware.extensions import db, login_manager
 from courseware.models import User
+from courseware.security import start_session
 from courseware.services.people import reporting
 
 
@@ -38,3 +42,24 @@ def bind_restored_session(_app: Flask, user: User) -> None:
     session on the very next request.
     """
     session["_id"] = login_manager._session_identifier_generator()
+
+
+def start_signed_in_session(user: User, remember: bool) -> None:
+    """Sign the person in on a fresh session, with a password or the company's account: nothing planted
+    in the session before survives it, and its lifetime starts now."""
+    session.clear()
+    login_user(user, remember=remember)
+    start_session(persistent=remember)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site; anything with a scheme or host goes to the dashboard."""
+    default = url_for("learn.dashboard")
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return default
+    return target
