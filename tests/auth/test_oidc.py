@@ -254,3 +254,10 @@ def sign_out(client) -> None:
     token = csrf_from(client.get("/account").get_data(as_text=True))
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/account").status_code == 302
+
+
+def test_the_sign_in_pages_speak_chinese(provider, client):
+    client.set_cookie("lang", "zh_CN")
+    assert ">使用公司账号登录</a>" in client.get("/login").get_data(as_text=True)
+    page = provider.sign_in(client).get_data(as_text=True)
+    assert "登录未成功" in page and "本站没有与您所用公司账号对应的账号" in page

@@ -150,3 +150,13 @@ def test_a_cycle_written_behind_the_services_back_still_ends(org, company):
     db.session.commit()
     assert org.middle.id in set(db.session.scalars(reporting.team_ids(org.lead.user.id)))
     assert org.lead.user.id not in set(db.session.scalars(reporting.team_ids(org.lead.user.id)))
+
+
+def test_the_team_pages_speak_chinese_to_a_lead_who_chose_it(org, company):
+    org.lead.user.locale = "zh_CN"
+    db.session.commit()
+    home = org.lead.get("/").get_data(as_text=True)
+    assert re.search(r'<a href="/team"[^>]*>我的团队</a>', home)
+    page = org.lead.get("/team").get_data(as_text=True)
+    assert "我的团队：" in page and "整个团队" in page and "团队汇总" in page
+    assert org.lead.get(f"/team/people/{org.outsider.id}").status_code == 404
