@@ -15,6 +15,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,16 +77,16 @@ def _stop(process: subprocess.Popen, port: int) -> None:
         time.sleep(0.1)
 
 
-@pytest.fixture(scope="module")
-def oidc_provider(tmp_path_factory) -> Iterator[RunningProvider]:
+@contextmanager
+def running_provider(redirect_uri: str, log: Path) -> Iterator[RunningProvider]:
+    """The provider on a free port for one client with this redirect URI, stopped (its port free again)
+    on the way out; skips the test when node or the package is missing."""
     node = shutil.which("node")
     if node is None or not PACKAGE.exists():
         pytest.skip("node and the oidc-provider package are needed (`make node_modules/.installed`, "
                     "which `make test` runs)")
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
-    redirect_uri = f"{SITE_URL}/auth/oidc/callback"
-    log = tmp_path_factory.mktemp("oidc") / "provider.log"
     with log.open("w") as output:
         process = subprocess.Popen([node, str(PROVIDER), str(port), redirect_uri], cwd=PROJECT_ROOT,
                                    stdout=output, stderr=subprocess.STDOUT)
@@ -94,3 +95,10 @@ def oidc_provider(tmp_path_factory) -> Iterator[RunningProvider]:
         yield RunningProvider(issuer, redirect_uri, log)
     finally:
         _stop(process, port)
+
+
+@pytest.fixture(scope="module")
+def oidc_provider(tmp_path_factory) -> Iterator[RunningProvider]:
+    log = tmp_path_factory.mktemp("oidc") / "provider.log"
+    with running_provider(f"{SITE_URL}/auth/oidc/callback", log) as provider:
+        yield provider
