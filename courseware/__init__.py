@@ -80,6 +80,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     user_loaded_from_cookie.connect(bind_restored_session, app)
 
+    from courseware.auth import oidc
+
+    oidc.init_app(app)  # sign-in with the company's accounts, when configured
+
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # WAL lets readers and one writer work together; busy_timeout waits instead of failing.
@@ -99,12 +103,14 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def register_blueprints(app: Flask) -> None:
+    from courseware.auth.oidc import bp as oidc_bp
     from courseware.auth.views import bp as auth_bp
     from courseware.author.blueprint import bp as author_bp
     from courseware.author.media import bp as media_bp
     from courseware.health import bp as health_bp
     from courseware.hr.accounts import bp as hr_accounts_bp
     from courseware.hr.notification_views import bp as hr_notifications_bp
+    from courseware.hr.team import bp as team_bp
     from courseware.hr.views import bp as hr_bp
     from courseware.learn.refresh_views import bp as refresh_bp
     from courseware.learn.views import bp as learn_bp
@@ -112,8 +118,8 @@ def register_blueprints(app: Flask) -> None:
     from courseware.practice.views import bp as practice_bp
     from courseware.quiz.views import bp as quiz_bp
 
-    for blueprint in (auth_bp, learn_bp, refresh_bp, quiz_bp, health_bp, hr_bp, hr_accounts_bp, author_bp,
-                      media_bp):
+    for blueprint in (auth_bp, oidc_bp, learn_bp, refresh_bp, quiz_bp, health_bp, hr_bp, hr_accounts_bp,
+                      team_bp, author_bp, media_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(practice_bp)
     app.register_blueprint(notifications_bp)

@@ -257,6 +257,8 @@ def seed_demo_command() -> None:
         _write_private(logins_file, "".join(f"{x.role}\t{x.username}\t{x.password}\n" for x in logins))
         click.echo(_("Demo accounts created (role, username, password):"))
     else:
+        if logins_file.exists():
+            _complete_demo(logins_file)
         logins = _still_valid_demo_logins(logins_file)
         if not logins:
             click.echo(_("The database already has accounts; no demo accounts were created."))
@@ -266,6 +268,18 @@ def seed_demo_command() -> None:
     for login in logins:
         click.echo(f"  {login.line()}")
     sys.stdout.flush()
+
+
+def _complete_demo(logins_file: Path) -> None:
+    """A demo from before the latest demo people and reporting lines: add them, and their logins."""
+    try:
+        added = demo.complete_demo(db.session, password=os.environ.get("DEMO_PASSWORD") or None)
+    except ValidationError as error:
+        db.session.rollback()
+        raise click.ClickException(f"DEMO_PASSWORD: {error}") from error
+    if added:
+        _write_private(logins_file, logins_file.read_text()
+                       + "".join(f"{x.role}\t{x.username}\t{x.password}\n" for x in added))
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -78,4 +78,23 @@ def load_config(instance_path: Path) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Strict-Transport-Security: on when cookies are HTTPS-only, i.e. in production.
         "HSTS": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        **_sign_in_settings(),
+    }
+
+
+def _sign_in_settings() -> dict:
+    """Sign-in with the company's accounts (OpenID Connect, courseware/auth/oidc.py): on when the issuer,
+    client id and secret are all set; the identity provider must allow the redirect URI
+    <SITE_URL>/auth/oidc/callback."""
+    return {
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip(),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        # The sign-in page's button; empty: "Sign in with your company account", in the reader's language.
+        "OIDC_BUTTON_LABEL": os.environ.get("OIDC_BUTTON_LABEL", "").strip(),
+        # A first sign-in that matches no account makes one (a manager's) instead of being refused.
+        "SSO_CREATE_ACCOUNTS": os.environ.get("SSO_CREATE_ACCOUNTS", "0") == "1",
+        # 0: nobody signs in with a password but the break-glass account, a president's.
+        "PASSWORD_SIGNIN": os.environ.get("PASSWORD_SIGNIN", "1") != "0",
+        "BREAK_GLASS_USERNAME": os.environ.get("BREAK_GLASS_USERNAME", "").strip().lower(),
     }

@@ -54,6 +54,10 @@ def register_filters(app: Flask) -> None:
     # Lookups in the in-memory outline (read once a request): pages name the lessons and courses they list.
     app.add_template_global(lesson_title, "lesson_title")
     app.add_template_global(course_title, "course_title")
+    # Whether the signed-in person has a team (the header's "My team"): read with the person, no query.
+    from courseware.auth.session import has_team
+
+    app.add_template_global(has_team, "has_team")
     # Locale data only: the calendar macro's column heads, Monday to Sunday, in the reader's language.
     app.add_template_global(weekday_names, "practice_weekdays")
     # Counted with the signed-in person: the bell's number in every page's header.

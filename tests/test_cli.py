@@ -208,10 +208,10 @@ def test_seed_demo_creates_the_company(runner, monkeypatch, app):
     assert result.exit_code == 0, result.output
     assert "Demo accounts created (role, username, password):" in result.output
     logins = printed_logins(result.output)
-    assert len(logins) == 12
+    assert len(logins) == 13
     assert {password for _, _, password in logins} == {"demo-password"}
     roles = [role for role, _, _ in logins]
-    assert (roles.count("president"), roles.count("hr"), roles.count("manager")) == (1, 1, 10)
+    assert (roles.count("president"), roles.count("hr"), roles.count("manager")) == (1, 1, 11)
     db.session.rollback()
     departments = {d.name: d for d in db.session.scalars(sa.select(Department))}
     assert set(departments) == DEMO_DEPARTMENTS
@@ -219,7 +219,7 @@ def test_seed_demo_creates_the_company(runner, monkeypatch, app):
         assert departments[name].parent.name == "Marketing Center"
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
     assert sorted(users) == sorted(username for _, username, _ in logins)
-    assert [u.role for u in users.values()].count("manager") == 10
+    assert [u.role for u in users.values()].count("manager") == 11
     for role, username, _ in logins:
         assert users[username].role == role
     assert users["president"].department.name == "President's Office"
@@ -244,9 +244,9 @@ def test_seed_demo_a_second_time_creates_nothing_and_prints_valid_logins(runner,
     assert "Demo accounts (role, username, password):" in second.output
     assert "created" not in second.output
     logins = printed_logins(second.output)
-    assert len(logins) == 11  # the changed password is no longer printed
+    assert len(logins) == 12  # the changed password is no longer printed
     assert hr.username not in {username for _, username, _ in logins}
-    assert count(User) == 12
+    assert count(User) == 13
     assert count(Department) == 7
 
 
@@ -258,8 +258,8 @@ def test_seed_demo_without_demo_password_gives_each_account_its_own(runner, monk
     assert result.exit_code == 0, result.output
     logins = printed_logins(result.output)
     passwords = [password for _, _, password in logins]
-    assert len(passwords) == 12
-    assert len(set(passwords)) == 12
+    assert len(passwords) == 13
+    assert len(set(passwords)) == 13
     assert all(re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", p) for p in passwords)
     role, username, password = logins[0]
     assert authenticate(db.session, username, password).role == role
@@ -287,3 +287,55 @@ def test_seed_demo_with_a_short_demo_password_says_why(runner, monkeypatch):
     assert not isinstance(result.exception, ValidationError)
     assert "at least 8 characters" in result.output
     assert count(User) == 0
+
+
+def test_the_demo_company_has_reporting_lines_and_heads(runner, monkeypatch):
+    from courseware.services.people import reporting
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password")
+    result = runner.invoke(args=["seed-demo"])
+    assert ("manager", "chen.yong", "demo-password") in printed_logins(result.output)
+    db.session.rollback()
+    users = {u.username: u for u in db.session.scalars(sa.select(User))}
+    chen = users["chen.yong"]
+    assert (chen.full_name, chen.title, chen.department.name, chen.manager.username) == (
+        "Chen Yong", "General Manager of the Marketing Center", "Marketing Center", "president")
+    team = {users_by_id.username for users_by_id in users.values()
+            if users_by_id.id in set(db.session.scalars(reporting.team_ids(chen.id)))}
+    assert team == {"gao.jun", "wang.lei", "liu.fang", "sun.hao", "zhang.wei", "he.jing", "xu.tao", "ma.li"}
+    assert {u.department.name for u in users.values() if u.username in team} == {
+        "Marketing Center", "International Trade", "Domestic Trade", "Tax-free Business"}
+    for username in ("hr.lin", "guo.qiang", "chen.yong"):
+        assert users[username].manager.username == "president"
+    heads = {d.name: d.head.username for d in db.session.scalars(sa.select(Department))}
+    assert heads == {"Marketing Center": "chen.yong", "International Trade": "wang.lei",
+                     "Domestic Trade": "zhang.wei", "Tax-free Business": "xu.tao",
+                     "Finance Department": "guo.qiang", "Human Resources": "hr.lin",
+                     "President's Office": "president"}
+
+
+def test_a_demo_from_before_chen_yong_gains_him_and_the_lines(runner, monkeypatch, app):
+    from courseware.services.ops import demo
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password")
+    # The demo as it was: no Chen Yong, no reporting lines, no heads.
+    with monkeypatch.context() as before:
+        before.setattr(demo, "ACCOUNTS", [a for a in demo.ACCOUNTS if a[1] != "chen.yong"])
+        before.setattr(demo, "_set_lines_and_heads", lambda session: None)
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.rollback()
+    assert count(User) == 12
+    logins_file = Path(app.instance_path) / "demo-logins.txt"
+
+    result = runner.invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    assert ("manager", "chen.yong", "demo-password") in printed_logins(result.output)
+    assert "manager\tchen.yong\tdemo-password\n" in logins_file.read_text()
+    assert logins_file.stat().st_mode & 0o777 == 0o600
+    db.session.rollback()
+    wang = db.session.scalar(sa.select(User).where(User.username == "wang.lei"))
+    assert wang.manager.username == "chen.yong" and wang.department.head == wang
+    # A second run changes nothing more.
+    again = runner.invoke(args=["seed-demo"])
+    assert len(printed_logins(again.output)) == 13 and count(User) == 13

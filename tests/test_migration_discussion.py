@@ -39,7 +39,7 @@ def test_going_down_and_up_keeps_every_revision(scratch_database):  # noqa: F811
             assert conn.execute(sa.text("SELECT count(*) FROM lesson_revision")).scalar_one() == 3
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == BEFORE
 
-        upgrade(revision=MIGRATION)
+        upgrade(revision=MIGRATION)  # not the head: later migrations follow it
         assert "discussion" in _columns()
         assert _guides() == [("en", False), ("en", False), ("zh_CN", False)]
         with db.engine.connect() as conn:

@@ -9,7 +9,6 @@ from flask_migrate import downgrade, upgrade
 from courseware import create_app
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
-from courseware.models import User
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 REVISION = "7d3a9e1c5b28"
@@ -30,11 +29,14 @@ def test_up_down_up_keeps_every_account(scratch_database):  # noqa: F811
     with app.app_context():
         upgrade(revision=REVISION)
         assert "timezone" in _columns()
-        db.session.add_all([User(username="li.na", full_name="Li Na", password_hash="x",
-                                 timezone="Europe/London"),
-                            User(username="wang.wei", full_name="Wang Wei", password_hash="x")])
-        db.session.commit()
-        db.session.remove()
+        # In SQL: the models have columns that later migrations add.
+        with db.engine.begin() as conn:
+            for username, zone in (("li.na", "Europe/London"), ("wang.wei", None)):
+                conn.execute(sa.text(
+                    "INSERT INTO user_account (username, full_name, password_hash, session_token, role, "
+                    "active, created_at, department_since, timezone) VALUES (:u, :u, 'x', :u, 'manager', "
+                    ":yes, '2026-12-03 10:00:00', '2026-12-03 10:00:00', :zone)"),
+                    {"u": username, "zone": zone, "yes": True})
 
         downgrade(revision=BEFORE)
         assert "timezone" not in _columns()
@@ -49,6 +51,7 @@ def test_up_down_up_keeps_every_account(scratch_database):  # noqa: F811
             assert unset.scalar() == 2  # everyone reads the company's zone again
             conn.execute(sa.text("UPDATE user_account SET timezone = 'Asia/Tokyo' WHERE username = 'li.na'"))
             conn.commit()
-        assert db.session.scalar(sa.select(User.timezone).where(User.username == "li.na")) == "Asia/Tokyo"
-        db.session.remove()
+        with db.engine.connect() as conn:
+            zone = conn.execute(sa.text("SELECT timezone FROM user_account WHERE username = 'li.na'"))
+            assert zone.scalar() == "Asia/Tokyo"
         db.engine.dispose()

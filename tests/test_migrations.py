@@ -55,7 +55,7 @@ def test_upgrade_then_downgrade_then_upgrade(scratch_database):
         import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
         seed_demo(db.session, password="demo password 1")
         before = _counts()
-        assert before["lesson"] == 2 and before["user_account"] == 12
+        assert before["lesson"] == 2 and before["user_account"] == 13
         db.session.remove()
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}

@@ -203,3 +203,30 @@ def test_hr_certificate_states_take_the_same_queries_for_any_number_of_people_or
     age_certificates(10)
     large = {name: len(queries_of(hr, url)) for name, url in hr_pages(course, person).items()}
     assert large == small, "an HR page's query count grew with the number of people or lessons"
+
+
+def test_the_team_pages_take_the_same_queries_for_any_size_of_team(app, course, make_user):
+    """A line manager's /team pages: one recursive query for the team, whatever its size or depth."""
+    from tests.conftest import SignedInClient
+
+    lead = make_user(username="lead")
+    first = make_user()
+    first.manager = lead
+    db.session.commit()
+    do_everything(first, course)
+    client = SignedInClient(app.test_client(), lead)
+
+    def team_counts() -> dict[str, int]:
+        return {url: len(queries_of(client, url))
+                for url in ("/team", "/team/people", f"/team/people/{first.id}")}
+
+    small = team_counts()
+    manager = first
+    for _ in range(5):  # a chain five deep, and a colleague at each level
+        below, beside = make_user(), make_user()
+        below.manager = beside.manager = manager
+        db.session.commit()
+        do_everything(below, course)
+        do_everything(beside, course)
+        manager = below
+    assert team_counts() == small, "a team page's query count grew with the team"

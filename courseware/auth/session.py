@@ -1,30 +1,54 @@
-"""Who is signed in: read from the database on every request, so changes apply at once."""
+"""Who is signed in: read from the database on every request, so changes apply at once; signing in on
+a fresh session (recorded on the server, so that signing out revokes it), and where to go afterwards."""
 from __future__ import annotations
 
-from flask import Flask, g, session
+from urllib.parse import urlsplit
+
+from flask import Flask, g, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from courseware.extensions import db, login_manager
 from courseware.models import User
 from courseware.security import start_session
 from courseware.services.notifications.inbox import unread_count_of
-from courseware.services.people import accounts
+from courseware.services.people import accounts, reporting
 
 
 def load_user(cookie_id: str) -> User | None:
-    """The signed-in person, with their unread notifications counted in the same query (the bell in
-    every page's header, templating.unread_notifications)."""
-    found = accounts.user_of_sign_in(db.session, cookie_id, unread_count_of(User.id))
+    """The signed-in person of a sign-in not revoked, with (in the same query) their unread
+    notifications (the bell in every page's header) and whether anyone reports to them."""
+    found = accounts.user_of_sign_in(db.session, cookie_id, unread_count_of(User.id),
+                                     reporting.reports_exist(User.id))
     if found is None:
         return None
-    user, (unread,) = found
+    user, (unread, reports) = found
     g.unread_notifications = unread
+    g._has_reports = bool(reports)
     return user
 
 
-def sign_in(user: User, *, remember: bool) -> None:
-    """A fresh session for the person: nothing planted before sign-in survives it, and the sign-in is
-    recorded on the server (so that signing out revokes it wherever its cookies are)."""
+def has_team() -> bool:
+    """Whether the signed-in person has people reporting to them: the header shows "My team"."""
+    if not current_user.is_authenticated:
+        return False
+    if "_has_reports" not in g:
+        g._has_reports = reporting.has_reports(db.session, current_user.id)
+    return bool(g._has_reports)
+
+
+def bind_restored_session(_app: Flask, user: User) -> None:
+    """Give a session restored from the remember cookie the browser fingerprint that sign-in gives.
+
+    Flask-Login 0.6.3 leaves it out there, and its "strong" protection then drops the restored
+    session on the very next request.
+    """
+    session["_id"] = login_manager._session_identifier_generator()
+
+
+def start_signed_in_session(user: User, remember: bool) -> None:
+    """Sign the person in on a fresh session, with a password or the company's account: nothing planted
+    in the session before survives it, its lifetime starts now, and the sign-in is recorded on the
+    server (so that signing out revokes it wherever its cookies are)."""
     session.clear()
     accounts.open_sign_in(db.session, user)
     login_user(user, remember=remember)
@@ -39,10 +63,14 @@ def sign_out() -> None:
     session.clear()
 
 
-def bind_restored_session(_app: Flask, user: User) -> None:
-    """Give a session restored from the remember cookie the browser fingerprint that sign-in gives.
-
-    Flask-Login 0.6.3 leaves it out there, and its "strong" protection then drops the restored
-    session on the very next request.
-    """
-    session["_id"] = login_manager._session_identifier_generator()
+def safe_next(target: str | None) -> str:
+    """Only a path on this site; anything with a scheme or host goes to the dashboard."""
+    default = url_for("learn.dashboard")
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return default
+    return target

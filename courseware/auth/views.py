@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,20 +15,23 @@ from flask_login import (
 )
 
 from courseware import i18n
+from courseware.auth import oidc
 from courseware.auth.forms import LoginForm, PasswordChangeForm, ReauthenticateForm, TimeZoneForm
-from courseware.auth.session import sign_in, sign_out
+from courseware.auth.session import safe_next, sign_out, start_signed_in_session
 from courseware.extensions import db, limiter
 from courseware.formatting import format_zone
 from courseware.forms import ConfirmForm, show_errors
 from courseware.language import LANGUAGES, normalize_language
+from courseware.models import Role
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
-from courseware.services.people import accounts
+from courseware.services.people import accounts, sso
 from courseware.timezones import company_zone, zone_key, zone_of
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = _l("That username and password do not match an active account.")
+PASSWORD_SIGNIN_OFF = _l("Signing in with a password is turned off: sign in with your company account.")
 
 
 def _username_key() -> str:
@@ -50,16 +52,31 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        if not _password_signin_for(form.username.data):
+            audit.record(db.session, "login.failed", actor_name=form.username.data, target=form.username.data,
+                         details="password sign-in is off", commit=True)
+            form.password.errors.append(str(PASSWORD_SIGNIN_OFF))
+            return _login_page(form)
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
-        if user is not None:
-            sign_in(user, remember=bool(form.remember.data))
+        if user is not None and (current_app.config["PASSWORD_SIGNIN"] or user.role == Role.PRESIDENT):
+            start_signed_in_session(user, remember=bool(form.remember.data))
             audit.record(db.session, "login", actor=user, target=user.username, commit=True)
             return redirect(safe_next(request.args.get("next")))
         audit.record(db.session, "login.failed", actor_name=form.username.data,
                      target=form.username.data, commit=True)
         form.password.errors.append(str(LOGIN_FAILED))
-    status = 422 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm) -> ResponseReturnValue:
+    return render_template("auth/login.html", form=form, sso_label=oidc.button_label(),
+                           password_signin=current_app.config["PASSWORD_SIGNIN"]), 422 if form.errors else 200
+
+
+def _password_signin_for(username: str) -> bool:
+    """PASSWORD_SIGNIN=0 leaves only the break-glass account (a president's) signing in with a password."""
+    return sso.password_signin_allowed(username, password_signin=current_app.config["PASSWORD_SIGNIN"],
+                                       break_glass=current_app.config["BREAK_GLASS_USERNAME"])
 
 
 @bp.post("/logout")
@@ -78,9 +95,12 @@ def logout():
 @login_required
 @limiter.limit("10 per minute", methods=["POST"])
 def reauthenticate():
-    """Confirm the password before a sensitive action when the session is not fresh."""
+    """Confirm the password (or sign in with the company's account again) before a sensitive action
+    when the session is not fresh."""
     form = ReauthenticateForm()
-    if form.validate_on_submit():
+    password_allowed = _password_signin_for(current_user.username) and (
+        current_app.config["PASSWORD_SIGNIN"] or current_user.role == Role.PRESIDENT)
+    if form.validate_on_submit() and password_allowed:
         if current_user.check_password(form.password.data):
             confirm_login()
             audit.record(db.session, "login.reauthenticated", actor=current_user, commit=True)
@@ -88,7 +108,10 @@ def reauthenticate():
         audit.record(db.session, "login.failed", actor=current_user, target=current_user.username,
                      details="re-authentication", commit=True)
         form.password.errors.append(_("That is not your password."))
-    return render_template("auth/reauthenticate.html", form=form), 422 if form.errors else 200
+    elif request.method == "POST" and not password_allowed:
+        form.password.errors.append(str(PASSWORD_SIGNIN_OFF))
+    return render_template("auth/reauthenticate.html", form=form, sso_label=oidc.button_label(),
+                           password_allowed=password_allowed), 422 if form.errors else 200
 
 
 def _render_account(form: PasswordChangeForm | None = None, timezone_form: TimeZoneForm | None = None,
@@ -150,19 +173,6 @@ def sign_out_everywhere():
         session.clear()
         flash(_("You are signed out on every device, this one included."), "info")
     return redirect(url_for("auth.login"))
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site; anything with a scheme or host goes to the dashboard."""
-    default = url_for("learn.dashboard")
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    if "\\" in target or any(ord(ch) < 32 for ch in target):
-        return default
-    return target
 
 
 @bp.post("/language")

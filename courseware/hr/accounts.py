@@ -10,11 +10,19 @@ from flask_login import current_user, fresh_login_required
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.forms import show_errors
-from courseware.hr.forms import NO_DEPARTMENT, AccountForm, DepartmentForm, ImportForm
+from courseware.hr.forms import (
+    NO_DEPARTMENT,
+    NOBODY,
+    AccountForm,
+    DepartmentForm,
+    DepartmentHeadForm,
+    ImportForm,
+)
 from courseware.i18n import role_label
+from courseware.models import User
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
-from courseware.services.people import account_admin
+from courseware.services.people import account_admin, reporting
 
 bp = Blueprint("hr_accounts", __name__, url_prefix="/hr")
 MANAGERS_OF_ACCOUNTS = ("hr", "president")
@@ -24,9 +32,20 @@ def _department_choices() -> list[tuple[int, str]]:
     return [(NO_DEPARTMENT, "—")] + [(d.id, d.full_name) for d in account_admin.departments(db.session)]
 
 
-def _account_form(**kwargs: object) -> AccountForm:
+def _people_choices(*, leave_out: int | None = None, keep: User | None = None) -> list[tuple[int, str]]:
+    """Active people to choose a line manager or a head from; `keep`, the current choice, even when
+    deactivated."""
+    people = [p for p in reporting.active_people(db.session) if p.id != leave_out]
+    if keep is not None and keep not in people:
+        people.append(keep)
+    return [(NOBODY, "—")] + [(p.id, f"{p.full_name} ({p.username})") for p in people]
+
+
+def _account_form(account: User | None = None, **kwargs: object) -> AccountForm:
     form = AccountForm(**kwargs)
     form.department_id.choices = _department_choices()
+    form.manager_id.choices = _people_choices(leave_out=account.id if account else None,
+                                              keep=account.manager if account else None)
     form.role.choices = [(r, role_label(r)) for r in account_admin.grantable_roles(current_user)]
     return form
 
@@ -57,7 +76,7 @@ def account_new():
             user, password = account_admin.create_account(
                 db.session, current_user, username=form.username.data, full_name=form.full_name.data,
                 email=form.email.data, department_id=form.department_id.data or None, role=form.role.data,
-                title=form.title.data,
+                title=form.title.data, manager_id=form.manager_id.data or None,
             )
             return render_template("hr/one_time_password.html", people=[(user, password)],
                                    title=_("Account created"))
@@ -72,8 +91,8 @@ def account_new():
 @fresh_login_required
 def account_edit(user_id: int) -> ResponseReturnValue:
     account = account_admin.get_account(db.session, user_id)
-    form = _account_form(obj=account, data=None if request.method == "POST" else {
-        "department_id": account.department_id or NO_DEPARTMENT})
+    form = _account_form(account, obj=account, data=None if request.method == "POST" else {
+        "department_id": account.department_id or NO_DEPARTMENT, "manager_id": account.manager_id or NOBODY})
     form.username.data = account.username  # the username never changes: history refers to it
     if account.role not in dict(form.role.choices):
         form.role.choices.append((account.role, role_label(account.role)))
@@ -82,6 +101,7 @@ def account_edit(user_id: int) -> ResponseReturnValue:
             account_admin.update_account(
                 db.session, current_user, user_id, full_name=form.full_name.data, email=form.email.data,
                 department_id=form.department_id.data or None, role=form.role.data, title=form.title.data,
+                manager_id=form.manager_id.data or None,
             )
             flash(_("Saved %(name)s.", name=account.full_name), "success")
             return redirect(url_for("hr_accounts.account_list"))
@@ -143,8 +163,7 @@ def account_import():
             problems = error.problems
             show_errors(form, error, default=form.file)
     return render_template("hr/import.html", form=form, problems=problems,
-                           columns=account_admin.CSV_COLUMNS,
-                           optional=account_admin.CSV_OPTIONAL_COLUMNS), 422 if form.errors else 200
+                           columns=account_admin.CSV_COLUMNS), 422 if form.errors else 200
 
 
 @bp.route("/departments", methods=["GET", "POST"])
@@ -163,5 +182,42 @@ def department_list():
         except ValidationError as error:
             db.session.rollback()
             show_errors(form, error)
-    return render_template("hr/departments.html", form=form,
-                           departments=account_admin.departments(db.session)), 422 if form.errors else 200
+    return _departments_page(form)
+
+
+def _departments_page(form: DepartmentForm, head_forms: dict[int, DepartmentHeadForm] | None = None,
+                      ) -> ResponseReturnValue:
+    departments = account_admin.departments(db.session)
+    choices = _people_choices()
+    head_forms = head_forms or {}
+    for department in departments:
+        if department.id not in head_forms:
+            head_forms[department.id] = DepartmentHeadForm(
+                formdata=None, prefix=f"d{department.id}", data={"head_id": department.head_id or NOBODY})
+        head_forms[department.id].head_id.choices = (
+            choices if department.head is None or department.head.active
+            else _people_choices(keep=department.head))
+    failed = form.errors or any(f.errors for f in head_forms.values())
+    return render_template("hr/departments.html", form=form, departments=departments,
+                           head_forms=head_forms), 422 if failed else 200
+
+
+@bp.post("/departments/<int:department_id>/head")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def department_head(department_id: int) -> ResponseReturnValue:
+    """The department's head, chosen on the departments page."""
+    form = DepartmentHeadForm(prefix=f"d{department_id}")
+    if form.validate_on_submit():
+        try:
+            department = reporting.set_department_head(db.session, current_user, department_id,
+                                                       form.head_id.data or None)
+            flash(_("Head of %(department)s saved.", department=department.name), "success")
+            return redirect(url_for("hr_accounts.department_list"))
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error, default=form.head_id)
+    form.head_id.errors = form.head_id.errors or [_("Choose the head from the list.")]
+    new_department = DepartmentForm(formdata=None)
+    new_department.parent_id.choices = _department_choices()
+    new_department.name.label.text = pgettext("department", "Name")
+    return _departments_page(new_department, {department_id: form})

@@ -15,6 +15,7 @@ from courseware.inputs import BoundedIntegerField, bounded_int
 
 NO_DEPARTMENT = 0
 NEVER = "never"  # certificates of the course never expire
+NOBODY = 0  # the choice of no line manager, or no head
 
 
 class AssignmentForm(FlaskForm):
@@ -49,6 +50,8 @@ class AccountForm(FlaskForm):
         Optional(), Length(max=120, message=_l("A job title has at most %(max)d characters."))])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     department_id = SelectField(_l("Department"), coerce=bounded_int)
+    # Any id is let through to the service, which says in words why a choice is refused (a cycle).
+    manager_id = SelectField(_l("Line manager"), coerce=bounded_int, default=NOBODY, validate_choice=False)
     role = SelectField(_l("Role"))
 
 
@@ -63,3 +66,9 @@ class ImportForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Part of"), coerce=bounded_int)
+
+
+class DepartmentHeadForm(FlaskForm):
+    """One per department on the departments page (each with its own prefix)."""
+
+    head_id = SelectField(_l("Head"), coerce=bounded_int, default=NOBODY, validate_choice=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import (
@@ -19,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
@@ -29,7 +30,7 @@ from courseware.forms import show_errors
 from courseware.hr.forms import NEVER, AssignmentForm, CertificatePolicyForm
 from courseware.inputs import bounded_int
 from courseware.language import content_language, current_language
-from courseware.models import Course, User
+from courseware.models import Course, Department, User
 from courseware.services.catalog import published
 from courseware.services.errors import ValidationError
 from courseware.services.learning import attempt_history, certificate_policy
@@ -41,6 +42,24 @@ from courseware.services.reports.person import person_report
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 READERS = ("hr", "president")
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ReportPages:
+    """Where the report templates' links lead: HR's pages, or a line manager's own (hr/team.py)."""
+
+    overview: str = "hr.overview"
+    people: str = "hr.people"
+    person: str = "hr.person"
+    export_progress: str = "hr.export_progress"
+    export_attempts: str = "hr.export_attempts"
+    team: bool = False
+
+
+@bp.app_context_processor
+def _report_pages() -> dict:
+    # Every page gets HR's; the team blueprint's own context processor puts its pages in their place.
+    return {"report_pages": ReportPages()}
 
 
 def _course():
@@ -57,7 +76,12 @@ def _course():
 STATUS_FILTERS = {*(s.value for s in completion.PersonStatus), course_states.EXPIRING}
 
 
-def _filters() -> completion.Filters:
+def chosen_course() -> tuple[Course | None, list[Course]]:
+    """The course the request asks for (`?course=`; the first by default) and every published one."""
+    return _course()
+
+
+def _filters(within: Select[tuple[int]] | None = None) -> completion.Filters:
     status = request.args.get("status") or None
     status = course_states.LEGACY_STATUSES.get(status or "", status)
     if status and status not in STATUS_FILTERS:
@@ -70,6 +94,7 @@ def _filters() -> completion.Filters:
         status=status,
         search=request.args.get("q", "")[:100],
         role=role,
+        within=within,
     )
 
 
@@ -86,15 +111,21 @@ def overview():
 @bp.get("/people")
 @role_required(*READERS)
 def people() -> ResponseReturnValue:
-    course, courses = _course()
-    if course is None:
-        return render_template("hr/empty.html")
     if request.args.get("status") in course_states.LEGACY_STATUSES:
         # Links from before certificates expired: the same people under the state's new name.
         legacy: dict[str, Any] = request.args.to_dict()
         legacy["status"] = course_states.LEGACY_STATUSES[legacy["status"]]
         return redirect(url_for("hr.people", **legacy), 301)
-    filters = _filters()
+    return people_page(account_admin.departments(db.session))
+
+
+def people_page(departments: list[Department],
+                within: Select[tuple[int]] | None = None) -> ResponseReturnValue:
+    """The People list: everyone, or (hr/team.py) the people `within` a line manager's team."""
+    course, courses = _course()
+    if course is None:
+        return render_template("hr/empty.html")
+    filters = _filters(within)
     sort = request.args.get("sort", "name")
     rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
     page = max(1, request.args.get("page", 1, type=bounded_int))
@@ -104,7 +135,7 @@ def people() -> ResponseReturnValue:
     return render_template(
         "hr/people.html", rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(rows),
         page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
-        departments=account_admin.departments(db.session), statuses=list(completion.PersonStatus),
+        departments=departments, statuses=list(completion.PersonStatus),
         expiring_days=course_states.EXPIRING_DAYS,
     )
 
@@ -115,7 +146,12 @@ def person(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
-    # Attempts as one query of rows, lesson titles in the reader's language (no lesson loaded each).
+    return person_page(person)
+
+
+def person_page(person: User) -> str:
+    """One person's page, for HR and (hr/team.py) for the people above them. Attempts as one query
+    of rows, lesson titles in the reader's language (no lesson loaded each)."""
     return render_template("hr/person.html", person=person, report=person_report(db.session, person),
                            attempts=attempt_history.attempt_summaries(db.session, person,
                                                                       language=content_language()))
@@ -145,15 +181,26 @@ def export_attempts():
     return _csv_response("attempts", exports.attempts_header(), exports.attempt_rows)
 
 
+def export_csv(kind: str, within: Select[tuple[int]], scope: str) -> Response:
+    """The progress or attempts CSV of the people `within` a team (hr/team.py); `scope` says whose."""
+    if kind == "progress":
+        return _csv_response("progress", exports.progress_header(), exports.progress_rows,
+                             cells_are_safe=True, within=within, scope=scope)
+    return _csv_response("attempts", exports.attempts_header(), exports.attempt_rows,
+                         within=within, scope=scope)
+
+
 def _csv_response(kind: str, header: list[str],
                   rows_of: Callable[[Session, Course, completion.Filters], Iterable[Iterable[object]]],
-                  cells_are_safe: bool = False) -> Response:
+                  cells_are_safe: bool = False, within: Select[tuple[int]] | None = None,
+                  scope: str = "") -> Response:
     course, _ = _course()
     if course is None:
         abort(404)
-    filters = _filters()
+    filters = _filters(within)
     audit.record(db.session, "export", actor=current_user, target=f"{course.slug} {kind}",
-                 details=f"filters={filters}", commit=True)
+                 details=f"filters={replace(filters, within=None)}" + (f"; {scope}" if scope else ""),
+                 commit=True)
     body = exports.csv_stream(header, rows_of(db.session, course, filters), cells_are_safe=cells_are_safe)
     filename = f"{course.slug}-{kind}-{assignments.company_today().isoformat()}.csv"
     # The rows are read while the response streams, after the view returned: keep the request's

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,9 +33,13 @@ class Department(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    # The department's head (HR sets it on the departments page). The two tables refer to each other:
+    # use_alter lets them be created, and emptied, in either order.
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", use_alter=True))
 
     parent: Mapped[Department | None] = relationship(remote_side=[id])
-    members: Mapped[list[User]] = relationship(back_populates="department")
+    members: Mapped[list[User]] = relationship(back_populates="department", foreign_keys="User.department_id")
+    head: Mapped[User | None] = relationship(foreign_keys=[head_id])
 
     @property
     def full_name(self) -> str:
@@ -70,8 +74,13 @@ class User(UserMixin, Model):
     # The IANA time zone the person reads and types times in ('Europe/London'); None follows the
     # company's (COMPANY_TIMEZONE, courseware/timezones.py).
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The person's line manager: the people who report to someone, directly or through others, are
+    # their team (/team). Never a cycle: services/people/reporting.py checks every change.
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
-    department: Mapped[Department | None] = relationship(back_populates="members")
+    department: Mapped[Department | None] = relationship(back_populates="members",
+                                                         foreign_keys=[department_id])
+    manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
 
     # The sign-in (SignInSession.token) this request's session belongs to; set at sign-in and by the
     # user loader, never stored on the row.
@@ -110,3 +119,24 @@ class SignInSession(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+
+class ExternalIdentity(Model):
+    """An account at the company's identity provider that signs in as a person here.
+
+    `provider` says whose subject it is: for OpenID Connect the issuer's URL (a subject is unique
+    only within its issuer). A person has at most one identity per provider, linked the first time
+    they sign in with it (services/people/sso.py).
+    """
+
+    __tablename__ = "external_identity"
+    __table_args__ = (UniqueConstraint("provider", "subject"), UniqueConstraint("provider", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

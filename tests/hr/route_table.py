@@ -3,11 +3,13 @@
 URL templates may use the names that url_values() returns, and those of tests/test_routes.py.
 Reports are read by HR and the president, who also set each course's certificate settings;
 assignments are HR's alone; accounts are managed by HR and the president (only a president may grant
-the president role); both see and test the notification channels and read the delivery log.
+the president role); both see and test the notification channels and read the delivery log. A line
+manager reads the same reports of their team on /team (the owner reports to the lead); nobody else
+has a team there.
 """
 from courseware.extensions import db
 from courseware.models import Assignment
-from tests.route_roles import HR, PRESIDENT, only
+from tests.route_roles import HR, PRESIDENT, lead_only, only
 
 ROUTES: dict = {
     "hr.overview": ("GET", "/hr/", only(HR, PRESIDENT)),
@@ -34,6 +36,14 @@ ROUTES: dict = {
     # Notification settings and the delivery log; the test posted without a channel is refused (400).
     "hr_notifications.overview": ("GET", "/hr/notifications", only(HR, PRESIDENT)),
     "hr_notifications.send_test": ("POST", "/hr/notifications/test", only(HR, PRESIDENT, ok=400)),
+    # Posted empty: the department has no head.
+    "hr_accounts.department_head": ("POST", "/hr/departments/{department_id}/head",
+                                    only(HR, PRESIDENT, ok=302)),
+    "team.overview": ("GET", "/team", lead_only()),
+    "team.people": ("GET", "/team/people", lead_only()),
+    "team.person": ("GET", "/team/people/{owner_id}", lead_only()),
+    "team.export_progress": ("GET", "/team/export/progress.csv", lead_only()),
+    "team.export_attempts": ("GET", "/team/export/attempts.csv", lead_only()),
 }
 
 
@@ -42,4 +52,5 @@ def url_values(course, owner) -> dict:
     assignment = Assignment(course=course, user=owner, due_days=30)
     db.session.add(assignment)
     db.session.commit()
-    return {"owner_id": owner.id, "assignment_id": assignment.id, "course_id": course.id}
+    return {"owner_id": owner.id, "assignment_id": assignment.id, "course_id": course.id,
+            "department_id": owner.department_id}

@@ -48,7 +48,7 @@ def test_a_backup_taken_during_writes_restores_whole(app, course, tmp_path):
     backups.check_sqlite(target)  # integrity_check ok, no broken foreign keys
     with sqlite3.connect(target) as snapshot:
         written_then = snapshot.execute("SELECT count(*) FROM audit_event").fetchone()[0]
-        assert snapshot.execute("SELECT count(*) FROM user_account").fetchone()[0] == 12
+        assert snapshot.execute("SELECT count(*) FROM user_account").fetchone()[0] == 13
     assert written_then <= db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
 
     # Restore into another, empty database and find the same rows.

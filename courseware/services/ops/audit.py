@@ -19,6 +19,8 @@ log = logging.getLogger("courseware.audit")
 ACCOUNT_ACTIONS = (
     "account.create", "account.update", "account.role", "account.deactivate", "account.reactivate",
     "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
+    # Reporting lines and sign-in with the company's accounts (issue 17).
+    "department.head", "account.link",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -34,6 +36,8 @@ ACTION_LABELS = {
     "account.password_change": _l("account.password_change"),
     "account.sign_out_everywhere": _l("account.sign_out_everywhere"),
     "course.certificate_policy": _l("course.certificate_policy"),
+    "department.head": _l("department.head"),
+    "account.link": _l("account.link"),
 }
 
 

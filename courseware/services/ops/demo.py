@@ -1,4 +1,5 @@
-"""The demo company: departments that mirror the source, and accounts for each role."""
+"""The demo company: departments that mirror the source, accounts for each role, who reports to whom
+and who heads each department."""
 from __future__ import annotations
 
 import random
@@ -31,7 +32,8 @@ DEPARTMENTS = [
 ACCOUNTS = [
     ("president", "president", "Zhao Ming", "President's Office", "President"),
     ("hr", "hr.lin", "Lin Xiaoyu", "Human Resources", "Head of Human Resources"),
-    ("manager", "gao.jun", "Gao Jun", MARKETING_CENTER, "Head of the Marketing Center"),
+    ("manager", "chen.yong", "Chen Yong", MARKETING_CENTER, "General Manager of the Marketing Center"),
+    ("manager", "gao.jun", "Gao Jun", MARKETING_CENTER, "Deputy General Manager of the Marketing Center"),
     ("manager", "wang.lei", "Wang Lei", "International Trade", "Head of International Trade"),
     ("manager", "liu.fang", "Liu Fang", "International Trade", "Manager"),
     ("manager", "sun.hao", "Sun Hao", "International Trade", "Manager"),
@@ -42,6 +44,21 @@ ACCOUNTS = [
     ("manager", "guo.qiang", "Guo Qiang", "Finance Department", "Head of Finance"),
     ("manager", "deng.yan", "Deng Yan", "Finance Department", "Manager"),
 ]
+
+
+# Who reports to whom: Chen Yong, the Marketing Center's general manager, has the heads of its three
+# business departments (and his deputy) under him; the Finance and HR heads report to the president.
+REPORTS_TO = {
+    "hr.lin": "president", "chen.yong": "president", "guo.qiang": "president",
+    "gao.jun": "chen.yong", "wang.lei": "chen.yong", "zhang.wei": "chen.yong", "xu.tao": "chen.yong",
+    "liu.fang": "wang.lei", "sun.hao": "wang.lei", "he.jing": "zhang.wei", "ma.li": "xu.tao",
+    "deng.yan": "guo.qiang",
+}
+HEADS = {
+    "President's Office": "president", "Human Resources": "hr.lin", MARKETING_CENTER: "chen.yong",
+    "International Trade": "wang.lei", "Domestic Trade": "zhang.wei", "Tax-free Business": "xu.tao",
+    "Finance Department": "guo.qiang",
+}
 
 
 @dataclass(frozen=True)
@@ -77,9 +94,45 @@ def seed_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
         user.locale = DEMO_LANGUAGES.get(username)
         user.title = title
         logins.append(DemoLogin(role, username, secret))
+    _set_lines_and_heads(session)
     session.commit()
     seed_demo_progress(session)
     return logins
+
+
+def complete_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
+    """Bring a demo company made before the latest demo people and reporting lines up to date: add the
+    missing accounts (Chen Yong), and the line managers and heads not set yet; returns the new logins.
+
+    For a demo database only: the command calls it when the demo's logins file is there.
+    """
+    usernames = set(session.scalars(select(User.username)))
+    departments = {d.name: d for d in session.scalars(select(Department))}
+    logins = []
+    for role, username, full_name, department, title in ACCOUNTS:
+        if username in usernames or department not in departments:
+            continue
+        secret = password or generate_password()
+        user = create_user(session, username=username, full_name=full_name, password=secret, role=role,
+                           department=departments[department], email=f"{username}@example.com", commit=False)
+        user.title = title
+        logins.append(DemoLogin(role, username, secret))
+    session.flush()
+    _set_lines_and_heads(session)
+    session.commit()
+    return logins
+
+
+def _set_lines_and_heads(session: Session) -> None:
+    """The demo's reporting lines and department heads, where none is set yet."""
+    people = {u.username: u for u in session.scalars(select(User).where(User.username.in_(
+        set(REPORTS_TO) | set(REPORTS_TO.values()) | set(HEADS.values()))))}
+    for username, manager in REPORTS_TO.items():
+        if username in people and manager in people and people[username].manager_id is None:
+            people[username].manager = people[manager]
+    for department in session.scalars(select(Department).where(Department.name.in_(HEADS))):
+        if department.head_id is None and HEADS[department.name] in people:
+            department.head = people[HEADS[department.name]]
 
 
 # Demo people who chose Chinese in their profile (everyone else follows the browser).
@@ -90,6 +143,8 @@ DEMO_LANGUAGES = {"zhang.wei": "zh_CN"}
 DEMO_LESSONS_DONE = {
     "gao.jun": 8, "wang.lei": 6, "liu.fang": 8, "sun.hao": 3, "zhang.wei": 2,
     "he.jing": 0, "xu.tao": 5, "ma.li": 1, "guo.qiang": 4, "deng.yan": 0,
+    # Last, so that everyone else's random quiz outcomes stay as they were before he joined.
+    "chen.yong": 7,
 }
 
 

@@ -6,6 +6,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any, overload
 
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
 from courseware.services.errors import Forbidden, ValidationError, found
 from courseware.services.ops import audit
+from courseware.services.people import reporting
 from courseware.services.people.accounts import (
     USERNAME_RE,
     create_user,
@@ -27,7 +29,7 @@ from courseware.services.people.accounts import (
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CSV_COLUMNS = ["username", "full_name", "email", "department", "role"]
-CSV_OPTIONAL_COLUMNS = ["title"]  # may follow the required ones in the header
+CSV_OPTIONAL_COLUMNS = ["title", "manager"]  # may follow the required ones in the header
 MAX_TITLE_LENGTH = 120
 MAX_IMPORT_ROWS = 1000  # each password is hashed with scrypt: about 0.1 s a person
 
@@ -110,28 +112,36 @@ def clean_title(title: str | None) -> str | None:
 
 
 def create_account(session: Session, actor: User, *, username: str, full_name: str, email: str | None,
-                   department_id: int | None, role: str, title: str | None = None) -> tuple[User, str]:
+                   department_id: int | None, role: str, title: str | None = None,
+                   manager_id: int | None = None) -> tuple[User, str]:
     """The new account and its one-time password, shown to HR once."""
     _check_role(actor, role)
     _check_email(email)
     title = clean_title(title)
+    manager = reporting.check_manager(session, None, manager_id)
     password = generate_password()
     user = create_user(session, username=username, full_name=full_name, password=password, role=role,
                        department=get_department(session, department_id), email=email or None, commit=False)
     user.title = title
-    details = f"role={role}" + (f"; title={title}" if title else "")
+    user.manager = manager
+    details = (f"role={role}" + (f"; title={title}" if title else "")
+               + (f"; manager={manager.username}" if manager else ""))
     audit.record(session, "account.create", actor=actor, target=user.username, details=details)
     session.commit()
     return user, password
 
 
 def update_account(session: Session, actor: User, user_id: int, *, full_name: str, email: str | None,
-                   department_id: int | None, role: str, title: str | None) -> User:
+                   department_id: int | None, role: str, title: str | None,
+                   manager_id: int | None | EllipsisType = ...) -> User:
+    """HR's edit of an account: every change audited; the line manager (`...`: unchanged) never
+    closes a cycle."""
     user = get_account(session, user_id)
     _check_may_manage(actor, user)
     _check_role(actor, role)
     _check_email(email)
     title = clean_title(title)
+    manager = user.manager if manager_id is ... else reporting.check_manager(session, user, manager_id)
     if not (full_name or "").strip():
         raise ValidationError(_("A full name is required."), field="full_name")
     if user.id == actor.id and role != user.role:
@@ -155,6 +165,8 @@ def update_account(session: Session, actor: User, user_id: int, *, full_name: st
         changes.append("e-mail changed")
     if title != user.title:
         changes.append(f"title: {user.title or '-'} -> {title or '-'}")
+    if (manager_changed := reporting.manager_change(user, manager)) is not None:
+        changes.append(manager_changed)
     if changes:
         audit.record(session, "account.update", actor=actor, target=user.username, details="; ".join(changes))
     user.full_name = full_name.strip()
@@ -209,8 +221,9 @@ class ImportedAccount:
 
 def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[ImportedAccount]:
     """All rows or none: the whole file is checked before anything is written. The header names
-    CSV_COLUMNS, optionally followed by `title` (a job title)."""
-    reader, columns = _csv_reader(data)
+    CSV_COLUMNS, optionally followed by `title` (a job title) and `manager` (the username of the line
+    manager: an active account, or someone else in the file), each once, in either order."""
+    reader, names = _csv_reader(data)
     department_ids = {d.name.lower(): d.id for d in session.scalars(select(Department))}
     existing = set(session.scalars(select(User.username)))
     seen: dict[str, int] = {}
@@ -220,37 +233,42 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != columns:
+        if len(row) != len(names):
             problems.append((line, _("expected %(expected)d columns, found %(found)d",
-                                     expected=columns, found=len(row))))
+                                     expected=len(names), found=len(row))))
             continue
-        username, full_name, email, department, role, *rest = (cell.strip() for cell in row)
-        username = normalize_username(username)
-        role = role.lower() or Role.MANAGER.value
-        title, title_problems = _title_of_row(rest[0] if rest else "")
+        cells = dict(zip(names, (cell.strip() for cell in row), strict=True))
+        username = normalize_username(cells["username"])
+        role = cells["role"].lower() or Role.MANAGER.value
+        title, title_problems = _title_of_row(cells.get("title", ""))
         reasons = [*_username_problems(username, existing, seen),
-                   *_row_problems(actor, full_name, email, department, role, department_ids),
+                   *_row_problems(actor, cells["full_name"], cells["email"], cells["department"], role,
+                                  department_ids),
                    *title_problems]
         seen.setdefault(username, line)
         if reasons:
             # Translators: between two reasons a row of the imported file was refused.
             problems.append((line, _("; ").join(reasons)))
         else:
-            rows.append(_NewAccount(username, full_name, email, department_ids.get(department.lower()), role,
-                                    title))
+            rows.append(_NewAccount(username, cells["full_name"], cells["email"],
+                                    department_ids.get(cells["department"].lower()), role, title,
+                                    normalize_username(cells.get("manager", "")), line))
         if len(seen) > MAX_IMPORT_ROWS:
             problems.append((line, _("a file may hold at most %(num)d people", num=MAX_IMPORT_ROWS)))
             break
+    managers = reporting.managers_of_import(session, {row.username: row.manager for row in rows}, set(seen))
+    problems += [(row.line, managers.problems[row.username]) for row in rows
+                 if row.username in managers.problems]
     if problems:
-        raise CsvImportError(problems)
+        raise CsvImportError(sorted(problems))
     if not rows:
         raise CsvImportError([(2, _("the file has no people in it"))])
-    return _create_accounts(session, actor, rows)
+    return _create_accounts(session, actor, rows, managers.existing)
 
 
-def _csv_reader(data: bytes) -> tuple[Any, int]:
-    """A reader past the file's header, and how many columns each row has: the header names exactly
-    the expected columns, with or without the optional ones after them."""
+def _csv_reader(data: bytes) -> tuple[Any, list[str]]:
+    """A reader past the file's header, and the header's column names: exactly the expected columns,
+    then any of the optional ones, each at most once."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -260,11 +278,13 @@ def _csv_reader(data: bytes) -> tuple[Any, int]:
     if header is None:
         raise CsvImportError([(1, _("the file is empty"))])
     names = [column.strip().lower() for column in header]
-    if names not in (CSV_COLUMNS, CSV_COLUMNS + CSV_OPTIONAL_COLUMNS):
+    optional = names[len(CSV_COLUMNS):]
+    if (names[:len(CSV_COLUMNS)] != CSV_COLUMNS or len(set(optional)) != len(optional)
+            or not set(optional) <= set(CSV_OPTIONAL_COLUMNS)):
         raise CsvImportError([(1, _("the header must be exactly: %(columns)s (optionally followed by "
                                     "%(optional)s)", columns=",".join(CSV_COLUMNS),
-                                    optional=",".join(CSV_OPTIONAL_COLUMNS)))])
-    return reader, len(names)
+                                    optional=_(" and/or ").join(CSV_OPTIONAL_COLUMNS)))])
+    return reader, names
 
 
 def _title_of_row(title: str) -> tuple[str | None, list[str]]:
@@ -314,9 +334,12 @@ class _NewAccount:
     department_id: int | None
     role: str
     title: str | None
+    manager: str  # a username, or ""
+    line: int
 
 
-def _create_accounts(session: Session, actor: User, rows: list[_NewAccount]) -> list[ImportedAccount]:
+def _create_accounts(session: Session, actor: User, rows: list[_NewAccount],
+                     existing_managers: dict[str, User]) -> list[ImportedAccount]:
     imported = []
     for row in rows:
         password = generate_password()
@@ -325,7 +348,12 @@ def _create_accounts(session: Session, actor: User, rows: list[_NewAccount]) -> 
         user.set_password(password)
         session.add(user)
         imported.append(ImportedAccount(user, password))
+    new = {i.user.username: i.user for i in imported}
+    for row in rows:
+        if row.manager:
+            new[row.username].manager = existing_managers.get(row.manager) or new[row.manager]
     audit.record(session, "account.import", actor=actor, target=f"{len(imported)} accounts",
-                 details=", ".join(i.user.username for i in imported))
+                 details=", ".join(i.user.username + (f" (manager={i.user.manager.username})"
+                                                      if i.user.manager else "") for i in imported))
     session.commit()
     return imported

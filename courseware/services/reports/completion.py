@@ -3,6 +3,7 @@ question, whatever the number of people, so that a company of thousands loads as
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -71,6 +72,8 @@ class Filters:
     status: str | None = None
     search: str = ""
     role: str | None = None
+    # Only these people: their ids, or a query of them (a line manager's team, reports.team).
+    within: Select[tuple[int]] | Collection[int] | None = None
 
 
 def _department_names(session: Session) -> dict[int, str]:
@@ -96,7 +99,8 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     lesson_id_list = list(session.scalars(lesson_ids))
     people = _people_query(filters)
     # Everyone: no filter on people at all, so that the index on progress is read straight through.
-    narrowed = bool(filters.department_id or filters.role or filters.search.strip())
+    narrowed = bool(filters.department_id or filters.role or filters.search.strip()
+                    or filters.within is not None)
     people_ids = select(people.subquery().c.id) if narrowed else None
     rows, since = _rows_of_people(session, course, people, lesson_ids)
     # Core queries on the session's connection: thousands of rows without ORM bookkeeping.
@@ -138,6 +142,8 @@ def _people_query(filters: Filters) -> Select[Any]:
         )
     if filters.role:
         people = people.where(User.role == filters.role)
+    if filters.within is not None:
+        people = people.where(User.id.in_(filters.within))
     if filters.search.strip():
         pattern = f"%{filters.search.strip().lower()}%"
         people = people.where(or_(func.lower(User.full_name).like(pattern),

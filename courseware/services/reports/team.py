@@ -1,0 +1,65 @@
+"""A line manager's team in HR's figures (/team, courseware/hr/team.py): the overview, per department
+and per lesson, of the active people who report to them, directly or through others.
+
+`within` is the team as a query (people.reporting.team_ids); every figure is the same SQL as HR's
+with that one condition added, so the number of queries never grows with the team.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from courseware.models import Course, Department, LessonProgress, User
+from courseware.services.catalog import published
+from courseware.services.reports import completion
+
+
+def departments(session: Session, within: Select[tuple[int]]) -> list[Department]:
+    """The departments the team's active people are in, for the People list's filter."""
+    used = select(User.department_id).where(User.id.in_(within), User.active.is_(True))
+    found = session.scalars(select(Department).where(Department.id.in_(used))
+                            .options(selectinload(Department.parent)))
+    return sorted(found, key=lambda department: department.full_name.lower())
+
+
+def overview(session: Session, course: Course, within: Select[tuple[int]],
+             today: date | None = None) -> completion.Overview:
+    """The team's figures by department (the whole team in total), and where its people stall."""
+    rows = completion.person_rows(session, course, completion.Filters(within=within), today=today,
+                                  with_activity=False)
+    by_department: dict[int | None, completion.DepartmentSummary] = {}
+    total = completion.DepartmentSummary(_("Whole team"), None)
+    for row in rows:
+        summary = by_department.get(row.department_id)
+        if summary is None:
+            summary = by_department[row.department_id] = completion.DepartmentSummary(
+                row.department, row.department_id)
+        summary.add(row)
+    for summary in by_department.values():
+        total.merge(summary)
+    ordered = sorted(by_department.values(), key=lambda summary: summary.name.lower())
+    return completion.Overview(course, ordered, total, funnel(session, course, within))
+
+
+def funnel(session: Session, course: Course, within: Select[tuple[int]]) -> list[completion.FunnelRow]:
+    """Per lesson, how many of the team's active people opened it, read it, passed its quiz and
+    completed it."""
+    people = select(User.id).where(User.id.in_(within), User.active.is_(True))
+    counts = {
+        lesson_id: values for lesson_id, *values in session.execute(
+            select(LessonProgress.lesson_id, func.count(), func.count(LessonProgress.read_at),
+                   func.count(LessonProgress.quiz_passed_at), func.count(LessonProgress.completed_at))
+            .where(LessonProgress.lesson_id.in_(published.lesson_ids(course.id)),
+                   LessonProgress.user_id.in_(people))
+            .group_by(LessonProgress.lesson_id))
+    }
+    rows = []
+    for lesson_id, position, title, _quiz_id, version_id in session.execute(
+            published.lessons_in_order(course.id)):
+        opened, read, quiz_passed, completed = counts.get(lesson_id, (0, 0, 0, 0))
+        rows.append(completion.FunnelRow(position, title, opened, read, quiz_passed, completed,
+                                         has_quiz=version_id is not None, lesson_id=lesson_id))
+    return rows
