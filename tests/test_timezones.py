@@ -9,6 +9,7 @@ import pytest
 from flask_babel import force_locale
 
 from courseware import cli, create_app, timezones
+from courseware.extensions import db
 from courseware.formatting import format_date, format_datetime, format_zone, time_zone_note, times_shown
 from courseware.timezones import (
     company_zone,
@@ -182,8 +183,9 @@ def test_a_backup_is_named_by_the_companys_time(runner, app, tmp_path, monkeypat
     monkeypatch.setattr(cli, "utcnow", lambda: WINTER)
     result = runner.invoke(args=["backup"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "courseware-20261203-194000+0800.db").exists()
-    assert "courseware-20261203-194000+0800.db" in result.output
+    name = "courseware-20261203-194000+0800." + ("db" if db.engine.dialect.name == "sqlite" else "dump")
+    assert (tmp_path / name).exists()
+    assert name in result.output
 
 
 # --- CSV exports ------------------------------------------------------------------------------------
