@@ -167,6 +167,8 @@ def test_the_delivery_log_shows_failures_with_their_reason_and_filters(course, t
     assert len(_log_rows(failed)) == 2
     assert "Reason: the SMTP server refused the connection (is it running?)" in text
     assert "Ada Lin" in text and "Next attempt 3 March 2031, 10:01" in text
+    # Times are the reader's (the footer names the zone once), never labelled UTC.
+    assert "UTC" not in text and "Times are in China Standard Time (Asia/Shanghai)." in text
     assert len(_log_rows(mail_kind)) == 3
     assert hr.get("/hr/notifications?state=nonsense").status_code == 400
 
