@@ -104,6 +104,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 def register_blueprints(app: Flask) -> None:
     from courseware.auth.oidc import bp as oidc_bp
+    from courseware.auth.privacy import bp as privacy_bp
     from courseware.auth.views import bp as auth_bp
     from courseware.author.blueprint import bp as author_bp
     from courseware.author.media import bp as media_bp
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(practice_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(hr_notifications_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -8,6 +8,8 @@ context. PERIODIC lists those every tick runs:
   (services/notifications: reminders of assigned courses, new lessons; the retries of failed
   deliveries and those held by quiet hours).
 - `purge-deliveries`: the delivery log keeps 180 days.
+- `erase-expired`: once a day, people deactivated longer than PERSONAL_DATA_RETENTION_MONTHS ago
+  are erased (services/people/erasure; each run audited, 0 months turns it off).
 
 Two more run on demand: `deliver(ids)` sends claimed deliveries (one RQ job per batch, so that
 several workers share a large run), and `run_job(name)`, the entry point through which a worker runs
@@ -69,6 +71,7 @@ from courseware.extensions import db
 from courseware.models._time import utcnow
 from courseware.services.authoring import publishing
 from courseware.services.notifications import deliveries
+from courseware.services.people import erasure
 
 fcntl: ModuleType | None
 try:
@@ -132,8 +135,13 @@ def purge_deliveries() -> int:
     return deliveries.purge(db.session, now())
 
 
+def erase_expired() -> erasure.RetentionReport | None:
+    """Once a day, people deactivated longer than PERSONAL_DATA_RETENTION_MONTHS ago are erased."""
+    return erasure.erase_expired(db.session, now(), current_app.config["PERSONAL_DATA_RETENTION_MONTHS"])
+
+
 PERIODIC: tuple[Job, ...] = (Job("publish-due", publish_due), Job("notifications", send_notifications),
-                             Job("purge-deliveries", purge_deliveries))
+                             Job("purge-deliveries", purge_deliveries), Job("erase-expired", erase_expired))
 DELIVERY_BATCH = 25  # deliveries per queued job: several workers share a large run
 
 _ticking = threading.Lock()

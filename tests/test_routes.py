@@ -32,6 +32,10 @@ CORE_ROUTES = {
     "auth.set_timezone": ("POST", "/account/timezone", {ANON: LOGIN, MANAGER: 422, HR: 422, PRESIDENT: 422}),
     "auth.sign_out_everywhere": ("POST", "/account/sign-out-everywhere",
                                  {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    # Personal data: the public privacy page, and "My data" (the page; its form POSTs for the ZIP,
+    # tests/auth/test_my_data.py).
+    "privacy.privacy": ("GET", "/privacy", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "privacy.my_data": ("GET", "/account/data", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     # Sign-in with the company's accounts is not configured here: both are not found (tests/auth/test_oidc.py
     # and tests/oidc sign in through them).
     "oidc.login": ("GET", "/auth/oidc/login", {ANON: 404, MANAGER: 404, HR: 404, PRESIDENT: 404}),

@@ -1,4 +1,5 @@
-"""HR's account pages: list, create, edit, deactivate, reset a password, import a CSV; departments."""
+"""HR's account pages: list, create, edit, deactivate, reset a password, erase a person who has left,
+import a CSV; departments."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,13 +17,15 @@ from courseware.hr.forms import (
     AccountForm,
     DepartmentForm,
     DepartmentHeadForm,
+    EraseForm,
     ImportForm,
 )
 from courseware.i18n import role_label
 from courseware.models import User
-from courseware.services.errors import ValidationError
+from courseware.models._time import utcnow
+from courseware.services.errors import Conflict, Forbidden, ValidationError
 from courseware.services.ops import audit
-from courseware.services.people import account_admin, reporting
+from courseware.services.people import account_admin, erasure, reporting
 
 bp = Blueprint("hr_accounts", __name__, url_prefix="/hr")
 MANAGERS_OF_ACCOUNTS = ("hr", "president")
@@ -135,6 +138,33 @@ def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
     except ValidationError as error:
         flash(str(error), "error")
     return redirect(url_for("hr_accounts.account_edit", user_id=user_id))
+
+
+@bp.route("/accounts/<int:user_id>/erase", methods=["GET", "POST"])
+@role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
+def account_erase(user_id: int) -> ResponseReturnValue:
+    """Erase a person who has left (deactivated first), confirmed by typing their username. A person
+    who may not be erased (active, oneself, the last president...) gets the page saying why."""
+    account = account_admin.get_account(db.session, user_id)
+    form = EraseForm()
+    try:
+        erasure.check_erasable(db.session, current_user, account)
+    except (Conflict, Forbidden) as error:
+        return render_template("hr/erase.html", account=account, form=None, problem=str(error)), \
+            error.status_code
+    if form.validate_on_submit():
+        try:
+            erased = erasure.erase_person(db.session, current_user, user_id, form.confirm.data, utcnow())
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error, default=form.confirm)
+        else:
+            flash(_("Erased: the account is now “%(name)s”, without personal data.", name=erased.full_name),
+                  "success")
+            return redirect(url_for("hr_accounts.account_edit", user_id=user_id))
+    return render_template("hr/erase.html", account=account, form=form, problem=None), \
+        422 if form.errors else 200
 
 
 @bp.post("/accounts/<int:user_id>/reset-password")

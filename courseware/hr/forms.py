@@ -72,3 +72,12 @@ class DepartmentHeadForm(FlaskForm):
     """One per department on the departments page (each with its own prefix)."""
 
     head_id = SelectField(_l("Head"), coerce=bounded_int, default=NOBODY, validate_choice=False)
+
+
+class EraseForm(FlaskForm):
+    """Erasing a person who has left (services/people/erasure): confirmed by typing their username."""
+
+    confirm = StringField(_l("Type the username to confirm"),
+                          validators=[DataRequired(message=_l("Type the username to confirm.")),
+                                      Length(max=64)],
+                          render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})

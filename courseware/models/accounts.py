@@ -77,6 +77,10 @@ class User(UserMixin, Model):
     # The person's line manager: the people who report to someone, directly or through others, are
     # their team (/team). Never a cycle: services/people/reporting.py checks every change.
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # Personal data (services/people/erasure.py): when the account was last deactivated (the
+    # retention period counts from here) and when its person was erased (pseudonymized).
+    deactivated_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship(back_populates="members",
                                                          foreign_keys=[department_id])

@@ -30,6 +30,8 @@ ROUTES: dict = {
                                        only(HR, PRESIDENT, ok=302)),
     "hr_accounts.account_reset_password": ("POST", "/hr/accounts/{owner_id}/reset-password",
                                            only(HR, PRESIDENT)),
+    # The owner is active: erasing them is refused until deactivated (tests/hr/test_erasure_views.py).
+    "hr_accounts.account_erase": ("GET", "/hr/accounts/{owner_id}/erase", only(HR, PRESIDENT, ok=409)),
     "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
     "hr_accounts.audit_log": ("GET", "/hr/audit", only(HR, PRESIDENT)),
     "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),

@@ -21,6 +21,8 @@ ACCOUNT_ACTIONS = (
     "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
     # Reporting lines and sign-in with the company's accounts (issue 17).
     "department.head", "account.link",
+    # Personal data (issue 18): an erasure, and each run of the retention job.
+    "account.erase", "privacy.retention", "account.data_export",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -38,6 +40,9 @@ ACTION_LABELS = {
     "course.certificate_policy": _l("course.certificate_policy"),
     "department.head": _l("department.head"),
     "account.link": _l("account.link"),
+    "account.erase": _l("account.erase"),
+    "privacy.retention": _l("privacy.retention"),
+    "account.data_export": _l("account.data_export"),
 }
 
 

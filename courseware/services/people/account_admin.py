@@ -181,6 +181,11 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     _check_may_manage(actor, user)
     if user.id == actor.id and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
+    if user.erased_at is not None and active:
+        raise ValidationError(_("An erased account cannot be made active again."))
+    if active != user.active:
+        # The retention period of personal data counts from the deactivation (services/people/erasure).
+        user.deactivated_at = None if active else utcnow()
     user.active = active
     user.session_token = new_session_token()
     audit.record(session, "account.reactivate" if active else "account.deactivate", actor=actor,

@@ -1,0 +1,199 @@
+"""Erasing a person who has left: the account is pseudonymized, their private text deleted, what
+they did kept anonymously for the statistics.
+
+- HR or the president erases one person (`erase_person`): deactivated first, never themselves, a
+  president only by a president, never the last president; HR types the username to confirm.
+- The retention job (`erase_expired`, run daily by courseware/jobs.py) erases everyone deactivated
+  more than PERSONAL_DATA_RETENTION_MONTHS ago (0 turns it off); each run is audited.
+
+What erasure does, in one transaction per person:
+
+- the account: "Former employee 123" (in the site's language), username `erased-123`; e-mail, job
+  title, language, time zone and line manager emptied; the password unusable, every session ended;
+- deleted: sign-in sessions, links to the company's identity provider, notification opt-outs, the
+  notices in their list, practice entries (goals and their updates, focus decisions, daily plans and
+  summaries, reflections); the bodies of the messages sent to them are emptied;
+- kept, under the pseudonym: lesson progress, quiz attempts and answers, follow-up checks,
+  certificates and assignments (the figures HR reads stay right);
+- the audit trail: every entry naming them (by username, name or e-mail) is rewritten to the
+  pseudonym; the erasure itself is recorded by account id only.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from courseware.language import site_language
+from courseware.models import (
+    AuditEvent,
+    Certificate,
+    DailyEntry,
+    Delivery,
+    FocusItem,
+    Goal,
+    GoalUpdate,
+    Notification,
+    NotificationOptOut,
+    Reflection,
+    Role,
+    User,
+)
+from courseware.models.accounts import ExternalIdentity, SignInSession, new_session_token
+from courseware.services.errors import Conflict, Forbidden, ValidationError
+from courseware.services.ops import audit
+from courseware.services.people.account_admin import get_account
+
+UNUSABLE_PASSWORD = "!erased"  # no hash format: check_password_hash never accepts it
+
+
+def pseudonym(user_id: int) -> str:
+    """The name an erased person is shown by, in the site's language."""
+    with force_locale(site_language()):
+        return _("Former employee %(id)d", id=user_id)
+
+
+def pseudonym_username(user_id: int) -> str:
+    return f"erased-{user_id}"
+
+
+def check_erasable(session: Session, actor: User | None, user: User) -> None:
+    """Why this person may not be erased (by `actor`; None: the retention job), else nothing."""
+    if user.erased_at is not None:
+        raise Conflict(_("This person has already been erased."))
+    if actor is not None and user.id == actor.id:
+        raise Forbidden(_("You cannot erase your own account."))
+    if actor is not None and user.role == Role.PRESIDENT and actor.role != Role.PRESIDENT:
+        raise Forbidden(_("Only a president can erase a president."))
+    if user.active:
+        raise Conflict(_("Deactivate the account first: only people who have left are erased."))
+    if user.role == Role.PRESIDENT and not session.scalar(
+            select(func.count(User.id)).where(User.role == Role.PRESIDENT.value, User.id != user.id,
+                                              User.active.is_(True))):
+        raise Conflict(_("This is the last president: make someone else president first."))
+
+
+def erase_person(session: Session, actor: User, user_id: int, typed_username: str, now: datetime) -> User:
+    """HR's erasure of one person, confirmed by typing their username; one transaction."""
+    user = get_account(session, user_id)
+    check_erasable(session, actor, user)
+    if (typed_username or "").strip().lower() != user.username:
+        raise ValidationError(_("Type the username exactly as shown to confirm."), field="confirm")
+    erase(session, user, now)
+    audit.record(session, "account.erase", actor=actor, target=user.username, details=f"account {user.id}")
+    session.commit()
+    return user
+
+
+def erase(session: Session, user: User, now: datetime) -> None:
+    """Pseudonymize the person and delete their private text, in the caller's transaction."""
+    identifiers = [value for value in (user.email, user.full_name, user.username) if value]
+    _delete_private_rows(session, user.id)
+    _rewrite_audit_trail(session, user.id, identifiers, pseudonym_username(user.id))
+    name = pseudonym(user.id)
+    session.execute(update(Certificate).where(Certificate.signatory_name == user.full_name)
+                    .values(signatory_name=name, signatory_title=None))
+    user.full_name = name
+    user.username = pseudonym_username(user.id)
+    user.email = user.title = user.timezone = user.locale = None
+    user.manager_id = None
+    user.password_hash = UNUSABLE_PASSWORD
+    user.session_token = new_session_token()
+    user.active = False
+    user.deactivated_at = user.deactivated_at or now
+    user.erased_at = now
+    session.flush()
+
+
+def _delete_private_rows(session: Session, user_id: int) -> None:
+    goal_ids = select(Goal.id).where(Goal.user_id == user_id).scalar_subquery()
+    session.execute(delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goal_ids)))
+    for model in (FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut, SignInSession,
+                  ExternalIdentity):
+        session.execute(delete(model).where(model.user_id == user_id))
+    # Goals refer to their long-term goal: the links go first.
+    session.execute(update(Goal).where(Goal.user_id == user_id).values(parent_id=None))
+    session.execute(delete(Goal).where(Goal.user_id == user_id))
+    session.execute(update(Delivery).where(or_(Delivery.user_id == user_id,
+                                               Delivery.reason == f"test.by-{user_id}"))
+                    .values(params={}, last_error=None))
+
+
+def _rewrite_audit_trail(session: Session, user_id: int, identifiers: list[str], replacement: str) -> None:
+    """Every audit entry naming the person names the pseudonym instead."""
+    if not identifiers:
+        return
+    columns = (AuditEvent.actor, AuditEvent.target, AuditEvent.details)
+    mentions = [func.lower(column).contains(value.lower(), autoescape=True)
+                for column in columns for value in identifiers]
+    events = session.scalars(select(AuditEvent).where(or_(AuditEvent.actor_id == user_id, *mentions)))
+    patterns = [re.compile(r"(?<![\w.@-])" + re.escape(value) + r"(?![\w@-])", re.IGNORECASE)
+                for value in sorted(identifiers, key=len, reverse=True)]
+    for event in events:
+        for attribute in ("actor", "target", "details"):
+            text = getattr(event, attribute) or ""
+            for pattern in patterns:
+                text = pattern.sub(replacement, text)
+            setattr(event, attribute, text)
+        if event.actor_id == user_id:
+            event.actor = replacement
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` earlier; the month's last day when it has no such day."""
+    month_index = moment.month - 1 - months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def retention_ran_today(session: Session, now: datetime) -> bool:
+    """Whether the retention job ran in the last 24 hours (it runs daily, whatever the tick's rate)."""
+    last = session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "privacy.retention", AuditEvent.at > now - timedelta(days=1)).limit(1))
+    return last is not None
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    erased: int
+    kept: int  # due, but not erasable (the last president)
+
+
+def due_for_erasure(session: Session, now: datetime, months: int) -> list[User]:
+    """People deactivated more than `months` months before `now`, not yet erased."""
+    if months <= 0:
+        return []
+    cutoff = months_before(now, months)
+    return list(session.scalars(select(User).where(
+        User.active.is_(False), User.erased_at.is_(None), User.deactivated_at.is_not(None),
+        User.deactivated_at <= cutoff).order_by(User.id)))
+
+
+def erase_expired(session: Session, now: datetime, months: int) -> RetentionReport | None:
+    """The retention job: erase everyone past the retention period, once a day; None when it is
+    turned off or already ran in the last 24 hours."""
+    if months <= 0 or retention_ran_today(session, now):
+        return None
+    erased = kept = 0
+    for user in due_for_erasure(session, now, months):
+        try:
+            check_erasable(session, None, user)
+        except (Conflict, Forbidden):
+            kept += 1
+            continue
+        erase(session, user, now)
+        audit.record(session, "account.erase", actor_name="retention", target=user.username,
+                     details=f"account {user.id}; retention {months} months")
+        session.commit()
+        erased += 1
+    event = audit.record(session, "privacy.retention", actor_name="retention", target=f"{erased} erased",
+                         details=f"retention {months} months; {kept} kept (last president)")
+    event.at = now  # the job's clock: the next run is a day later
+    session.commit()
+    return RetentionReport(erased, kept)
