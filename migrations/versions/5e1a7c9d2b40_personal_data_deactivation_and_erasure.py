@@ -32,7 +32,9 @@ def upgrade():
         "UPDATE user_account SET deactivated_at = (SELECT max(audit_event.at) FROM audit_event"
         " WHERE audit_event.action = 'account.deactivate' AND audit_event.target = user_account.username)"
         " WHERE active = false")
-    op.execute("UPDATE user_account SET deactivated_at = CURRENT_TIMESTAMP"
+    # Now in UTC, as every stored time (SQLite's CURRENT_TIMESTAMP is UTC; PostgreSQL's follows the session).
+    now = "timezone('utc', now())" if op.get_bind().dialect.name == "postgresql" else "CURRENT_TIMESTAMP"
+    op.execute(f"UPDATE user_account SET deactivated_at = {now}"
                " WHERE active = false AND deactivated_at IS NULL")
 
 
