@@ -21,9 +21,12 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
-def _months(name: str, default: str) -> int:
-    """A whole number of months from the environment, 0 to 1200; anything else stops the start."""
-    value = os.environ.get(name, default).strip()
+def _retention_months() -> int:
+    """Personal data: people are erased this many months after their account's deactivation, by a
+    daily job (services/people/erasure.py); 0 turns the job off. A whole number from 0 to 1200:
+    anything else stops the start with a message naming the variable."""
+    name = "PERSONAL_DATA_RETENTION_MONTHS"
+    value = os.environ.get(name, "24").strip()
     if not value.isdigit() or int(value) > 1200:
         raise RuntimeError(f"{name} must be a whole number of months from 0 to 1200, not {value!r}")
     return int(value)
@@ -75,9 +78,7 @@ def load_config(instance_path: Path) -> dict:
         **{name: os.environ.get(name, "") for name in (
             "SMTP_URL", "MAIL_FROM", "WECOM_WEBHOOK_URL", "DINGTALK_WEBHOOK_URL", "DINGTALK_SECRET",
             "FEISHU_WEBHOOK_URL", "FEISHU_SECRET")},
-        # Personal data: erased this many months after the account's deactivation, by a daily job
-        # (services/people/erasure.py); 0 turns the job off.
-        "PERSONAL_DATA_RETENTION_MONTHS": _months("PERSONAL_DATA_RETENTION_MONTHS", "24"),
+        "PERSONAL_DATA_RETENTION_MONTHS": _retention_months(),  # services/people/erasure.py
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
         # A lesson counts as read after this share of its estimated minutes (at least 30 s), measured

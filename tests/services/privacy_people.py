@@ -58,6 +58,9 @@ def known_person(make_user, course, hr_user: User | None = None) -> User:
         Delivery(key=f"{person.id}:due:2026-12-10:email", user_id=person.id, channel="email",
                  kind="assignment", reason="due", message="assignment.due", params={"name": NAME},
                  last_error=f"refused {EMAIL}"),
+        # HR's "send me a test" to a group robot names its sender (services/notifications/settings.py).
+        Delivery(key=f"group:test.20261201.by-{person.id}:-:wecom", user_id=None, channel="wecom",
+                 kind="test", reason=f"test.by-{person.id}", message="test", params={"sender": NAME}),
         SignInSession(user_id=person.id),
         ExternalIdentity(provider="https://id.example.com", subject=f"sub-{USERNAME}", user_id=person.id),
     ])

@@ -24,7 +24,7 @@ from courseware.models import (
 )
 from courseware.models.accounts import ExternalIdentity, SignInSession
 from courseware.services.errors import Conflict, Forbidden, ValidationError
-from courseware.services.people import account_admin, accounts, erasure
+from courseware.services.people import account_admin, accounts, erasure, personal_data
 from tests.conftest import PASSWORD
 from tests.services.privacy_people import IDENTIFIERS, SECRET_TEXT, USERNAME, known_person
 
@@ -67,6 +67,34 @@ def test_after_erasure_no_table_and_no_log_line_names_the_person(app, course, ma
     assert _mentions(IDENTIFIERS) == []
     assert _mentions([SECRET_TEXT]) == []
     assert caplog.records and not any(value.lower() in caplog.text.lower() for value in IDENTIFIERS)
+
+
+def test_every_column_naming_a_person_has_an_erasure_rule(app):
+    """A new table referring to a person fails here until erasure deletes or keeps its rows, with why."""
+    references = personal_data.user_references()
+    ruled = erasure.DELETED | set(erasure.KEPT)
+    assert references == ruled, (f"no rule: {sorted(references - ruled)}; "
+                                 f"a rule but no such column: {sorted(ruled - references)}")
+    assert not erasure.DELETED & set(erasure.KEPT)
+
+
+def test_the_rows_erasure_deletes_are_gone_and_the_account_keeps_no_other_value(app, course, make_user):
+    hr_user = make_user("hr")
+    person = known_person(make_user, course, hr_user)
+    person.department.head_id = person.id
+    _deactivate(hr_user, person)
+    erasure.erase_person(db.session, hr_user, person.id, USERNAME, NOW)
+    tables = db.metadata.tables
+    with db.engine.connect() as conn:
+        for table, column in sorted(erasure.DELETED):
+            count = conn.execute(sa.select(sa.func.count()).select_from(tables[table])
+                                 .where(tables[table].c[column] == person.id)).scalar_one()
+            assert count == 0, table
+        account = conn.execute(sa.select(tables["user_account"]).where(
+            tables["user_account"].c.id == person.id)).mappings().one()
+        heads = conn.execute(sa.text("SELECT count(*) FROM department WHERE head_id IS NOT NULL"))
+        assert heads.scalar_one() == 0
+    assert {name for name, value in account.items() if value is not None} <= erasure.ACCOUNT_COLUMNS_KEPT
 
 
 def test_erasure_pseudonymizes_the_account_and_keeps_the_statistics(app, course, make_user):
