@@ -28,6 +28,7 @@ from courseware.models import ROLES, Department, User
 from courseware.models._time import utcnow
 from courseware.services.authoring import content_import
 from courseware.services.errors import ValidationError
+from courseware.services.notifications.messages import Kind
 from courseware.services.ops import backups, database_copy, demo
 from courseware.services.people import accounts
 from courseware.timezones import company_zone, to_local
@@ -185,6 +186,8 @@ def notifications_send_due_command(at: datetime | None, dry_run: bool) -> None:
     report = jobs.send_notifications(at, dry_run=dry_run)
     for (state, channel), count in sorted(report.new.items()):
         click.echo(_("%(count)d %(state)s on %(channel)s", count=count, state=state, channel=channel))
+    for kind, count in sorted(report.kinds.items()):
+        click.echo(_("%(kind)s: %(count)d", kind=Kind(kind).label, count=count))
     if dry_run:
         click.echo(_("Dry run: %(new)d message(s) would be claimed, %(already)d were claimed before.",
                      new=sum(report.new.values()), already=report.already))

@@ -5,8 +5,8 @@ context. PERIODIC lists those every tick runs:
 
 - `publish-due`: scheduled lesson revisions go live (services/authoring/publishing).
 - `notifications`: what is due is computed and claimed in the database, then delivered
-  (services/notifications: reminders of assigned courses, new lessons; the retries of failed
-  deliveries and those held by quiet hours).
+  (services/notifications: reminders of assigned courses, new lessons, refresh due, the line
+  managers' weekly digest on Mondays; the retries of failed deliveries and those held by quiet hours).
 - `purge-deliveries`: the delivery log keeps 180 days.
 - `erase-expired`: once a day, people deactivated longer than PERSONAL_DATA_RETENTION_MONTHS ago
   are erased (services/people/erasure; each run audited, 0 months turns it off).

@@ -51,6 +51,7 @@ class RunReport:
     delivery_ids: list[int] = field(default_factory=list)  # claimed, to send now
     outcomes: Counter = field(default_factory=Counter)  # of the sending that followed, by state
     enqueued: bool = False  # the sending was left to the queue's workers
+    kinds: Counter = field(default_factory=Counter)  # new deliveries by kind (messages.Kind values)
 
 
 def send_due(session: Session, now: datetime, config: Mapping, dry_run: bool = False) -> RunReport:
@@ -61,11 +62,13 @@ def send_due(session: Session, now: datetime, config: Mapping, dry_run: bool = F
     report = RunReport(already=len(planned) - len(fresh), dry_run=dry_run)
     if dry_run:
         report.new.update((p.state.value, p.channel.value) for p in fresh)
+        report.kinds.update(p.event.kind.value for p in fresh)
         return report
     claimed = claim(session, fresh, now)
     session.commit()
     report.already += len(fresh) - len(claimed)
     report.new.update((p.state.value, p.channel.value) for p in claimed)
+    report.kinds.update(p.event.kind.value for p in claimed)
     report.delivery_ids = [delivery_id for p, delivery_id in claimed.items()
                            if p.state is DeliveryState.QUEUED]
     return report

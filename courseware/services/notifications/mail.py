@@ -81,10 +81,11 @@ def _html(outgoing: Outgoing) -> str:
             if outgoing.link else "")
     footer = f'<p style="color:#666;font-size:13px">{escape(outgoing.footer)}</p>' if outgoing.footer else ""
     title = escape(outgoing.title)
+    body = escape(outgoing.body).replace("\n", "<br>\n")  # a digest's lines stay lines
     return (f'<!doctype html><html lang="{escape(outgoing.language.replace("_", "-"))}"><head>'
             f'<meta charset="utf-8"><title>{title}</title></head>'
             '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">'
-            f'<h1 style="font-size:20px">{title}</h1><p>{escape(outgoing.body)}</p>{link}{footer}'
+            f'<h1 style="font-size:20px">{title}</h1><p>{body}</p>{link}{footer}'
             '</body></html>')
 
 

@@ -27,6 +27,8 @@ class Kind(StrEnum):
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     NEW_LESSON = "new_lesson"
+    REFRESH_DUE = "refresh_due"
+    DIGEST = "digest"
     TEST = "test"
 
     @property
@@ -35,13 +37,15 @@ class Kind(StrEnum):
 
     @property
     def mandatory(self) -> bool:
-        """Reminders of an assigned course: they may move to another channel, never stop."""
-        return self in (Kind.ASSIGNED, Kind.DUE_SOON, Kind.OVERDUE, Kind.TEST)
+        """Reminders of an assigned course, and of a certificate's refresh (required learning too):
+        they may move to another channel, never stop."""
+        return self in (Kind.ASSIGNED, Kind.DUE_SOON, Kind.OVERDUE, Kind.REFRESH_DUE, Kind.TEST)
 
 
 _KIND_LABELS = {
     "assigned": _l("Course assigned"), "due_soon": _l("Due soon"), "overdue": _l("Overdue"),
-    "new_lesson": _l("New or revised lesson"), "test": _l("Test message"),
+    "new_lesson": _l("New or revised lesson"), "refresh_due": _l("Refresh due"),
+    "digest": _l("Weekly digest of your people"), "test": _l("Test message"),
 }
 
 
@@ -106,6 +110,46 @@ def _new_lesson(titles: Titles, params: dict) -> Rendered:
                       lesson=lesson, course=course))
 
 
+def _refresh_due(titles: Titles, params: dict) -> Rendered:
+    course = titles.course(params)
+    if params.get("expired"):
+        return Rendered(_("Your certificate of %(course)s has expired", course=course),
+                        _("Your certificate of %(course)s expired on %(date)s. Take the refresh check to "
+                          "renew it.", course=course, date=_due(params)))
+    return Rendered(_("Refresh due: %(course)s", course=course),
+                    _("Your certificate of %(course)s expires on %(date)s. Take the refresh check before "
+                      "then to renew it.", course=course, date=_due(params)))
+
+
+_DIGEST_LINES = {
+    "overdue": _l("%(name)s: %(course)s, overdue since %(date)s"),
+    "due_soon": _l("%(name)s: %(course)s, due on %(date)s"),
+    "refresh_due": _l("%(name)s: %(course)s, refresh due by %(date)s"),
+    "expired": _l("%(name)s: %(course)s, certificate expired on %(date)s"),
+}
+
+
+def _digest(titles: Titles, params: dict) -> Rendered:
+    """The weekly digest (digest.py): counts of the people's assigned courses by state, then by name
+    those overdue or due within 7 days, one a line."""
+    counts = {name: int(params.get("counts", {}).get(name, 0))
+              for name in ("completed", "in_progress", "not_started", "overdue", "refresh_due")}
+    title = _("Your team this week") if params.get("team", True) else _("Your department this week")
+    lines = [_("Courses assigned to your people: %(completed)d completed, %(in_progress)d in progress, "
+               "%(not_started)d not started, %(overdue)d overdue, %(refresh_due)d refresh due.", **counts)]
+    listed = [entry for entry in params.get("listed", []) if entry.get("state") in _DIGEST_LINES]
+    if listed:
+        lines.append(_("Overdue or due within 7 days:"))
+        lines += ["• " + str(_DIGEST_LINES[entry["state"]]) % {
+            "name": entry.get("name", ""), "course": titles.course(entry),
+            "date": format_date(date.fromisoformat(entry["on"]))} for entry in listed]
+    else:
+        lines.append(_("Nobody is overdue or due within the next 7 days."))
+    if more := int(params.get("more", 0)):
+        lines.append(ngettext("… and %(num)d more.", "… and %(num)d more.", more))
+    return Rendered(title, "\n".join(lines))
+
+
 def _test(titles: Titles, params: dict) -> Rendered:
     return Rendered(_("Test message from Culture Courses"),
                     _("%(name)s sent this test from the notification settings. If you can read it, "
@@ -138,6 +182,7 @@ def _group_overdue(titles: Titles, params: dict) -> Rendered:
 
 MESSAGES: dict[str, Callable[[Titles, dict], Rendered]] = {
     "assigned": _assigned, "due_soon": _due_soon, "overdue": _overdue, "new_lesson": _new_lesson,
+    "refresh_due": _refresh_due, "digest": _digest,
     "test": _test, "group_assigned": _group_assigned, "group_due_soon": _group_due_soon,
     "group_overdue": _group_overdue,
 }
@@ -171,6 +216,12 @@ def mail_texts(kind: Kind, language: str, unsubscribe: str | None) -> MailTexts:
         link = _("Open in Culture Courses")
         if kind is Kind.TEST:
             footer = _("A test from the notification settings of Culture Courses.")
+        elif kind is Kind.REFRESH_DUE:
+            footer = _("You receive this because your certificate of this course is due for renewal: one "
+                       "message for each renewal date.")
+        elif kind is Kind.DIGEST:
+            footer = _("You receive this weekly digest because people report to you. To stop these "
+                       "e-mails: %(url)s", url=unsubscribe or "")
         elif kind.mandatory:
             footer = _("You receive these reminders because a course was assigned to you. They stop "
                        "once you complete it.")

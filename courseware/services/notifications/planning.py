@@ -8,6 +8,10 @@ To each person who has not completed an assigned course (their due date: people.
               person's time zone, and only if the course was assigned before that day);
 - `overdue`   the day after the due date, then weekly, at most 4 times.
 
+To each person whose certificate's refresh window is open: `refresh_due`, once per expiry
+(refresh_due.py). To each line manager and department head: `digest`, once per ISO week from Monday
+08:00 in their time zone (digest.py).
+
 To each person who has started a course: `new_lesson` when one of its lessons is first published
 or materially revised (within NEW_LESSON_WINDOW). The group robots get one message per course and
 reason with how many people it concerns, never their names.
@@ -78,6 +82,10 @@ def plan(session: Session, now: datetime, config: Mapping) -> list[Planned]:
     person_zones = {user_id: zones.recipient_zone(user) for user_id, user in people.items()}
     events = course_reminders(session, now, people, person_zones) + new_lessons(session, now, people)
     events += group_summaries(events)
+    # Each person's own business, never the group chats'. (Imported here: they build on Event.)
+    from courseware.services.notifications import digest, refresh_due
+    events += refresh_due.events(session, now, people, person_zones)
+    events += digest.events(session, now, people, person_zones)
     return _on_channels(events, now, config, people, person_zones, opted_out(session))
 
 
