@@ -79,6 +79,15 @@ def test_an_error_code_makes_the_directory_unavailable_with_its_reason(work_plat
     assert PEOPLE_LIST[platform] in str(raised.value)
 
 
+@pytest.mark.parametrize("platform,code", [("wecom", 40014), ("wecom", 42001), ("dingtalk", 40014),
+                                           ("dingtalk", 42001), ("feishu", 99991663), ("feishu", 99991664)])
+def test_a_token_answered_as_invalid_is_fetched_again_and_the_call_made_once_more(work_platforms, platform,
+                                                                                   code):
+    work_platforms.fail(platform, PEOPLE_LIST[platform], code, "invalid access_token", times=1)
+    assert len(snapshot(work_platforms, platform).people) == 7
+    assert work_platforms.token_requests[platform] == 2
+
+
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_a_token_refused_even_after_fetching_a_new_one_is_an_error_not_a_loop(work_platforms, platform):
     expired = {"wecom": 42001, "dingtalk": 42001, "feishu": 99991663}[platform]
