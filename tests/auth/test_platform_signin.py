@@ -235,3 +235,19 @@ def test_the_sign_in_pages_speak_chinese(platforms, client):
     client.set_cookie("lang", "zh_CN")
     page = client.get("/login").get_data(as_text=True)
     assert ">使用企业微信登录</a>" in page and ">使用钉钉登录</a>" in page and ">使用飞书登录</a>" in page
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_an_account_is_made_at_sign_in_only_when_allowed(app, platforms, client, platform):
+    app.config["SSO_CREATE_ACCOUNTS"] = True
+    assert sign_in(client, platforms, platform, as_user="stranger").status_code == 302
+    user = db.session.scalar(select(ExternalIdentity)).user
+    assert (user.username, user.full_name, user.role) == ("stranger", "Stranger Member", "manager")
+    assert audit("account.create")[-1].details == f"role=manager; at sign-in via {platform}"
+
+
+def test_with_password_sign_in_off_the_platforms_are_the_way_in(app, platforms, client):
+    app.config["PASSWORD_SIGNIN"] = False
+    page = client.get("/login").get_data(as_text=True)
+    assert all(label in page for label in LABELS.values())
+    assert "Emergency sign-in with a password" in page
