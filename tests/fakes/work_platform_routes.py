@@ -78,8 +78,9 @@ def _wecom(fake: FakeWorkPlatforms, method: str, path: str, query: dict, body: d
     if path == "/cgi-bin/user/list":
         return _ok(userlist=[_wecom_user(each) for each in _members(fake, int(query["department_id"]))])
     if path == "/cgi-bin/message/send":
+        unknown = [each for each in body["touser"].split("|") if fake.person(each) is None]
         fake.messages.append({"platform": "wecom", "to": body["touser"], "text": body["text"]["content"]})
-        return _ok(invaliduser="", msgid="m-1")
+        return _ok(invaliduser="|".join(unknown), msgid="m-1")
     return 404, {}, {"errcode": 404, "errmsg": "no such endpoint"}
 
 
@@ -130,6 +131,8 @@ def _dingtalk_topapi(fake: FakeWorkPlatforms, path: str, body: dict) -> Answer:
         page = {"list": [_dingtalk_user(each) for each in items], "has_more": more}
         return _ok(result=page | ({"next_cursor": int(body.get("cursor", 0)) + len(items)} if more else {}))
     if path == "/topapi/message/corpconversation/asyncsend_v2":
+        if body.get("agent_id") != 2000003:
+            return error("dingtalk", 60020, "agent_id is invalid")
         fake.messages.append({"platform": "dingtalk", "to": body["userid_list"],
                               "text": body["msg"]["text"]["content"]})
         return _ok(task_id=1)
@@ -192,6 +195,8 @@ def _feishu_tenant(fake: FakeWorkPlatforms, path: str, query: dict, body: dict) 
         number = 1 if query["department_id"] == "0" else int(query["department_id"].removeprefix("od-"))
         return _feishu_page(fake, [_feishu_user(each) for each in _members(fake, number)], query)
     if path == "/open-apis/im/v1/messages":
+        if fake.person(body.get("receive_id", "")) is None:
+            return error("feishu", 230013, "Bot has NO availability to this user.")
         fake.messages.append({"platform": "feishu", "to": body["receive_id"],
                               "text": json.loads(body["content"])["text"]})
         return _feishu_ok({"message_id": "om-1", "msg_type": "text"})

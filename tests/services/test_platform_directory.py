@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from courseware.services.people.directory_types import DirectoryUnavailable
-from courseware.services.people.platforms import client, directory_source
+from courseware.services.people.platforms import PlatformError, client, directory_source
 
 PLATFORMS = ["wecom", "dingtalk", "feishu"]
 # How each platform names the departments of the fake company.
@@ -135,3 +135,17 @@ def test_a_work_notice_reaches_one_person(work_platforms, platform):
     api.send_text(["wang.lei"], "Your course is due in 3 days.")
     assert work_platforms.messages == [{"platform": platform, "to": "wang.lei",
                                         "text": "Your course is due in 3 days."}]
+
+
+@pytest.mark.parametrize("platform,words", [("wecom", "error invaliduser (nobody.here)"),
+                                            ("feishu", "error 230013 (Bot has NO availability")])
+def test_a_work_notice_to_someone_the_platform_does_not_know_is_an_error(work_platforms, platform, words):
+    with pytest.raises(PlatformError) as raised:
+        client(platform, work_platforms.settings(platform)).send_text(["nobody.here"], "Hello")
+    assert words in str(raised.value)
+
+
+def test_a_dingtalk_work_notice_needs_the_agent_id(work_platforms):
+    settings = {**work_platforms.settings("dingtalk"), "DINGTALK_AGENT_ID": ""}
+    with pytest.raises(PlatformError, match="60020"):
+        client("dingtalk", settings).send_text(["wang.lei"], "Hello")

@@ -121,10 +121,15 @@ class WeCom(JsonApi):
 
     # Work notices
     def send_text(self, userids: list[str], text: str) -> dict:
-        """A text work notice from the app to these people; the answer names any `invaliduser`."""
-        return self._call("POST", "/cgi-bin/message/send", json={
+        """A text work notice from the app to these people; PlatformError when WeCom names any of them
+        as unknown (`invaliduser`: it answers errcode 0 and leaves them out)."""
+        answer = self._call("POST", "/cgi-bin/message/send", json={
             "touser": "|".join(userids), "msgtype": "text", "agentid": int(self.agent_id or 0),
             "text": {"content": text}})
+        if answer.get("invaliduser"):
+            raise PlatformError(self.platform, "/cgi-bin/message/send", "invaliduser",
+                                str(answer["invaliduser"]))
+        return answer
 
 
 def _parent(parent: object, roots: set[str]) -> str | None:
