@@ -104,6 +104,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 def register_blueprints(app: Flask) -> None:
     from courseware.auth.oidc import bp as oidc_bp
+    from courseware.auth.platforms import bp as platforms_bp
     from courseware.auth.privacy import bp as privacy_bp
     from courseware.auth.views import bp as auth_bp
     from courseware.author.blueprint import bp as author_bp
@@ -119,7 +120,8 @@ def register_blueprints(app: Flask) -> None:
     from courseware.practice.views import bp as practice_bp
     from courseware.quiz.views import bp as quiz_bp
 
-    for blueprint in (auth_bp, oidc_bp, learn_bp, refresh_bp, quiz_bp, health_bp, hr_bp, hr_accounts_bp,
+    for blueprint in (auth_bp, oidc_bp, platforms_bp, learn_bp, refresh_bp, quiz_bp, health_bp, hr_bp,
+                      hr_accounts_bp,
                       team_bp, author_bp, media_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(practice_bp)

@@ -109,4 +109,11 @@ def _sign_in_settings() -> dict:
         # 0: nobody signs in with a password but the break-glass account, a president's.
         "PASSWORD_SIGNIN": os.environ.get("PASSWORD_SIGNIN", "1") != "0",
         "BREAK_GLASS_USERNAME": os.environ.get("BREAK_GLASS_USERNAME", "").strip().lower(),
+        # Sign-in with WeCom, DingTalk or Feishu (courseware/auth/platforms.py), each on when its
+        # credentials are set; the same app reads the directory and sends work notices
+        # (services/people/platforms). *_BASE_URL replaces the platform's hosts (tests' fake server).
+        **{name: os.environ.get(name, "").strip() for name in (
+            "WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_BASE_URL",
+            "DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET", "DINGTALK_AGENT_ID",
+            "DINGTALK_BASE_URL", "FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_BASE_URL")},
     }

@@ -19,6 +19,7 @@ from courseware.extensions import db
 from courseware.models import Department, Lesson, User
 from courseware.services.authoring.content_import import import_content
 from courseware.services.learning import completion, progress
+from tests.fakes.work_platforms import work_platforms  # noqa: F401 - the fake WeCom, DingTalk and Feishu
 
 TEST_DATA = Path(__file__).parent / "data"
 TEST_LESSONS = TEST_DATA / "content" / "lessons"

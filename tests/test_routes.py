@@ -40,6 +40,11 @@ CORE_ROUTES = {
     # and tests/oidc sign in through them).
     "oidc.login": ("GET", "/auth/oidc/login", {ANON: 404, MANAGER: 404, HR: 404, PRESIDENT: 404}),
     "oidc.callback": ("GET", "/auth/oidc/callback", {ANON: 404, MANAGER: 404, HR: 404, PRESIDENT: 404}),
+    # No work platform is configured here: both are not found (tests/auth/test_platform_signin.py signs in
+    # through WeCom, DingTalk and Feishu's fakes).
+    "platforms.login": ("GET", "/login/wecom", {ANON: 404, MANAGER: 404, HR: 404, PRESIDENT: 404}),
+    "platforms.callback": ("GET", "/login/wecom/callback",
+                           {ANON: 404, MANAGER: 404, HR: 404, PRESIDENT: 404}),
     # Posted without a language, the switcher answers 400 (tests/test_i18n.py posts real choices).
     "auth.choose_language": ("POST", "/language", {ANON: 400, MANAGER: 400, HR: 400, PRESIDENT: 400}),
     "learn.dashboard": ("GET", "/", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),

@@ -28,7 +28,7 @@ from courseware.auth.id_tokens import UntrustedToken, validate_id_token
 from courseware.auth.session import safe_next, start_signed_in_session
 from courseware.extensions import db, limiter
 from courseware.services.ops import audit
-from courseware.services.people import sso
+from courseware.services.people import platforms, sso
 
 log = logging.getLogger(__name__)
 bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
@@ -85,8 +85,9 @@ def init_app(app: Flask) -> None:
     if config["OIDC_ISSUER"] and config["OIDC_CLIENT_ID"] and config["OIDC_CLIENT_SECRET"]:
         app.extensions[EXTENSION] = CompanyClient(config["OIDC_ISSUER"], config["OIDC_CLIENT_ID"],
                                                   config["OIDC_CLIENT_SECRET"])
-    if not config["PASSWORD_SIGNIN"] and EXTENSION not in app.extensions:
-        log.warning("PASSWORD_SIGNIN=0 without OpenID Connect settings: only %s can sign in",
+    if not config["PASSWORD_SIGNIN"] and EXTENSION not in app.extensions and not platforms.configured(config):
+        log.warning("PASSWORD_SIGNIN=0 without OpenID Connect, WeCom, DingTalk or Feishu settings: only %s "
+                    "can sign in",
                     config["BREAK_GLASS_USERNAME"] or "nobody")
 
 

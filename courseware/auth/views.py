@@ -15,7 +15,7 @@ from flask_login import (
 )
 
 from courseware import i18n
-from courseware.auth import oidc
+from courseware.auth import oidc, platforms
 from courseware.auth.forms import LoginForm, PasswordChangeForm, ReauthenticateForm, TimeZoneForm
 from courseware.auth.session import safe_next, sign_out, start_signed_in_session
 from courseware.extensions import db, limiter
@@ -70,6 +70,7 @@ def login():
 
 def _login_page(form: LoginForm) -> ResponseReturnValue:
     return render_template("auth/login.html", form=form, sso_label=oidc.button_label(),
+                           platform_buttons=platforms.buttons(),
                            password_signin=current_app.config["PASSWORD_SIGNIN"]), 422 if form.errors else 200
 
 
@@ -111,6 +112,7 @@ def reauthenticate():
     elif request.method == "POST" and not password_allowed:
         form.password.errors.append(str(PASSWORD_SIGNIN_OFF))
     return render_template("auth/reauthenticate.html", form=form, sso_label=oidc.button_label(),
+                           platform_buttons=platforms.buttons(),
                            password_allowed=password_allowed), 422 if form.errors else 200
 
 
