@@ -39,6 +39,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.logins: list[tuple[str, str]] = []
+        self.peers: list[tuple[str, int]] = []  # the client's address and port of each mail: its connection
         # While `hold` is set, a mail's data is kept unanswered until `release()`, then refused for
         # now (451): never accepted. As a server that a killed sender left in the middle of a mail.
         self.hold = False
@@ -53,6 +54,7 @@ class Mailbox:
                 await asyncio.sleep(0.05)
             return "451 4.3.0 Try again later"
         self.messages.append(message)  # type: ignore[arg-type]
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
     def release(self) -> None:

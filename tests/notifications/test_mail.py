@@ -13,7 +13,7 @@ from courseware.extensions import db
 from courseware.models import NotificationOptOut
 from courseware.services.authoring import publishing
 from courseware.services.catalog import published
-from courseware.services.notifications import channels
+from courseware.services.notifications import channels, mail
 from tests.author.conftest import editor_data
 from tests.conftest import read_lesson
 from tests.notifications.conftest import T0, assign, deliveries, notices_of
@@ -184,6 +184,30 @@ def test_a_wrong_smtp_password_is_the_delivery_s_reason(app, course, team, smtp)
 
     reasons = {d.last_error for d in deliveries(channel="email")}
     assert reasons == {"SMTP 535: 5.7.8 Authentication credentials invalid"}
+
+
+def test_a_run_sends_its_mails_over_one_smtp_connection(course, team, smtp):
+    assign(course, due_on=date(2031, 3, 6))
+
+    send_due(T0)
+
+    assert sorted(m["To"] for m in smtp.mailbox.messages) == ["ada@example.com", "bo@example.com"]
+    assert len(set(smtp.mailbox.peers)) == 1  # one connection (a TLS handshake and login) for the batch
+
+
+def test_a_connection_the_server_dropped_between_mails_is_opened_again(app, smtp):
+    with mail.Connection(app.config) as connection:
+        connection.send(_outgoing("ada@example.com"))
+        smtp.stop()  # the server goes away between two mails, then comes back
+        smtp.start()
+        connection.send(_outgoing("bo@example.com"))
+
+    assert [m["To"] for m in smtp.mailbox.messages] == ["ada@example.com", "bo@example.com"]
+    assert len(set(smtp.mailbox.peers)) == 2
+
+
+def _outgoing(to: str) -> channels.Outgoing:
+    return channels.Outgoing(channels.Channel.EMAIL, "en", "Hello", "Body", to=to)
 
 
 def test_hr_sees_the_smtp_setting_without_its_password():

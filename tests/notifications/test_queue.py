@@ -62,7 +62,7 @@ def test_a_delivery_whose_sender_died_is_taken_again_once_stale_and_sent_once(ap
                                                                              monkeypatch):
     assign(course, due_on=date(2031, 3, 6))
 
-    def killed(config, outgoing):
+    def killed(*args):
         raise SystemExit("the worker was killed")  # not an error the sender catches: it just stops
 
     with monkeypatch.context() as patched:

@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
+
+if TYPE_CHECKING:  # mail.py imports this module
+    from courseware.services.notifications import mail
 
 
 class Channel(StrEnum):
@@ -113,12 +117,16 @@ def _keep_start(path: str, length: int) -> str:
     return path if len(path) <= length else path[:length] + "••••••"
 
 
-def send(config: Mapping, outgoing: Outgoing) -> None:
-    """Send one message on its channel; DeliveryError with the reason when it does not go."""
+def send(config: Mapping, outgoing: Outgoing, smtp: mail.Connection | None = None) -> None:
+    """Send one message on its channel (a mail on `smtp`, a batch's connection, when given);
+    DeliveryError with the reason when it does not go."""
     from courseware.services.notifications import mail, robots
 
     if outgoing.channel is Channel.EMAIL:
-        mail.send(config, outgoing)
+        if smtp is not None:
+            smtp.send(outgoing)
+        else:
+            mail.send(config, outgoing)
     elif outgoing.channel is Channel.WECOM:
         robots.send_wecom(config["WECOM_WEBHOOK_URL"], outgoing)
     elif outgoing.channel is Channel.DINGTALK:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from courseware.language import normalize_language, site_language
 from courseware.models import Delivery, DeliveryState, Notification, User
 from courseware.models.sql import conflict_insert, rows_changed, table_of
-from courseware.services.notifications import channels, messages, planning
+from courseware.services.notifications import channels, mail, messages, planning
 from courseware.services.notifications.channels import Channel, DeliveryError, Outgoing
 from courseware.services.notifications.messages import Kind
 from courseware.services.notifications.preferences import unsubscribe_token
@@ -132,12 +132,16 @@ def ready_ids(session: Session, now: datetime, limit: int = 10_000) -> list[int]
 
 
 def deliver(session: Session, delivery_ids: Iterable[int], now: datetime, config: Mapping) -> Counter:
-    """Send each delivery a sender can take; returns how many ended in each state (or 'taken')."""
-    return Counter(deliver_one(session, delivery_id, now, config) for delivery_id in delivery_ids)
+    """Send each delivery a sender can take, the mails over one SMTP connection; returns how many
+    ended in each state (or 'taken')."""
+    with mail.Connection(config) as smtp:
+        return Counter(deliver_one(session, delivery_id, now, config, smtp) for delivery_id in delivery_ids)
 
 
-def deliver_one(session: Session, delivery_id: int, now: datetime, config: Mapping) -> str:
-    """Take the delivery (unless another sender has it or it is done), send it, write the outcome."""
+def deliver_one(session: Session, delivery_id: int, now: datetime, config: Mapping,
+                smtp: mail.Connection | None = None) -> str:
+    """Take the delivery (unless another sender has it or it is done), send it (a mail on `smtp`,
+    when given), write the outcome."""
     taken = session.execute(update(Delivery).where(Delivery.id == delivery_id, _ready(now)).values(
         state=DeliveryState.SENDING.value, claimed_at=now, attempts=Delivery.attempts + 1))
     if rows_changed(taken) != 1:
@@ -147,7 +151,7 @@ def deliver_one(session: Session, delivery_id: int, now: datetime, config: Mappi
     delivery = session.get(Delivery, delivery_id)
     assert delivery is not None
     try:
-        channels.send(config, compose(session, delivery, config))
+        channels.send(config, compose(session, delivery, config), smtp)
     except DeliveryError as error:
         _failed(delivery, str(error), now)
     except Exception as error:  # a bug or an outage must not leave the row 'sending' for ever

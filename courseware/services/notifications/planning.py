@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, aliased
@@ -68,7 +69,7 @@ class Planned:
     state: DeliveryState
     not_before: datetime | None = None
 
-    @property
+    @cached_property  # read several times per message while claiming (bench/notifications.py)
     def key(self) -> str:
         who = "group" if self.event.user_id is None else str(self.event.user_id)
         due = self.event.due_on.isoformat() if self.event.due_on else "-"
@@ -181,12 +182,16 @@ def _on_channels(events: list[Event], now: datetime, config: Mapping, people: di
     person_channels = channels.configured(config, group=False)
     group_channels = channels.configured(config, group=True)
     company_quiet = zones.quiet_until(now, zones.company_zone())
+    quiet_in: dict[tzinfo, datetime | None] = {}  # people share a few zones: each computed once
     planned = []
     for event in events:
         if event.user_id is None:
             planned += [Planned(event, channel, *_held(company_quiet)) for channel in group_channels]
             continue
-        quiet = zones.quiet_until(now, person_zones[event.user_id])
+        zone = person_zones[event.user_id]
+        if zone not in quiet_in:
+            quiet_in[zone] = zones.quiet_until(now, zone)
+        quiet = quiet_in[zone]
         for channel in person_channels:
             if channel is Channel.APP:
                 planned.append(Planned(event, channel, DeliveryState.SENT))
