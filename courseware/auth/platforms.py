@@ -70,7 +70,8 @@ def callback(platform: str) -> ResponseReturnValue:
     api = _client(platform)
     pending = session.pop(PENDING, None) or {}
     state = request.args.get("state", "")
-    if pending.get("platform") != platform or not hmac.compare_digest(str(pending.get("state", "")), state):
+    if pending.get("platform") != platform or not hmac.compare_digest(str(pending.get("state", "")).encode(),
+                                                                      state.encode()):
         return _failed(platform, 400, _("This sign-in was already used, has expired, or did not start here. "
                                         "Start again from the sign-in page."), "state mismatch")
     code = request.args.get("code") or request.args.get("authCode")

@@ -137,6 +137,8 @@ def test_someone_outside_the_company_is_refused(platforms, client, platform):
 def test_a_state_that_is_not_this_sessions_is_refused(platforms, client, wang, platform):
     location = start(client, platform)
     url, query = at_platform(location)
+    assert client.get(urlsplit(url).path, query_string={**query, "state": "国"}).status_code == 400
+    url, query = at_platform(start(client, platform))
     forged = client.get(urlsplit(url).path, query_string={**query, "state": "made-up"})
     assert forged.status_code == 400
     assert "already used, has expired, or did not start here" in forged.get_data(as_text=True)

@@ -149,3 +149,16 @@ def test_a_dingtalk_work_notice_needs_the_agent_id(work_platforms):
     settings = {**work_platforms.settings("dingtalk"), "DINGTALK_AGENT_ID": ""}
     with pytest.raises(PlatformError, match="60020"):
         client("dingtalk", settings).send_text(["wang.lei"], "Hello")
+
+
+def test_the_sign_in_pages_are_the_platforms_own_by_default():
+    settings = {"WECOM_CORP_ID": "ww1", "WECOM_AGENT_ID": "100", "WECOM_SECRET": "s",
+                "DINGTALK_CLIENT_ID": "d", "DINGTALK_CLIENT_SECRET": "s",
+                "FEISHU_APP_ID": "cli_1", "FEISHU_APP_SECRET": "s"}
+    back = "https://courses.example.com/back"
+    urls = {name: client(name, settings).authorize_url(back, "st") for name in PLATFORMS}
+    assert urls["wecom"].startswith("https://login.work.weixin.qq.com/wwlogin/sso/login?login_type=CorpApp"
+                                    "&appid=ww1&agentid=100&redirect_uri=https%3A%2F%2Fcourses.example.com")
+    assert urls["dingtalk"].startswith("https://login.dingtalk.com/oauth2/auth?client_id=d&")
+    assert urls["feishu"].startswith("https://accounts.feishu.cn/open-apis/authen/v1/authorize?client_id=cli_1&")
+    assert all(url.endswith(("state=st", "state=st&prompt=consent")) for url in urls.values())

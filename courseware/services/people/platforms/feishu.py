@@ -1,7 +1,7 @@
 """Feishu (飞书): sign-in, the directory and work notices through a custom (self-built) app, plain
-HTTP (https://open.feishu.cn/document/server-docs; Lark's is the same API on open.larksuite.com).
+HTTP (https://open.feishu.cn/document/server-docs), on open.feishu.cn but for the sign-in page.
 
-- Web sign-in: the browser goes to /open-apis/authen/v1/authorize (client_id = app id,
+- Web sign-in: the browser goes to accounts.feishu.cn/open-apis/authen/v1/authorize (client_id = app id,
   redirect_uri, response_type=code, state) and comes back with `code`; POST
   /open-apis/authen/v2/oauth/token {grant_type: authorization_code, client_id, client_secret, code,
   redirect_uri} → {code: 0, access_token}; GET /open-apis/authen/v1/user_info (Bearer the user's
@@ -40,6 +40,7 @@ from courseware.services.people.platforms.common import (
 from courseware.services.people.sso import Identity
 
 BASE = "https://open.feishu.cn"
+ACCOUNTS = "https://accounts.feishu.cn"  # the sign-in page
 EXPIRED = {99991663, 99991664}
 TOP = "0"
 PAGE = 50
@@ -54,6 +55,7 @@ class Feishu(JsonApi):
         super().__init__(http)
         self.app_id, self.app_secret = app_id, app_secret
         self.base = (base_url or BASE).rstrip("/")
+        self.accounts = (base_url or ACCOUNTS).rstrip("/")
         self.tokens = TokenCache(self._fetch_token, *([clock] if clock else []))
 
     def _fetch_token(self) -> tuple[str, int]:
@@ -89,7 +91,7 @@ class Feishu(JsonApi):
 
     # Sign-in
     def authorize_url(self, redirect_uri: str, state: str) -> str:
-        return f"{self.base}/open-apis/authen/v1/authorize?" + urlencode({
+        return f"{self.accounts}/open-apis/authen/v1/authorize?" + urlencode({
             "client_id": self.app_id, "redirect_uri": redirect_uri, "response_type": "code", "state": state})
 
     def identity(self, code: str, redirect_uri: str = "") -> Identity:
