@@ -8,6 +8,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -72,3 +73,10 @@ class DepartmentHeadForm(FlaskForm):
     """One per department on the departments page (each with its own prefix)."""
 
     head_id = SelectField(_l("Head"), coerce=bounded_int, default=NOBODY, validate_choice=False)
+
+
+class NudgeForm(FlaskForm):
+    """HR's optional note on a nudge (its length is the service's to check: nudges.NOTE_LENGTH); the
+    people chosen travel as `user` values beside it."""
+
+    note = TextAreaField(_l("A note from you (optional, plain text)"), validators=[Optional()])
