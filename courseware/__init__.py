@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from courseware.health import bp as health_bp
     from courseware.hr.accounts import bp as hr_accounts_bp
     from courseware.hr.notification_views import bp as hr_notifications_bp
+    from courseware.hr.nudge_views import bp as hr_nudge_bp
     from courseware.hr.team import bp as team_bp
     from courseware.hr.views import bp as hr_bp
     from courseware.learn.refresh_views import bp as refresh_bp
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(hr_notifications_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(hr_nudge_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -81,6 +81,9 @@ CORE_ROUTES = {
                                   {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
     "notifications.read_all": ("POST", "/notifications/read",
                                {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
+    # Everyone's own notification preferences (tests/notifications/test_preferences.py posts them).
+    "notifications.settings": ("GET", "/account/notifications",
+                               {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     # Public: the signed link at the foot of an optional mail (tests/notifications/test_mail.py).
     "notifications.unsubscribe": ("GET", "/unsubscribe/{unsubscribe_token}",
                                   {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),

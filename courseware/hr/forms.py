@@ -8,6 +8,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -81,3 +82,10 @@ class EraseForm(FlaskForm):
                           validators=[DataRequired(message=_l("Type the username to confirm.")),
                                       Length(max=64)],
                           render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
+
+
+class NudgeForm(FlaskForm):
+    """HR's optional note on a nudge (its length is the service's to check: nudges.NOTE_LENGTH); the
+    people chosen travel as `user` values beside it."""
+
+    note = TextAreaField(_l("A note from you (optional, plain text)"), validators=[Optional()])

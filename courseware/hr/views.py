@@ -137,6 +137,8 @@ def people_page(departments: list[Department],
         page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
         departments=departments, statuses=list(completion.PersonStatus),
         expiring_days=course_states.EXPIRING_DAYS,
+        # Back from a nudge's preview: the people chosen stay ticked.
+        selected=set(request.args.getlist("selected", type=bounded_int)),
     )
 
 

@@ -2,10 +2,10 @@
 
 URL templates may use the names that url_values() returns, and those of tests/test_routes.py.
 Reports are read by HR and the president, who also set each course's certificate settings;
-assignments are HR's alone; accounts are managed by HR and the president (only a president may grant
-the president role); both see and test the notification channels and read the delivery log. A line
-manager reads the same reports of their team on /team (the owner reports to the lead); nobody else
-has a team there.
+assignments and nudges are HR's alone; accounts are managed by HR and the president (only a
+president may grant the president role); both see and test the notification channels and read the
+delivery log. A line manager reads the same reports of their team on /team (the owner reports to
+the lead); nobody else has a team there.
 """
 from courseware.extensions import db
 from courseware.models import Assignment
@@ -38,6 +38,10 @@ ROUTES: dict = {
     # Notification settings and the delivery log; the test posted without a channel is refused (400).
     "hr_notifications.overview": ("GET", "/hr/notifications", only(HR, PRESIDENT)),
     "hr_notifications.send_test": ("POST", "/hr/notifications/test", only(HR, PRESIDENT, ok=400)),
+    # HR's nudge: the preview of one person (the owner has an assignment); posted with nobody chosen,
+    # back to People with the message (tests/hr/test_nudge.py sends real ones).
+    "hr_nudge.preview": ("GET", "/hr/nudge?user={owner_id}", only(HR)),
+    "hr_nudge.send": ("POST", "/hr/nudge", only(HR, ok=303)),
     # Posted empty: the department has no head.
     "hr_accounts.department_head": ("POST", "/hr/departments/{department_id}/head",
                                     only(HR, PRESIDENT, ok=302)),

@@ -23,7 +23,8 @@ HOSTILE = [
 # Parameters the views read from the query or the form by hand (request.args / request.form).
 RAW_NAMES = ["q", "department", "page", "sort", "state", "status", "course", "from", "to", "number",
              "module", "lesson", "language", "next", "attempt_id", "seconds", "end", "check_id",
-             "version", "stage", "day", "kind", "direction", "code", "purpose", "role", "filter"]
+             "version", "stage", "day", "kind", "direction", "code", "purpose", "role", "filter",
+             "user", "selected"]
 NUMBER_IN_PATH = re.compile(r"/(\d+)(?=/|$)")
 
 

@@ -94,7 +94,10 @@ def claim(session: Session, planned: list[planning.Planned], now: datetime) -> d
                 won[by_key[row["key"]]] = delivery_id
             except IntegrityError:
                 continue
-    notices = [_notice(p, now) for p in won if p.channel is Channel.APP]
+    # The bell: a notice for each message on it; a reminder of an assigned course whose person turned
+    # the bell off for its kind is still recorded, as read (it raises no count).
+    notices = [_notice(p, now) for p in won if p.channel is Channel.APP
+               and (p.state is DeliveryState.SENT or p.event.kind.mandatory)]
     if notices:
         session.execute(insert(table_of(Notification)), notices)
     return won
@@ -114,7 +117,8 @@ def _row(p: planning.Planned, now: datetime) -> dict:
 def _notice(p: planning.Planned, now: datetime) -> dict:
     event = p.event
     return {"user_id": event.user_id, "kind": event.kind.value, "message": event.message,
-            "params": event.params, "link": event.link, "created_at": now, "read_at": None}
+            "params": event.params, "link": event.link, "created_at": now,
+            "read_at": None if p.state is DeliveryState.SENT else now}
 
 
 def _ready(now: datetime) -> ColumnElement[bool]:
@@ -180,7 +184,7 @@ def compose(session: Session, delivery: Delivery, config: Mapping) -> Outgoing:
     kind = Kind(delivery.kind)
     if channel is Channel.EMAIL and user is not None and not kind.mandatory:
         unsubscribe = f"{site}/unsubscribe/{unsubscribe_token(user.id, kind)}"
-    texts = messages.mail_texts(kind, language, unsubscribe)
+    texts = messages.mail_texts(kind, language, unsubscribe, preferences=f"{site}/account/notifications")
     return Outgoing(channel, language, rendered.title, rendered.body,
                     link=f"{site}{delivery.link}" if delivery.link else None, link_text=texts.link,
                     footer=texts.footer if channel is Channel.EMAIL else "",

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     REFRESH_DUE = "refresh_due"
     DIGEST = "digest"
     TEST = "test"
+    NUDGE = "nudge"
 
     @property
     def label(self) -> str:
@@ -37,15 +38,15 @@ class Kind(StrEnum):
 
     @property
     def mandatory(self) -> bool:
-        """Reminders of an assigned course, and of a certificate's refresh (required learning too):
-        they may move to another channel, never stop."""
-        return self in (Kind.ASSIGNED, Kind.DUE_SOON, Kind.OVERDUE, Kind.REFRESH_DUE, Kind.TEST)
+        """Reminders of an assigned course, and of a certificate's refresh (required learning too),
+        and HR's nudges: they may move to another channel, never stop."""
+        return self in (Kind.ASSIGNED, Kind.DUE_SOON, Kind.OVERDUE, Kind.REFRESH_DUE, Kind.TEST, Kind.NUDGE)
 
 
 _KIND_LABELS = {
     "assigned": _l("Course assigned"), "due_soon": _l("Due soon"), "overdue": _l("Overdue"),
     "new_lesson": _l("New or revised lesson"), "refresh_due": _l("Refresh due"),
-    "digest": _l("Weekly digest of your people"), "test": _l("Test message"),
+    "digest": _l("Weekly digest of your people"), "test": _l("Test message"), "nudge": _l("Nudge from HR"),
 }
 
 
@@ -156,6 +157,18 @@ def _test(titles: Titles, params: dict) -> Rendered:
                       "this channel works.", name=params.get("sender", "")))
 
 
+def _nudge(titles: Titles, params: dict) -> Rendered:
+    """HR's nudge: the person's open courses with their due dates, and HR's note if any."""
+    open_courses = [_("%(course)s (due %(date)s)", course=titles.course(c), date=_due(c)) if c.get("due_on")
+                    else titles.course(c) for c in params.get("courses", [])]
+    sender = params.get("sender", "")
+    body = _("%(sender)s reminds you of what is still open for you: %(courses)s.",
+             sender=sender, courses=_("; ").join(open_courses))
+    if params.get("note"):
+        body += "\n\n" + _("Note from %(sender)s: %(note)s", sender=sender, note=params["note"])
+    return Rendered(_("A reminder from %(sender)s", sender=sender), body)
+
+
 def _group_assigned(titles: Titles, params: dict) -> Rendered:
     course, count = titles.course(params), int(params.get("count", 0))
     return Rendered(_("Course assigned: %(course)s", course=course),
@@ -182,7 +195,7 @@ def _group_overdue(titles: Titles, params: dict) -> Rendered:
 
 MESSAGES: dict[str, Callable[[Titles, dict], Rendered]] = {
     "assigned": _assigned, "due_soon": _due_soon, "overdue": _overdue, "new_lesson": _new_lesson,
-    "refresh_due": _refresh_due, "digest": _digest,
+    "refresh_due": _refresh_due, "digest": _digest, "nudge": _nudge,
     "test": _test, "group_assigned": _group_assigned, "group_due_soon": _group_due_soon,
     "group_overdue": _group_overdue,
 }
@@ -209,9 +222,10 @@ class MailTexts:
     footer: str
 
 
-def mail_texts(kind: Kind, language: str, unsubscribe: str | None) -> MailTexts:
-    """The words around a message: its link's text, and why the person gets it (with the way to stop
-    it, for an optional kind)."""
+def mail_texts(kind: Kind, language: str, unsubscribe: str | None,
+               preferences: str | None = None) -> MailTexts:
+    """The words around a message: its link's text, why the person gets it (with the way to stop it,
+    for an optional kind) and where they choose how they are told (`preferences`)."""
     with force_locale(language):
         link = _("Open in Culture Courses")
         if kind is Kind.TEST:
@@ -228,4 +242,6 @@ def mail_texts(kind: Kind, language: str, unsubscribe: str | None) -> MailTexts:
         else:
             footer = _("You receive this because you have started this course. To stop these e-mails: "
                        "%(url)s", url=unsubscribe or "")
+        if preferences and kind is not Kind.TEST:
+            footer += " " + _("Choose how you are told: %(url)s", url=preferences)
         return MailTexts(link, footer)

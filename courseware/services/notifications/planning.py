@@ -193,15 +193,27 @@ def _on_channels(events: list[Event], now: datetime, config: Mapping, people: di
             quiet_in[zone] = zones.quiet_until(now, zone)
         quiet = quiet_in[zone]
         for channel in person_channels:
-            if channel is Channel.APP:
-                planned.append(Planned(event, channel, DeliveryState.SENT))
-            elif channel is Channel.EMAIL and not people[event.user_id].email:
+            # A channel the person turned off for this kind (preferences.py): suppressed, in the log.
+            # The bell still records a reminder of an assigned course, as read (deliveries.claim).
+            turned_off = (event.user_id, event.kind.value, channel.value) in off
+            if channel is Channel.EMAIL and not people[event.user_id].email:
                 continue
-            elif (event.user_id, event.kind.value, channel.value) in off and not event.kind.mandatory:
+            if turned_off:
                 planned.append(Planned(event, channel, DeliveryState.SUPPRESSED))
+            elif channel is Channel.APP:
+                planned.append(Planned(event, channel, DeliveryState.SENT))
             else:
                 planned.append(Planned(event, channel, *_held(quiet)))
     return planned
+
+
+def for_people(session: Session, events: list[Event], now: datetime, config: Mapping) -> list[Planned]:
+    """The events (to people, e.g. HR's nudges) on each person's channels at `now`: their
+    preferences, their quiet hours, as the periodic run plans its own."""
+    ids = {event.user_id for event in events if event.user_id is not None}
+    people = {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))}
+    person_zones = {user_id: zones.recipient_zone(user) for user_id, user in people.items()}
+    return _on_channels(events, now, config, people, person_zones, opted_out(session, ids))
 
 
 def _held(quiet_until: datetime | None) -> tuple[DeliveryState, datetime | None]:

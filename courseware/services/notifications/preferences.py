@@ -1,24 +1,30 @@
-"""What a person turned off: a kind of optional message on one channel, e.g. e-mails about new
-lessons, from the signed link at the foot of such a mail (`/unsubscribe/<token>`).
+"""What a person turned off: a kind of message on one channel (a `NotificationOptOut` row each).
 
-Reminders of an assigned course are not optional: they cannot be turned off (a later preferences
-page may move them to another channel). A token names the person and the kind, signed with the
-site's secret key (itsdangerous, as Flask signs its sessions); it does not expire, since a mail may
-be read months later, and it can only ever turn one kind of mail off.
+- The preferences page (`/account/notifications`: `choices`, `save`): every kind on every channel
+  that reaches one person (the bell, e-mail). Reminders of an assigned course (`Kind.mandatory`) may
+  move from one channel to another but never stop: at least one channel that reaches the person stays
+  on, and the bell records them all the same (as read when its channel is off). Optional kinds (new
+  lessons) may be turned off everywhere.
+- The signed link at the foot of an optional mail (`/unsubscribe/<token>`) turns one optional kind
+  off on e-mail; the page shows it as such. A token names the person and the kind, signed with the
+  site's secret key (itsdangerous, as Flask signs its sessions); it does not expire, since a mail may
+  be read months later, and it can only ever turn one kind of mail off.
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseware.models import NotificationOptOut, User
-from courseware.services.errors import NotFound, ValidationError
+from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError
+from courseware.services.notifications import channels
 from courseware.services.notifications.channels import Channel
 from courseware.services.notifications.messages import Kind
 
@@ -74,8 +80,70 @@ def opt_out(session: Session, user_id: int, kind: Kind, channel: Channel) -> Non
         session.rollback()
 
 
-def opted_out(session: Session) -> set[tuple[int, str, str]]:
-    """Every (person, kind, channel) turned off, in one query."""
-    rows = session.execute(select(NotificationOptOut.user_id, NotificationOptOut.kind,
-                                  NotificationOptOut.channel))
-    return {(user_id, kind, channel) for user_id, kind, channel in rows}
+def opted_out(session: Session, user_ids: Collection[int] | None = None) -> set[tuple[int, str, str]]:
+    """Every (person, kind, channel) turned off (of these people), in one query."""
+    query = select(NotificationOptOut.user_id, NotificationOptOut.kind, NotificationOptOut.channel)
+    if user_ids is not None:
+        query = query.where(NotificationOptOut.user_id.in_(list(user_ids)))
+    return {(user_id, kind, channel) for user_id, kind, channel in session.execute(query)}
+
+
+def person_channels() -> list[Channel]:
+    """The channels that reach one person (the group robots never do)."""
+    return [channel for channel in Channel if not channel.is_group]
+
+
+def person_kinds() -> list[Kind]:
+    """The kinds a person chooses channels for (HR's test message is no kind of theirs)."""
+    return [kind for kind in Kind if kind is not Kind.TEST]
+
+
+def field_name(kind: Kind, channel: Channel) -> str:
+    """The preferences form's field for `kind` on `channel` (errors name it)."""
+    return f"{kind.value}-{channel.value}"
+
+
+def reaches(user: User, channel: Channel, config: Mapping) -> bool:
+    """Whether the channel can reach the person: the bell always; e-mail with an address and SMTP."""
+    if channel is Channel.EMAIL:
+        return bool(user.email) and channels.is_configured(config, channel)
+    return channel is Channel.APP or channels.is_configured(config, channel)
+
+
+def choices(session: Session, user: User) -> dict[tuple[Kind, Channel], bool]:
+    """Each (kind, channel) of the person's and whether it is on."""
+    off = opted_out(session, [user.id])
+    return {(kind, channel): (user.id, kind.value, channel.value) not in off
+            for kind in person_kinds() for channel in person_channels()}
+
+
+def save(session: Session, user: User, wanted: Mapping[tuple[Kind, Channel], bool], config: Mapping) -> int:
+    """Store the person's choices (a pair not named stays as it is); InvalidFields, naming each kind's
+    first field, when a reminder of an assigned course would reach them on no channel. Returns how
+    many pairs changed. One commit."""
+    now_on = {**choices(session, user), **wanted}
+    errors = {}
+    for kind in person_kinds():
+        if kind.mandatory and not any(now_on[(kind, channel)] and reaches(user, channel, config)
+                                      for channel in person_channels()):
+            errors[field_name(kind, person_channels()[0])] = _(
+                "%(kind)s: keep at least one channel that reaches you on. Reminders of courses assigned "
+                "to you can move to another channel, not stop.", kind=kind.label)
+    if errors:
+        raise InvalidFields(errors)
+    before = choices(session, user)
+    changed = [pair for pair, on in now_on.items() if before[pair] != on]
+    for kind, channel in changed:
+        if now_on[(kind, channel)]:
+            session.execute(delete(NotificationOptOut).where(
+                NotificationOptOut.user_id == user.id, NotificationOptOut.kind == kind.value,
+                NotificationOptOut.channel == channel.value))
+        else:
+            session.add(NotificationOptOut(user_id=user.id, kind=kind.value, channel=channel.value))
+    try:
+        session.commit()
+    except IntegrityError as error:  # the same form saved twice at once: the other save stands
+        session.rollback()
+        raise Conflict(_("Your preferences were saved in another window at the same moment. Please "
+                         "check them and save again.")) from error
+    return len(changed)
