@@ -111,18 +111,19 @@ def test_quiet_hours_hold_the_mail_not_the_bell(course, team, smtp):
     assert len(refreshes(team.done, "email")) == 1
 
 
-def test_a_refresh_reminder_cannot_be_turned_off(course, team, smtp):
+def test_a_refresh_reminder_cannot_be_turned_off_only_moved(course, team, smtp):
     certify(team.done, course)
     with pytest.raises(ValidationError):
         preferences.opt_out(db.session, team.done.id, Kind.REFRESH_DUE, Channel.EMAIL)
-    # Even a row written behind the service's back does not stop it.
+    # Moved off e-mail (as the preferences page stores it): the bell still tells the person.
     db.session.add(NotificationOptOut(user_id=team.done.id, kind="refresh_due", channel="email"))
     db.session.commit()
 
     send_due(T0)
 
-    assert refreshes(team.done, "email")[0].state == "sent"
-    assert len(smtp.mailbox.to("dan@example.com")) == 1
+    assert refreshes(team.done, "email")[0].state == "suppressed"
+    assert smtp.mailbox.to("dan@example.com") == []
+    assert [n.message for n in notices_of(team.done)] == ["refresh_due"]
 
 
 def test_an_expired_certificate_nobody_was_told_of_says_so_a_long_expired_one_says_nothing(course, team,
