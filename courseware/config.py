@@ -79,6 +79,7 @@ def load_config(instance_path: Path) -> dict:
         # Strict-Transport-Security: on when cookies are HTTPS-only, i.e. in production.
         "HSTS": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         **_sign_in_settings(),
+        **_directory_settings(),
     }
 
 
@@ -97,4 +98,15 @@ def _sign_in_settings() -> dict:
         # 0: nobody signs in with a password but the break-glass account, a president's.
         "PASSWORD_SIGNIN": os.environ.get("PASSWORD_SIGNIN", "1") != "0",
         "BREAK_GLASS_USERNAME": os.environ.get("BREAK_GLASS_USERNAME", "").strip().lower(),
+    }
+
+
+def _directory_settings() -> dict:
+    """The daily directory sync (courseware/jobs.py, services/people/directory_daily.py): its source
+    (wecom, dingtalk, feishu or csv; empty: no daily sync), the CSV file, and the company's local time
+    of day (COMPANY_TIMEZONE) from which it runs, once a day."""
+    return {
+        "DIRECTORY_SYNC_SOURCE": os.environ.get("DIRECTORY_SYNC_SOURCE", "").strip().lower(),
+        "DIRECTORY_SYNC_FILE": os.environ.get("DIRECTORY_SYNC_FILE", "").strip(),
+        "DIRECTORY_SYNC_AT": os.environ.get("DIRECTORY_SYNC_AT", "02:00").strip(),
     }

@@ -8,6 +8,9 @@ context. PERIODIC lists those every tick runs:
   (services/notifications: reminders of assigned courses, new lessons; the retries of failed
   deliveries and those held by quiet hours).
 - `purge-deliveries`: the delivery log keeps 180 days.
+- `directory-sync`: once a day from DIRECTORY_SYNC_AT (company time), when DIRECTORY_SYNC_SOURCE is
+  set, the company's directory is synced (services/people/directory_daily.py); its counts or its
+  error are recorded in the audit log, and a failure changes nothing.
 
 Two more run on demand: `deliver(ids)` sends claimed deliveries (one RQ job per batch, so that
 several workers share a large run), and `run_job(name)`, the entry point through which a worker runs
@@ -69,6 +72,7 @@ from courseware.extensions import db
 from courseware.models._time import utcnow
 from courseware.services.authoring import publishing
 from courseware.services.notifications import deliveries
+from courseware.services.people import directory_daily
 
 fcntl: ModuleType | None
 try:
@@ -132,8 +136,16 @@ def purge_deliveries() -> int:
     return deliveries.purge(db.session, now())
 
 
+def sync_directory() -> directory_daily.DailyOutcome:
+    """The day's directory sync, when configured and due (most ticks: nothing to do)."""
+    outcome = directory_daily.run_daily(db.session, current_app.config, now())
+    if outcome.ran and not outcome.succeeded:
+        raise JobFailed(f"directory sync failed: {outcome.details}")
+    return outcome
+
+
 PERIODIC: tuple[Job, ...] = (Job("publish-due", publish_due), Job("notifications", send_notifications),
-                             Job("purge-deliveries", purge_deliveries))
+                             Job("purge-deliveries", purge_deliveries), Job("directory-sync", sync_directory))
 DELIVERY_BATCH = 25  # deliveries per queued job: several workers share a large run
 
 _ticking = threading.Lock()

@@ -21,6 +21,8 @@ ACCOUNT_ACTIONS = (
     "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
     # Reporting lines and sign-in with the company's accounts (issue 17).
     "department.head", "account.link",
+    # Directory sync: a run's counts (or why it failed), and each department it made or changed.
+    "directory.sync", "directory.sync_failed", "directory.department", "account.unlink",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -38,6 +40,10 @@ ACTION_LABELS = {
     "course.certificate_policy": _l("course.certificate_policy"),
     "department.head": _l("department.head"),
     "account.link": _l("account.link"),
+    "account.unlink": _l("account.unlink"),
+    "directory.sync": _l("directory.sync"),
+    "directory.sync_failed": _l("directory.sync_failed"),
+    "directory.department": _l("directory.department"),
 }
 
 
