@@ -221,3 +221,16 @@ def test_an_unreadable_directory_changes_nothing(app):
     with pytest.raises(DirectoryUnavailable, match="token expired"):
         directory_sync.run(db.session, FakeDirectory(None, error="token expired"))
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_a_department_synced_from_another_source_before_is_taken_over_by_name(app):
+    directory_sync.run(db.session, FakeDirectory(DirectorySnapshot(
+        "csv", [DirectoryDepartment("marketing center", "Marketing Center")],
+        [DirectoryPerson("chen.yong", "Chen Yong", username="chen.yong",
+                         department_external_id="marketing center")])))
+    directory_sync.run(db.session, FakeDirectory(company()))
+    db.session.expire_all()
+    marketing = db.session.scalar(sa.select(Department).where(Department.name == "Marketing Center"))
+    assert (marketing.directory_source, marketing.directory_id) == ("wecom", "d1")
+    assert db.session.scalar(sa.select(sa.func.count(Department.id))) == 2
+    assert user("chen.yong").directory_record.source == "wecom"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import ExternalIdentity, User
 from courseware.services.errors import ValidationError
@@ -99,7 +99,8 @@ def match_people(session: Session, snapshot: DirectorySnapshot) -> list[tuple[Us
     """For each listed person: the account (None: to create), its username, and how it was found:
     'identity' (linked before), 'e-mail' or 'username' (the first time; the sync links it), 'new'."""
     links = {link.subject: link.user for link in session.scalars(
-        select(ExternalIdentity).where(ExternalIdentity.provider == snapshot.provider))}
+        select(ExternalIdentity).where(ExternalIdentity.provider == snapshot.provider)
+        .options(selectinload(ExternalIdentity.user)))}
     linked_ids = {user.id for user in links.values()}
     users = list(session.scalars(select(User)))
     by_email: dict[str, list[User]] = {}

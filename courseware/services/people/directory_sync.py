@@ -48,6 +48,9 @@ SOURCES = ("wecom", "dingtalk", "feishu", "csv")
 # services/people/platforms.py, checks the rest).
 PLATFORM_SETTINGS = {"wecom": "WECOM_CORP_ID", "dingtalk": "DINGTALK_APP_KEY", "feishu": "FEISHU_APP_ID"}
 
+# The departments and people of this sync, by their ids in the directory.
+Rows = tuple[dict[str, Department], dict[str, User]]
+
 
 @dataclass
 class SyncReport:
@@ -131,8 +134,13 @@ def _apply(session: Session, plan: Plan, report: SyncReport, passwords: bool, wh
         users[change.person.external_id] = _person(session, plan.source, change, report, passwords, who)
     session.flush()
     for change in plan.people:
-        user = users[change.person.external_id]
-        _write_fields(session, plan.source, change, user, (departments, users), who)
+        _write_fields(session, change, users[change.person.external_id], (departments, users), who)
+    session.flush()
+    records = {r.user_id: r for r in session.scalars(select(DirectoryRecord).where(
+        DirectoryRecord.user_id.in_([user.id for user in users.values()])))}
+    for change in plan.people:
+        _remember(session, plan.source, change, users[change.person.external_id], records,
+                  (departments, users))
     for user in plan.deactivate:
         user.active = False
         user.session_token = new_session_token()
@@ -195,9 +203,8 @@ def _person(session: Session, source: str, change: PersonChange, report: SyncRep
     return user
 
 
-def _write_fields(session: Session, source: str, change: PersonChange, user: User,
-                  rows: tuple[dict[str, Department], dict[str, User]], who: dict) -> None:
-    """Write the changed fields (not those kept), and remember what the directory said."""
+def _write_fields(session: Session, change: PersonChange, user: User, rows: Rows, who: dict) -> None:
+    """Write the changed fields (not those kept)."""
     departments, users = rows
     department = departments.get(change.person.department_external_id or "")
     manager = users.get(change.person.manager_external_id or "")
@@ -214,18 +221,24 @@ def _write_fields(session: Session, source: str, change: PersonChange, user: Use
         user.manager = manager
     if "active" in written:
         user.active = True
-    session.flush()
-    values = {**change.values, "department_id": department.id if department else None,
-              "manager_id": manager.id if manager else None}
-    record = _record_of(session, user)
-    if record is None:
-        session.add(DirectoryRecord(user_id=user.id, source=source, values=values))
-    elif record.values != values or record.source != source:
-        record.values, record.source, record.synced_at = values, source, utcnow()
     if change.user is not None and change.changes:
         audit.record(session, "account.update", target=user.username, details=_person_details(change), **who)
     if change.user is not None and "active" in written:
         audit.record(session, "account.reactivate", target=user.username, details="listed again", **who)
+
+
+def _remember(session: Session, source: str, change: PersonChange, user: User,
+              records: dict[int, DirectoryRecord], rows: Rows) -> None:
+    """What the directory said of the person (also of the fields kept), for the next sync to compare."""
+    department = rows[0].get(change.person.department_external_id or "")
+    manager = rows[1].get(change.person.manager_external_id or "")
+    values = {**change.values, "department_id": department.id if department else None,
+              "manager_id": manager.id if manager else None}
+    record = records.get(user.id)
+    if record is None:
+        session.add(DirectoryRecord(user_id=user.id, source=source, values=values))
+    elif record.values != values or record.source != source:
+        record.values, record.source, record.synced_at = values, source, utcnow()
 
 
 def _record_of(session: Session, user: User) -> DirectoryRecord | None:
