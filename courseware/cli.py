@@ -43,6 +43,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(notifications_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    from courseware.cli_directory import directory_group  # it uses this module's helpers
+
+    app.cli.add_command(directory_group)
 
 
 def _in_cli_language(command):

@@ -91,6 +91,7 @@ def load_config(instance_path: Path) -> dict:
         # Strict-Transport-Security: on when cookies are HTTPS-only, i.e. in production.
         "HSTS": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         **_sign_in_settings(),
+        **_directory_settings(),
     }
 
 
@@ -116,4 +117,15 @@ def _sign_in_settings() -> dict:
             "WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_BASE_URL",
             "DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET", "DINGTALK_AGENT_ID",
             "DINGTALK_BASE_URL", "FEISHU_APP_ID", "FEISHU_APP_SECRET", "FEISHU_BASE_URL")},
+    }
+
+
+def _directory_settings() -> dict:
+    """The daily directory sync (courseware/jobs.py, services/people/directory_daily.py): its source
+    (wecom, dingtalk, feishu or csv; empty: no daily sync), the CSV file, and the company's local time
+    of day (COMPANY_TIMEZONE) from which it runs, once a day."""
+    return {
+        "DIRECTORY_SYNC_SOURCE": os.environ.get("DIRECTORY_SYNC_SOURCE", "").strip().lower(),
+        "DIRECTORY_SYNC_FILE": os.environ.get("DIRECTORY_SYNC_FILE", "").strip(),
+        "DIRECTORY_SYNC_AT": os.environ.get("DIRECTORY_SYNC_AT", "02:00").strip(),
     }

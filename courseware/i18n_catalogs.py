@@ -52,6 +52,7 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
         "templates/hr/*", "templates/_macros/hr.html", "courseware/hr/*",
         "courseware/services/reports/*", "courseware/services/people/assignments.py",
         "courseware/services/people/account_admin.py", "courseware/services/ops/audit.py",
+        "courseware/services/people/directory_*", "courseware/cli_directory.py",
         "courseware/services/learning/certificate_policy.py",
     ),
     "learn": (

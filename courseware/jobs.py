@@ -10,6 +10,9 @@ context. PERIODIC lists those every tick runs:
 - `purge-deliveries`: the delivery log keeps 180 days.
 - `erase-expired`: once a day, people deactivated longer than PERSONAL_DATA_RETENTION_MONTHS ago
   are erased (services/people/erasure; each run audited, 0 months turns it off).
+- `directory-sync`: once a day from DIRECTORY_SYNC_AT (company time), when DIRECTORY_SYNC_SOURCE is
+  set, the company's directory is synced (services/people/directory_daily.py); its counts or its
+  error are recorded in the audit log, and a failure changes nothing.
 
 Two more run on demand: `deliver(ids)` sends claimed deliveries (one RQ job per batch, so that
 several workers share a large run), and `run_job(name)`, the entry point through which a worker runs
@@ -71,7 +74,7 @@ from courseware.extensions import db
 from courseware.models._time import utcnow
 from courseware.services.authoring import publishing
 from courseware.services.notifications import deliveries
-from courseware.services.people import erasure
+from courseware.services.people import directory_daily, erasure
 
 fcntl: ModuleType | None
 try:
@@ -140,8 +143,17 @@ def erase_expired() -> erasure.RetentionReport | None:
     return erasure.erase_expired(db.session, now(), current_app.config["PERSONAL_DATA_RETENTION_MONTHS"])
 
 
+def sync_directory() -> directory_daily.DailyOutcome:
+    """The day's directory sync, when configured and due (most ticks: nothing to do)."""
+    outcome = directory_daily.run_daily(db.session, current_app.config, now())
+    if outcome.ran and not outcome.succeeded:
+        raise JobFailed(f"directory sync failed: {outcome.details}")
+    return outcome
+
+
 PERIODIC: tuple[Job, ...] = (Job("publish-due", publish_due), Job("notifications", send_notifications),
-                             Job("purge-deliveries", purge_deliveries), Job("erase-expired", erase_expired))
+                             Job("purge-deliveries", purge_deliveries), Job("erase-expired", erase_expired),
+                             Job("directory-sync", sync_directory))
 DELIVERY_BATCH = 25  # deliveries per queued job: several workers share a large run
 
 _ticking = threading.Lock()

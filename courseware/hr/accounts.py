@@ -111,7 +111,19 @@ def account_edit(user_id: int) -> ResponseReturnValue:
         except ValidationError as error:
             db.session.rollback()
             show_errors(form, error)
-    return render_template("hr/account_form.html", form=form, account=account), 422 if form.errors else 200
+    return render_template("hr/account_form.html", form=form, account=account,
+                           identities=account_admin.identities_of(db.session, account.id)), \
+        422 if form.errors else 200
+
+
+@bp.post("/accounts/<int:user_id>/identities/<int:identity_id>/unlink")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
+def account_unlink(user_id: int, identity_id: int) -> ResponseReturnValue:
+    """Remove a wrong link to a company account (a first-time match by e-mail or username)."""
+    link = account_admin.unlink_identity(db.session, current_user, user_id, identity_id)
+    flash(_("The link to %(provider)s is removed.", provider=link.provider), "success")
+    return redirect(url_for("hr_accounts.account_edit", user_id=user_id))
 
 
 @bp.post("/accounts/<int:user_id>/deactivate")

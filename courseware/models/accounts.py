@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,9 +29,14 @@ def new_session_token() -> str:
 
 class Department(Model):
     __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("directory_source", "directory_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The directory the department is synced from ('wecom', 'dingtalk', 'feishu', 'csv') and its id
+    # there (services/people/directory_sync.py); None for a department made by hand.
+    directory_source: Mapped[str | None] = mapped_column(String(32))
+    directory_id: Mapped[str | None] = mapped_column(String(255))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     # The department's head (HR sets it on the departments page). The two tables refer to each other:
     # use_alter lets them be created, and emptied, in either order.
@@ -57,6 +62,8 @@ class User(UserMixin, Model):
     # The person's job title as they sign (a certificate says who signed it and as what): free text.
     title: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))
+    # A mobile number as the company's directory gives it (free text, shown to HR only).
+    mobile: Mapped[str | None] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16), default=Role.MANAGER.value)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     # When the person joined their current department: relative due dates of department
@@ -85,6 +92,8 @@ class User(UserMixin, Model):
     department: Mapped[Department | None] = relationship(back_populates="members",
                                                          foreign_keys=[department_id])
     manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
+    # What the last directory sync wrote (None: never synced): its source is shown on HR's pages.
+    directory_record: Mapped[DirectoryRecord | None] = relationship(viewonly=True, uselist=False)
 
     # The sign-in (SignInSession.token) this request's session belongs to; set at sign-in and by the
     # user loader, never stored on the row.
@@ -142,5 +151,22 @@ class ExternalIdentity(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class DirectoryRecord(Model):
+    """What the last directory sync wrote to a person: `source` ('wecom', 'dingtalk', 'feishu',
+    'csv') and the values by field name (`full_name`, `email`, `mobile`, `title`, `department_id`,
+    `manager_id`, `active`). A field whose value differs from it now was edited by hand since, and the
+    next sync keeps it unless told to overwrite (services/people/directory_sync.py)."""
+
+    __tablename__ = "directory_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(32))
+    values: Mapped[dict] = mapped_column(JSON)
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()

@@ -279,5 +279,5 @@ def test_flask_jobs_tick_runs_the_periodic_jobs(runner, manager, scheduled, monk
 
     assert result.exit_code == 0, result.output
     assert result.output == ("publish-due: done.\nnotifications: done.\npurge-deliveries: done.\n"
-                             "erase-expired: done.\n")
+                             "erase-expired: done.\ndirectory-sync: done.\n")
     assert "Text published by the jobs." in manager.get(LESSON_2).get_data(as_text=True)

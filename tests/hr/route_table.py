@@ -8,7 +8,7 @@ delivery log. A line manager reads the same reports of their team on /team (the 
 the lead); nobody else has a team there.
 """
 from courseware.extensions import db
-from courseware.models import Assignment
+from courseware.models import Assignment, ExternalIdentity
 from tests.route_roles import HR, PRESIDENT, lead_only, only
 
 ROUTES: dict = {
@@ -32,6 +32,9 @@ ROUTES: dict = {
                                            only(HR, PRESIDENT)),
     # The owner is active: erasing them is refused until deactivated (tests/hr/test_erasure_views.py).
     "hr_accounts.account_erase": ("GET", "/hr/accounts/{owner_id}/erase", only(HR, PRESIDENT, ok=409)),
+    # Removing the owner's link to a company account (a wrong first-time match), back to their form.
+    "hr_accounts.account_unlink": ("POST", "/hr/accounts/{owner_id}/identities/{identity_id}/unlink",
+                                   only(HR, PRESIDENT, ok=302)),
     "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
     "hr_accounts.audit_log": ("GET", "/hr/audit", only(HR, PRESIDENT)),
     "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),
@@ -56,7 +59,8 @@ ROUTES: dict = {
 def url_values(course, owner) -> dict:
     """Values for this table's URL templates; `owner` is a manager with an attempt and a certificate."""
     assignment = Assignment(course=course, user=owner, due_days=30)
-    db.session.add(assignment)
+    identity = ExternalIdentity(provider="wecom", subject="owner-at-wecom", user=owner)
+    db.session.add_all([assignment, identity])
     db.session.commit()
     return {"owner_id": owner.id, "assignment_id": assignment.id, "course_id": course.id,
-            "department_id": owner.department_id}
+            "department_id": owner.department_id, "identity_id": identity.id}

@@ -23,6 +23,8 @@ ACCOUNT_ACTIONS = (
     "department.head", "account.link",
     # Personal data (issue 18): an erasure, and each run of the retention job.
     "account.erase", "privacy.retention", "account.data_export",
+    # Directory sync: a run's counts (or why it failed), and each department it made or changed.
+    "directory.sync", "directory.sync_failed", "directory.department", "account.unlink",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -43,6 +45,10 @@ ACTION_LABELS = {
     "account.erase": _l("account.erase"),
     "privacy.retention": _l("privacy.retention"),
     "account.data_export": _l("account.data_export"),
+    "account.unlink": _l("account.unlink"),
+    "directory.sync": _l("directory.sync"),
+    "directory.sync_failed": _l("directory.sync_failed"),
+    "directory.department": _l("directory.department"),
 }
 
 

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.models import ROLES, Department, Role, User
+from courseware.models import ROLES, Department, DirectoryRecord, ExternalIdentity, Role, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
 from courseware.services.errors import Forbidden, ValidationError, found
@@ -52,7 +52,8 @@ def _check_role(actor: User, role: str) -> None:
 
 
 def list_accounts(session: Session, search: str = "", include_inactive: bool = True) -> list[User]:
-    query = select(User).options(selectinload(User.department)).order_by(User.full_name)
+    query = select(User).options(selectinload(User.department), selectinload(User.manager),
+                                 selectinload(User.directory_record)).order_by(User.full_name)
     if not include_inactive:
         query = query.where(User.active.is_(True))
     if search.strip():
@@ -194,6 +195,31 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     return user
 
 
+def identities_of(session: Session, user_id: int) -> list[ExternalIdentity]:
+    """The person's links to the company's platforms and identity provider."""
+    return list(session.scalars(select(ExternalIdentity).where(ExternalIdentity.user_id == user_id)
+                                .order_by(ExternalIdentity.provider)))
+
+
+def unlink_identity(session: Session, actor: User, user_id: int, identity_id: int) -> ExternalIdentity:
+    """Remove a wrong link (audited): the identity no longer signs in as the person, and a directory
+    sync from that provider no longer updates them; it matches the identity again the first time."""
+    user = get_account(session, user_id)
+    _check_may_manage(actor, user)
+    link = found(session.scalar(select(ExternalIdentity).where(ExternalIdentity.id == identity_id,
+                                                               ExternalIdentity.user_id == user.id)),
+                 _("No such link."))
+    record = session.scalar(select(DirectoryRecord).where(DirectoryRecord.user_id == user.id,
+                                                          DirectoryRecord.source == link.provider))
+    if record is not None:
+        session.delete(record)
+    session.delete(link)
+    audit.record(session, "account.unlink", actor=actor, target=user.username,
+                 details=f"provider={link.provider}; subject={link.subject}")
+    session.commit()
+    return link
+
+
 def reset_password(session: Session, actor: User, user_id: int) -> tuple[User, str]:
     user = get_account(session, user_id)
     _check_may_manage(actor, user)
@@ -228,7 +254,7 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
     """All rows or none: the whole file is checked before anything is written. The header names
     CSV_COLUMNS, optionally followed by `title` (a job title) and `manager` (the username of the line
     manager: an active account, or someone else in the file), each once, in either order."""
-    reader, names = _csv_reader(data)
+    reader, names = csv_reader(data)
     department_ids = {d.name.lower(): d.id for d in session.scalars(select(Department))}
     existing = set(session.scalars(select(User.username)))
     seen: dict[str, int] = {}
@@ -245,8 +271,8 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
         cells = dict(zip(names, (cell.strip() for cell in row), strict=True))
         username = normalize_username(cells["username"])
         role = cells["role"].lower() or Role.MANAGER.value
-        title, title_problems = _title_of_row(cells.get("title", ""))
-        reasons = [*_username_problems(username, existing, seen),
+        title, title_problems = title_of_row(cells.get("title", ""))
+        reasons = [*username_problems(username, existing, seen),
                    *_row_problems(actor, cells["full_name"], cells["email"], cells["department"], role,
                                   department_ids),
                    *title_problems]
@@ -271,9 +297,9 @@ def import_accounts_csv(session: Session, actor: User, data: bytes) -> list[Impo
     return _create_accounts(session, actor, rows, managers.existing)
 
 
-def _csv_reader(data: bytes) -> tuple[Any, list[str]]:
+def csv_reader(data: bytes, optional_columns: list[str] = CSV_OPTIONAL_COLUMNS) -> tuple[Any, list[str]]:
     """A reader past the file's header, and the header's column names: exactly the expected columns,
-    then any of the optional ones, each at most once."""
+    then any of the optional ones, each at most once (also the directory sync's, directory_csv.py)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -285,14 +311,14 @@ def _csv_reader(data: bytes) -> tuple[Any, list[str]]:
     names = [column.strip().lower() for column in header]
     optional = names[len(CSV_COLUMNS):]
     if (names[:len(CSV_COLUMNS)] != CSV_COLUMNS or len(set(optional)) != len(optional)
-            or not set(optional) <= set(CSV_OPTIONAL_COLUMNS)):
+            or not set(optional) <= set(optional_columns)):
         raise CsvImportError([(1, _("the header must be exactly: %(columns)s (optionally followed by "
                                     "%(optional)s)", columns=",".join(CSV_COLUMNS),
-                                    optional=_(" and/or ").join(CSV_OPTIONAL_COLUMNS)))])
+                                    optional=_(" and/or ").join(optional_columns)))])
     return reader, names
 
 
-def _title_of_row(title: str) -> tuple[str | None, list[str]]:
+def title_of_row(title: str) -> tuple[str | None, list[str]]:
     """A row's job title as kept, or why it is refused."""
     try:
         return clean_title(title), []
@@ -300,7 +326,7 @@ def _title_of_row(title: str) -> tuple[str | None, list[str]]:
         return None, [str(error)]
 
 
-def _username_problems(username: str, existing: set[str], seen: dict[str, int]) -> list[str]:
+def username_problems(username: str, existing: set[str], seen: dict[str, int]) -> list[str]:
     if not USERNAME_RE.match(username):
         return [_("username %(username)s must be 2-64 lowercase letters, digits, '.', '_' or '-'",
                   username=repr(username))]

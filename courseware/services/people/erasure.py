@@ -37,6 +37,7 @@ from courseware.models import (
     DailyEntry,
     Delivery,
     Department,
+    DirectoryRecord,
     FocusItem,
     Goal,
     GoalUpdate,
@@ -58,7 +59,7 @@ UNUSABLE_PASSWORD = "!erased"  # no hash format: check_password_hash never accep
 DELETED = {("sign_in_session", "user_id"), ("external_identity", "user_id"), ("notification", "user_id"),
            ("notification_opt_out", "user_id"), ("practice_goal", "user_id"),
            ("practice_focus_item", "user_id"), ("practice_day", "user_id"),
-           ("practice_reflection", "user_id")}
+           ("practice_reflection", "user_id"), ("directory_record", "user_id")}
 KEPT: dict[tuple[str, str], str] = {
     ("lesson_progress", "user_id"): "statistics: lessons completed",
     ("quiz_attempt", "user_id"): "statistics: scores, and the question analysis (answers via attempt_answer)",
@@ -146,7 +147,7 @@ def _delete_private_rows(session: Session, user_id: int) -> None:
     goal_ids = select(Goal.id).where(Goal.user_id == user_id).scalar_subquery()
     session.execute(delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goal_ids)))
     for model in (FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut, SignInSession,
-                  ExternalIdentity):
+                  ExternalIdentity, DirectoryRecord):
         session.execute(delete(model).where(model.user_id == user_id))
     # Goals refer to their long-term goal: the links go first.
     session.execute(update(Goal).where(Goal.user_id == user_id).values(parent_id=None))

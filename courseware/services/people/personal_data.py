@@ -89,6 +89,8 @@ SUBJECTS: tuple[Subject, ...] = (
             _l("Your sign-ins: when each started and when it was signed out.")),
     Subject("external_identities", "external_identity", "user_id",
             _l("Your links to the company's sign-in service.")),
+    Subject("directory_record", "directory_record", "user_id",
+            _l("What the company's directory said about you at its last sync.")),
     Subject("departments_headed", "department", "head_id", _l("The departments you head."), ("id", "name")),
 )
 CHILDREN: tuple[Child, ...] = (
@@ -135,7 +137,7 @@ def _rows(session: Session, table: Table, where: Any, columns: tuple[str, ...] |
 def profile(user: User) -> dict:
     return {name: _plain(value) for name, value in {
         "id": user.id, "username": user.username, "full_name": user.full_name, "title": user.title,
-        "email": user.email, "role": user.role,
+        "email": user.email, "mobile": user.mobile, "role": user.role,
         "department": user.department.full_name if user.department else None,
         "line_manager": user.manager.full_name if user.manager else None,
         "language": user.locale, "time_zone": user.timezone, "active": user.active,
