@@ -73,11 +73,7 @@ def load_config(instance_path: Path) -> dict:
         # (courseware/jobs.py); without, the serving process runs them.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "culture-courses"),
-        # Where reminders go besides the site's own list (services/notifications; each optional): e-mail
-        # over SMTP, and the group robots of WeCom, DingTalk and Feishu with their signing secrets.
-        **{name: os.environ.get(name, "") for name in (
-            "SMTP_URL", "MAIL_FROM", "WECOM_WEBHOOK_URL", "DINGTALK_WEBHOOK_URL", "DINGTALK_SECRET",
-            "FEISHU_WEBHOOK_URL", "FEISHU_SECRET")},
+        **_notification_settings(),
         "PERSONAL_DATA_RETENTION_MONTHS": _retention_months(),  # services/people/erasure.py
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
@@ -93,6 +89,14 @@ def load_config(instance_path: Path) -> dict:
         **_sign_in_settings(),
         **_directory_settings(),
     }
+
+
+def _notification_settings() -> dict:
+    """Where reminders go besides the site's own list (services/notifications; each optional): e-mail
+    over SMTP, and the group robots of WeCom, DingTalk and Feishu with their signing secrets."""
+    return {name: os.environ.get(name, "") for name in (
+        "SMTP_URL", "MAIL_FROM", "WECOM_WEBHOOK_URL", "DINGTALK_WEBHOOK_URL", "DINGTALK_SECRET",
+        "FEISHU_WEBHOOK_URL", "FEISHU_SECRET")}
 
 
 def _sign_in_settings() -> dict:

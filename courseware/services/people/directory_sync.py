@@ -79,7 +79,7 @@ def open_source(provider: str, config: Any, path: str | None = None) -> Director
     if missing:
         raise DirectoryUnavailable(_("%(setting)s is not set: the %(source)s directory cannot be read "
                                      "without it (see the README, \"Directory sync\").",
-                                     setting=", ".join(missing), source=provider))
+                                     setting=missing[0], source=provider))
     return platforms.directory_source(provider, config)
 
 
