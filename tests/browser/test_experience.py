@@ -223,3 +223,20 @@ def test_the_overview_chart_reads_at_a_glance(viewport, open_page, live_site):
     page.locator("[data-chart]").screenshot(path=str(SCREENSHOTS / f"experience-hr-chart-{size}.png"))
     if viewport is PHONE:
         assert page.evaluate(SIDEWAYS) == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_header_in_chinese_is_one_row_too(viewport, open_page):
+    page = open_page("zhang.wei", viewport)  # reads the site in Chinese (the demo's DEMO_LANGUAGES)
+    page.goto("/practice/goals")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.evaluate(HEADER_HEIGHT) <= (64 if viewport is PHONE else 72)
+    size = "desktop" if viewport is DESKTOP else "phone"
+    if viewport is PHONE:
+        page.get_by_text("菜单", exact=True).click()
+        assert page.locator("nav.menu-nav a").first.inner_text() == "我的主页" or page.locator(
+            "nav.menu-nav a").first.is_visible()
+    page.locator("#new-goal button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.evaluate(SUMMARY_STATE) == "ok"
+    screenshot(page, f"experience-zh-goal-form-{size}")
