@@ -5,7 +5,8 @@
    - lessons: report the reading time, and mark the lesson read when its end is reached (once
      read for its minimum time: the server decides)
      (the "I have read this lesson" button stays for readers without script);
-   - certificates: a print button. */
+   - certificates: a print button;
+   - the header's menus: Escape and a click elsewhere close them (they work without script). */
 (function () {
   "use strict";
 
@@ -228,6 +229,26 @@
     });
   }
 
+  /* The header's menus (<details>): one open at a time; Escape or a click elsewhere closes them. */
+  function headerMenus() {
+    var menus = Array.prototype.slice.call(document.querySelectorAll("[data-header-menu]"));
+    function closeAll(except) {
+      menus.forEach(function (menu) { if (menu !== except) { menu.open = false; } });
+    }
+    menus.forEach(function (menu) {
+      menu.addEventListener("toggle", function () { if (menu.open) { closeAll(menu); } });
+      menu.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.open) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      menus.forEach(function (menu) { if (menu.open && !menu.contains(event.target)) { menu.open = false; } });
+    });
+  }
+
   /* Certificates ------------------------------------------------------------------------- */
   function printButton(button) {
     button.hidden = false;
@@ -236,6 +257,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors();
+    headerMenus();
     containWideTables();
     each("form[data-quiz]", enhanceQuiz);
     if (window.fetch && window.FormData) { each("[data-progress-url]", trackReading); }

@@ -149,7 +149,9 @@ def test_numbers_are_checked_next_to_their_fields(president, second):
     assert 'id="pass_mark-error">The pass mark is a percentage from 1 to 100.' in page
     assert ('id="max_attempts-error">Allow at least 1 attempt, or leave it empty for unlimited '
             'attempts.') in page
-    assert page.count("The pass mark is a percentage from 1 to 100.") == 1
+    # Once next to its field, once in the summary at the top as a link to the field.
+    assert page.count("The pass mark is a percentage from 1 to 100.") == 2
+    assert '<a href="#pass_mark">The pass mark is a percentage from 1 to 100.</a>' in page
 
 
 def test_questions_and_options_are_added_moved_and_removed_without_javascript(president, second):

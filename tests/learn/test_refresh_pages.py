@@ -176,6 +176,10 @@ def test_a_failed_check_shows_only_the_own_answers_and_may_be_taken_again(due, m
     assert "Correct answer" not in result and "Why right" not in result
     assert result.count("tag-picked") == 5 and "Why wrong" in result
     assert "Take the refresh check again" in result and f'href="{URL}"' in result
+    # Not a dead end: the verdict and the way on at the top and again at the bottom of the review.
+    top, bottom = result.split('data-next-step="top"')[1], result.split('data-next-step="bottom"')[1]
+    assert "Take the refresh check again" in top and "Take the refresh check again" in bottom
+    assert "Back to the course" in bottom and "Not passed: 0%" in result.split("</ol>")[-1]
     retake = text(manager.get(URL))
     assert check_id(retake) != check_id(page)
     assert set(asked(retake)).isdisjoint(asked(page))

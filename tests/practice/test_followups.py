@@ -170,12 +170,17 @@ def test_answering_from_the_dashboard(manager, due_for_manager):
     assert response.status_code == 422
     assert "Answer both questions, or skip this check." in response.get_data(as_text=True)
     assert 'value="b" checked' in response.get_data(as_text=True)  # the answer given is kept
+    # The summary, focused by the page's script, links to the question left unanswered.
+    summary = response.get_data(as_text=True).split("data-error-summary>")[1].split("</div>")[0]
+    assert 'role="alert"' in response.get_data(as_text=True) and "Question 2 needs an answer" in summary
+    assert 'href="#check-' in summary and "-q-pick-many-" in summary
     response = manager.post(url, data={"version": version.id, "q-pick-one": "b", "q-pick-many": ["a", "c"]})
     assert response.status_code == 303
     check = db.session.scalar(sa.select(FollowUpCheck))
     assert response.headers["Location"].endswith(f"/practice/checks/{check.id}")
     page = manager.get(f"/practice/checks/{check.id}").get_data(as_text=True)
     assert "2 of 2" in page and "Right because it is right." in page
+    assert 'data-next-steps="top"' in page and 'data-next-steps="bottom"' in page
     assert 'class="practice-check"' not in manager.get("/").get_data(as_text=True)
     again = manager.post(url, data={"version": version.id, "q-pick-one": "a", "q-pick-many": "a"})
     assert again.status_code == 303 and again.headers["Location"].endswith(f"/practice/checks/{check.id}")

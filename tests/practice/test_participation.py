@@ -147,3 +147,12 @@ def test_the_page_shows_figures_and_no_text_anyone_wrote(company, hr, signed_in)
 
 def test_an_unknown_department_filter_is_not_found(company, hr):
     assert hr.get("/practice/participation?department=99999").status_code == 404
+
+
+def test_the_participation_page_lights_reports_in_the_main_navigation(company, hr):
+    """An HR page: the header's navigation marks "Reports" as the current section, not "Practice"."""
+    page = hr.get("/practice/participation").get_data(as_text=True)
+    current = [line for line in page.splitlines() if 'aria-current="page"' in line and "<li><a" in line]
+    assert current and all(">Reports</a>" in line for line in current), current
+    today = hr.get("/practice/today").get_data(as_text=True)
+    assert any(">Practice</a>" in line for line in today.splitlines() if 'aria-current="page"' in line)
