@@ -87,7 +87,7 @@ class Browser:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
 
-    def request(self, path: str, data: dict | None = None, timeout: float = 30) -> tuple[int, str]:
+    def request(self, path: str, data: dict | None = None, timeout: float = 120) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         try:
             with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
@@ -232,7 +232,7 @@ def kill_drill(base: str, master: int, engine: sa.Engine, first_user: int, peopl
         browsers[index].sign_in(f"bench{first_user + index:04d}")
         forms[index] = browsers[index].open_quiz()
 
-    run_all([lambda i=i: get_ready(i) for i in range(people)], limit=32)
+    run_all([lambda i=i: get_ready(i) for i in range(people)], limit=8)
     start = threading.Barrier(people + 1)
     outcomes: list = [None] * people
 
