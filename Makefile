@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve worker test lint typecheck setup migrate db bench-serve clean translations-update translations-check
+.PHONY: run serve worker test lint typecheck setup migrate db bench-serve bench-notifications bench-integrity clean translations-update translations-check
 # apt-get needs root: sudo unless we are root already.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -57,6 +57,15 @@ worker: setup
 bench-serve: setup
 	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y -q wrk
 	$(BIN)/python bench/serve.py
+
+## Reminders at 10,000 people: send-due's planning, then 2 RQ workers delivering to an SMTP sink
+## (bench/notifications.py; Redis on 127.0.0.1:6379, database 12, flushed first).
+bench-notifications: setup
+	$(BIN)/python bench/notifications.py
+
+## Quiz results under load and while workers are SIGKILLed, on SQLite and PostgreSQL (bench/integrity.py).
+bench-integrity: setup
+	$(BIN)/python bench/integrity.py
 
 ## The browser tests inject axe-core (package-lock.json pins it) into each page.
 node_modules/.installed: package.json package-lock.json

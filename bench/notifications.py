@@ -88,12 +88,12 @@ def plan_and_claim(app, people: int) -> dict:
     with app.app_context():
         for run in ("first", "second"):
             statements, listener = counting()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = deliveries.send_due(db.session, NOW, app.config)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             event.remove(db.engine, "before_cursor_execute", listener)
             inserts = sum(1 for statement in statements if statement.lstrip().upper().startswith("INSERT"))
-            figures[run] = (elapsed, len(statements) - inserts, inserts, sum(report.new.values()),
+            figures[run] = (elapsed, cpu, len(statements) - inserts, inserts, sum(report.new.values()),
                             report.already)
             if run == "first":
                 figures["claimed"] = dict(Counter({channel: n for (_, channel), n in report.new.items()}))
@@ -225,17 +225,16 @@ def one_size(kind: str, people: int, workdir: Path, settings: dict) -> tuple[dic
 
 
 def print_planning(rows: list[dict]) -> None:
-    print(f"\n{'send-due: plan and claim':<26}{'people':>8}{'time':>10}{'queries':>9}{'inserts':>9}"
+    print(f"\n{'send-due: plan and claim':<26}{'people':>8}{'time':>10}{'CPU':>9}{'queries':>9}{'inserts':>9}"
           f"{'claimed':>9}{'by channel':>28}")
     for row in rows:
         for run in ("first", "second"):
-            elapsed, queries, inserts, new, already = row[run]
+            elapsed, cpu, queries, inserts, new, already = row[run]
             channels = (", ".join(f"{n:,} {c}" for c, n in sorted(row["claimed"].items()))
                         if run == "first" else f"{already:,} claimed before")
             verdict = "  ok" if elapsed <= 5 else "  OVER 5 s"
-            print(f"{run + ' run':<26}{row['people']:>8,}{elapsed:>8.2f} s{queries:>9}{inserts:>9}{new:>9,}"
-                  f"{channels:>28}"
-                  f"{verdict}")
+            print(f"{run + ' run':<26}{row['people']:>8,}{elapsed:>8.2f} s{cpu:>7.2f} s{queries:>9}"
+                  f"{inserts:>9}{new:>9,}{channels:>28}{verdict}")
 
 
 def main() -> None:
@@ -249,7 +248,11 @@ def main() -> None:
           f"{args.database}")
     workdir = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
     redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
-    redis.Redis.from_url(redis_url).flushdb()
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError as error:
+        raise SystemExit(f"Redis at {redis_url} is not reachable ({error}): the delivery needs one "
+                         "(apt-get install redis-server)") from error
     sink = Sink()
     controller = SinkController(sink, hostname="127.0.0.1", port=0)
     controller.start()
