@@ -1,5 +1,13 @@
 """All models, so that `from courseware.models import X` works and Alembic sees every table."""
-from courseware.models.accounts import ROLES, Department, ExternalIdentity, Role, SignInSession, User
+from courseware.models.accounts import (
+    ROLES,
+    Department,
+    ExternalIdentity,
+    FailedSignIn,
+    Role,
+    SignInSession,
+    User,
+)
 from courseware.models.audit import AuditEvent
 from courseware.models.content import (
     ContentFile,
@@ -55,6 +63,7 @@ __all__ = [
     "DeliveryState",
     "Department",
     "ExternalIdentity",
+    "FailedSignIn",
     "FocusItem",
     "FollowUpAnswer",
     "FollowUpCheck",

@@ -21,6 +21,9 @@ ACCOUNT_ACTIONS = (
     "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
     # Reporting lines and sign-in with the company's accounts (issue 17).
     "department.head", "account.link",
+    # One-time passwords (issue 18): issued by HR, used, replaced by the person's own, refused as expired.
+    "account.one_time_password", "login.one_time_password", "account.password_chosen",
+    "login.one_time_password_expired",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -38,6 +41,10 @@ ACTION_LABELS = {
     "course.certificate_policy": _l("course.certificate_policy"),
     "department.head": _l("department.head"),
     "account.link": _l("account.link"),
+    "account.one_time_password": _l("account.one_time_password"),
+    "login.one_time_password": _l("login.one_time_password"),
+    "account.password_chosen": _l("account.password_chosen"),
+    "login.one_time_password_expired": _l("login.one_time_password_expired"),
 }
 
 
