@@ -92,7 +92,25 @@ def post_worker_init(worker) -> None:
     worker.log.info("Worker ready (pid: %s)", worker.pid)
 
 
+def per_worker_limits_warning(worker_count: int) -> str | None:
+    """What several workers without REDIS_URL mean for the rate limits, or None when nothing.
+
+    Failed sign-ins (per account and per address, on /login and /reauthenticate) are counted in the
+    database and hold whatever the number of workers (services/people/sign_in_limits.py). The only
+    limit left in memory is the per-address one on the company sign-in routes (/auth/oidc/...): it
+    protects the identity provider from being flooded, not passwords, and is counted per worker."""
+    if worker_count <= 1 or os.environ.get("REDIS_URL"):
+        return None
+    return (f"REDIS_URL is not set: the per-address limit on /auth/oidc/... (30 a minute) is counted in "
+            f"each of the {worker_count} workers' memory, so it allows up to {30 * worker_count} a minute. "
+            "Failed password sign-ins are limited in the database and hold across workers. "
+            "Set REDIS_URL to share the other limit too.")
+
+
 def on_starting(server) -> None:
+    warning = per_worker_limits_warning(server.cfg.workers)
+    if warning:
+        server.log.warning(warning)
     database = os.environ.get("DATABASE_URL", "")
     if database.startswith("postgresql") and not os.environ.get("SECRET_KEY"):
         server.log.warning(

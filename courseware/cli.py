@@ -30,7 +30,7 @@ from courseware.services.authoring import content_import
 from courseware.services.errors import ValidationError
 from courseware.services.notifications.messages import Kind
 from courseware.services.ops import backups, database_copy, demo
-from courseware.services.people import accounts
+from courseware.services.people import accounts, one_time_passwords
 from courseware.timezones import company_zone, to_local
 
 
@@ -234,8 +234,11 @@ def create_user_command(username: str, full_name: str, role: str, department: st
     try:
         user = accounts.create_user(
             db.session, username=username, full_name=full_name, password=password, role=role,
-            department=dept, email=email,
+            department=dept, email=email, commit=False,
         )
+        # A generated password is a one-time one: its owner chooses their own at the first sign-in.
+        expires = one_time_passwords.issue(db.session, None, user, password) if generate_password else None
+        db.session.commit()
     except ValidationError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
@@ -245,7 +248,9 @@ def create_user_command(username: str, full_name: str, role: str, department: st
         "president": _("Created president %(username)s.", username=user.username),
     }
     click.echo(created[str(user.role)])
-    if generate_password:
+    if expires is not None:
+        click.echo(_("It signs in once, until %(moment)s UTC (72 hours), to choose a password of one's own.",
+                     moment=f"{expires:%Y-%m-%d %H:%M}"))
         click.echo(_("Password (shown once): %(password)s", password=password))
 
 

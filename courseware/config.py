@@ -66,8 +66,10 @@ def load_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
         # Signed out after this long without a request (sessions without "keep me signed in").
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60"))),
-        # Sign-in rate limits count in Redis when REDIS_URL is set, so that every worker and every
-        # instance counts together; in memory otherwise (one process, the embedded default).
+        # Failed sign-ins are counted in the database (services/people/sign_in_limits.py), whatever
+        # this says. Flask-Limiter's remaining limit (the company sign-in routes, per address) counts
+        # in Redis when REDIS_URL is set, so that every worker and instance counts together; in each
+        # process's memory otherwise (gunicorn.conf.py warns when several workers do).
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         # With Redis, the background jobs go through RQ on it, run by `flask jobs worker` processes
         # (courseware/jobs.py); without, the serving process runs them.

@@ -28,6 +28,10 @@ CORE_ROUTES = {
     # Posted empty, the password form answers with its errors.
     "auth.change_password": ("POST", "/account/password",
                              {ANON: LOGIN, MANAGER: 422, HR: 422, PRESIDENT: 422}),
+    # Only after signing in with a one-time password (tests/auth/test_one_time_passwords.py); with one's own,
+    # it leads back to the account page.
+    "auth.choose_password": ("GET", "/account/choose-password",
+                             {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),
     # Posted without a choice, the time zone form answers with its error (tests/test_time_zones.py).
     "auth.set_timezone": ("POST", "/account/timezone", {ANON: LOGIN, MANAGER: 422, HR: 422, PRESIDENT: 422}),
     "auth.sign_out_everywhere": ("POST", "/account/sign-out-everywhere",

@@ -270,3 +270,14 @@ def test_nginx_serves_static_files_for_a_year_and_proxies_the_rest(nginx_in_fron
     connection.request("GET", "/me")
     response = connection.getresponse()
     assert response.status == 301 and response.getheader("Location").startswith("https://")
+
+
+def test_several_workers_without_redis_are_told_which_limit_counts_per_worker(monkeypatch):
+    settings = gunicorn_settings(monkeypatch)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    warning = settings["per_worker_limits_warning"](3)
+    assert "REDIS_URL is not set" in warning and "/auth/oidc/" in warning and "90 a minute" in warning
+    assert "Failed password sign-ins are limited in the database" in warning
+    assert settings["per_worker_limits_warning"](1) is None
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert settings["per_worker_limits_warning"](3) is None

@@ -42,6 +42,22 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
+class ChoosePasswordForm(FlaskForm):
+    """The person's own password, after signing in with a one-time one (which they just typed)."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Choose a new password.")), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(message=_l("Type the new password again.")),
+                    EqualTo("new_password", message=_l("The two new passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ReauthenticateForm(FlaskForm):
     password = PasswordField(
         _l("Password"), validators=[DataRequired(message=_l("Enter your password.")), Length(max=1024)],

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, g, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from courseware.errors import render_error
 from courseware.extensions import db, login_manager
 from courseware.models import User
 from courseware.security import start_session
 from courseware.services.notifications.inbox import unread_count_of
-from courseware.services.people import accounts, reporting
+from courseware.services.people import accounts, one_time_passwords, reporting
+
+# Set in a session signed in with a one-time password (never a remembered one): until the person has
+# chosen their own password, that session reaches nothing else.
+ONE_TIME_SIGN_IN = "_one_time"
+# What such a session may still do: choose the password, sign out, switch the language, static files.
+ONE_TIME_ENDPOINTS = frozenset({"auth.choose_password", "auth.logout", "auth.choose_language", "static"})
 
 
 def load_user(cookie_id: str) -> User | None:
@@ -61,6 +70,28 @@ def sign_out() -> None:
         accounts.close_sign_in(db.session, current_user)
     logout_user()
     session.clear()
+
+
+def keep_to_choosing_password() -> ResponseReturnValue | None:
+    """Before every request: a session signed in with a one-time password goes to "choose your
+    password" (pages) or is refused (anything else) until the person has; past the one-time
+    password's lifetime it is signed out. Sign-ins with the company's account are not concerned."""
+    if not session.get(ONE_TIME_SIGN_IN) or not current_user.is_authenticated:
+        return None
+    if not one_time_passwords.must_choose(current_user):
+        session.pop(ONE_TIME_SIGN_IN, None)
+        return None
+    if one_time_passwords.expired(current_user):
+        sign_out()
+        db.session.commit()
+        flash(_("This one-time password has expired; ask HR for a new one."), "error")
+        return redirect(url_for("auth.login"))
+    if request.endpoint in ONE_TIME_ENDPOINTS or request.endpoint is None:
+        return None
+    if request.method in ("GET", "HEAD"):
+        return redirect(url_for("auth.choose_password"))
+    return render_error(403, _("Choose your own password first: until then, this session can do "
+                               "nothing else."))
 
 
 def safe_next(target: str | None) -> str:

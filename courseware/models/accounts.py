@@ -6,7 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -70,6 +71,10 @@ class User(UserMixin, Model):
     # assignments count from here for people who join after the assignment was made.
     department_since: Mapped[datetime] = mapped_column(default=utcnow)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # A one-time password issued by HR (services/people/one_time_passwords.py): it signs in only
+    # until `password_expires_at`, and only to choose the person's own password.
+    password_is_temporary: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    password_expires_at: Mapped[datetime | None]
     # Flask-Login "alternative token": the id in the session cookie, so that rotating it signs the
     # person out everywhere, which a signed cookie alone cannot do.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
@@ -170,3 +175,18 @@ class DirectoryRecord(Model):
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class FailedSignIn(Model):
+    """One failed password sign-in (or one being checked): counted by username and by address, in the
+    database that every worker and machine shares (services/people/sign_in_limits.py). Rows older than
+    the longest window are deleted as new ones are written."""
+
+    __tablename__ = "failed_sign_in"
+    __table_args__ = (Index("ix_failed_sign_in_username_at", "username", "at"),
+                      Index("ix_failed_sign_in_address_at", "address", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(index=True)

@@ -16,7 +16,7 @@ from courseware.models import (
     Reflection,
     User,
 )
-from courseware.models.accounts import ExternalIdentity, SignInSession
+from courseware.models.accounts import ExternalIdentity, FailedSignIn, SignInSession
 from courseware.services.catalog import published
 from courseware.services.learning import quizzes
 from courseware.services.ops import audit
@@ -63,6 +63,8 @@ def known_person(make_user, course, hr_user: User | None = None) -> User:
                  kind="test", reason=f"test.by-{person.id}", message="test", params={"sender": NAME}),
         SignInSession(user_id=person.id),
         ExternalIdentity(provider="https://id.example.com", subject=f"sub-{USERNAME}", user_id=person.id),
+        # A wrong password typed for them: counted by the name typed (services/people/sign_in_limits).
+        FailedSignIn(username=USERNAME, address="192.0.2.7", at=datetime(2026, 12, 1, 9, 0)),
     ])
     audit.record(db.session, "login", actor=person, target=USERNAME)
     audit.record(db.session, "login.failed", actor_name=USERNAME.upper(), target=USERNAME.upper())

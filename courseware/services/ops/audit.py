@@ -25,6 +25,9 @@ ACCOUNT_ACTIONS = (
     "account.erase", "privacy.retention", "account.data_export",
     # Directory sync: a run's counts (or why it failed), and each department it made or changed.
     "directory.sync", "directory.sync_failed", "directory.department", "account.unlink",
+    # One-time passwords (issue 18): issued by HR, used, replaced by the person's own, refused as expired.
+    "account.one_time_password", "login.one_time_password", "account.password_chosen",
+    "login.one_time_password_expired",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -49,6 +52,10 @@ ACTION_LABELS = {
     "directory.sync": _l("directory.sync"),
     "directory.sync_failed": _l("directory.sync_failed"),
     "directory.department": _l("directory.department"),
+    "account.one_time_password": _l("account.one_time_password"),
+    "login.one_time_password": _l("login.one_time_password"),
+    "account.password_chosen": _l("account.password_chosen"),
+    "login.one_time_password_expired": _l("login.one_time_password_expired"),
 }
 
 

@@ -19,7 +19,7 @@ from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
 from courseware.services.errors import Forbidden, ValidationError, found
 from courseware.services.ops import audit
-from courseware.services.people import reporting
+from courseware.services.people import one_time_passwords, reporting
 from courseware.services.people.accounts import (
     USERNAME_RE,
     create_user,
@@ -125,6 +125,8 @@ def create_account(session: Session, actor: User, *, username: str, full_name: s
                        department=get_department(session, department_id), email=email or None, commit=False)
     user.title = title
     user.manager = manager
+    session.flush()
+    one_time_passwords.issue(session, actor, user, password)
     details = (f"role={role}" + (f"; title={title}" if title else "")
                + (f"; manager={manager.username}" if manager else ""))
     audit.record(session, "account.create", actor=actor, target=user.username, details=details)
@@ -224,8 +226,8 @@ def reset_password(session: Session, actor: User, user_id: int) -> tuple[User, s
     user = get_account(session, user_id)
     _check_may_manage(actor, user)
     password = generate_password()
-    user.set_password(password)
     audit.record(session, "account.password_reset", actor=actor, target=user.username)
+    one_time_passwords.issue(session, actor, user, password)
     session.commit()
     return user, password
 
@@ -372,19 +374,21 @@ class _NewAccount:
 def _create_accounts(session: Session, actor: User, rows: list[_NewAccount],
                      existing_managers: dict[str, User]) -> list[ImportedAccount]:
     imported = []
+    expires = utcnow()
     for row in rows:
         password = generate_password()
         user = User(username=row.username, full_name=row.full_name, email=row.email or None, role=row.role,
                     department_id=row.department_id, title=row.title)
-        user.set_password(password)
         session.add(user)
+        expires = one_time_passwords.issue(session, actor, user, password, audited=False)
         imported.append(ImportedAccount(user, password))
     new = {i.user.username: i.user for i in imported}
     for row in rows:
         if row.manager:
             new[row.username].manager = existing_managers.get(row.manager) or new[row.manager]
+    people = ", ".join(i.user.username + (f" (manager={i.user.manager.username})" if i.user.manager else "")
+                       for i in imported)
     audit.record(session, "account.import", actor=actor, target=f"{len(imported)} accounts",
-                 details=", ".join(i.user.username + (f" (manager={i.user.manager.username})"
-                                                      if i.user.manager else "") for i in imported))
+                 details=f"one-time passwords until {expires:%Y-%m-%d %H:%M} UTC: {people}")
     session.commit()
     return imported

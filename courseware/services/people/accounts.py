@@ -17,6 +17,7 @@ from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
 from courseware.services.errors import ValidationError
 from courseware.services.ops import audit
+from courseware.services.people import one_time_passwords
 from courseware.services.people.passwords import check_new_password
 from courseware.timezones import is_zone_name
 
@@ -34,13 +35,15 @@ def normalize_username(username: str) -> str:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, else None (whichever part was wrong)."""
+    """The active user with this username and password, else None (whichever part was wrong).
+    A one-time password past its lifetime raises `OneTimePasswordExpired` (audited)."""
     user = session.scalar(select(User).where(User.username == normalize_username(username)))
     if user is None or not user.active:
         check_password_hash(_dummy_hash(), password or "")
         return None
     if not user.check_password(password or ""):
         return None
+    one_time_passwords.refuse_if_expired(session, user)
     user.last_login_at = utcnow()
     session.commit()
     return user
@@ -114,6 +117,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     except ValidationError as error:
         raise ValidationError(str(error), field="new_password") from error
     user.set_password(new)  # rotates the session token: copied cookies stop working
+    one_time_passwords.cleared(user)
     audit.record(session, "account.password_change", actor=user, target=user.username)
     session.commit()
 

@@ -38,6 +38,7 @@ from courseware.models import (
     Delivery,
     Department,
     DirectoryRecord,
+    FailedSignIn,
     FocusItem,
     Goal,
     GoalUpdate,
@@ -125,6 +126,8 @@ def erase(session: Session, user: User, now: datetime) -> None:
     """Pseudonymize the person and delete their private text, in the caller's transaction."""
     identifiers = [value for value in (user.email, user.full_name, user.username) if value]
     _delete_private_rows(session, user.id)
+    # Failed sign-ins are kept by the name typed, not by account: the person's username goes too.
+    session.execute(delete(FailedSignIn).where(func.lower(FailedSignIn.username) == user.username.lower()))
     _rewrite_audit_trail(session, user.id, identifiers, pseudonym_username(user.id))
     name = pseudonym(user.id)
     session.execute(update(Certificate).where(Certificate.signatory_name == user.full_name)
@@ -136,6 +139,7 @@ def erase(session: Session, user: User, now: datetime) -> None:
     user.full_name = name
     user.username = pseudonym_username(user.id)
     user.password_hash = UNUSABLE_PASSWORD
+    user.password_is_temporary = False
     user.session_token = new_session_token()
     user.active = False
     user.deactivated_at = user.deactivated_at or now
