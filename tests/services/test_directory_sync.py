@@ -81,6 +81,9 @@ def test_a_first_sync_creates_departments_people_and_line_managers(app):
     assert actions.count("directory.sync") == 1
     link = db.session.scalar(sa.select(ExternalIdentity).where(ExternalIdentity.subject == "u3"))
     assert (link.provider, link.user) == ("wecom", wang)
+    link_details = db.session.scalars(sa.select(AuditEvent.details)
+                                      .where(AuditEvent.action == "account.link")).all()
+    assert all(d.endswith("made by a directory sync") for d in link_details) and len(link_details) == 3
 
 
 def test_a_second_run_changes_nothing(app):

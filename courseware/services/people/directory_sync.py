@@ -189,7 +189,8 @@ def _person(session: Session, source: str, change: PersonChange, report: SyncRep
         session.add(ExternalIdentity(provider=source, subject=change.person.external_id, user=user))
         audit.record(session, "account.link", target=user.username,
                      details=f"provider={source}; subject={change.person.external_id}; "
-                             f"matched by {change.how} in a directory sync", **who)
+                             + ("made by a directory sync" if change.how == "new"
+                                else f"matched by {change.how} in a directory sync"), **who)
     return user
 
 
