@@ -86,7 +86,8 @@ SIDEWAYS = """() => {
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth <= width) return [];
   return [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > width + 0.5 && !el.closest('.table-wrap, .preview-pane, .subnav'))
+    .filter(el => el.getBoundingClientRect().right > width + 0.5
+                  && !el.closest('.table-wrap, .preview-pane, .subnav'))
     .slice(-5)
     .map(el => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`);
 }"""
