@@ -1,7 +1,8 @@
 /* Culture Courses: small enhancements on top of pages that work without script.
    - form errors: move focus to the error summary, so that it is read out first;
-   - quizzes: count the questions answered, and ask before submitting with some unanswered
-     (the server still refuses them, question by question, when script is off);
+   - quizzes: count the questions answered; submitting with some unanswered opens a dialog that
+     says so and takes the reader to the first one (every question needs an answer: the server
+     refuses blanks, question by question, also when script is off);
    - lessons: report the reading time, and mark the lesson read when its end is reached (once
      read for its minimum time: the server decides)
      (the "I have read this lesson" button stays for readers without script);
@@ -32,7 +33,6 @@
     var meter = form.querySelector("[data-answered-meter]");
     var bar = form.querySelector("[data-answered-bar]");
     var dialog = document.querySelector("[data-unanswered-dialog]");
-    var confirmed = false;
 
     /* The page's language: the template gives each sentence, with {name} where a value goes. */
     function say(name, fallback, values) {
@@ -71,7 +71,7 @@
 
     form.addEventListener("submit", function (event) {
       var missing = unanswered();
-      if (confirmed || missing.length === 0) { return; }
+      if (missing.length === 0) { return; }
       event.preventDefault();
       var numbers = missing.map(function (fieldset) { return fieldset.getAttribute("data-question"); });
       var text = missing.length === 1
@@ -80,8 +80,8 @@
           numbers: numbers.slice(0, -1).join(say("separator", ", ", {})), last: numbers[numbers.length - 1],
         });
       if (!dialog || typeof dialog.showModal !== "function") {
-        if (window.confirm(text + " " + say("submit-anyway", "Submit anyway?", {}))) { confirmed = true; form.submit(); }
-        else { goTo(missing[0]); }
+        window.alert(text);
+        goTo(missing[0]);
         return;
       }
       dialog.querySelector("[data-unanswered-text]").textContent = text;
@@ -93,14 +93,10 @@
     });
 
     if (dialog) {
+      /* However it closes (the button, Escape), the reader lands on the first unanswered one. */
       dialog.addEventListener("close", function () {
-        if (dialog.returnValue === "submit") {
-          confirmed = true;
-          form.submit();
-        } else {
-          var missing = unanswered();
-          if (missing.length) { goTo(missing[0]); }
-        }
+        var missing = unanswered();
+        if (missing.length) { goTo(missing[0]); }
       });
     }
   }

@@ -150,3 +150,35 @@ def test_the_review_of_an_archived_quiz_offers_no_retake(manager, course):
     db.session.commit()
     review = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert "This quiz has been withdrawn" in review and "Take the quiz again" not in review
+
+
+def test_the_unanswered_dialog_offers_only_what_the_server_accepts(manager, course):
+    """Issue 19 item 8: the dialog offered "Submit anyway", which the server refuses. Every question
+    needs an answer, so the dialog says so and offers only to go to the first unanswered one."""
+    page = open_quiz(manager)
+    dialog = page[page.index("<dialog"):page.index("</dialog>")]
+    assert "Answer every question first" in dialog
+    assert "Every question needs an answer before the quiz is graded." in dialog
+    assert "Submit anyway" not in page and 'value="submit"' not in dialog
+    assert dialog.count("<button") == 1 and "data-go-to-question" in dialog
+
+
+def test_without_script_the_refusal_links_to_the_first_unanswered_question(manager, course):
+    page = open_quiz(manager)
+    response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), "q-pick-one": "b"})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    summary = body[body.index('id="quiz-error"'):body.index("</div>", body.index('id="quiz-error"'))]
+    assert 'role="alert"' in body[body.index("<div", body.index("<main")):body.index('id="quiz-error"')]
+    assert "Nothing has been submitted yet; your answers so far are kept." in summary
+    links = re.findall(r'<a href="#(q-[^"]+)">Question (\d) needs an answer</a>', summary)
+    # In the order shown (the draw shuffles it): one link per unanswered question, the first first.
+    shown = re.findall(r'id="question-([^"]+)" data-question="(\d)"', body)
+    unanswered = [(qid, number) for qid, number in shown if qid != "pick-one"]
+    assert [number for _, number in links] == [number for _, number in unanswered]
+    pairs = zip(links, unanswered, strict=True)
+    assert all(target.startswith(f"q-{qid}-") for (target, _), (qid, _) in pairs)
+    assert f'id="{links[0][0]}"' in body
+    # Submitted again with every answer: accepted.
+    again = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **RIGHT})
+    assert again.status_code == 303
