@@ -74,6 +74,5 @@ def settings() -> ResponseReturnValue:
     return render_template(
         "notifications/preferences.html", form=form, kinds=preferences.person_kinds(),
         channels=preferences.person_channels(), field_name=preferences.field_name,
-        reaches={c: preferences.reaches(current_user, c, current_app.config)
-                 for c in preferences.person_channels()},
+        reaches=preferences.reaching(db.session, current_user, current_app.config),
     ), 422 if form.errors else 200

@@ -105,7 +105,7 @@ def test_hr_sees_each_channel_and_its_settings_with_secrets_masked(app, hr, smtp
 
 def test_unconfigured_channels_say_so(hr):
     text = hr.get("/hr/notifications").get_data(as_text=True)
-    assert text.count("Not configured") == 4 and "No delivery yet." in text
+    assert text.count("Not configured") == 5 and "No delivery yet." in text  # with the work notice
 
 
 def test_send_me_a_test_by_mail_arrives_and_the_page_says_sent(hr, smtp):

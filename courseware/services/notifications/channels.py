@@ -5,6 +5,8 @@ message on one of them.
 - `email`: SMTP (`SMTP_URL`, `MAIL_FROM`) to each person's address, in their language (mail.py).
 - `wecom`, `dingtalk`, `feishu`: a group robot's webhook each (robots.py): one chat for the company,
   told what concerns the company (assignments, due dates, new lessons), never about one person.
+- `work`: a work notice to one person from the company's app in WeCom, DingTalk or Feishu, for people
+  linked to a configured platform (work_notices.py).
 """
 from __future__ import annotations
 
@@ -27,9 +29,14 @@ class Channel(StrEnum):
     WECOM = "wecom"
     DINGTALK = "dingtalk"
     FEISHU = "feishu"
+    WORK = "work"
 
     @property
     def label(self) -> str:
+        if self is Channel.WORK:  # names the platforms configured
+            from courseware.services.notifications import work_notices
+
+            return work_notices.label()
         return str(_CHANNEL_LABELS[self.value])
 
     @property
@@ -48,6 +55,8 @@ SETTINGS: dict[Channel, tuple[str, ...]] = {
     Channel.WECOM: ("WECOM_WEBHOOK_URL",),
     Channel.DINGTALK: ("DINGTALK_WEBHOOK_URL", "DINGTALK_SECRET"),
     Channel.FEISHU: ("FEISHU_WEBHOOK_URL", "FEISHU_SECRET"),
+    # On when one platform's app is configured (all its settings: people.platforms.REQUIRED).
+    Channel.WORK: ("WECOM_CORP_ID", "DINGTALK_CLIENT_ID", "FEISHU_APP_ID"),
 }
 SECRETS = {"DINGTALK_SECRET", "FEISHU_SECRET"}
 
@@ -67,11 +76,16 @@ class Outgoing:
     link: str | None = None          # an absolute URL on the site
     link_text: str = ""
     footer: str = ""
-    to: str | None = None            # an e-mail address
+    to: str | None = None            # an e-mail address, or the person's user id on `platform`
+    platform: str | None = None      # a work notice's platform: 'wecom', 'dingtalk' or 'feishu'
     unsubscribe: str | None = None   # an absolute URL: List-Unsubscribe
 
 
 def is_configured(config: Mapping, channel: Channel) -> bool:
+    if channel is Channel.WORK:
+        from courseware.services.people import platforms
+
+        return bool(platforms.configured(config))
     names = SETTINGS[channel]
     return not names or bool(config.get(names[0]))
 
@@ -120,7 +134,7 @@ def _keep_start(path: str, length: int) -> str:
 def send(config: Mapping, outgoing: Outgoing, smtp: mail.Connection | None = None) -> None:
     """Send one message on its channel (a mail on `smtp`, a batch's connection, when given);
     DeliveryError with the reason when it does not go."""
-    from courseware.services.notifications import mail, robots
+    from courseware.services.notifications import mail, robots, work_notices
 
     if outgoing.channel is Channel.EMAIL:
         if smtp is not None:
@@ -133,5 +147,7 @@ def send(config: Mapping, outgoing: Outgoing, smtp: mail.Connection | None = Non
         robots.send_dingtalk(config["DINGTALK_WEBHOOK_URL"], config.get("DINGTALK_SECRET") or "", outgoing)
     elif outgoing.channel is Channel.FEISHU:
         robots.send_feishu(config["FEISHU_WEBHOOK_URL"], config.get("FEISHU_SECRET") or "", outgoing)
+    elif outgoing.channel is Channel.WORK:
+        work_notices.send(config, outgoing)
     else:
         raise DeliveryError(f"no sender for channel {outgoing.channel}")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from courseware.language import normalize_language, site_language
 from courseware.models import Delivery, DeliveryState, Notification, User
 from courseware.models.sql import conflict_insert, rows_changed, table_of
-from courseware.services.notifications import channels, mail, messages, planning
+from courseware.services.notifications import channels, mail, messages, planning, work_notices
 from courseware.services.notifications.channels import Channel, DeliveryError, Outgoing
 from courseware.services.notifications.messages import Kind
 from courseware.services.notifications.preferences import unsubscribe_token
@@ -185,10 +185,14 @@ def compose(session: Session, delivery: Delivery, config: Mapping) -> Outgoing:
     if channel is Channel.EMAIL and user is not None and not kind.mandatory:
         unsubscribe = f"{site}/unsubscribe/{unsubscribe_token(user.id, kind)}"
     texts = messages.mail_texts(kind, language, unsubscribe, preferences=f"{site}/account/notifications")
+    to, platform = user.email if user is not None else None, None
+    if channel is Channel.WORK:  # the link as it is now: the person may have been unlinked since
+        link = work_notices.link_of(session, config, user.id) if user is not None else None
+        to, platform = (link.userid, link.platform) if link else (None, None)
     return Outgoing(channel, language, rendered.title, rendered.body,
                     link=f"{site}{delivery.link}" if delivery.link else None, link_text=texts.link,
                     footer=texts.footer if channel is Channel.EMAIL else "",
-                    to=user.email if user is not None else None, unsubscribe=unsubscribe)
+                    to=to, platform=platform, unsubscribe=unsubscribe)
 
 
 def purge(session: Session, now: datetime) -> int:

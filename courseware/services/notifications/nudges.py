@@ -27,7 +27,7 @@ from courseware.language import normalize_language, site_language
 from courseware.models import Delivery, DeliveryState, User
 from courseware.services.catalog import published
 from courseware.services.errors import NotFound, ValidationError
-from courseware.services.notifications import deliveries, messages, planning, zones
+from courseware.services.notifications import deliveries, messages, planning, work_notices, zones
 from courseware.services.notifications.channels import Channel
 from courseware.services.notifications.messages import Kind, Rendered
 from courseware.services.notifications.preferences import opted_out, person_channels, reaches
@@ -118,6 +118,7 @@ def preview(session: Session, sender: User, user_ids: Collection[int], now: date
     last = _last_nudges(session, [user.id for user in people])
     open_courses = _open_courses(session, [user.id for user in people if user.active], now)
     off = opted_out(session, [user.id for user in people])
+    linked = work_notices.links(session, config, [user.id for user in people])
     recipients, skipped = [], []
     for user in people:
         reason = _skip_reason(user, last.get(user.id), open_courses.get(user.id), now)
@@ -126,7 +127,7 @@ def preview(session: Session, sender: User, user_ids: Collection[int], now: date
             continue
         params = {"sender": sender.full_name, "courses": open_courses[user.id], "note": note}
         language = normalize_language(user.locale) or site_language()
-        on = [channel for channel in person_channels() if reaches(user, channel, config)
+        on = [channel for channel in person_channels() if reaches(user, channel, config, user.id in linked)
               and (user.id, Kind.NUDGE.value, channel.value) not in off]
         recipients.append(Recipient(user, messages.render(session, Kind.NUDGE.value, params, language),
                                     on or [Channel.APP], params,

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, aliased
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Course, DeliveryState, Lesson, LessonProgress, LessonRevision, User
 from courseware.services.catalog import published
-from courseware.services.notifications import channels, zones
+from courseware.services.notifications import channels, work_notices, zones
 from courseware.services.notifications.channels import Channel
 from courseware.services.notifications.messages import Kind
 from courseware.services.notifications.preferences import opted_out
@@ -87,7 +87,8 @@ def plan(session: Session, now: datetime, config: Mapping) -> list[Planned]:
     from courseware.services.notifications import digest, refresh_due
     events += refresh_due.events(session, now, people, person_zones)
     events += digest.events(session, now, people, person_zones)
-    return _on_channels(events, now, config, people, person_zones, opted_out(session))
+    return _on_channels(events, now, config, people, person_zones, opted_out(session),
+                        work_notices.links(session, config))
 
 
 def course_reminders(session: Session, now: datetime, people: dict[int, User],
@@ -178,7 +179,8 @@ def group_summaries(events: list[Event]) -> list[Event]:
 
 
 def _on_channels(events: list[Event], now: datetime, config: Mapping, people: dict[int, User],
-                 person_zones: dict[int, tzinfo], off: set[tuple[int, str, str]]) -> list[Planned]:
+                 person_zones: dict[int, tzinfo], off: set[tuple[int, str, str]],
+                 linked: Mapping[int, object]) -> list[Planned]:
     person_channels = channels.configured(config, group=False)
     group_channels = channels.configured(config, group=True)
     company_quiet = zones.quiet_until(now, zones.company_zone())
@@ -198,6 +200,8 @@ def _on_channels(events: list[Event], now: datetime, config: Mapping, people: di
             turned_off = (event.user_id, event.kind.value, channel.value) in off
             if channel is Channel.EMAIL and not people[event.user_id].email:
                 continue
+            if channel is Channel.WORK and event.user_id not in linked:  # no account on the platform
+                continue
             if turned_off:
                 planned.append(Planned(event, channel, DeliveryState.SUPPRESSED))
             elif channel is Channel.APP:
@@ -213,7 +217,8 @@ def for_people(session: Session, events: list[Event], now: datetime, config: Map
     ids = {event.user_id for event in events if event.user_id is not None}
     people = {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))}
     person_zones = {user_id: zones.recipient_zone(user) for user_id, user in people.items()}
-    return _on_channels(events, now, config, people, person_zones, opted_out(session, ids))
+    return _on_channels(events, now, config, people, person_zones, opted_out(session, ids),
+                        work_notices.links(session, config, ids))
 
 
 def _held(quiet_until: datetime | None) -> tuple[DeliveryState, datetime | None]:

@@ -1,10 +1,10 @@
 """What a person turned off: a kind of message on one channel (a `NotificationOptOut` row each).
 
 - The preferences page (`/account/notifications`: `choices`, `save`): every kind on every channel
-  that reaches one person (the bell, e-mail). Reminders of an assigned course (`Kind.mandatory`) may
-  move from one channel to another but never stop: at least one channel that reaches the person stays
-  on, and the bell records them all the same (as read when its channel is off). Optional kinds (new
-  lessons) may be turned off everywhere.
+  that reaches one person (the bell, e-mail, a work notice). Reminders of an assigned course
+  (`Kind.mandatory`) may move from one channel to another but never stop: at least one channel
+  that reaches the person stays on, and the bell records them all the same (as read when its
+  channel is off). Optional kinds (new lessons) may be turned off everywhere.
 - The signed link at the foot of an optional mail (`/unsubscribe/<token>`) turns one optional kind
   off on e-mail; the page shows it as such. A token names the person and the kind, signed with the
   site's secret key (itsdangerous, as Flask signs its sessions); it does not expire, since a mail may
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from courseware.models import NotificationOptOut, User
 from courseware.services.errors import Conflict, InvalidFields, NotFound, ValidationError
-from courseware.services.notifications import channels
+from courseware.services.notifications import channels, work_notices
 from courseware.services.notifications.channels import Channel
 from courseware.services.notifications.messages import Kind
 
@@ -103,11 +103,20 @@ def field_name(kind: Kind, channel: Channel) -> str:
     return f"{kind.value}-{channel.value}"
 
 
-def reaches(user: User, channel: Channel, config: Mapping) -> bool:
-    """Whether the channel can reach the person: the bell always; e-mail with an address and SMTP."""
+def reaches(user: User, channel: Channel, config: Mapping, linked: bool = False) -> bool:
+    """Whether the channel can reach the person: the bell always; e-mail with an address and SMTP;
+    a work notice when a platform is configured and the person is `linked` to it (work_notices.links)."""
+    if channel is Channel.WORK:
+        return linked and channels.is_configured(config, channel)
     if channel is Channel.EMAIL:
         return bool(user.email) and channels.is_configured(config, channel)
     return channel is Channel.APP or channels.is_configured(config, channel)
+
+
+def reaching(session: Session, user: User, config: Mapping) -> dict[Channel, bool]:
+    """Each of the person's channels and whether it reaches them now (the preferences page)."""
+    linked = work_notices.link_of(session, config, user.id) is not None
+    return {channel: reaches(user, channel, config, linked) for channel in person_channels()}
 
 
 def choices(session: Session, user: User) -> dict[tuple[Kind, Channel], bool]:
@@ -122,9 +131,10 @@ def save(session: Session, user: User, wanted: Mapping[tuple[Kind, Channel], boo
     first field, when a reminder of an assigned course would reach them on no channel. Returns how
     many pairs changed. One commit."""
     now_on = {**choices(session, user), **wanted}
+    linked = work_notices.link_of(session, config, user.id) is not None
     errors = {}
     for kind in person_kinds():
-        if kind.mandatory and not any(now_on[(kind, channel)] and reaches(user, channel, config)
+        if kind.mandatory and not any(now_on[(kind, channel)] and reaches(user, channel, config, linked)
                                       for channel in person_channels()):
             errors[field_name(kind, person_channels()[0])] = _(
                 "%(kind)s: keep at least one channel that reaches you on. Reminders of courses assigned "

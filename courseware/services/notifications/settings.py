@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from courseware.models import Delivery, DeliveryState, Notification, User
 from courseware.services.errors import ValidationError
-from courseware.services.notifications import channels, deliveries
+from courseware.services.notifications import channels, deliveries, work_notices
 from courseware.services.notifications.channels import Channel, ShownSetting
 from courseware.services.notifications.messages import Kind
 
@@ -36,6 +36,9 @@ def send_test(session: Session, sender: User, channel: Channel, now: datetime, c
         raise ValidationError(_("%(channel)s is not configured.", channel=channel.label))
     if channel is Channel.EMAIL and not sender.email:
         raise ValidationError(_("Your account has no e-mail address: add one under Accounts first."))
+    if channel is Channel.WORK and work_notices.link_of(session, config, sender.id) is None:
+        raise ValidationError(_("Your account is not linked to %(platforms)s: sign in with it once first.",
+                                platforms=work_notices.platform_names(config)))
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
     group = channel.is_group
     delivery = Delivery(
