@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -228,3 +229,19 @@ def test_what_the_mail_shows_is_escaped_in_its_html(course, team, smtp):
     text, html = parts(smtp.mailbox.to("ada@example.com")[0])
     assert 'Tea & <img src=x onerror="alert(1)"> has been assigned to you.' in text
     assert "<img" not in html and "Tea &amp; &lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_a_mail_goes_out_with_smtp_line_ends_and_an_encoded_chinese_sender():
+    outgoing = channels.Outgoing(channels.Channel.EMAIL, "zh_CN", "课程将在 3 天后到期：" + "企业文化" * 20,
+                                 "第一行\n第二行", link="https://courses.example.com/" + "x" * 120,
+                                 link_text="打开", to="bo@example.com",
+                                 unsubscribe="https://courses.example.com/unsubscribe/" + "t" * 90)
+    wire = mail.build(outgoing, "文化课程 <courses@example.com>").as_bytes(policy=mail._WIRE)
+
+    assert b"\n" not in wire.replace(b"\r\n", b"")  # no bare line feed anywhere
+    assert all(len(line) <= 998 for line in wire.split(b"\r\n"))
+    parsed = message_from_bytes(wire, policy=policy.default)
+    assert parsed["From"] == "文化课程 <courses@example.com>" and b"=?utf-8?" in wire.split(b"\r\n\r\n")[0]
+    assert parsed["Subject"] == "课程将在 3 天后到期：" + "企业文化" * 20
+    assert parsed["List-Unsubscribe"] == "<https://courses.example.com/unsubscribe/" + "t" * 90 + ">"
+    assert "第二行" in parsed.get_body(("plain",)).get_content()

@@ -3,10 +3,10 @@
 1. **Claim** (`send_due`): what planning.py finds due is inserted into `delivery`, one row per unique
    key, `INSERT … ON CONFLICT DO NOTHING`: of two runs at once, one gets each row. A notice in the
    site's own list is written in the same transaction as its row, so it too exists once.
-2. **Send** (`deliver_one`): a sender takes a row with a conditional UPDATE (state `sending`,
-   `claimed_at`, one more attempt) and commits before it sends: of two workers at once, one takes it.
-   Then the channel is called, and the outcome written (`sent`, or `failed` with the reason and the
-   time of the next attempt).
+2. **Send** (`deliver`): a sender takes a batch of rows with one conditional UPDATE (state
+   `sending`, `claimed_at`, one more attempt) and commits before it sends: of two workers at once,
+   one takes each row. Then each is sent, and its outcome written and committed at once (`sent`, or
+   `failed` with the reason and the time of the next attempt).
 3. **Retry**: a failed row is tried again after RETRY_DELAYS, MAX_ATTEMPTS times in all; a row held
    by quiet hours goes at its `not_before`; a row left `sending` for STALE_AFTER (its worker died
    before writing the outcome) is taken again by the next run.
@@ -136,49 +136,107 @@ def ready_ids(session: Session, now: datetime, limit: int = 10_000) -> list[int]
 
 
 def deliver(session: Session, delivery_ids: Iterable[int], now: datetime, config: Mapping) -> Counter:
-    """Send each delivery a sender can take, the mails over one SMTP connection; returns how many
-    ended in each state (or 'taken')."""
+    """Send the deliveries a sender can take, the mails over one SMTP connection; returns how many
+    ended in each state (and 'taken': those another sender has, or that are done).
+
+    The batch is taken with one conditional UPDATE and one commit; each outcome is written and
+    committed as soon as it is known, so that a sent message is never sent again. A worker killed
+    mid-batch leaves the rest of its batch `sending`: the next run after STALE_AFTER takes it again
+    (a delay, never a loss or a second copy of a message whose outcome was written)."""
+    wanted = list(dict.fromkeys(delivery_ids))
+    taken = _take(session, wanted, now)
+    outcomes: Counter = Counter()
+    if len(taken) < len(wanted):
+        outcomes["taken"] = len(wanted) - len(taken)
+    if not taken:
+        return outcomes
+    batch = _Batch.load(session, taken)
     with mail.Connection(config) as smtp:
-        return Counter(deliver_one(session, delivery_id, now, config, smtp) for delivery_id in delivery_ids)
+        for delivery in batch.deliveries:
+            outcomes[_send(session, batch, delivery, now, config, smtp)] += 1
+    return outcomes
 
 
-def deliver_one(session: Session, delivery_id: int, now: datetime, config: Mapping,
-                smtp: mail.Connection | None = None) -> str:
-    """Take the delivery (unless another sender has it or it is done), send it (a mail on `smtp`,
-    when given), write the outcome."""
-    taken = session.execute(update(Delivery).where(Delivery.id == delivery_id, _ready(now)).values(
-        state=DeliveryState.SENDING.value, claimed_at=now, attempts=Delivery.attempts + 1))
-    if rows_changed(taken) != 1:
-        session.rollback()
-        return "taken"
+def deliver_one(session: Session, delivery_id: int, now: datetime, config: Mapping) -> str:
+    """Send one delivery (see `deliver`); returns its state, or 'taken'."""
+    return next(iter(deliver(session, [delivery_id], now, config)))
+
+
+def _take(session: Session, delivery_ids: list[int], now: datetime) -> list[int]:
+    """Mark the deliveries among `delivery_ids` that are ready as being sent (one more attempt) and
+    commit: of two senders at once, one takes each. Returns the ids taken, in their order."""
+    if not delivery_ids:
+        return []
+    values = {"state": DeliveryState.SENDING.value, "claimed_at": now, "attempts": Delivery.attempts + 1}
+    ready = and_(Delivery.id.in_(delivery_ids), _ready(now))
+    if session.get_bind().dialect.update_returning:
+        won = set(session.scalars(update(Delivery).where(ready).values(**values).returning(Delivery.id)))
+    else:  # a database without UPDATE … RETURNING: one conditional UPDATE per row
+        won = {delivery_id for delivery_id in delivery_ids if rows_changed(session.execute(
+            update(Delivery).where(Delivery.id == delivery_id, _ready(now)).values(**values))) == 1}
     session.commit()
-    delivery = session.get(Delivery, delivery_id)
-    assert delivery is not None
+    return [delivery_id for delivery_id in delivery_ids if delivery_id in won]
+
+
+@dataclass
+class _Batch:
+    """A batch's deliveries, their recipients and the titles in each language, each read once."""
+
+    deliveries: list[Delivery]
+    users: dict[int, User]
+    titles: dict[str, messages.Titles] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, delivery_ids: list[int]) -> _Batch:
+        rows = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_(delivery_ids)))}
+        user_ids = {d.user_id for d in rows.values() if d.user_id is not None}
+        users = ({u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
+                 if user_ids else {})
+        # Read once: detached, they are not expired and read again by each outcome's commit.
+        for loaded in (*rows.values(), *users.values()):
+            session.expunge(loaded)
+        return cls([rows[i] for i in delivery_ids if i in rows], users)
+
+    def titles_in(self, session: Session, language: str) -> messages.Titles:
+        if language not in self.titles:
+            self.titles[language] = messages.Titles(session, language)
+        return self.titles[language]
+
+
+def _send(session: Session, batch: _Batch, delivery: Delivery, now: datetime, config: Mapping,
+          smtp: mail.Connection) -> str:
+    """Send one taken delivery and commit its outcome: `sent`, or `failed` with the reason and the
+    time of its next attempt."""
+    outcome: dict = {"state": DeliveryState.SENT.value, "sent_at": now, "last_error": None,
+                     "not_before": None}
     try:
-        channels.send(config, compose(session, delivery, config), smtp)
+        user = batch.users.get(delivery.user_id) if delivery.user_id is not None else None
+        channels.send(config, compose(session, delivery, config, user, batch), smtp)
     except DeliveryError as error:
-        _failed(delivery, str(error), now)
+        outcome = _failed(delivery.attempts, str(error), now)
     except Exception as error:  # a bug or an outage must not leave the row 'sending' for ever
-        _failed(delivery, f"{type(error).__name__}: {error}", now)
-    else:
-        delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT.value, now, None
-        delivery.not_before = None
+        outcome = _failed(delivery.attempts, f"{type(error).__name__}: {error}", now)
+    session.execute(update(_table).where(_table.c.id == delivery.id).values(**outcome))
     session.commit()
-    return delivery.state
+    return str(outcome["state"])
 
 
-def _failed(delivery: Delivery, reason: str, now: datetime) -> None:
-    delivery.state, delivery.last_error = DeliveryState.FAILED.value, reason[:1000]
-    retry = delivery.attempts - 1
-    delivery.not_before = now + RETRY_DELAYS[retry] if retry < len(RETRY_DELAYS) else None
+def _failed(attempts: int, reason: str, now: datetime) -> dict:
+    retry = attempts - 1
+    return {"state": DeliveryState.FAILED.value, "last_error": reason[:1000],
+            "not_before": now + RETRY_DELAYS[retry] if retry < len(RETRY_DELAYS) else None}
 
 
-def compose(session: Session, delivery: Delivery, config: Mapping) -> Outgoing:
-    """The delivery as its recipient reads it: their language, address, the site's links."""
+def compose(session: Session, delivery: Delivery, config: Mapping, user: User | None = None,
+            batch: _Batch | None = None) -> Outgoing:
+    """The delivery as its recipient (`user`, read here when not given) reads it: their language,
+    address, the site's links."""
     channel = Channel(delivery.channel)
-    user = session.get(User, delivery.user_id) if delivery.user_id is not None else None
+    if user is None and delivery.user_id is not None:
+        user = session.get(User, delivery.user_id)
     language = (normalize_language(user.locale) if user is not None else None) or site_language()
-    rendered = messages.render(session, delivery.message, delivery.params, language)
+    titles = batch.titles_in(session, language) if batch is not None else messages.Titles(session, language)
+    rendered = messages.render_with(titles, delivery.message, delivery.params, language)
     site = str(config.get("SITE_URL") or "").rstrip("/")
     unsubscribe = None
     kind = Kind(delivery.kind)

@@ -10,24 +10,44 @@ carry a List-Unsubscribe header (with one-click unsubscribing, RFC 8058) to the 
 """
 from __future__ import annotations
 
-import email.policy
 import functools
 import smtplib
 import socket
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.headerregistry import BaseHeader, HeaderRegistry
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import Compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from html import escape
 from ipaddress import ip_address
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from courseware.services.notifications.channels import DeliveryError, Outgoing
 
 TIMEOUT = 20  # seconds for the connection and each SMTP command
+
+
+class _Wire(Compat32):
+    """The classic policy as a mail goes out: SMTP's line ends (a bare LF is refused by careful
+    servers), headers folded only past the 998-character limit (never a URL at its start), and a
+    header that is short plain ASCII written as it is (the standard library parses every header
+    again to fold it, a third of the CPU a mail costs: bench/notifications.py)."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if (isinstance(value, str) and value.isascii() and "\n" not in value and "\r" not in value
+                and len(name) + len(value) + 2 <= (self.max_line_length or 998)):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_WIRE = _Wire(linesep="\r\n", max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -50,35 +70,32 @@ def parse_smtp_url(url: str) -> SmtpServer:
                       unquote(parts.password) if parts.password else None)
 
 
-class _HeaderClasses(HeaderRegistry):
-    """The standard library's header classes, each made once: HeaderRegistry makes a new class for
-    every header of every mail (a tenth of the CPU a mail costs, bench/notifications.py)."""
+def build(outgoing: Outgoing, sender: str) -> Message:
+    """The mail: subject, plain text and HTML in the recipient's language, and the list headers.
 
-    @functools.cache  # noqa: B019 - one registry for the process's life
-    def __getitem__(self, name: str) -> type[BaseHeader]:
-        return super().__getitem__(name)
-
-
-_POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
-
-
-def build(outgoing: Outgoing, sender: str) -> EmailMessage:
-    """The mail: subject, plain text and HTML in the recipient's language, and the list headers."""
-    message = EmailMessage(policy=_POLICY)
-    message["Subject"] = outgoing.title
-    message["From"] = sender
+    Built with the standard library's classic MIME classes, whose headers are written as given
+    (encoded here): the modern policy parses every header it is handed back into objects, which
+    cost more than the rest of the mail (bench/notifications.py)."""
+    message = MIMEMultipart("alternative")
+    message["Subject"] = Header(outgoing.title, "utf-8").encode()
+    message["From"] = _address(sender)
     message["To"] = outgoing.to or ""
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = outgoing.language.replace("_", "-")
     if outgoing.unsubscribe:
         message["List-Unsubscribe"] = f"<{outgoing.unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(_text(outgoing))
-    message.add_alternative(_html(outgoing), subtype="html")
-    # After the parts: setting the content replaces the Content-* headers.
-    message["Content-Language"] = outgoing.language.replace("_", "-")
+    message.attach(MIMEText(_text(outgoing), "plain", "utf-8"))
+    message.attach(MIMEText(_html(outgoing), "html", "utf-8"))
     return message
+
+
+def _address(value: str) -> str:
+    """An address with its display name encoded when it is not ASCII ("文化课程 <courses@…>")."""
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8") if address else value
 
 
 def _text(outgoing: Outgoing) -> str:
@@ -112,12 +129,17 @@ def send(config: Mapping, outgoing: Outgoing) -> None:
 
 class Connection:
     """One SMTP connection for a batch of mails: opened with the first, reused for the next ones
-    (one TLS handshake and login for the batch, not one per mail: bench/notifications.py), checked
-    with NOOP before each reuse and opened again when the server has dropped it; QUIT at the end."""
+    (one TLS handshake and login for the batch, not one per mail: bench/notifications.py); QUIT at
+    the end. A connection idle for IDLE_CHECK is checked with NOOP before its next mail; one the
+    server has dropped meanwhile fails at MAIL FROM, before any of the mail is sent, and that mail
+    goes on a new connection (never twice: nothing of it had been accepted)."""
+
+    IDLE_CHECK = 5.0  # seconds
 
     def __init__(self, config: Mapping) -> None:
         self.config = config
         self._smtp: smtplib.SMTP | None = None
+        self._used = 0.0
 
     def __enter__(self) -> Connection:
         return self
@@ -132,24 +154,46 @@ class Connection:
         if not sender:
             raise DeliveryError("MAIL_FROM is not set")
         server = parse_smtp_url(self.config.get("SMTP_URL") or "")
-        message = build(outgoing, sender)
+        payload = build(outgoing, sender).as_bytes(policy=_WIRE)
         try:
-            refused = self._open(server).send_message(message)
+            self._transmit(server, parseaddr(sender)[1], outgoing.to, payload)
         except (OSError, smtplib.SMTPException) as error:
             self._drop()
             raise DeliveryError(_reason(error)) from error
-        if refused:
-            raise DeliveryError(f"refused: {refused}")
+
+    def _transmit(self, server: SmtpServer, sender: str, to: str, payload: bytes) -> None:
+        reused = self._smtp is not None
+        smtp = self._open(server)
+        try:
+            code, reply = smtp.mail(sender)
+        except (OSError, smtplib.SMTPServerDisconnected):
+            if not reused:
+                raise
+            self._drop()
+            smtp = self._open(server)
+            code, reply = smtp.mail(sender)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = smtp.rcpt(to)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+        code, reply = smtp.data(payload)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPDataError(code, reply)
+        self._used = time.monotonic()
 
     def _open(self, server: SmtpServer) -> smtplib.SMTP:
-        if self._smtp is not None:
+        if self._smtp is not None and time.monotonic() - self._used > self.IDLE_CHECK:
             try:
-                if self._smtp.noop()[0] == 250:
-                    return self._smtp
+                if self._smtp.noop()[0] != 250:
+                    self._drop()
             except (OSError, smtplib.SMTPException):
-                pass
-            self._drop()
-        self._smtp = _connect(server)
+                self._drop()
+        if self._smtp is None:
+            self._smtp = _connect(server)
         return self._smtp
 
     def _drop(self) -> None:

@@ -203,11 +203,16 @@ MESSAGES: dict[str, Callable[[Titles, dict], Rendered]] = {
 
 def render(session: Session, message: str, params: dict, language: str) -> Rendered:
     """The message in `language` (a notice the site no longer knows shows its key)."""
+    return render_with(Titles(session, language), message, params, language)
+
+
+def render_with(titles: Titles, message: str, params: dict, language: str) -> Rendered:
+    """`render` with the titles in `language` already read (a batch of messages reads them once)."""
     with force_locale(language):
         make = MESSAGES.get(message)
         if make is None:
             return Rendered(message, "")
-        return make(Titles(session, language), params)
+        return make(titles, params)
 
 
 def render_in_request(message: str, params: dict, titles: Titles) -> Rendered:

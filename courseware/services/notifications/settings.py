@@ -55,5 +55,7 @@ def send_test(session: Session, sender: User, channel: Channel, now: datetime, c
     session.commit()
     if channel is not Channel.APP:
         deliveries.deliver_one(session, delivery.id, now, config)
-        session.refresh(delivery)
+        sent = session.get(Delivery, delivery.id)  # as the sender left it
+        assert sent is not None
+        return sent
     return delivery
