@@ -77,7 +77,8 @@ def build(outgoing: Outgoing, sender: str) -> Message:
     (encoded here): the modern policy parses every header it is handed back into objects, which
     cost more than the rest of the mail (bench/notifications.py)."""
     message = MIMEMultipart("alternative")
-    message["Subject"] = Header(outgoing.title, "utf-8").encode()
+    title = outgoing.title
+    message["Subject"] = title if title.isascii() and "\n" not in title else Header(title, "utf-8").encode()
     message["From"] = _address(sender)
     message["To"] = outgoing.to or ""
     message["Date"] = format_datetime(datetime.now(UTC))
