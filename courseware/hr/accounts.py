@@ -17,6 +17,7 @@ from courseware.hr.forms import (
     AccountForm,
     DepartmentForm,
     DepartmentHeadForm,
+    DepartmentNamesForm,
     EraseForm,
     ImportForm,
 )
@@ -25,7 +26,7 @@ from courseware.models import User
 from courseware.models._time import utcnow
 from courseware.services.errors import Conflict, Forbidden, ValidationError
 from courseware.services.ops import audit
-from courseware.services.people import account_admin, erasure, reporting
+from courseware.services.people import account_admin, department_names, erasure, reporting
 
 bp = Blueprint("hr_accounts", __name__, url_prefix="/hr")
 MANAGERS_OF_ACCOUNTS = ("hr", "president")
@@ -218,7 +219,7 @@ def department_list():
     if form.validate_on_submit():
         try:
             department = account_admin.create_department(
-                db.session, form.name.data, form.parent_id.data or None)
+                db.session, form.name.data, form.parent_id.data or None, form.name_zh.data)
             flash(_("Department %(name)s created.", name=department.name), "success")
             return redirect(url_for("hr_accounts.department_list"))
         except ValidationError as error:
@@ -228,10 +229,16 @@ def department_list():
 
 
 def _departments_page(form: DepartmentForm, head_forms: dict[int, DepartmentHeadForm] | None = None,
-                      ) -> ResponseReturnValue:
+                      name_forms: dict[int, DepartmentNamesForm] | None = None) -> ResponseReturnValue:
     departments = account_admin.departments(db.session)
     choices = _people_choices()
     head_forms = head_forms or {}
+    name_forms = name_forms or {}
+    for department in departments:
+        if department.id not in name_forms:
+            name_forms[department.id] = DepartmentNamesForm(
+                formdata=None, prefix=f"n{department.id}", data={"name": department.name,
+                                                                "name_zh": department.name_zh})
     for department in departments:
         if department.id not in head_forms:
             head_forms[department.id] = DepartmentHeadForm(
@@ -239,9 +246,35 @@ def _departments_page(form: DepartmentForm, head_forms: dict[int, DepartmentHead
         head_forms[department.id].head_id.choices = (
             choices if department.head is None or department.head.active
             else _people_choices(keep=department.head))
-    failed = form.errors or any(f.errors for f in head_forms.values())
+    failed = (form.errors or any(f.errors for f in head_forms.values())
+              or any(f.errors for f in name_forms.values()))
     return render_template("hr/departments.html", form=form, departments=departments,
-                           head_forms=head_forms), 422 if failed else 200
+                           head_forms=head_forms, name_forms=name_forms), 422 if failed else 200
+
+
+def _new_department_form() -> DepartmentForm:
+    form = DepartmentForm(formdata=None)
+    form.parent_id.choices = _department_choices()
+    form.name.label.text = pgettext("department", "Name")
+    return form
+
+
+@bp.post("/departments/<int:department_id>/names")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def department_rename(department_id: int) -> ResponseReturnValue:
+    """A department's name and Chinese name, changed on the departments page."""
+    form = DepartmentNamesForm(prefix=f"n{department_id}")
+    form.name.label.text = pgettext("department", "Name")
+    if form.validate_on_submit():
+        try:
+            department = department_names.rename(db.session, current_user, department_id, form.name.data,
+                                                 form.name_zh.data)
+            flash(_("Department %(name)s saved.", name=department.full_name), "success")
+            return redirect(url_for("hr_accounts.department_list"))
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error, default=form.name)
+    return _departments_page(_new_department_form(), name_forms={department_id: form})
 
 
 @bp.post("/departments/<int:department_id>/head")
@@ -259,7 +292,4 @@ def department_head(department_id: int) -> ResponseReturnValue:
             db.session.rollback()
             show_errors(form, error, default=form.head_id)
     form.head_id.errors = form.head_id.errors or [_("Choose the head from the list.")]
-    new_department = DepartmentForm(formdata=None)
-    new_department.parent_id.choices = _department_choices()
-    new_department.name.label.text = pgettext("department", "Name")
-    return _departments_page(new_department, {department_id: form})
+    return _departments_page(_new_department_form(), {department_id: form})

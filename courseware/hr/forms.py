@@ -66,7 +66,16 @@ class ImportForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
     parent_id = SelectField(_l("Part of"), coerce=bounded_int)
+
+
+class DepartmentNamesForm(FlaskForm):
+    """Renaming a department, or giving it its Chinese name (one per department, each with its own
+    prefix)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
 
 
 class DepartmentHeadForm(FlaskForm):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.extensions import Model
+from courseware.language import current_language
 from courseware.models._time import utcnow
 
 
@@ -34,6 +35,8 @@ class Department(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Its name on Chinese pages (None: `name` in every language).
+    name_zh: Mapped[str | None] = mapped_column(String(120))
     # The directory the department is synced from ('wecom', 'dingtalk', 'feishu', 'csv') and its id
     # there (services/people/directory_sync.py); None for a department made by hand.
     directory_source: Mapped[str | None] = mapped_column(String(32))
@@ -48,8 +51,19 @@ class Department(Model):
     head: Mapped[User | None] = relationship(foreign_keys=[head_id])
 
     @property
+    def local_name(self) -> str:
+        """The name in the reader's language."""
+        return localized_name(self.name, self.name_zh)
+
+    @property
     def full_name(self) -> str:
-        return f"{self.parent.name} · {self.name}" if self.parent else self.name
+        """The name with its parent's, in the reader's language: 市场中心 · 国际贸易部."""
+        return f"{self.parent.local_name} · {self.local_name}" if self.parent else self.local_name
+
+
+def localized_name(name: str, name_zh: str | None) -> str:
+    """A department's name as the reader reads it (the Chinese one on Chinese pages, when it has one)."""
+    return name_zh if name_zh and current_language().startswith("zh") else name
 
 
 class User(UserMixin, Model):

@@ -48,6 +48,9 @@ ROUTES: dict = {
     # Posted empty: the department has no head.
     "hr_accounts.department_head": ("POST", "/hr/departments/{department_id}/head",
                                     only(HR, PRESIDENT, ok=302)),
+    # Posted empty: the name is missing (the page again, with the error).
+    "hr_accounts.department_rename": ("POST", "/hr/departments/{department_id}/names",
+                                      only(HR, PRESIDENT, ok=422)),
     "team.overview": ("GET", "/team", lead_only()),
     "team.people": ("GET", "/team/people", lead_only()),
     "team.person": ("GET", "/team/people/{owner_id}", lead_only()),

@@ -20,7 +20,7 @@ ACCOUNT_ACTIONS = (
     "account.create", "account.update", "account.role", "account.deactivate", "account.reactivate",
     "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
     # Reporting lines and sign-in with the company's accounts (issue 17).
-    "department.head", "account.link",
+    "department.head", "account.link", "department.rename",
     # Personal data (issue 18): an erasure, and each run of the retention job.
     "account.erase", "privacy.retention", "account.data_export",
     # Directory sync: a run's counts (or why it failed), and each department it made or changed.
@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "account.sign_out_everywhere": _l("account.sign_out_everywhere"),
     "course.certificate_policy": _l("course.certificate_policy"),
     "department.head": _l("department.head"),
+    "department.rename": _l("department.rename"),
     "account.link": _l("account.link"),
     "account.erase": _l("account.erase"),
     "privacy.retention": _l("privacy.retention"),

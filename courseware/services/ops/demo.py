@@ -27,8 +27,14 @@ DEPARTMENTS = [
     ("Human Resources", None),
     ("President's Office", None),
 ]
-# (role, username, full name, department, job title): names and departments are kept in English (as
-# the demo's departments are), so the titles are too; the head of each department comes first.
+# Their names on Chinese pages.
+CHINESE_NAMES = {
+    MARKETING_CENTER: "营销中心", "International Trade": "国际贸易部", "Domestic Trade": "国内贸易部",
+    "Tax-free Business": "免税业务部", "Finance Department": "财务部", "Human Resources": "人力资源部",
+    "President's Office": "总裁办公室",
+}
+# (role, username, full name, department, job title): names and job titles are kept in English (as
+# the departments' own names are; Chinese pages show CHINESE_NAMES); the head of each department comes first.
 ACCOUNTS = [
     ("president", "president", "Zhao Ming", "President's Office", "President"),
     ("hr", "hr.lin", "Lin Xiaoyu", "Human Resources", "Head of Human Resources"),
@@ -84,6 +90,7 @@ def seed_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
         departments[name] = get_or_create_department(
             session, name, departments.get(parent) if parent else None
         )
+        departments[name].name_zh = departments[name].name_zh or CHINESE_NAMES.get(name)
     logins = []
     for role, username, full_name, department, title in ACCOUNTS:
         secret = password or generate_password()

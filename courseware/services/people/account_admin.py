@@ -19,7 +19,7 @@ from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
 from courseware.services.errors import Forbidden, ValidationError, found
 from courseware.services.ops import audit
-from courseware.services.people import one_time_passwords, reporting
+from courseware.services.people import department_names, one_time_passwords, reporting
 from courseware.services.people.accounts import (
     USERNAME_RE,
     create_user,
@@ -86,14 +86,10 @@ def get_department(session: Session, department_id: int | None) -> Department | 
     return department
 
 
-def create_department(session: Session, name: str, parent_id: int | None) -> Department:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("A department needs a name."), field="name")
-    if session.scalar(select(Department.id).where(func.lower(Department.name) == name.lower())):
-        raise ValidationError(_("There is already a department called %(name)s.", name=repr(name)),
-                              field="name")
-    department = Department(name=name, parent=get_department(session, parent_id))
+def create_department(session: Session, name: str, parent_id: int | None,
+                      name_zh: str | None = None) -> Department:
+    department = Department(parent=get_department(session, parent_id))
+    department_names.set_names(session, department, name, name_zh)
     session.add(department)
     session.commit()
     return department
