@@ -202,8 +202,8 @@ def account_import() -> ResponseReturnValue:
     problems: list[tuple[int, str]] = []
     if form.validate_on_submit():
         try:
-            _forget_handout()
-            imported = import_handouts.import_with_handout(db.session, current_user, form.file.data.read())
+            imported = import_handouts.import_with_handout(db.session, current_user, form.file.data.read(),
+                                                           replaces=_stored_handout_id())
         except CsvImportError as error:
             db.session.rollback()
             problems = error.problems
@@ -227,11 +227,10 @@ def _stored_handout() -> tuple[int, str]:
     return stored["id"], stored["key"]
 
 
-def _forget_handout() -> None:
-    """A new import replaces the last one's stored passwords."""
-    stored = session.pop(IMPORT_HANDOUT, None)
-    if isinstance(stored, dict) and isinstance(stored.get("id"), int):
-        import_handouts.discard(db.session, current_user, stored["id"])
+def _stored_handout_id() -> int | None:
+    """The id of the passwords of this session's last import, which a new import replaces."""
+    stored = session.get(IMPORT_HANDOUT)
+    return stored["id"] if isinstance(stored, dict) and isinstance(stored.get("id"), int) else None
 
 
 @bp.get("/accounts/import/handout")
@@ -247,7 +246,9 @@ def import_handout() -> ResponseReturnValue:
         with force_locale(person.language):
             sheets.append(Markup(render_template("hr/_handout_sheet.html", person=person, sign_in=sign_in,
                                                  zone=zone, zone_label=format_zone(zone))))
-    return render_template("hr/handout.html", sheets=sheets, handout=handout)
+    response = Response(render_template("hr/handout.html", sheets=sheets, handout=handout))
+    response.headers["Cache-Control"] = "no-store"  # the passwords stay out of the browser's cache
+    return response
 
 
 @bp.post("/accounts/import/passwords.csv")

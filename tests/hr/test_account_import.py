@@ -76,7 +76,7 @@ def test_the_hand_out_sheets_give_each_person_what_they_need_then_the_csv_once(h
     page = upload(hr, CSV_GOOD).get_data(as_text=True)
     passwords = dict(re.findall(r"<td>([a-z.]+)</td><td>[^<]*</td><td><code>([a-z0-9-]+)</code>", page))
     sheets = hr.get("/hr/accounts/import/handout")
-    assert sheets.status_code == 200
+    assert sheets.status_code == 200 and sheets.headers["Cache-Control"] == "no-store"
     text = sheets.get_data(as_text=True)
     assert text.count('class="handout-sheet card"') == 2
     assert "Welcome to Culture Courses, 赵磊" in text and passwords["zhao.lei"] in text
@@ -134,6 +134,10 @@ def test_after_15_minutes_they_are_gone(hr, clock):
 
 def test_a_new_import_replaces_the_last_ones_passwords(hr, clock):
     upload(hr, CSV_GOOD)
+    # A refused file changes nothing: the last import's sheets are still there.
+    refused = upload(hr, "username,full_name,email,department,role\r\nBad Name,,,,manager\r\n")
+    assert refused.status_code == 422
+    assert hr.get("/hr/accounts/import/handout").status_code == 200
     page = upload(hr, "username,full_name,email,department,role\r\nsun.li,Sun Li,,,manager\r\n").get_data(
         as_text=True)
     assert db.session.scalar(select(func.count(ImportHandout.id))) == 1

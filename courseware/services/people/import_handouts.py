@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask_babel import gettext as _
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 from sqlalchemy.orm import Session
 
 from courseware.language import normalize_language, site_language
@@ -65,9 +65,11 @@ class Imported:
     expires_at: datetime
 
 
-def import_with_handout(session: Session, actor: User, data: bytes, now: datetime | None = None) -> Imported:
-    """Import the file (account_import) and keep its passwords for the CSV and the sheets: one
-    transaction."""
+def import_with_handout(session: Session, actor: User, data: bytes, *, replaces: int | None = None,
+                        now: datetime | None = None) -> Imported:
+    """Import the file (account_import) and keep its passwords for the CSV and the sheets, in place
+    of the actor's earlier import's (`replaces`, from their session): one transaction. A refused
+    file changes nothing, the earlier import's passwords included."""
     now = now or utcnow()
     accounts = account_import.import_accounts_csv(session, actor, data, commit=False)
     people = [{"full_name": a.user.full_name, "username": a.user.username, "password": a.password,
@@ -76,7 +78,9 @@ def import_with_handout(session: Session, actor: User, data: bytes, now: datetim
     key = Fernet.generate_key()
     handout = ImportHandout(user_id=actor.id, created_at=now, expires_at=now + LIFETIME,
                             secret=Fernet(key).encrypt(json.dumps(people).encode()))
-    session.execute(delete(ImportHandout).where(ImportHandout.expires_at <= now))
+    session.execute(delete(ImportHandout).where(or_(
+        ImportHandout.expires_at <= now,
+        and_(ImportHandout.id == replaces, ImportHandout.user_id == actor.id))))
     session.add(handout)
     session.commit()
     return Imported(accounts, handout.id, key.decode(), handout.expires_at)
@@ -109,13 +113,6 @@ def take_csv(session: Session, actor: User, handout_id: int, key: str, sign_in_u
         writer.writerow([_safe(person.full_name), person.username, person.password,
                          f"{person.expires_at:%Y-%m-%d %H:%M}", sign_in_url])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def discard(session: Session, actor: User, handout_id: int) -> None:
-    """Forget the actor's stored passwords of an import (a newer import replaces them); one commit."""
-    session.execute(delete(ImportHandout).where(ImportHandout.id == handout_id,
-                                                ImportHandout.user_id == actor.id))
-    session.commit()
 
 
 def _read(session: Session, actor: User, handout_id: int, key: str, now: datetime) -> Handout:
