@@ -103,3 +103,12 @@ def test_an_import_gives_hand_out_sheets_then_the_csv_once(open_page, tmp_path):
     assert [r["username"] for r in rows] == ["browser.one", "browser.two"]
     again = page.reload()
     assert again.status == 410 and page.get_by_role("heading", name="No longer available").is_visible()
+
+
+def test_the_assignment_form_fits_a_phone_in_chinese_too(open_page):
+    page = open_page(HR, PHONE, locale="zh-CN")
+    page.goto("/hr/assignments?q=trade")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.get_by_text("勾选一个部门即包括其下属部门").is_visible()
+    assert page.evaluate(FITS) and page.evaluate(TOO_WIDE) == []
+    screenshot(page, "hr-assignments-search-phone-zh", full_page=True)

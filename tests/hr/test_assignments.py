@@ -94,6 +94,13 @@ def test_people_are_found_by_name_username_or_department_and_ticked(hr, course, 
     assert db.session.scalar(select(Assignment)).user.username == "wang.lei"
 
 
+def test_a_person_chosen_beforehand_comes_ticked(hr, make_user):
+    person = make_user(username="wang.lei", full_name="Wang Lei")
+    page = hr.get(f"/hr/assignments?user={person.id}").get_data(as_text=True)
+    assert re.search(rf'value="{person.id}" id="person-{person.id}" checked', page)
+    assert "1 person chosen (untick to leave out):" in page
+
+
 def test_a_search_treats_wildcards_as_text(hr, make_user):
     make_user(username="a_b", full_name="Under Score")
     make_user(username="axb", full_name="Not Matched")
