@@ -89,6 +89,7 @@ def test_an_import_gives_hand_out_sheets_then_the_csv_once(open_page, tmp_path):
     page.get_by_role("link", name="Open the hand-out sheets").click()
     page.wait_for_load_state()
     assert page.locator(".handout-sheet").count() == 2
+    screenshot(page, "hr-handout-sheets", full_page=True)
     page.emulate_media(media="print")
     breaks = page.evaluate("() => [...document.querySelectorAll('.handout-sheet')]"
                            ".map(s => getComputedStyle(s).breakAfter)")
