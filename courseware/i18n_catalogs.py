@@ -51,7 +51,8 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
     "hr": (
         "templates/hr/*", "templates/_macros/hr.html", "courseware/hr/*",
         "courseware/services/reports/*", "courseware/services/people/assignments.py",
-        "courseware/services/people/account_admin.py", "courseware/services/ops/audit.py",
+        "courseware/services/people/account_admin.py", "courseware/services/people/account_import.py",
+        "courseware/services/people/import_handouts.py", "courseware/services/ops/audit.py",
         "courseware/services/people/directory_*", "courseware/cli_directory.py",
         "courseware/services/learning/certificate_policy.py",
     ),

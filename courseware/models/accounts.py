@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -204,3 +204,18 @@ class FailedSignIn(Model):
     username: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ImportHandout(Model):
+    """The one-time passwords of one CSV import, kept for its CSV download and printable hand-out
+    sheets (services/people/import_handouts.py): encrypted with a key that only the importing HR
+    user's session holds, for `expires_at` (15 minutes) at most, deleted once the CSV is downloaded."""
+
+    __tablename__ = "import_handout"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Who imported: the only person who may read it (with the key in their session).
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

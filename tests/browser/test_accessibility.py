@@ -55,6 +55,9 @@ PAGES = {
     "hr-person": ("hr.lin", "/hr/people/{manager_id}"),
     "hr-questions": ("hr.lin", "/hr/questions"),
     "hr-assignments": ("hr.lin", "/hr/assignments"),
+    # The people picker with the matches of a search (the department tree above it).
+    "hr-assignments-search": ("hr.lin", "/hr/assignments?q=trade"),
+    "hr-import": ("hr.lin", "/hr/accounts/import"),
     "hr-certificate-settings": ("hr.lin", "/hr/courses/{course_id}/certificate"),
     "hr-accounts": ("hr.lin", "/hr/accounts"),
     "hr-notifications": ("hr.lin", "/hr/notifications"),

@@ -36,6 +36,10 @@ ROUTES: dict = {
     "hr_accounts.account_unlink": ("POST", "/hr/accounts/{owner_id}/identities/{identity_id}/unlink",
                                    only(HR, PRESIDENT, ok=302)),
     "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
+    # An import's hand-out sheets and CSV: nothing imported in this session, so gone (410) for HR and
+    # the president (tests/hr/test_account_import.py: the importer's own, for 15 minutes).
+    "hr_accounts.import_handout": ("GET", "/hr/accounts/import/handout", only(HR, PRESIDENT, ok=410)),
+    "hr_accounts.import_csv": ("POST", "/hr/accounts/import/passwords.csv", only(HR, PRESIDENT, ok=410)),
     "hr_accounts.audit_log": ("GET", "/hr/audit", only(HR, PRESIDENT)),
     "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),
     # Notification settings and the delivery log; the test posted without a channel is refused (400).

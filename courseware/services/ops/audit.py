@@ -28,6 +28,8 @@ ACCOUNT_ACTIONS = (
     # One-time passwords (issue 18): issued by HR, used, replaced by the person's own, refused as expired.
     "account.one_time_password", "login.one_time_password", "account.password_chosen",
     "login.one_time_password_expired",
+    # An import's one-time passwords (issue 19): its hand-out sheets opened, its CSV downloaded.
+    "account.import_handout", "account.import_csv",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -57,6 +59,8 @@ ACTION_LABELS = {
     "login.one_time_password": _l("login.one_time_password"),
     "account.password_chosen": _l("account.password_chosen"),
     "login.one_time_password_expired": _l("login.one_time_password_expired"),
+    "account.import_handout": _l("account.import_handout"),
+    "account.import_csv": _l("account.import_csv"),
 }
 
 

@@ -42,6 +42,7 @@ from courseware.models import (
     FocusItem,
     Goal,
     GoalUpdate,
+    ImportHandout,
     Notification,
     NotificationOptOut,
     Reflection,
@@ -60,7 +61,8 @@ UNUSABLE_PASSWORD = "!erased"  # no hash format: check_password_hash never accep
 DELETED = {("sign_in_session", "user_id"), ("external_identity", "user_id"), ("notification", "user_id"),
            ("notification_opt_out", "user_id"), ("practice_goal", "user_id"),
            ("practice_focus_item", "user_id"), ("practice_day", "user_id"),
-           ("practice_reflection", "user_id"), ("directory_record", "user_id")}
+           ("practice_reflection", "user_id"), ("directory_record", "user_id"),
+           ("import_handout", "user_id")}
 KEPT: dict[tuple[str, str], str] = {
     ("lesson_progress", "user_id"): "statistics: lessons completed",
     ("quiz_attempt", "user_id"): "statistics: scores, and the question analysis (answers via attempt_answer)",
@@ -151,7 +153,7 @@ def _delete_private_rows(session: Session, user_id: int) -> None:
     goal_ids = select(Goal.id).where(Goal.user_id == user_id).scalar_subquery()
     session.execute(delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goal_ids)))
     for model in (FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut, SignInSession,
-                  ExternalIdentity, DirectoryRecord):
+                  ExternalIdentity, DirectoryRecord, ImportHandout):
         session.execute(delete(model).where(model.user_id == user_id))
     # Goals refer to their long-term goal: the links go first.
     session.execute(update(Goal).where(Goal.user_id == user_id).values(parent_id=None))
