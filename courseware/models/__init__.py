@@ -22,6 +22,14 @@ from courseware.models.content import (
     QuizTranslation,
     QuizVersion,
 )
+from courseware.models.feedback import (
+    FeatureState,
+    Pulse,
+    PulseAnswer,
+    PulseQuestion,
+    PulseResponder,
+    ReflectionFeature,
+)
 from courseware.models.notifications import (
     Delivery,
     DeliveryState,
@@ -65,6 +73,7 @@ __all__ = [
     "Department",
     "DirectoryRecord",
     "ExternalIdentity",
+    "FeatureState",
     "FailedSignIn",
     "FocusItem",
     "FollowUpAnswer",
@@ -77,6 +86,10 @@ __all__ = [
     "LessonTranslation",
     "Module",
     "Notification",
+    "Pulse",
+    "PulseAnswer",
+    "PulseQuestion",
+    "PulseResponder",
     "NotificationOptOut",
     "Quiz",
     "QuizAttempt",
@@ -84,6 +97,7 @@ __all__ = [
     "RefreshCheck",
     "QuizVersion",
     "Reflection",
+    "ReflectionFeature",
     "Role",
     "SignInSession",
     "User",

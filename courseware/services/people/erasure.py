@@ -12,7 +12,8 @@ What erasure does, in one transaction per person:
   title, language, time zone and line manager emptied; the password unusable, every session ended;
 - deleted: sign-in sessions, links to the company's identity provider, notification opt-outs, the
   notices in their list, practice entries (goals and their updates, focus decisions, daily plans and
-  summaries, reflections); the bodies of the messages sent to them are emptied;
+  summaries, reflections and their consent to be featured in a lesson); the bodies of the messages
+  sent to them are emptied;
 - kept, under the pseudonym: lesson progress, quiz attempts and answers, follow-up checks,
   certificates and assignments (the figures HR reads stay right);
 - the audit trail: every entry naming them (by username, name or e-mail) is rewritten to the
@@ -45,6 +46,7 @@ from courseware.models import (
     Notification,
     NotificationOptOut,
     Reflection,
+    ReflectionFeature,
     Role,
     User,
 )
@@ -60,7 +62,8 @@ UNUSABLE_PASSWORD = "!erased"  # no hash format: check_password_hash never accep
 DELETED = {("sign_in_session", "user_id"), ("external_identity", "user_id"), ("notification", "user_id"),
            ("notification_opt_out", "user_id"), ("practice_goal", "user_id"),
            ("practice_focus_item", "user_id"), ("practice_day", "user_id"),
-           ("practice_reflection", "user_id"), ("directory_record", "user_id")}
+           ("practice_reflection", "user_id"), ("directory_record", "user_id"),
+           ("reflection_feature", "user_id")}
 KEPT: dict[tuple[str, str], str] = {
     ("lesson_progress", "user_id"): "statistics: lessons completed",
     ("quiz_attempt", "user_id"): "statistics: scores, and the question analysis (answers via attempt_answer)",
@@ -73,6 +76,8 @@ KEPT: dict[tuple[str, str], str] = {
     ("audit_event", "actor_id"): "the audit trail: entries naming the person are rewritten to the pseudonym",
     ("user_account", "manager_id"): "the people who reported to them: HR sets their new line manager",
     ("practice_reflection", "replied_by_id"): "a reply belongs to the reflection's author",
+    ("reflection_feature", "requested_by_id"): "who asked to feature a reflection: the request belongs to "
+                                               "the reflection's author, deleted with it",
     ("lesson_revision", "author_id"): "course content belongs to the course",
     ("quiz_version", "author_id"): "course content belongs to the course",
     ("department", "head_id"): "emptied: a person who has left heads nothing",
@@ -150,7 +155,8 @@ def erase(session: Session, user: User, now: datetime) -> None:
 def _delete_private_rows(session: Session, user_id: int) -> None:
     goal_ids = select(Goal.id).where(Goal.user_id == user_id).scalar_subquery()
     session.execute(delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goal_ids)))
-    for model in (FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut, SignInSession,
+    for model in (ReflectionFeature, FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut,
+                  SignInSession,
                   ExternalIdentity, DirectoryRecord):
         session.execute(delete(model).where(model.user_id == user_id))
     # Goals refer to their long-term goal: the links go first.
