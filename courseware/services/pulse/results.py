@@ -104,8 +104,11 @@ def results(session: Session, pulse: Pulse) -> PulseResults:
         counts = by_question[question_id].setdefault(department_id, [0] * sizes[question_id])
         counts[value - 1] += count
     department_ids = {dept for groups in by_question.values() for dept in groups if dept is not None}
-    names = dict(session.execute(select(Department.id, Department.name).where(
-        Department.id.in_(department_ids))).tuples()) if department_ids else {}
+    names: dict[int, str] = {}
+    if department_ids:
+        named = session.execute(select(Department.id, Department.name)
+                                .where(Department.id.in_(department_ids)))
+        names = {department_id: name for department_id, name in named.tuples()}
     found = []
     respondents = 0
     for question in pulse.questions:
