@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseware.formatting import format_datetime
 from courseware.models import Pulse, PulseAnswer, PulseResponder, Role, User
 from courseware.services.errors import Conflict, Forbidden, InvalidFields
 from courseware.services.pulse.pulses import CHOICE, SCALE_POINTS, get_pulse
@@ -71,7 +72,7 @@ def answerable(session: Session, user: User, pulse_id: int, now: datetime) -> Pu
         raise Forbidden(_("This pulse is not published."))
     if not pulse.is_open(now):
         raise Conflict(_("This pulse is not open: it runs from %(opens)s to %(closes)s.",
-                         opens=pulse.opens_at.date().isoformat(), closes=pulse.closes_at.date().isoformat()))
+                         opens=format_datetime(pulse.opens_at), closes=format_datetime(pulse.closes_at)))
     if has_answered(session, pulse, user):
         raise Conflict(_("You have already answered this pulse. Thank you!"))
     return pulse
