@@ -78,6 +78,7 @@ def test_a_manager_answers_once_from_the_dashboard(signed_in):
     assert f"/practice/pulses/{pulse.id}" in dashboard
     missing = manager.post(f"/practice/pulses/{pulse.id}", data={"q1": "4"})
     assert missing.status_code == 422
+    assert 'role="alert"' in missing.get_data(as_text=True)
     assert "Answer question 2." in missing.get_data(as_text=True)
     sent = manager.post(f"/practice/pulses/{pulse.id}", data={"q1": "4", "q2": "5", "q3": "2"})
     assert sent.status_code == 303
