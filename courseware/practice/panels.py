@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import g
+
 from courseware.extensions import db
 from courseware.models import Lesson, User
 from courseware.practice.common import clock, today
@@ -27,7 +29,7 @@ def dashboard_panel(person: User, courses: Iterable[CourseProgress] | None = Non
         if status.has_quiz and status.progress is not None
     ]
     checks = followups.due_checks(db.session, person, day, completions)
-    pulses = answering.open_for(db.session, person, clock())
+    pulses = answering.open_for(db.session, person, clock(), g.get("newest_open_pulse", -1))
     if checks:
         followups.prepare(db.session, person, checks[0])
         return {"today": None, "checks": checks, "pulses": pulses}

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,18 +49,37 @@ def has_answered(session: Session, pulse: Pulse, user: User) -> bool:
     return session.get(PulseResponder, (pulse.id, responder_token(pulse.id, user.id))) is not None
 
 
-def open_for(session: Session, user: User, now: datetime) -> list[Pulse]:
-    """The pulses open now that the person may answer and has not (two queries at most)."""
-    if not may_answer(user):
+# A pulse still open is among the newest published ones (a pulse runs for days, and a few are
+# published a year): open_for() looks for the person's token among this many.
+RECENT_PULSES = 50
+
+
+def newest_open_pulse(now: datetime) -> ScalarSelect[int]:
+    """The newest published pulse not closed at `now`: a column that the sign-in's user query carries
+    (courseware.auth.session), so that the dashboard costs no query when no pulse is open."""
+    return _newest_open(now).scalar_subquery()
+
+
+def _newest_open(now: datetime) -> Select[tuple[int]]:
+    return select(func.max(Pulse.id)).where(Pulse.published_at.is_not(None), Pulse.closes_at > now)
+
+
+def open_for(session: Session, user: User, now: datetime, newest: int | None = -1) -> list[Pulse]:
+    """The pulses open now that the person may answer and has not: one query, none when `newest`
+    (newest_open_pulse, read with the person) says no pulse is open (-1: not known, look)."""
+    if not may_answer(user) or newest is None:
         return []
-    pulses = list(session.scalars(select(Pulse).where(
-        Pulse.published_at.is_not(None), Pulse.opens_at <= now, Pulse.closes_at > now)
-        .order_by(Pulse.closes_at)))
-    if not pulses:
-        return []
-    tokens = {responder_token(pulse.id, user.id) for pulse in pulses}
-    answered = set(session.scalars(select(PulseResponder.pulse_id).where(PulseResponder.token.in_(tokens))))
-    return [pulse for pulse in pulses if pulse.id not in answered]
+    if newest == -1:
+        newest = session.scalar(_newest_open(now))
+        if newest is None:
+            return []
+    ids = range(max(1, newest - RECENT_PULSES + 1), newest + 1)
+    tokens = [responder_token(pulse_id, user.id) for pulse_id in ids]
+    answered = select(PulseResponder.pulse_id).where(PulseResponder.pulse_id == Pulse.id,
+                                                     PulseResponder.token.in_(tokens))
+    return list(session.scalars(select(Pulse).where(
+        Pulse.published_at.is_not(None), Pulse.opens_at <= now, Pulse.closes_at > now,
+        Pulse.id >= ids.start, ~answered.exists()).order_by(Pulse.closes_at)))
 
 
 def answerable(session: Session, user: User, pulse_id: int, now: datetime) -> Pulse:
