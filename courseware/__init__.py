@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from courseware.author.media import bp as media_bp
     from courseware.health import bp as health_bp
     from courseware.hr.accounts import bp as hr_accounts_bp
+    from courseware.hr.insight_views import bp as hr_insights_bp
     from courseware.hr.notification_views import bp as hr_notifications_bp
     from courseware.hr.nudge_views import bp as hr_nudge_bp
     from courseware.hr.team import bp as team_bp
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(hr_notifications_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(hr_nudge_bp)
+    app.register_blueprint(hr_insights_bp)
 
 
 def register_errors(app: Flask) -> None:

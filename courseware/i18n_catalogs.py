@@ -46,7 +46,7 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
     ),
     "author": (
         "templates/author/*", "courseware/author/*", "courseware/content/*",
-        "courseware/services/authoring/*",
+        "courseware/services/authoring/*", "courseware/services/pulse/*", "templates/_macros/pulse.html",
     ),
     "hr": (
         "templates/hr/*", "templates/_macros/hr.html", "courseware/hr/*",

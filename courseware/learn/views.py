@@ -101,6 +101,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
         following=following,
         best_score=attempt_history.best_score_of(db.session, current_user, lesson.quiz_id),
         reflection_box=practice_panels.reflection_box(current_user, status.lesson),
+        featured_reflections=practice_panels.featured_reflections(status.lesson),
     )
 
 

@@ -23,6 +23,14 @@ from courseware.models.content import (
     QuizTranslation,
     QuizVersion,
 )
+from courseware.models.feedback import (
+    FeatureState,
+    Pulse,
+    PulseAnswer,
+    PulseQuestion,
+    PulseResponder,
+    ReflectionFeature,
+)
 from courseware.models.notifications import (
     Delivery,
     DeliveryState,
@@ -66,6 +74,7 @@ __all__ = [
     "Department",
     "DirectoryRecord",
     "ExternalIdentity",
+    "FeatureState",
     "FailedSignIn",
     "ImportHandout",
     "FocusItem",
@@ -79,6 +88,10 @@ __all__ = [
     "LessonTranslation",
     "Module",
     "Notification",
+    "Pulse",
+    "PulseAnswer",
+    "PulseQuestion",
+    "PulseResponder",
     "NotificationOptOut",
     "Quiz",
     "QuizAttempt",
@@ -86,6 +99,7 @@ __all__ = [
     "RefreshCheck",
     "QuizVersion",
     "Reflection",
+    "ReflectionFeature",
     "Role",
     "SignInSession",
     "User",

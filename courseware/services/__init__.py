@@ -11,6 +11,8 @@ listed before it, never one after it:
 - `learning`    a person's progress: reading, quizzes and attempts, certificates, follow-up checks.
 - `practice`    goals, the focus check, the daily plan and summary, reflections, the own-data export.
 - `reports`     what HR and the president read: completion, question analysis, participation, CSV.
+- `pulse`       the culture pulse: drafting and publishing, answers no one can tie to a person, and
+                its figures (by department only from 5 people on) and trends.
 - `authoring`   the president's desk: lessons and revisions, quizzes, publishing, diffs, uploads, and
                 the import of the course files.
 - `notifications` what the site tells people and by which channel (the bell, e-mail, the messengers'

@@ -67,6 +67,9 @@ PAGES = {
     "author-index": ("president", "/author/"),
     "author-editor": ("president", "/author/lessons/{lesson_id}/edit"),
     "author-quiz": ("president", "/author/lessons/{lesson_id}/quiz"),
+    "author-insights": ("president", "/author/insights"),
+    "author-pulse-new": ("president", "/author/pulses/new"),
+    "hr-insights": ("hr.lin", "/hr/insights"),
     "error-404": (MANAGER, "/no/such/page"),
     "error-403": (MANAGER, "/hr/"),
 }

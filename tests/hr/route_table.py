@@ -55,6 +55,11 @@ ROUTES: dict = {
     # Posted empty: the name is missing (the page again, with the error).
     "hr_accounts.department_rename": ("POST", "/hr/departments/{department_id}/names",
                                       only(HR, PRESIDENT, ok=422)),
+    # Read-only copies of the president's insights and pulse figures (tests/hr/test_insight_pages.py).
+    "hr_insights.insights": ("GET", "/hr/insights", only(HR, PRESIDENT)),
+    "hr_insights.pulse_list": ("GET", "/hr/pulses", only(HR, PRESIDENT)),
+    "hr_insights.pulse": ("GET", "/hr/pulses/{pulse_open}", only(HR, PRESIDENT)),
+    "hr_insights.trends": ("GET", "/hr/pulses/trends", only(HR, PRESIDENT)),
     "team.overview": ("GET", "/team", lead_only()),
     "team.people": ("GET", "/team/people", lead_only()),
     "team.person": ("GET", "/team/people/{owner_id}", lead_only()),

@@ -31,6 +31,8 @@ class Kind(StrEnum):
     DIGEST = "digest"
     TEST = "test"
     NUDGE = "nudge"
+    # The president asks to feature a reflection (services/practice/featuring.py): in the bell only.
+    FEATURE_REQUEST = "feature_request"
 
     @property
     def label(self) -> str:
@@ -47,6 +49,7 @@ _KIND_LABELS = {
     "assigned": _l("Course assigned"), "due_soon": _l("Due soon"), "overdue": _l("Overdue"),
     "new_lesson": _l("New or revised lesson"), "refresh_due": _l("Refresh due"),
     "digest": _l("Weekly digest of your people"), "test": _l("Test message"), "nudge": _l("Nudge from HR"),
+    "feature_request": _l("Request to feature your reflection"),
 }
 
 
@@ -169,6 +172,15 @@ def _nudge(titles: Titles, params: dict) -> Rendered:
     return Rendered(_("A reminder from %(sender)s", sender=sender), body)
 
 
+def _feature_request(titles: Titles, params: dict) -> Rendered:
+    """The president asks whether a reflection may be shown in its lesson (practice/featuring.py)."""
+    lesson = titles.lesson(params)
+    return Rendered(_("May your reflection appear in %(lesson)s?", lesson=lesson),
+                    _("%(sender)s would like to show your reflection on %(lesson)s to the readers of the "
+                      "lesson. Nothing is shown unless you agree, with your name or without it; you can "
+                      "withdraw at any time.", sender=params.get("sender", ""), lesson=lesson))
+
+
 def _group_assigned(titles: Titles, params: dict) -> Rendered:
     course, count = titles.course(params), int(params.get("count", 0))
     return Rendered(_("Course assigned: %(course)s", course=course),
@@ -195,7 +207,7 @@ def _group_overdue(titles: Titles, params: dict) -> Rendered:
 
 MESSAGES: dict[str, Callable[[Titles, dict], Rendered]] = {
     "assigned": _assigned, "due_soon": _due_soon, "overdue": _overdue, "new_lesson": _new_lesson,
-    "refresh_due": _refresh_due, "digest": _digest, "nudge": _nudge,
+    "refresh_due": _refresh_due, "digest": _digest, "nudge": _nudge, "feature_request": _feature_request,
     "test": _test, "group_assigned": _group_assigned, "group_due_soon": _group_due_soon,
     "group_overdue": _group_overdue,
 }

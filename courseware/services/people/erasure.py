@@ -12,7 +12,8 @@ What erasure does, in one transaction per person:
   title, language, time zone and line manager emptied; the password unusable, every session ended;
 - deleted: sign-in sessions, links to the company's identity provider, notification opt-outs, the
   notices in their list, practice entries (goals and their updates, focus decisions, daily plans and
-  summaries, reflections); the bodies of the messages sent to them are emptied;
+  summaries, reflections and their consent to be featured in a lesson); the bodies of the messages
+  sent to them are emptied;
 - kept, under the pseudonym: lesson progress, quiz attempts and answers, follow-up checks,
   certificates and assignments (the figures HR reads stay right);
 - the audit trail: every entry naming them (by username, name or e-mail) is rewritten to the
@@ -46,6 +47,7 @@ from courseware.models import (
     Notification,
     NotificationOptOut,
     Reflection,
+    ReflectionFeature,
     Role,
     User,
 )
@@ -62,7 +64,7 @@ DELETED = {("sign_in_session", "user_id"), ("external_identity", "user_id"), ("n
            ("notification_opt_out", "user_id"), ("practice_goal", "user_id"),
            ("practice_focus_item", "user_id"), ("practice_day", "user_id"),
            ("practice_reflection", "user_id"), ("directory_record", "user_id"),
-           ("import_handout", "user_id")}
+           ("import_handout", "user_id"), ("reflection_feature", "user_id")}
 KEPT: dict[tuple[str, str], str] = {
     ("lesson_progress", "user_id"): "statistics: lessons completed",
     ("quiz_attempt", "user_id"): "statistics: scores, and the question analysis (answers via attempt_answer)",
@@ -75,6 +77,8 @@ KEPT: dict[tuple[str, str], str] = {
     ("audit_event", "actor_id"): "the audit trail: entries naming the person are rewritten to the pseudonym",
     ("user_account", "manager_id"): "the people who reported to them: HR sets their new line manager",
     ("practice_reflection", "replied_by_id"): "a reply belongs to the reflection's author",
+    ("reflection_feature", "requested_by_id"): "who asked to feature a reflection: the request belongs to "
+                                               "the reflection's author, deleted with it",
     ("lesson_revision", "author_id"): "course content belongs to the course",
     ("quiz_version", "author_id"): "course content belongs to the course",
     ("department", "head_id"): "emptied: a person who has left heads nothing",
@@ -152,8 +156,8 @@ def erase(session: Session, user: User, now: datetime) -> None:
 def _delete_private_rows(session: Session, user_id: int) -> None:
     goal_ids = select(Goal.id).where(Goal.user_id == user_id).scalar_subquery()
     session.execute(delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goal_ids)))
-    for model in (FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut, SignInSession,
-                  ExternalIdentity, DirectoryRecord, ImportHandout):
+    for model in (ReflectionFeature, FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut,
+                  SignInSession, ExternalIdentity, DirectoryRecord, ImportHandout):
         session.execute(delete(model).where(model.user_id == user_id))
     # Goals refer to their long-term goal: the links go first.
     session.execute(update(Goal).where(Goal.user_id == user_id).values(parent_id=None))

@@ -8,6 +8,9 @@ every column that refers to `user_account.id` is either exported (SUBJECTS, AUDI
 excluded with a reason (EXCLUDED), and tests/services/test_personal_data.py fails on a new table that
 is neither, so that a new table cannot be forgotten. Secrets (the password hash, session tokens) are
 never exported.
+
+The culture pulse's answers name nobody (courseware/models/feedback.py): there is nothing of a person's
+to export, and its "has answered" tokens hold no id (services/pulse/answering.py says why they stay).
 """
 from __future__ import annotations
 
@@ -78,6 +81,9 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject("reflection_replies", "practice_reflection", "replied_by_id",
             _l("The replies you wrote to reflections others shared with you (your words only)."),
             ("id", "lesson_id", "reply", "replied_at")),
+    Subject("reflection_features", "reflection_feature", "user_id",
+            _l("The president's requests to show your reflections in their lessons, and your answers."),
+            ("id", "reflection_id", "lesson_id", "requested_at", "state", "decided_at")),
     Subject("practice_followups", "practice_followup", "user_id",
             _l("Your 30- and 90-day follow-up checks.")),
     Subject("notifications", "notification", "user_id", _l("The notices in your list (the bell).")),
@@ -111,6 +117,8 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("quiz_version", "author_id"): "quizzes written as the company's author belong to the course",
     ("import_handout", "user_id"): "other people's one-time passwords from an import the person made, "
                                    "encrypted and gone within 15 minutes",
+    ("reflection_feature", "requested_by_id"): "a request to feature a reflection belongs to the "
+                                               "reflection's author (reflection_features.json)",
 }
 
 
