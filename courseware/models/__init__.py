@@ -22,6 +22,7 @@ from courseware.models.content import (
     QuizTranslation,
     QuizVersion,
 )
+from courseware.models.discussion import LessonQuestion, QuestionAnswer, QuestionHost, QuestionMeToo
 from courseware.models.notifications import (
     Delivery,
     DeliveryState,
@@ -72,12 +73,16 @@ __all__ = [
     "Goal",
     "GoalUpdate",
     "Lesson",
+    "LessonQuestion",
     "LessonProgress",
     "LessonRevision",
     "LessonTranslation",
     "Module",
     "Notification",
     "NotificationOptOut",
+    "QuestionAnswer",
+    "QuestionHost",
+    "QuestionMeToo",
     "Quiz",
     "QuizAttempt",
     "QuizTranslation",
