@@ -80,6 +80,16 @@ SUBJECTS: tuple[Subject, ...] = (
             ("id", "lesson_id", "reply", "replied_at")),
     Subject("practice_followups", "practice_followup", "user_id",
             _l("Your 30- and 90-day follow-up checks.")),
+    Subject("lesson_questions", "lesson_question", "user_id",
+            _l("The questions you asked on lessons: your text, whether you asked anonymously, and whether "
+               "it was hidden and why.")),
+    Subject("question_me_too", "question_me_too", "user_id",
+            _l("The questions you marked 'I have this question too'.")),
+    Subject("question_answers_written", "question_answer", "author_id",
+            _l("The answers you wrote to questions on lessons, and whether they are pinned.")),
+    Subject("question_host", "question_host", "user_id",
+            _l("Whether the president named you host of the lesson questions, and since when."),
+            ("id", "created_at")),
     Subject("notifications", "notification", "user_id", _l("The notices in your list (the bell).")),
     Subject("deliveries", "delivery", "user_id",
             _l("Every message sent or due to you, on which channel, and what became of it.")),
@@ -98,6 +108,8 @@ CHILDREN: tuple[Child, ...] = (
             _l("Your answer to each question of each attempt, and whether it was right.")),
     Child("practice_goal_updates", "practice_goal_update", "goal_id", "practice_goals",
             _l("Each progress mark on your goals, with its note.")),
+    Child("answers_to_my_questions", "question_answer", "question_id", "lesson_questions",
+            _l("The answers given to your questions.")),
     Child("practice_followup_answers", "practice_followup_answer", "check_id", "practice_followups",
             _l("Your answers in the follow-up checks.")),
 )
@@ -109,6 +121,9 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("lesson_revision", "author_id"): "course content written as the company's author belongs to the "
                                       "course, not to the person",
     ("quiz_version", "author_id"): "quizzes written as the company's author belong to the course",
+    ("lesson_question", "hidden_by_id"): "hiding another person's question is moderation of their text; "
+                                         "each hiding is in audit.json",
+    ("question_host", "added_by_id"): "naming another person host is in audit.json",
 }
 
 
