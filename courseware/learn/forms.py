@@ -16,7 +16,7 @@ class AskForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    body = TextAreaField(_l("Your answer"))
+    body = TextAreaField(_l("Your answer to this question"))
 
 
 class HideForm(FlaskForm):

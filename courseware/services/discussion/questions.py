@@ -104,7 +104,7 @@ def answer(session: Session, moderator: User, question_id: int, body: str | None
            config: Mapping) -> QuestionAnswer:
     """The president's or a host's answer; the asker is told (unless they answered themselves)."""
     question = _moderated_question(session, moderator, question_id)
-    text, html = _markdown(FieldChecks(), "body", body, MAX_ANSWER, _("Your answer"),
+    text, html = _markdown(FieldChecks(), "body", body, MAX_ANSWER, _("The answer"),
                            _("Write your answer before sending it."))
     reply = QuestionAnswer(question_id=question.id, author_id=moderator.id, body=text, html=html,
                            created_at=now)
