@@ -1,8 +1,9 @@
 """What a lesson page shows of its questions: each question the reader may see, with its answers,
 its "me too" count and whether the reader marked it, and the answers pinned into the lesson.
 
-Four queries, whatever the number of questions: the questions with their askers, their answers with
-their authors, the "me too" counts with the reader's own marks, and whether the reader moderates.
+Four queries at most, whatever the number of questions: whether the reader moderates (none for the
+president), the questions with their askers, their answers with their authors (only when there are
+questions), and the "me too" counts with the reader's own marks (likewise).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from courseware.models import LessonQuestion, QuestionAnswer, QuestionMeToo, User
 from courseware.services.discussion import hosts
@@ -64,8 +65,8 @@ def board(session: Session, viewer: User, lesson_id: int) -> Board:
     """The lesson's questions the reader may see, newest first."""
     moderates = hosts.can_moderate(session, viewer)
     query = (select(LessonQuestion).where(LessonQuestion.lesson_id == lesson_id)
-             .options(selectinload(LessonQuestion.user),
-                      selectinload(LessonQuestion.answers).selectinload(QuestionAnswer.author))
+             .options(joinedload(LessonQuestion.user),
+                      selectinload(LessonQuestion.answers).joinedload(QuestionAnswer.author))
              .order_by(LessonQuestion.id.desc()))
     if not moderates:
         query = query.where(or_(LessonQuestion.hidden_at.is_(None), LessonQuestion.user_id == viewer.id))
