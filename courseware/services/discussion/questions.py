@@ -169,6 +169,8 @@ def hide(session: Session, moderator: User, question_id: int, reason: str | None
 def unhide(session: Session, moderator: User, question_id: int) -> LessonQuestion:
     """Show a hidden question to everyone again; audited."""
     question = _moderated_question(session, moderator, question_id)
+    if not question.is_hidden:  # shown already (two moderators at once): nothing to record
+        return question
     question.hidden_at = question.hidden_reason = question.hidden_by_id = None
     audit.record(session, "question.unhide", actor=moderator, target=f"question {question.id}",
                  details=f"lesson {question.lesson_id}")
