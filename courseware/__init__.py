@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from courseware.hr.nudge_views import bp as hr_nudge_bp
     from courseware.hr.team import bp as team_bp
     from courseware.hr.views import bp as hr_bp
+    from courseware.learn.question_views import bp as questions_bp
     from courseware.learn.refresh_views import bp as refresh_bp
     from courseware.learn.views import bp as learn_bp
     from courseware.notifications.views import bp as notifications_bp
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(hr_nudge_bp)
     app.register_blueprint(hr_insights_bp)
+    app.register_blueprint(questions_bp)
 
 
 def register_errors(app: Flask) -> None:

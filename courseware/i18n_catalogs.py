@@ -59,7 +59,8 @@ CATALOG_FILES: dict[str, tuple[str, ...]] = {
     "learn": (
         "templates/learn/*", "templates/quiz/*", "templates/_macros/progress.html",
         "templates/_macros/review.html", "templates/_macros/quiz.html",
-        "courseware/learn/*", "courseware/quiz/*", "courseware/services/learning/progress.py",
+        "courseware/learn/*", "courseware/quiz/*", "courseware/services/discussion/*",
+        "courseware/services/learning/progress.py",
         "courseware/services/learning/quizzes.py", "courseware/services/learning/certificates.py",
         "courseware/services/learning/completion.py", "courseware/services/learning/course_state.py",
         "courseware/services/learning/explanations.py", "courseware/services/learning/refresh.py",

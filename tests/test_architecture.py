@@ -16,7 +16,7 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # The service packages in the order they may import each other (ARCHITECTURE.md, services/__init__).
 SERVICE_ORDER = ["errors", "ops.audit", "catalog", "people", "learning", "practice", "reports", "pulse",
-                 "authoring", "notifications", "ops"]
+                 "authoring", "notifications", "discussion", "ops"]
 # What a service may import from the rest of the application.
 SERVICE_MAY_IMPORT = {"models", "content", "language", "timezones", "formatting", "extensions", "config",
                       "services"}

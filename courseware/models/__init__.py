@@ -23,6 +23,7 @@ from courseware.models.content import (
     QuizTranslation,
     QuizVersion,
 )
+from courseware.models.discussion import LessonQuestion, QuestionAnswer, QuestionHost, QuestionMeToo
 from courseware.models.feedback import (
     FeatureState,
     Pulse,
@@ -83,6 +84,7 @@ __all__ = [
     "Goal",
     "GoalUpdate",
     "Lesson",
+    "LessonQuestion",
     "LessonProgress",
     "LessonRevision",
     "LessonTranslation",
@@ -93,6 +95,9 @@ __all__ = [
     "PulseQuestion",
     "PulseResponder",
     "NotificationOptOut",
+    "QuestionAnswer",
+    "QuestionHost",
+    "QuestionMeToo",
     "Quiz",
     "QuizAttempt",
     "QuizTranslation",

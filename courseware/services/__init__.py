@@ -17,5 +17,7 @@ listed before it, never one after it:
                 the import of the course files.
 - `notifications` what the site tells people and by which channel (the bell, e-mail, the messengers'
                 group robots): reminders of assigned courses and new lessons, each delivered once.
+- `discussion`  questions on a lesson: asking, "me too", the answers of the president and the hosts
+                they name (pinned into the lesson or not), moderation, the hosts.
 - `ops`         running the site: backups, the database copy, the demo company.
 """

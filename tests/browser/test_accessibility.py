@@ -43,7 +43,9 @@ PAGES = {
     "dashboard": (MANAGER, "/"),
     "dashboard-first-visit": ("he.jing", "/"),
     "outline": (MANAGER, COURSE),
+    # Lesson 4 holds the demo's questions: one answered and pinned, one anonymous (ops/demo_questions.py).
     "lesson": (MANAGER, COURSE + "/habitual-thinking-and-organizational-inertia"),
+    "lesson-as-president": ("president", COURSE + "/habitual-thinking-and-organizational-inertia"),
     "quiz": (MANAGER, COURSE + "/focus-from-vision-to-goals/quiz"),
     "review": (MANAGER, "/attempts/{attempt}"),
     "me": (MANAGER, "/me"),
@@ -70,6 +72,7 @@ PAGES = {
     "author-insights": ("president", "/author/insights"),
     "author-pulse-new": ("president", "/author/pulses/new"),
     "hr-insights": ("hr.lin", "/hr/insights"),
+    "author-hosts": ("president", "/author/hosts"),
     "error-404": (MANAGER, "/no/such/page"),
     "error-403": (MANAGER, "/hr/"),
 }

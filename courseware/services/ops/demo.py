@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from courseware.models import Assignment, Course, Department, Quiz, User
 from courseware.services.catalog import published
 from courseware.services.learning import completion, quizzes
-from courseware.services.ops import demo_practice
+from courseware.services.ops import demo_practice, demo_questions
 from courseware.services.people.accounts import create_user, generate_password, get_or_create_department
 from courseware.services.people.assignments import company_today
 
@@ -189,6 +189,8 @@ def seed_demo_progress(session: Session) -> None:
                            due_on=company_today() + timedelta(days=5)))
     session.commit()
     demo_practice.seed_demo_practice(session)
+    # The answer's notice goes to the bell only: no demo address is mailed, whatever is configured.
+    demo_questions.seed_demo_questions(session, config={})
 
 
 def _answer(session: Session, user: User, quiz: Quiz, *, right: bool, chance: random.Random) -> None:
