@@ -7,7 +7,15 @@ import sqlalchemy as sa
 
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
-from courseware.models import DailyEntry, FollowUpCheck, Goal, Lesson, Reflection
+from courseware.models import (
+    DailyEntry,
+    FollowUpCheck,
+    Goal,
+    Lesson,
+    LessonQuestion,
+    QuestionMeToo,
+    Reflection,
+)
 from courseware.services.authoring.content_import import import_content
 from courseware.services.catalog import published
 from courseware.services.ops.demo import seed_demo
@@ -38,8 +46,17 @@ def test_each_lesson_counts_goals_plans_follow_ups_and_missed_questions(course, 
         FollowUpCheck(user_id=readers[2].id, lesson_id=first.id, stage=90, due_on=date(2026, 12, 30),
                       skipped=True),
     ])
+    asked = LessonQuestion(lesson_id=first.id, user_id=readers[0].id, body="Why?", html="<p>Why?</p>")
+    hidden = LessonQuestion(lesson_id=first.id, user_id=readers[1].id, body="Spam", html="<p>Spam</p>",
+                            hidden_at=DONE, hidden_reason="Off topic")
+    db.session.add_all([asked, hidden])
+    db.session.flush()
+    db.session.add_all([QuestionMeToo(question_id=asked.id, user_id=readers[1].id),
+                        QuestionMeToo(question_id=asked.id, user_id=readers[2].id),
+                        QuestionMeToo(question_id=hidden.id, user_id=readers[2].id)])
     db.session.commit()
     found = {item.lesson_id: item for item in insights.course_insights(db.session, course)}[first.id]
+    assert (found.questions, found.me_too) == (1, 2)  # the hidden question and its mark left out
     assert (found.completed, found.goals, found.goal_people) == (3, 2, 1)
     assert (found.planners, found.plans) == (1, 2)
     assert (found.followups[30].answered, found.followups[30].rate) == (2, 0.75)
@@ -58,6 +75,11 @@ def test_the_demo_companys_practice_shows_and_no_ones_words(app, make_user):
     assert sum(item.goals for item in figures) == linked > 0
     assert sum(item.completed for item in figures) > 0 and sum(item.planners for item in figures) > 0
     assert any(item.followups[30].answered or item.followups[90].answered for item in figures)
+    shown = sa.select(LessonQuestion.id).where(LessonQuestion.hidden_at.is_(None))
+    assert sum(item.questions for item in figures) == len(db.session.scalars(shown).all()) > 0
+    assert sum(item.me_too for item in figures) == db.session.scalar(
+        sa.select(sa.func.count(QuestionMeToo.id)).where(QuestionMeToo.question_id.in_(shown))) > 0
+    private_words += [body for body in db.session.scalars(sa.select(LessonQuestion.body)) if len(body) > 12]
     for username, url in (("president", "/author/insights"), ("hr.lin", "/hr/insights")):
         client = app.test_client()
         login(client, username, "demo password 1")

@@ -1,8 +1,9 @@
 """What managers apply, lesson by lesson (/author/insights for the president, /hr/insights for HR):
 how many completed it, the goals linked to it, the daily plans written in the 4 weeks after
 completing it, what people still knew at the 30- and 90-day follow-up checks, and the quiz questions
-most often missed. Counts and rates only: no name and no one's own words ever leave this module
-(the missed questions are the course's own). One query per figure for the whole course.
+most often missed, and the questions asked under it with their "I have this question too" marks.
+Counts and rates only: no name and no one's own words ever leave this module (the missed questions
+are the course's own). One query per figure for the whole course.
 """
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from courseware.language import SOURCE_LANGUAGE
-from courseware.models import Course, DailyEntry, FollowUpCheck, Goal, LessonProgress
+from courseware.models import (
+    Course,
+    DailyEntry,
+    FollowUpCheck,
+    Goal,
+    LessonProgress,
+    LessonQuestion,
+    QuestionMeToo,
+)
 from courseware.services.catalog import published
 from courseware.services.reports.question_analysis import QuestionStat, analyse_course
 
@@ -49,6 +58,8 @@ class LessonInsight:
     followups: dict[int, Retention] = field(
         default_factory=lambda: {stage: Retention() for stage in STAGES})
     missed: list[QuestionStat] = field(default_factory=list)
+    questions: int = 0  # asked under the lesson (hidden ones left out)
+    me_too: int = 0  # "I have this question too" marks on them
 
     @property
     def planner_rate(self) -> float | None:
@@ -115,6 +126,19 @@ def _followups(session: Session, lesson_ids: Any, found: dict[int, LessonInsight
             retention.questions += int(questions)
 
 
+def _questions(session: Session, lesson_ids: Any, found: dict[int, LessonInsight]) -> None:
+    marks = (select(QuestionMeToo.question_id, func.count(QuestionMeToo.id).label("marks"))
+             .group_by(QuestionMeToo.question_id).subquery())
+    rows = session.execute(
+        select(LessonQuestion.lesson_id, func.count(LessonQuestion.id),
+               func.coalesce(func.sum(marks.c.marks), 0))
+        .outerjoin(marks, marks.c.question_id == LessonQuestion.id)
+        .where(LessonQuestion.lesson_id.in_(lesson_ids), LessonQuestion.hidden_at.is_(None))
+        .group_by(LessonQuestion.lesson_id)).tuples()
+    for lesson_id, questions, me_too in rows:
+        found[lesson_id].questions, found[lesson_id].me_too = questions, int(me_too)
+
+
 def course_insights(session: Session, course: Course, language: str = SOURCE_LANGUAGE) -> list[LessonInsight]:
     """Each published lesson of the course, in course order, with its figures."""
     found = {lesson_id: LessonInsight(lesson_id, position, title) for lesson_id, position, title, _, _
@@ -122,7 +146,7 @@ def course_insights(session: Session, course: Course, language: str = SOURCE_LAN
     if not found:
         return []
     lesson_ids = list(found)
-    for figure in (_completions, _goals, _plans, _followups):
+    for figure in (_completions, _goals, _plans, _followups, _questions):
         figure(session, lesson_ids, found)
     for quiz in analyse_course(session, course, language):
         if quiz.lesson_id in found:
