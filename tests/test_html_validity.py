@@ -101,6 +101,11 @@ def test_the_main_pages_of_every_role_are_valid_html_in_both_languages(app, tmp_
     mixed = [name for name in written if headings.search((pages / name).read_text(encoding="utf-8"))]
     assert not mixed, f"an eyebrow or a status inside a heading (part of its name): {mixed}"
 
+    # One percent format in each language ("42%", the `percent` filter), whatever the page.
+    spaced = {name: found for name in written
+              if (found := re.findall(r"\d\s+%", re.sub(r"<[^>]+>", " ", (pages / name).read_text("utf-8"))))}
+    assert not spaced, spaced
+
     errors = [m for m in run_vnu(pages) if m.get("type") == "error"]
     found = [f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m.get('message')}\n"
              f"    {m.get('extract', '').strip()}" for m in errors]
