@@ -30,9 +30,11 @@ LESSON = "habitual-thinking-and-organizational-inertia"
 PAGES = {
     None: ["/login", "/privacy"],
     "wang.lei": ["/", COURSE, f"{COURSE}/{LESSON}", f"{COURSE}/focus-from-vision-to-goals/quiz", "/me",
-                 "/attempts/{attempt}", "/practice/today", "/account", "/notifications"],
+                 "/attempts/{attempt}", "/practice/today", "/practice/goals", "/account", "/notifications"],
     "hr.lin": ["/hr/", "/hr/people", "/hr/people/{manager_id}", "/hr/questions", "/hr/assignments",
-               "/hr/accounts", "/hr/departments", "/hr/notifications", "/practice/participation"],
+               "/hr/accounts", "/hr/departments", "/hr/audit", "/hr/notifications",
+               "/practice/participation"],
+    "chen.yong": ["/team", "/team/people"],
     "president": ["/author/", "/author/lessons/{lesson_id}/edit", "/author/lessons/{lesson_id}/history",
                   "/author/lessons/{lesson_id}/quiz"],
 }
