@@ -111,10 +111,12 @@ def register_blueprints(app: Flask) -> None:
     from courseware.author.media import bp as media_bp
     from courseware.health import bp as health_bp
     from courseware.hr.accounts import bp as hr_accounts_bp
+    from courseware.hr.insight_views import bp as hr_insights_bp
     from courseware.hr.notification_views import bp as hr_notifications_bp
     from courseware.hr.nudge_views import bp as hr_nudge_bp
     from courseware.hr.team import bp as team_bp
     from courseware.hr.views import bp as hr_bp
+    from courseware.learn.question_views import bp as questions_bp
     from courseware.learn.refresh_views import bp as refresh_bp
     from courseware.learn.views import bp as learn_bp
     from courseware.notifications.views import bp as notifications_bp
@@ -130,6 +132,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(hr_notifications_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(hr_nudge_bp)
+    app.register_blueprint(hr_insights_bp)
+    app.register_blueprint(questions_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -24,6 +24,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("That action is not allowed here"),
     409: _l("That was already done"),
+    410: _l("No longer available"),
     422: _l("Please check the form"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),

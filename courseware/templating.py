@@ -4,6 +4,7 @@ anything that reads the database comes from the view that renders the page."""
 from __future__ import annotations
 
 from flask import Flask, g
+from markupsafe import Markup
 
 from courseware.formatting import (
     format_date,
@@ -13,6 +14,16 @@ from courseware.formatting import (
     time_zone_note,
     times_shown,
 )
+from courseware.language import current_language
+
+
+def lang_of(language: str | None) -> Markup:
+    """` lang="en"` for an element whose text is in `language` on a page in another language (a lesson
+    not yet translated: WCAG 3.1.2, language of parts), so that a screen reader reads it with the right
+    voice; nothing when the two agree."""
+    if not language or language == current_language():
+        return Markup("")
+    return Markup(' lang="%s"') % language.replace("_", "-")
 
 
 def _reader_outline():
@@ -54,6 +65,8 @@ def register_filters(app: Flask) -> None:
     # Lookups in the in-memory outline (read once a request): pages name the lessons and courses they list.
     app.add_template_global(lesson_title, "lesson_title")
     app.add_template_global(course_title, "course_title")
+    # Text shown in a language other than the page's says so (lessons and quizzes not yet translated).
+    app.add_template_global(lang_of, "lang_of")
     # Whether the signed-in person has a team (the header's "My team"): read with the person, no query.
     from courseware.auth.session import has_team
 

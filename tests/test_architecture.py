@@ -15,8 +15,8 @@ ARCHITECTURE = (PROJECT_ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # The service packages in the order they may import each other (ARCHITECTURE.md, services/__init__).
-SERVICE_ORDER = ["errors", "ops.audit", "catalog", "people", "learning", "practice", "reports",
-                 "authoring", "notifications", "ops"]
+SERVICE_ORDER = ["errors", "ops.audit", "catalog", "people", "learning", "practice", "reports", "pulse",
+                 "authoring", "notifications", "discussion", "ops"]
 # What a service may import from the rest of the application.
 SERVICE_MAY_IMPORT = {"models", "content", "language", "timezones", "formatting", "extensions", "config",
                       "services"}

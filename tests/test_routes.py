@@ -13,9 +13,10 @@ from courseware.services.notifications.messages import Kind
 from courseware.services.notifications.preferences import unsubscribe_token
 from tests.author import route_table as author_routes
 from tests.conftest import SignedInClient, csrf_from, read_lesson
+from tests.discussion import route_table as discussion_routes
 from tests.hr import route_table as hr_routes
 from tests.practice import route_table as practice_routes
-from tests.route_roles import ANON, HR, LEAD, LOGIN, MANAGER, PRESIDENT
+from tests.route_roles import ANON, HOST, HR, LEAD, LOGIN, MANAGER, PRESIDENT
 
 # endpoint -> (method, url template, {role: expected status})
 CORE_ROUTES = {
@@ -99,7 +100,8 @@ CORE_ROUTES = {
     "quiz.review": ("GET", "/attempts/{others_attempt}",
                     {ANON: LOGIN, MANAGER: 404, HR: 404, PRESIDENT: 404}),
 }
-ROUTES = {**CORE_ROUTES, **hr_routes.ROUTES, **author_routes.ROUTES, **practice_routes.ROUTES}
+ROUTES = {**CORE_ROUTES, **hr_routes.ROUTES, **author_routes.ROUTES, **practice_routes.ROUTES,
+          **discussion_routes.ROUTES}
 
 
 def test_every_route_is_in_the_table(app):
@@ -138,11 +140,17 @@ def url_values(course, make_user):
         **hr_routes.url_values(course, owner),
         **author_routes.url_values(course, owner),
         **practice_routes.url_values(course, owner),
+        **discussion_routes.url_values(course, owner),
     }
 
 
-@pytest.mark.parametrize("role", [ANON, MANAGER, HR, PRESIDENT, LEAD])
-@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def _roles(endpoint: str) -> list[str]:
+    """Every role, and the host of the lesson questions where the route's row names them."""
+    return [ANON, MANAGER, HR, PRESIDENT, LEAD] + ([HOST] if HOST in ROUTES[endpoint][2] else [])
+
+
+@pytest.mark.parametrize(("endpoint", "role"), [(endpoint, role) for endpoint in sorted(ROUTES)
+                                                for role in _roles(endpoint)])
 def test_route_status_for_role(endpoint, role, url_values, client, signed_in, app):
     method, template, expected = ROUTES[endpoint]
     url = template.format(**url_values)
@@ -152,9 +160,9 @@ def test_route_status_for_role(endpoint, role, url_values, client, signed_in, ap
     elif role == ANON:
         response = client.get(url)
     else:
-        if role == LEAD:
-            lead = db.session.scalar(select(User).where(User.username == "lead"))
-            user_client = SignedInClient(app.test_client(), lead)
+        if role in (LEAD, HOST):
+            named = db.session.scalar(select(User).where(User.username == role))
+            user_client = SignedInClient(app.test_client(), named)
         else:
             user_client = signed_in(role)
         response = user_client.get(url) if method == "GET" else user_client.post(url)

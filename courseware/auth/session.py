@@ -12,9 +12,11 @@ from flask_login import current_user, login_user, logout_user
 from courseware.errors import render_error
 from courseware.extensions import db, login_manager
 from courseware.models import User
+from courseware.practice.common import clock
 from courseware.security import start_session
 from courseware.services.notifications.inbox import unread_count_of
 from courseware.services.people import accounts, one_time_passwords, reporting
+from courseware.services.pulse.answering import newest_open_pulse
 
 # Set in a session signed in with a one-time password (never a remembered one): until the person has
 # chosen their own password, that session reaches nothing else.
@@ -25,13 +27,15 @@ ONE_TIME_ENDPOINTS = frozenset({"auth.choose_password", "auth.logout", "auth.cho
 
 def load_user(cookie_id: str) -> User | None:
     """The signed-in person of a sign-in not revoked, with (in the same query) their unread
-    notifications (the bell in every page's header) and whether anyone reports to them."""
+    notifications (the bell in every page's header), whether anyone reports to them, and the newest
+    culture pulse still open (the dashboard's banner: courseware/practice/panels.py)."""
     found = accounts.user_of_sign_in(db.session, cookie_id, unread_count_of(User.id),
-                                     reporting.reports_exist(User.id))
+                                     reporting.reports_exist(User.id), newest_open_pulse(clock()))
     if found is None:
         return None
-    user, (unread, reports) = found
+    user, (unread, reports, newest_pulse) = found
     g.unread_notifications = unread
+    g.newest_open_pulse = newest_pulse
     g._has_reports = bool(reports)
     return user
 

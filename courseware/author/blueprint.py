@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from courseware.author import quiz_views, revision_views, views
+from courseware.author import host_views, insight_views, pulse_views, quiz_views, revision_views, views
 from courseware.errors import render_error
 from courseware.extensions import login_manager
 from courseware.language import LANGUAGES, SOURCE_LANGUAGE
@@ -17,7 +17,7 @@ from courseware.models import Role
 from courseware.services.authoring import uploads
 
 bp = Blueprint("author", __name__, url_prefix="/author")
-for child in (views.bp, revision_views.bp, quiz_views.bp):
+for child in (views.bp, revision_views.bp, quiz_views.bp, pulse_views.bp, insight_views.bp, host_views.bp):
     bp.register_blueprint(child)
 
 

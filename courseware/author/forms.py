@@ -244,3 +244,9 @@ class QuizForm(FlaskForm):
             ],
         }
         return cls(formdata=None, data=data)
+
+
+class HostForm(FlaskForm):
+    """Naming a host (/author/hosts): the person, from the active accounts."""
+
+    user_id = SelectField(_l("Person"), coerce=bounded_int, validate_choice=False)

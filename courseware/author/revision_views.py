@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.author.forms import PublishForm, ScheduleForm
-from courseware.author.views import editing_language
+from courseware.author.views import LANGUAGE_NAMES, editing_language
 from courseware.extensions import db
 from courseware.formatting import format_datetime, format_zone
 from courseware.forms import ConfirmForm, show_errors
@@ -106,6 +106,8 @@ def _render_publish(lesson: Lesson, number: int | None = None, publish_form: Pub
         schedule_form=schedule_form, scheduled=scheduled, confirm_form=ConfirmForm(),
         first=publishing.is_first_publication(lesson, language), zone=format_zone(reader_zone()),
         translation=language != SOURCE_LANGUAGE,
+        missing=publishing.missing_translations(db.session, lesson) if language == SOURCE_LANGUAGE else [],
+        language_names=LANGUAGE_NAMES,
     ), status
 
 

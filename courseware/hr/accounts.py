@@ -2,21 +2,24 @@
 import a CSV; departments."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 from flask_login import current_user, fresh_login_required
+from markupsafe import Markup
 
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
-from courseware.forms import show_errors
+from courseware.formatting import format_zone
+from courseware.forms import ConfirmForm, show_errors
 from courseware.hr.forms import (
     NO_DEPARTMENT,
     NOBODY,
     AccountForm,
     DepartmentForm,
     DepartmentHeadForm,
+    DepartmentNamesForm,
     EraseForm,
     ImportForm,
 )
@@ -25,10 +28,14 @@ from courseware.models import User
 from courseware.models._time import utcnow
 from courseware.services.errors import Conflict, Forbidden, ValidationError
 from courseware.services.ops import audit
-from courseware.services.people import account_admin, erasure, reporting
+from courseware.services.people import account_admin, department_names, erasure, import_handouts, reporting
+from courseware.services.people.account_import import CSV_COLUMNS, CsvImportError
+from courseware.timezones import company_zone
 
 bp = Blueprint("hr_accounts", __name__, url_prefix="/hr")
 MANAGERS_OF_ACCOUNTS = ("hr", "president")
+# In the session: the id of the last import's stored passwords and the key that decrypts them.
+IMPORT_HANDOUT = "_import_handout"
 
 
 def _department_choices() -> list[tuple[int, str]]:
@@ -191,21 +198,76 @@ def account_reset_password(user_id: int) -> ResponseReturnValue:
 @bp.route("/accounts/import", methods=["GET", "POST"])
 @role_required(*MANAGERS_OF_ACCOUNTS)
 @fresh_login_required
-def account_import():
+def account_import() -> ResponseReturnValue:
     form = ImportForm()
-    problems = []
+    problems: list[tuple[int, str]] = []
     if form.validate_on_submit():
         try:
-            imported = account_admin.import_accounts_csv(db.session, current_user, form.file.data.read())
-            title = ngettext("%(num)d account imported", "%(num)d accounts imported", len(imported))
-            return render_template("hr/one_time_password.html", title=title,
-                                   people=[(i.user, i.password) for i in imported])
-        except account_admin.CsvImportError as error:
+            imported = import_handouts.import_with_handout(db.session, current_user, form.file.data.read(),
+                                                           replaces=_stored_handout_id())
+        except CsvImportError as error:
             db.session.rollback()
             problems = error.problems
-            show_errors(form, error, default=form.file)
+            form.file.errors = [str(error)]
+        else:
+            session[IMPORT_HANDOUT] = {"id": imported.handout_id, "key": imported.key}
+            title = ngettext("%(num)d account imported", "%(num)d accounts imported", len(imported.accounts))
+            return render_template("hr/one_time_password.html", title=title,
+                                   people=[(i.user, i.password) for i in imported.accounts],
+                                   handout_until=imported.expires_at)
     return render_template("hr/import.html", form=form, problems=problems,
-                           columns=account_admin.CSV_COLUMNS), 422 if form.errors else 200
+                           columns=CSV_COLUMNS), 422 if form.errors else 200
+
+
+def _stored_handout() -> tuple[int, str]:
+    """The id and key of this session's last import's passwords (HandoutGone without one)."""
+    stored = session.get(IMPORT_HANDOUT)
+    if not isinstance(stored, dict) or not isinstance(stored.get("id"), int) \
+            or not isinstance(stored.get("key"), str):
+        raise import_handouts.HandoutGone()
+    return stored["id"], stored["key"]
+
+
+def _stored_handout_id() -> int | None:
+    """The id of the passwords of this session's last import, which a new import replaces."""
+    stored = session.get(IMPORT_HANDOUT)
+    return stored["id"] if isinstance(stored, dict) and isinstance(stored.get("id"), int) else None
+
+
+@bp.get("/accounts/import/handout")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
+def import_handout() -> ResponseReturnValue:
+    """The last import's hand-out sheets, one printed page per person, each in the person's language;
+    until its CSV is downloaded or 15 minutes have passed."""
+    handout = import_handouts.open_handout(db.session, current_user, *_stored_handout())
+    sign_in, zone = url_for("auth.login", _external=True), company_zone()
+    sheets = []
+    for person in handout.people:
+        with force_locale(person.language):
+            sheets.append(Markup(render_template("hr/_handout_sheet.html", person=person, sign_in=sign_in,
+                                                 zone=zone, zone_label=format_zone(zone))))
+    response = Response(render_template("hr/handout.html", sheets=sheets, handout=handout))
+    response.headers["Cache-Control"] = "no-store"  # the passwords stay out of the browser's cache
+    return response
+
+
+@bp.post("/accounts/import/passwords.csv")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+@fresh_login_required
+def import_csv() -> ResponseReturnValue:
+    """The last import's accounts and one-time passwords as a CSV, once."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    handout_id, key = _stored_handout()
+    body = import_handouts.take_csv(db.session, current_user, handout_id, key,
+                                    url_for("auth.login", _external=True))
+    session.pop(IMPORT_HANDOUT, None)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="one-time-passwords.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/departments", methods=["GET", "POST"])
@@ -218,7 +280,7 @@ def department_list():
     if form.validate_on_submit():
         try:
             department = account_admin.create_department(
-                db.session, form.name.data, form.parent_id.data or None)
+                db.session, form.name.data, form.parent_id.data or None, form.name_zh.data)
             flash(_("Department %(name)s created.", name=department.name), "success")
             return redirect(url_for("hr_accounts.department_list"))
         except ValidationError as error:
@@ -228,10 +290,16 @@ def department_list():
 
 
 def _departments_page(form: DepartmentForm, head_forms: dict[int, DepartmentHeadForm] | None = None,
-                      ) -> ResponseReturnValue:
+                      name_forms: dict[int, DepartmentNamesForm] | None = None) -> ResponseReturnValue:
     departments = account_admin.departments(db.session)
     choices = _people_choices()
     head_forms = head_forms or {}
+    name_forms = name_forms or {}
+    for department in departments:
+        if department.id not in name_forms:
+            name_forms[department.id] = DepartmentNamesForm(
+                formdata=None, prefix=f"n{department.id}", data={"name": department.name,
+                                                                "name_zh": department.name_zh})
     for department in departments:
         if department.id not in head_forms:
             head_forms[department.id] = DepartmentHeadForm(
@@ -239,9 +307,35 @@ def _departments_page(form: DepartmentForm, head_forms: dict[int, DepartmentHead
         head_forms[department.id].head_id.choices = (
             choices if department.head is None or department.head.active
             else _people_choices(keep=department.head))
-    failed = form.errors or any(f.errors for f in head_forms.values())
+    failed = (form.errors or any(f.errors for f in head_forms.values())
+              or any(f.errors for f in name_forms.values()))
     return render_template("hr/departments.html", form=form, departments=departments,
-                           head_forms=head_forms), 422 if failed else 200
+                           head_forms=head_forms, name_forms=name_forms), 422 if failed else 200
+
+
+def _new_department_form() -> DepartmentForm:
+    form = DepartmentForm(formdata=None)
+    form.parent_id.choices = _department_choices()
+    form.name.label.text = pgettext("department", "Name")
+    return form
+
+
+@bp.post("/departments/<int:department_id>/names")
+@role_required(*MANAGERS_OF_ACCOUNTS)
+def department_rename(department_id: int) -> ResponseReturnValue:
+    """A department's name and Chinese name, changed on the departments page."""
+    form = DepartmentNamesForm(prefix=f"n{department_id}")
+    form.name.label.text = pgettext("department", "Name")
+    if form.validate_on_submit():
+        try:
+            department = department_names.rename(db.session, current_user, department_id, form.name.data,
+                                                 form.name_zh.data)
+            flash(_("Department %(name)s saved.", name=department.full_name), "success")
+            return redirect(url_for("hr_accounts.department_list"))
+        except ValidationError as error:
+            db.session.rollback()
+            show_errors(form, error, default=form.name)
+    return _departments_page(_new_department_form(), name_forms={department_id: form})
 
 
 @bp.post("/departments/<int:department_id>/head")
@@ -259,7 +353,4 @@ def department_head(department_id: int) -> ResponseReturnValue:
             db.session.rollback()
             show_errors(form, error, default=form.head_id)
     form.head_id.errors = form.head_id.errors or [_("Choose the head from the list.")]
-    new_department = DepartmentForm(formdata=None)
-    new_department.parent_id.choices = _department_choices()
-    new_department.name.label.text = pgettext("department", "Name")
-    return _departments_page(new_department, {department_id: form})
+    return _departments_page(_new_department_form(), {department_id: form})

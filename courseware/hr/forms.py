@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -19,13 +20,28 @@ NEVER = "never"  # certificates of the course never expire
 NOBODY = 0  # the choice of no line manager, or no head
 
 
+class DayField(DateField):
+    """A day typed or picked (YYYY-MM-DD); anything else is refused in words HR can act on."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Enter the due date as a day, for example 2027-03-31."))) from None
+
+
 class AssignmentForm(FlaskForm):
+    """A course for departments (ticked in a tree: a department includes its sub-departments) and
+    people (found by a search, ticked); the ids are checked by services/people/assignments."""
+
     course_id = SelectField(_l("Course"), coerce=bounded_int, validators=[DataRequired()])
-    department_ids = SelectMultipleField(_l("Departments"), coerce=bounded_int, validators=[Optional()])
-    usernames = StringField(
-        _l("People (usernames, separated by commas)"), validators=[Optional(), Length(max=5000)]
-    )
-    due_on = DateField(_l("Due date"), validators=[Optional()])
+    department_ids = SelectMultipleField(_l("Departments"), coerce=bounded_int, validate_choice=False,
+                                         validators=[Optional()])
+    user_ids = SelectMultipleField(lazy_pgettext("people to assign a course to", "People"),
+                                   coerce=bounded_int, validate_choice=False, validators=[Optional()])
+    q = StringField(_l("Find people by name, username or department"),
+                    validators=[Optional(), Length(max=100)])
+    due_on = DayField(_l("Due date"), validators=[Optional()])
     due_days = BoundedIntegerField(
         _l("…or days to complete, counted from assignment (or from joining the department)"),
         validators=[Optional(), NumberRange(min=1, max=730)],
@@ -66,7 +82,16 @@ class ImportForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
     parent_id = SelectField(_l("Part of"), coerce=bounded_int)
+
+
+class DepartmentNamesForm(FlaskForm):
+    """Renaming a department, or giving it its Chinese name (one per department, each with its own
+    prefix)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=120)])
 
 
 class DepartmentHeadForm(FlaskForm):

@@ -215,48 +215,48 @@ def _csv_response(kind: str, header: list[str],
 
 @bp.route("/assignments", methods=["GET", "POST"])
 @role_required("hr")
-def assignment_list():
-    form = AssignmentForm()
+def assignment_list() -> ResponseReturnValue:
+    """Assign a course to departments (a tree of checkboxes) and people (a search, then checkboxes).
+    "Find" posts the form without assigning: every choice stays, the matches are listed."""
+    # GET: a search or a person chosen beforehand (`?q=`, `?user=`) in the address.
+    form = AssignmentForm(formdata=None if request.method == "GET" else request.form,
+                          data={"q": request.args.get("q", "")[:100],
+                                "user_ids": request.args.getlist("user", type=bounded_int)})
     courses = published.courses(db.session)
     form.course_id.choices = [(c.id, c.title) for c in courses]
-    form.department_ids.choices = [(d.id, d.full_name) for d in account_admin.departments(db.session)]
     form.purpose.choices = [SelectChoice(p.value, p.label) for p in assignments.Purpose]
-    status = 200
-    if form.validate_on_submit():
+    # "Find" posts the form (its token checked by CSRFProtect) to list matches; nothing is saved.
+    if "find" not in request.form and form.validate_on_submit():
         try:
-            people = _people_named(form.usernames.data or "")
-            course = next(c for c in courses if c.id == form.course_id.data)
-            department_ids: list[int] = form.department_ids.data  # coerce=int: ids, never None
-            departments = [account_admin.get_department(db.session, i) for i in department_ids]
             made = assignments.create_assignment(
-                db.session, course=course, created_by=current_user, departments=departments,
-                people=people, due_on=form.due_on.data, due_days=form.due_days.data,
-                purpose=form.purpose.data,
-            )
+                db.session, course=next(c for c in courses if c.id == form.course_id.data),
+                created_by=current_user,
+                departments=assignments.with_sub_departments(db.session, form.department_ids.data or []),
+                people=assignments.chosen_people(db.session, form.user_ids.data or []),
+                due_on=form.due_on.data, due_days=form.due_days.data, purpose=form.purpose.data)
             flash(ngettext("%(course)s assigned (%(num)d assignment).",
-                           "%(course)s assigned (%(num)d assignments).", len(made), course=course.title),
-                  "success")
+                           "%(course)s assigned (%(num)d assignments).", len(made),
+                           course=made[0].course.title), "success")
             return redirect(url_for("hr.assignment_list"))
         except ValidationError as error:
+            db.session.rollback()
             show_errors(form, error, default=form.department_ids)
-    if form.errors:
-        status = 422
-    return render_template("hr/assignments.html", form=form,
+    return render_template("hr/assignments.html", form=form, **_assignment_choices(form),
                            assignments=assignments.list_assignments(db.session),
                            purposes={p.value: p.label for p in assignments.Purpose},
-                           today=assignments.company_today()), status
+                           today=assignments.company_today()), 422 if form.errors else 200
 
 
-def _people_named(text: str) -> list[User]:
-    names = sorted({n.strip().lower() for n in text.replace("\n", ",").split(",") if n.strip()})
-    if not names:
-        return []
-    found = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(names)))}
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise ValidationError(_("No account with username: %(names)s.", names=", ".join(missing)),
-                              field="usernames")
-    return [found[n] for n in names]
+def _assignment_choices(form: AssignmentForm) -> dict[str, Any]:
+    """The department tree with what is ticked, the people ticked and the search's matches."""
+    ticked = set(form.department_ids.data or [])
+    chosen = [p for p in db.session.scalars(select(User).where(User.id.in_(set(form.user_ids.data or []))))
+              if p.active]
+    query = (form.q.data or "").strip()
+    matches = assignments.find_people(db.session, query) if query else None
+    return {"tree": assignments.department_tree(db.session), "ticked": ticked,
+            "chosen": sorted(chosen, key=lambda p: p.full_name), "query": query,
+            "matches": None if matches is None else [p for p in matches if p not in chosen]}
 
 
 @bp.post("/assignments/<int:assignment_id>/delete")

@@ -20,6 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from courseware.content.discussion import MINUTES as DISCUSSION_MINUTES
 from courseware.extensions import db
@@ -32,6 +33,7 @@ from courseware.practice import panels as practice_panels
 from courseware.services import catalog
 from courseware.services.authoring import diffing
 from courseware.services.catalog import CourseOutline, LessonOutline, published
+from courseware.services.discussion import board
 from courseware.services.errors import found
 from courseware.services.learning import (
     attempt_history,
@@ -89,19 +91,28 @@ def course(course_slug: str) -> ResponseReturnValue:
 @login_required
 def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course, lesson = _published_lesson(course_slug, lesson_slug)
-    outline = progress.open_lesson(db.session, current_user, course, lesson)
+    return lesson_page(progress.open_lesson(db.session, current_user, course, lesson), lesson)
+
+
+def lesson_page(outline: progress.CourseProgress, lesson: LessonOutline, failed: FlaskForm | None = None,
+                status: int = 200) -> ResponseReturnValue:
+    """The lesson page; `failed` is a question form that came back with errors (question_views.py),
+    shown with them (and the page's status then 422)."""
     previous, following = outline.neighbours(lesson)
-    status = outline.status_of(lesson)
+    status_of = outline.status_of(lesson)
     return render_template(
         "learn/lesson.html",
         outline=outline,
-        status=status,
+        status=status_of,
         lesson_html=catalog.lesson_html(db.session, lesson),
         previous=previous,
         following=following,
         best_score=attempt_history.best_score_of(db.session, current_user, lesson.quiz_id),
-        reflection_box=practice_panels.reflection_box(current_user, status.lesson),
-    )
+        reflection_box=practice_panels.reflection_box(current_user, status_of.lesson),
+        featured_reflections=practice_panels.featured_reflections(status_of.lesson),
+        questions=board.board(db.session, current_user, lesson.id),
+        failed=failed,
+    ), status
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>/summary")

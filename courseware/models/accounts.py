@@ -6,12 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.extensions import Model
+from courseware.language import current_language
 from courseware.models._time import utcnow
 
 
@@ -34,6 +35,8 @@ class Department(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Its name on Chinese pages (None: `name` in every language).
+    name_zh: Mapped[str | None] = mapped_column(String(120))
     # The directory the department is synced from ('wecom', 'dingtalk', 'feishu', 'csv') and its id
     # there (services/people/directory_sync.py); None for a department made by hand.
     directory_source: Mapped[str | None] = mapped_column(String(32))
@@ -48,8 +51,19 @@ class Department(Model):
     head: Mapped[User | None] = relationship(foreign_keys=[head_id])
 
     @property
+    def local_name(self) -> str:
+        """The name in the reader's language."""
+        return localized_name(self.name, self.name_zh)
+
+    @property
     def full_name(self) -> str:
-        return f"{self.parent.name} · {self.name}" if self.parent else self.name
+        """The name with its parent's, in the reader's language: 市场中心 · 国际贸易部."""
+        return f"{self.parent.local_name} · {self.local_name}" if self.parent else self.local_name
+
+
+def localized_name(name: str, name_zh: str | None) -> str:
+    """A department's name as the reader reads it (the Chinese one on Chinese pages, when it has one)."""
+    return name_zh if name_zh and current_language().startswith("zh") else name
 
 
 class User(UserMixin, Model):
@@ -190,3 +204,18 @@ class FailedSignIn(Model):
     username: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ImportHandout(Model):
+    """The one-time passwords of one CSV import, kept for its CSV download and printable hand-out
+    sheets (services/people/import_handouts.py): encrypted with a key that only the importing HR
+    user's session holds, for `expires_at` (15 minutes) at most, deleted once the CSV is downloaded."""
+
+    __tablename__ = "import_handout"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Who imported: the only person who may read it (with the key in their session).
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,18 +1,22 @@
 """What the practice area shows on the learner's pages, computed by their views (courseware/learn):
-the dashboard's panel (today's plan and streak, or a follow-up check) and a lesson's reflection box.
-The templates practice/_dashboard.html and practice/_reflection_box.html show them."""
+the dashboard's panel (today's plan and streak, or a follow-up check, and an open culture pulse), a
+lesson's reflection box and the reflections featured in it. The templates practice/_dashboard.html,
+practice/_reflection_box.html and practice/_featured_reflections.html show them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import g
+
 from courseware.extensions import db
 from courseware.models import Lesson, User
-from courseware.practice.common import today
+from courseware.practice.common import clock, today
 from courseware.services.catalog.outline import LessonOutline
 from courseware.services.learning import followups
 from courseware.services.learning.progress import CourseProgress
-from courseware.services.practice import daily
+from courseware.services.practice import daily, featuring
 from courseware.services.practice import reflections as practice_reflections
+from courseware.services.pulse import answering
 
 
 def dashboard_panel(person: User, courses: Iterable[CourseProgress] | None = None) -> dict:
@@ -25,10 +29,16 @@ def dashboard_panel(person: User, courses: Iterable[CourseProgress] | None = Non
         if status.has_quiz and status.progress is not None
     ]
     checks = followups.due_checks(db.session, person, day, completions)
+    pulses = answering.open_for(db.session, person, clock(), g.get("newest_open_pulse", -1))
     if checks:
         followups.prepare(db.session, person, checks[0])
-        return {"today": None, "checks": checks}
-    return {"today": daily.today_at_a_glance(db.session, person, day), "checks": []}
+        return {"today": None, "checks": checks, "pulses": pulses}
+    return {"today": daily.today_at_a_glance(db.session, person, day), "checks": [], "pulses": pulses}
+
+
+def featured_reflections(lesson: LessonOutline | Lesson) -> list[featuring.Featured]:
+    """"What managers wrote": the reflections on the lesson whose authors agreed to show them."""
+    return featuring.featured_in_lesson(db.session, lesson.id)
 
 
 def reflection_box(person: User, lesson: LessonOutline | Lesson) -> dict | None:

@@ -13,6 +13,7 @@ from courseware.models import Reflection, Role
 from courseware.practice.common import clock
 from courseware.practice.forms import ReflectionForm, ReplyForm
 from courseware.services.errors import InvalidFields
+from courseware.services.practice import featuring
 from courseware.services.practice import reflections as practice_reflections
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")
@@ -62,6 +63,7 @@ def _render(reflection: Reflection, reply_form: ReplyForm | None = None,
         "practice/reflection.html", reflection=reflection, reply_form=reply_form,
         is_owner=reflection.user_id == current_user.id,
         current_prompt=practice_reflections.prompt_of(reflection.lesson),
+        feature=featuring.feature_of(db.session, reflection),
     ), status
 
 

@@ -15,7 +15,14 @@ from courseware.extensions import db, login_manager
 from courseware.forms import show_errors
 from courseware.inputs import bounded_int
 from courseware.models import Role
-from courseware.practice import check_views, focus_views, goal_views, reflection_views
+from courseware.practice import (
+    check_views,
+    featuring_views,
+    focus_views,
+    goal_views,
+    pulse_views,
+    reflection_views,
+)
 from courseware.practice.common import clock, local_hour, today
 from courseware.practice.forms import PlanForm, SummaryForm
 from courseware.services.errors import InvalidFields
@@ -29,7 +36,8 @@ from courseware.services.reports import exports
 from courseware.services.reports import participation as practice_participation
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
-for child in (goal_views.bp, focus_views.bp, reflection_views.bp, check_views.bp):
+for child in (goal_views.bp, focus_views.bp, reflection_views.bp, featuring_views.bp, check_views.bp,
+              pulse_views.bp):
     bp.register_blueprint(child)
 
 

@@ -11,9 +11,13 @@ listed before it, never one after it:
 - `learning`    a person's progress: reading, quizzes and attempts, certificates, follow-up checks.
 - `practice`    goals, the focus check, the daily plan and summary, reflections, the own-data export.
 - `reports`     what HR and the president read: completion, question analysis, participation, CSV.
+- `pulse`       the culture pulse: drafting and publishing, answers no one can tie to a person, and
+                its figures (by department only from 5 people on) and trends.
 - `authoring`   the president's desk: lessons and revisions, quizzes, publishing, diffs, uploads, and
                 the import of the course files.
 - `notifications` what the site tells people and by which channel (the bell, e-mail, the messengers'
                 group robots): reminders of assigned courses and new lessons, each delivered once.
+- `discussion`  questions on a lesson: asking, "me too", the answers of the president and the hosts
+                they name (pinned into the lesson or not), moderation, the hosts.
 - `ops`         running the site: backups, the database copy, the demo company.
 """

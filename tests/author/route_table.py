@@ -5,12 +5,17 @@ Only the president reaches /author/: managers and HR get 403, anonymous visitors
 A POST here carries only the CSRF token, so for the president it is refused as incomplete (400/422)
 or does what an empty form means (e.g. unpublish).
 """
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
 
+from courseware.extensions import db
+from courseware.models._time import utcnow
 from courseware.services.authoring import uploads
+from courseware.services.pulse import pulses
+from courseware.timezones import zone_named
 from tests.route_roles import ANON, HR, LOGIN, MANAGER, PRESIDENT, only
 
 LESSON = "/author/lessons/{author_lesson}"
@@ -42,6 +47,15 @@ ROUTES: dict = {
     "author.quiz.reinstate": ("POST", LESSON + "/quiz/reinstate", only(PRESIDENT, ok=400)),
     # The owner's attempt keeps the quiz: it can be archived, not deleted.
     "author.quiz.delete": ("POST", LESSON + "/quiz/delete", only(PRESIDENT, ok=409)),
+    # The culture pulse (tests/author/test_pulses.py) and what managers apply (test_insights.py).
+    # Posted empty, a new pulse's form answers with its errors; publishing the draft succeeds.
+    "author.pulses.index": ("GET", "/author/pulses/", only(PRESIDENT)),
+    "author.pulses.new": ("POST", "/author/pulses/new", only(PRESIDENT, ok=422)),
+    "author.pulses.edit": ("GET", "/author/pulses/{pulse_draft}/edit", only(PRESIDENT)),
+    "author.pulses.publish": ("POST", "/author/pulses/{pulse_draft}/publish", only(PRESIDENT, ok=303)),
+    "author.pulses.show": ("GET", "/author/pulses/{pulse_open}", only(PRESIDENT)),
+    "author.pulses.trends": ("GET", "/author/pulses/trends", only(PRESIDENT)),
+    "author.insights.index": ("GET", "/author/insights", only(PRESIDENT)),
     # Lesson images appear in published lessons, so everyone signed in may load them.
     "media.image": ("GET", "/uploads/{upload}", {ANON: LOGIN, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     # What changed since one's own completion: a learner page, for everyone signed in.
@@ -55,4 +69,17 @@ def url_values(course, owner) -> dict:
     lesson = next(each for each in course.lessons if each.quiz is not None)
     upload_dir = Path(current_app.instance_path) / "uploads"
     stored = uploads.store_image(upload_dir, BytesIO(PNG), "pixel.png")
-    return {"author_lesson": lesson.id, "author_module": lesson.module_id, "upload": stored.name}
+    return {"author_lesson": lesson.id, "author_module": lesson.module_id, "upload": stored.name,
+            **pulse_values()}
+
+
+def pulse_values() -> dict:
+    """A draft pulse and a published one, open from yesterday for a month (HR's and the managers'
+    rows use the open one)."""
+    today = date.today()
+    questions = [pulses.QuestionFields(f"Statement {n}") for n in (1, 2, 3)]
+    made = [pulses.save_draft(db.session, pulses.PulseFields(title, today - timedelta(days=1),
+                                                            today + timedelta(days=30), list(questions)),
+                              zone_named("Asia/Shanghai"), now=utcnow()) for title in ("Draft", "Open")]
+    pulses.publish(db.session, made[1].id, now=utcnow())
+    return {"pulse_draft": made[0].id, "pulse_open": made[1].id}

@@ -214,3 +214,24 @@ def test_a_reader_of_a_chinese_version_left_behind_is_told(president, manager, f
     chinese = page(manager.get(url, headers=ZH))
     assert "data-translation-behind" in chinese and "本课的英文版在此译文发布之后有实质性更新" in chinese
     assert "data-translation-behind" not in page(manager.get(url, headers={"Accept-Language": "en"}))
+
+
+def test_publishing_a_lesson_without_its_chinese_version_into_a_bilingual_course_warns(president, first,
+                                                                                      second):
+    def publish_page_of(lesson) -> str:
+        data = editor_data(lesson, source="A second English draft.",
+                           base_number=str(lesson.revisions_in("en")[-1].number))
+        assert president.post(f"/author/lessons/{lesson.id}/edit", data=data).status_code == 303
+        return page(president.get(f"/author/lessons/{lesson.id}/publish"))
+
+    warned = publish_page_of(second)  # the first lesson is in Chinese, the second not yet
+    assert 'data-missing-translation="zh_CN"' in warned
+    assert ("This lesson has no Chinese version yet: readers who use Chinese will read it in English, "
+            "while 1 of the course’s 1 other lessons are in Chinese.") in warned
+    assert f'href="/author/lessons/{second.id}/edit?lang=zh_CN"' in warned
+    assert "data-missing-translation" not in publish_page_of(first)
+
+    translate_and_publish(president, second)
+    assert "data-missing-translation" not in publish_page_of(second)
+    chinese_page = page(president.get(f"/author/lessons/{second.id}/publish?lang=zh_CN"))
+    assert "data-missing-translation" not in chinese_page

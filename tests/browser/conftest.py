@@ -44,6 +44,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _free_port() -> int:
+    """`BROWSER_TEST_PORT` when set (a machine that gives each person a range of ports), else any."""
+    if os.environ.get("BROWSER_TEST_PORT"):
+        return int(os.environ["BROWSER_TEST_PORT"])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

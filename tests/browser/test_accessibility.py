@@ -43,7 +43,9 @@ PAGES = {
     "dashboard": (MANAGER, "/"),
     "dashboard-first-visit": ("he.jing", "/"),
     "outline": (MANAGER, COURSE),
+    # Lesson 4 holds the demo's questions: one answered and pinned, one anonymous (ops/demo_questions.py).
     "lesson": (MANAGER, COURSE + "/habitual-thinking-and-organizational-inertia"),
+    "lesson-as-president": ("president", COURSE + "/habitual-thinking-and-organizational-inertia"),
     "quiz": (MANAGER, COURSE + "/focus-from-vision-to-goals/quiz"),
     "review": (MANAGER, "/attempts/{attempt}"),
     "me": (MANAGER, "/me"),
@@ -55,6 +57,9 @@ PAGES = {
     "hr-person": ("hr.lin", "/hr/people/{manager_id}"),
     "hr-questions": ("hr.lin", "/hr/questions"),
     "hr-assignments": ("hr.lin", "/hr/assignments"),
+    # The people picker with the matches of a search (the department tree above it).
+    "hr-assignments-search": ("hr.lin", "/hr/assignments?q=trade"),
+    "hr-import": ("hr.lin", "/hr/accounts/import"),
     "hr-certificate-settings": ("hr.lin", "/hr/courses/{course_id}/certificate"),
     "hr-accounts": ("hr.lin", "/hr/accounts"),
     "hr-notifications": ("hr.lin", "/hr/notifications"),
@@ -64,6 +69,10 @@ PAGES = {
     "author-index": ("president", "/author/"),
     "author-editor": ("president", "/author/lessons/{lesson_id}/edit"),
     "author-quiz": ("president", "/author/lessons/{lesson_id}/quiz"),
+    "author-insights": ("president", "/author/insights"),
+    "author-pulse-new": ("president", "/author/pulses/new"),
+    "hr-insights": ("hr.lin", "/hr/insights"),
+    "author-hosts": ("president", "/author/hosts"),
     "error-404": (MANAGER, "/no/such/page"),
     "error-403": (MANAGER, "/hr/"),
 }

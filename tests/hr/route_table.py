@@ -36,6 +36,10 @@ ROUTES: dict = {
     "hr_accounts.account_unlink": ("POST", "/hr/accounts/{owner_id}/identities/{identity_id}/unlink",
                                    only(HR, PRESIDENT, ok=302)),
     "hr_accounts.account_import": ("GET", "/hr/accounts/import", only(HR, PRESIDENT)),
+    # An import's hand-out sheets and CSV: nothing imported in this session, so gone (410) for HR and
+    # the president (tests/hr/test_account_import.py: the importer's own, for 15 minutes).
+    "hr_accounts.import_handout": ("GET", "/hr/accounts/import/handout", only(HR, PRESIDENT, ok=410)),
+    "hr_accounts.import_csv": ("POST", "/hr/accounts/import/passwords.csv", only(HR, PRESIDENT, ok=410)),
     "hr_accounts.audit_log": ("GET", "/hr/audit", only(HR, PRESIDENT)),
     "hr_accounts.department_list": ("GET", "/hr/departments", only(HR, PRESIDENT)),
     # Notification settings and the delivery log; the test posted without a channel is refused (400).
@@ -48,6 +52,14 @@ ROUTES: dict = {
     # Posted empty: the department has no head.
     "hr_accounts.department_head": ("POST", "/hr/departments/{department_id}/head",
                                     only(HR, PRESIDENT, ok=302)),
+    # Posted empty: the name is missing (the page again, with the error).
+    "hr_accounts.department_rename": ("POST", "/hr/departments/{department_id}/names",
+                                      only(HR, PRESIDENT, ok=422)),
+    # Read-only copies of the president's insights and pulse figures (tests/hr/test_insight_pages.py).
+    "hr_insights.insights": ("GET", "/hr/insights", only(HR, PRESIDENT)),
+    "hr_insights.pulse_list": ("GET", "/hr/pulses", only(HR, PRESIDENT)),
+    "hr_insights.pulse": ("GET", "/hr/pulses/{pulse_open}", only(HR, PRESIDENT)),
+    "hr_insights.trends": ("GET", "/hr/pulses/trends", only(HR, PRESIDENT)),
     "team.overview": ("GET", "/team", lead_only()),
     "team.people": ("GET", "/team/people", lead_only()),
     "team.person": ("GET", "/team/people/{owner_id}", lead_only()),

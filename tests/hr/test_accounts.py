@@ -1,7 +1,6 @@
 """HR's accounts: create, edit, deactivate, reset, CSV import all-or-nothing."""
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -112,71 +111,6 @@ def test_a_password_reset_gives_a_new_one_time_password_and_ends_old_sessions(hr
     password = one_time_password(page)
     assert manager.get("/").status_code == 302
     assert login(app.test_client(), manager.user.username, password).status_code == 302
-
-
-CSV_GOOD = (
-    "username,full_name,email,department,role\r\n"
-    "zhao.lei,赵磊,zhao@example.com,Domestic Trade,manager\r\n"
-    "qian.yu,Qian Yu,,Domestic Trade,hr\r\n"
-)
-
-
-def upload(client, text: str):
-    file = (io.BytesIO(text.encode("utf-8-sig")), "people.csv")
-    return client.post("/hr/accounts/import", data={"file": file},
-                       content_type="multipart/form-data")
-
-
-def test_a_valid_csv_imports_everyone_with_one_time_passwords(hr):
-    department_id("Domestic Trade")
-    page = upload(hr, CSV_GOOD).get_data(as_text=True)
-    assert "2 accounts imported" in page and "赵磊" in page
-    imported = select(User).where(User.username.in_(["zhao.lei", "qian.yu"]))
-    users = {u.username: u for u in db.session.scalars(imported)}
-    assert users["zhao.lei"].department.name == "Domestic Trade" and users["qian.yu"].role == "hr"
-
-
-def test_a_csv_with_bad_rows_imports_nothing_and_names_every_line(hr, make_user):
-    department_id("Domestic Trade")
-    make_user(username="exists")
-    text = CSV_GOOD + (
-        "exists,Already Here,,Domestic Trade,manager\r\n"
-        "Bad Name,Someone,,Domestic Trade,manager\r\n"
-        "new.one,,,Nowhere,manager\r\n"
-        "zhao.lei,Twice,,Domestic Trade,manager\r\n"
-        "boss,Big Boss,,Domestic Trade,president\r\n"
-        "short,row\r\n"
-    )
-    response = upload(hr, text)
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    problems = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td></tr>", page)
-    assert [int(line) for line, _ in problems] == [4, 5, 6, 7, 8, 9]
-    reasons = dict(problems)
-    assert "already has an account" in reasons["4"]
-    assert "must be 2-64 lowercase" in reasons["5"]
-    assert "full_name is empty" in reasons["6"] and "does not exist" in reasons["6"]
-    assert "also on line 2" in reasons["7"]
-    assert "only a president" in reasons["8"]
-    assert "expected 5 columns" in reasons["9"]
-    assert db.session.scalar(select(User).where(User.username == "zhao.lei")) is None
-
-
-@pytest.mark.parametrize("text,problem", [
-    ("name,email\r\nx,y\r\n", "the header must be exactly"),
-    ("", "the file is empty"),
-    ("username,full_name,email,department,role\r\n", "no people in it"),
-])
-def test_a_csv_with_a_bad_shape_is_refused(hr, text, problem):
-    page = upload(hr, text).get_data(as_text=True)
-    assert problem in page
-
-
-def test_a_csv_that_is_not_utf8_is_refused(hr):
-    response = hr.post("/hr/accounts/import", data={
-        "file": (io.BytesIO("username,full_name\r\n".encode("utf-16")), "people.csv")},
-        content_type="multipart/form-data")
-    assert "not UTF-8" in response.get_data(as_text=True)
 
 
 def test_departments_can_be_created_once(hr):

@@ -62,8 +62,8 @@ def test_a_refresh_is_met_only_by_a_certificate_issued_since():
 
 
 def test_hr_assigns_a_refresh_and_the_list_says_so(hr, course, make_user):
-    make_user(username="wang.lei")
-    response = hr.post("/hr/assignments", data={"course_id": course.id, "usernames": "wang.lei",
+    person = make_user(username="wang.lei")
+    response = hr.post("/hr/assignments", data={"course_id": course.id, "user_ids": [person.id],
                                                 "due_days": 30, "purpose": "refresh"})
     assert response.status_code == 302
     assert db.session.scalar(select(Assignment)).purpose == "refresh"
@@ -75,14 +75,14 @@ def test_hr_assigns_a_refresh_and_the_list_says_so(hr, course, make_user):
 
 
 def test_without_a_purpose_an_assignment_asks_for_completion(hr, course, make_user):
-    make_user(username="wang.lei")
-    hr.post("/hr/assignments", data={"course_id": course.id, "usernames": "wang.lei", "due_days": 30})
+    person = make_user(username="wang.lei")
+    hr.post("/hr/assignments", data={"course_id": course.id, "user_ids": [person.id], "due_days": 30})
     assert db.session.scalar(select(Assignment)).purpose == "completion"
 
 
 def test_an_unknown_purpose_is_refused(hr, course, make_user):
     person = make_user(username="wang.lei")
-    response = hr.post("/hr/assignments", data={"course_id": course.id, "usernames": "wang.lei",
+    response = hr.post("/hr/assignments", data={"course_id": course.id, "user_ids": [person.id],
                                                 "due_days": 30, "purpose": "party"})
     assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
     with pytest.raises(ValidationError, match="Choose what the assignment asks for."):

@@ -73,22 +73,23 @@ def test_a_person_page_in_chinese(hr, course, company):
 
 
 def test_a_form_error_in_chinese(hr, course, make_user):
-    make_user(username="x")
-    response = hr.post("/hr/assignments", data={"course_id": course.id, "usernames": "x",
+    person = make_user(username="x")
+    response = hr.post("/hr/assignments", data={"course_id": course.id, "user_ids": [person.id],
                                                 "due_on": "2000-01-01"}, headers=ZH)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "截止日期不能早于今天。" in page
     # The form's labels and hints too.
-    assert "指派课程" in page and "人员（填写用户名，以逗号分隔）" in page and "按住 Ctrl 键" in page
-    missing = hr.post("/hr/assignments", data={"course_id": course.id, "usernames": "nobody", "due_days": 3},
-                      headers=ZH)
-    assert "以下用户名没有对应的账号：nobody。" in missing.get_data(as_text=True)
+    assert "指派课程" in page and "勾选一个部门即包括其下属部门" in page
+    assert "按姓名、用户名或部门查找人员" in page
+    bad_day = hr.post("/hr/assignments", data={"course_id": course.id, "user_ids": [person.id],
+                                               "due_on": "2027-02-30"}, headers=ZH)
+    assert "请按日期填写截止日期，例如 2027-03-31。" in bad_day.get_data(as_text=True)
 
 
 def test_a_form_error_in_english(hr, course, make_user):
-    make_user(username="x")
-    response = hr.post("/hr/assignments", data={"course_id": course.id, "usernames": "x",
+    person = make_user(username="x")
+    response = hr.post("/hr/assignments", data={"course_id": course.id, "user_ids": [person.id],
                                                 "due_on": "2000-01-01"}, headers=EN)
     assert response.status_code == 422
     assert "The due date is in the past." in response.get_data(as_text=True)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from courseware.extensions import db
 from courseware.models import AuditEvent, User
 from courseware.services.ops.demo import seed_demo
-from tests.hr.test_accounts import CSV_GOOD, department_id, upload
+from tests.hr.test_account_import import CSV_GOOD, upload
+from tests.hr.test_accounts import department_id
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 
@@ -119,7 +120,8 @@ def test_a_csv_title_too_long_or_with_control_characters_imports_nothing(hr):
             "short.one,Short One,,Domestic Trade,manager\r\n")
     response = upload(hr, text)
     assert response.status_code == 422
-    problems = dict(re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td></tr>", response.get_data(as_text=True)))
+    page = response.get_data(as_text=True)
+    problems = dict(re.findall(r'<li><a href="#file">Line (\d+): (.*?)</a></li>', page))
     assert problems == {"3": "A job title has at most 120 characters.",
                         "4": "A job title cannot contain control characters such as tabs or line breaks.",
                         "5": "expected 6 columns, found 5"}

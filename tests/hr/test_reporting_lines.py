@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from courseware.extensions import db
 from courseware.models import AuditEvent, Department, User
-from tests.hr.test_accounts import department_id, upload
+from tests.hr.test_account_import import upload
+from tests.hr.test_accounts import department_id
 
 
 def edit(client, person: User, **changes):
@@ -139,7 +140,8 @@ def test_a_csv_with_bad_managers_imports_nothing_and_says_why(hr, chain, make_us
             "ned,Ned,,Domestic Trade,manager,ann\r\n")
     response = upload(hr, text)
     assert response.status_code == 422
-    problems = dict(re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td></tr>", response.get_data(as_text=True)))
+    page = response.get_data(as_text=True)
+    problems = dict(re.findall(r'<li><a href="#file">Line (\d+): (.*?)</a></li>', page))
     assert problems == {
         "2": "a person cannot be their own line manager",
         "3": "manager &#39;nobody&#39; has no account and is not in the file",

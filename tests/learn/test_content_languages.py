@@ -80,6 +80,20 @@ def test_a_lesson_without_a_chinese_version_is_shown_in_english_with_a_note(mana
     assert "第一单元" not in page and "第二单元" in page  # the module's title is translated
 
 
+def test_english_text_on_a_chinese_page_says_it_is_english(manager, course):
+    """WCAG 3.1.2 (language of parts): a screen reader reads the untranslated lesson with an English voice."""
+    page = text(manager.get(LESSON_2, headers=ZH))
+    assert '<html lang="zh-CN">' in page
+    assert '<h1 lang="en">The second lesson</h1>' in page and '<div class="prose" lang="en">' in page
+    assert '<span class="pager-title">← 第一课</span>' in page  # the translated one carries no lang
+    outline = text(manager.get("/courses/test-course", headers=ZH))
+    assert 'lang="en">The second lesson</a>' in outline
+    assert 'lang="en">第一课</a>' not in outline and 'second-lesson">The second lesson' not in outline
+
+    english = text(manager.get(LESSON_2, headers=EN))
+    assert "<h1>The second lesson</h1>" in english and 'lang="en"' not in english.split("<body")[1]
+
+
 def test_the_outline_dashboard_and_progress_pages_use_the_chinese_titles(manager, course):
     outline = text(manager.get("/courses/test-course", headers=ZH))
     assert "<h1>测试课程</h1>" in outline and "测试导入的小课程。" in outline
@@ -173,6 +187,7 @@ def test_a_chinese_quiz_version_that_no_longer_matches_the_english_one_is_not_se
 
     page = text(manager.get(QUIZ_URL, headers=ZH))
     assert "Which option is the right one?" in page and "data-not-translated" in page
+    assert '<span lang="en">Which option is the right one?</span>' in page
 
 
 def test_the_outline_is_cached_once_per_language(app, manager, course):

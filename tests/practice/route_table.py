@@ -53,6 +53,14 @@ ROUTES: dict = {
         "/practice/reflections/{others_reflection}/reply",
         {ANON: LOGIN, MANAGER: 403, HR: 403, PRESIDENT: 404},
     ),
+    # Featuring a reflection in its lesson: the owner's private reflection cannot be asked about (the
+    # president reads only shared ones), nor answered by anyone but its author (test_featuring.py).
+    "practice.featuring.ask": ("POST", "/practice/reflections/{others_reflection}/feature/ask",
+                               {ANON: LOGIN, MANAGER: 403, HR: 403, PRESIDENT: 404}),
+    "practice.featuring.decide": ("POST", "/practice/reflections/{others_reflection}/feature", NOBODY),
+    # An open culture pulse: the managers' (a line manager too) to answer (tests/practice/test_pulse.py).
+    "practice.pulses.answer": ("GET", "/practice/pulses/{pulse_open}", {ANON: LOGIN, MANAGER: 200, HR: 403,
+                                                                          PRESIDENT: 403}),
     "practice.checks.index": ("GET", "/practice/checks/", EVERYONE),
     "practice.checks.show": ("GET", "/practice/checks/{others_check}", NOBODY),
     # No check is waiting for someone who never completed the lesson.

@@ -109,7 +109,7 @@ def test_form_errors_in_each_language(manager, clock):
     assert response.status_code == 422
     assert form_errors(response.get_data(as_text=True)) == [
         "请为目标填写名称。",
-        "2020-01-01 已经过去，请选择今天或之后的日期。",
+        "2020年1月1日已经过去，请选择今天或之后的日期。",
     ]
     response = manager.post("/practice/goals", data={"title": "A", "target_on": "31/12/2026"}, headers=ZH)
     assert "请按 YYYY-MM-DD 格式填写日期，例如 2026-12-31。" in form_errors(response.get_data(as_text=True))

@@ -75,7 +75,7 @@ def test_every_field_problem_is_reported_at_once(make_user):
 def test_dates_in_the_past_are_refused_but_a_period_may_have_started(make_user):
     user = make_user()
     errors = refused(lambda: half_year(user, target_on=TODAY - timedelta(days=1)))
-    assert errors["target_on"] == "2026-11-24 is in the past; choose today or a later date."
+    assert errors["target_on"] == "24 November 2026 is in the past; choose today or a later date."
     assert half_year(user, starts_on=date(2026, 1, 1)).starts_on == date(2026, 1, 1)
     errors = refused(lambda: half_year(user, starts_on=H2_END))
     assert errors["starts_on"] == "The period must end after it starts."
@@ -89,7 +89,7 @@ def test_a_short_term_goal_needs_a_measure_and_a_date_inside_the_period(make_use
     errors = refused(lambda: short(user, goal, measure="", target=date(2027, 1, 5)))
     assert errors["measure"].startswith("Say how you will know it is done")
     assert errors["target_on"] == (
-        "Choose a date inside the long-term goal's period, 2026-07-01 to 2026-12-31."
+        "Choose a date inside the long-term goal's period, 1 July 2026 to 31 December 2026."
     )
     errors = refused(lambda: short(user, goal, target=date(2026, 11, 1)))
     assert "in the past" in errors["target_on"]
@@ -120,7 +120,7 @@ def test_the_period_cannot_shrink_past_its_short_term_goals(make_user):
             now=NOW,
         )
     )
-    assert "“Late step” (2026-12-20)" in errors["target_on"]
+    assert "“Late step” (20 December 2026)" in errors["target_on"]
 
 
 def test_a_date_already_passed_may_stay_when_editing_other_fields(make_user):
@@ -263,7 +263,7 @@ def test_bad_input_comes_back_with_a_message_next_to_the_field(manager, clock):
     assert response.status_code == 422
     assert form_errors(response.get_data(as_text=True)) == [
         "Give the goal a title.",
-        "2020-01-01 is in the past; choose today or a later date.",
+        "1 January 2020 is in the past; choose today or a later date.",
     ]
     response = manager.post("/practice/goals", data={"title": "A", "target_on": "31/12/2026"})
     assert response.status_code == 422

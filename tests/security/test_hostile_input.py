@@ -24,7 +24,7 @@ HOSTILE = [
 RAW_NAMES = ["q", "department", "page", "sort", "state", "status", "course", "from", "to", "number",
              "module", "lesson", "language", "next", "attempt_id", "seconds", "end", "check_id",
              "version", "stage", "day", "kind", "direction", "code", "purpose", "role", "filter",
-             "user", "selected"]
+             "user", "selected", "choice"]
 NUMBER_IN_PATH = re.compile(r"/(\d+)(?=/|$)")
 
 

@@ -10,14 +10,15 @@ publication changes what its readers read and nothing else.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from courseware.language import SOURCE_LANGUAGE
-from courseware.models import Lesson, LessonRevision, User
+from courseware.language import SOURCE_LANGUAGE, TRANSLATION_LANGUAGES
+from courseware.models import Lesson, LessonRevision, LessonTranslation, User
 from courseware.models._time import utcnow
 from courseware.models.sql import rows_changed
 from courseware.services.authoring.lessons import module_of, renumber_lessons, revision_of
@@ -30,6 +31,33 @@ log = logging.getLogger(__name__)
 def is_first_publication(lesson: Lesson, language: str = SOURCE_LANGUAGE) -> bool:
     """Never published (in `language`) before: everything in it is new to every reader."""
     return all(revision.published_at is None for revision in lesson.revisions_in(language))
+
+
+@dataclass(frozen=True)
+class MissingTranslation:
+    """The course is read in `language` (`translated` of its `published` other lessons have a version
+    there) but the lesson has no published version in it: its readers will get it in English."""
+
+    language: str
+    translated: int
+    published: int
+
+
+def missing_translations(session: Session, lesson: Lesson) -> list[MissingTranslation]:
+    """The languages the lesson's course is read in where the lesson has no published version (two
+    queries): the publish page warns before a lesson goes out untranslated into a bilingual course."""
+    others = select(Lesson.id).where(Lesson.course_id == lesson.course_id, Lesson.id != lesson.id,
+                                     Lesson.is_published)
+    published = len(session.scalars(others).all())
+    if not published:
+        return []
+    counts: dict[str, int] = {language: count for language, count in session.execute(
+        select(LessonTranslation.language, func.count()).where(
+            LessonTranslation.lesson_id.in_(others), LessonTranslation.published_revision_id.is_not(None))
+        .group_by(LessonTranslation.language))}
+    return [MissingTranslation(language, counts[language], published)
+            for language in TRANSLATION_LANGUAGES
+            if counts.get(language) and lesson.published_revision_in(language) is None]
 
 
 def check_publishable(lesson: Lesson, revision: LessonRevision) -> None:

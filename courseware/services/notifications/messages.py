@@ -31,6 +31,9 @@ class Kind(StrEnum):
     DIGEST = "digest"
     TEST = "test"
     NUDGE = "nudge"
+    # The president asks to feature a reflection (services/practice/featuring.py): in the bell only.
+    FEATURE_REQUEST = "feature_request"
+    QUESTION_ANSWERED = "question_answered"
 
     @property
     def label(self) -> str:
@@ -47,6 +50,8 @@ _KIND_LABELS = {
     "assigned": _l("Course assigned"), "due_soon": _l("Due soon"), "overdue": _l("Overdue"),
     "new_lesson": _l("New or revised lesson"), "refresh_due": _l("Refresh due"),
     "digest": _l("Weekly digest of your people"), "test": _l("Test message"), "nudge": _l("Nudge from HR"),
+    "feature_request": _l("Request to feature your reflection"),
+    "question_answered": _l("Answer to your question"),
 }
 
 
@@ -169,6 +174,23 @@ def _nudge(titles: Titles, params: dict) -> Rendered:
     return Rendered(_("A reminder from %(sender)s", sender=sender), body)
 
 
+def _feature_request(titles: Titles, params: dict) -> Rendered:
+    """The president asks whether a reflection may be shown in its lesson (practice/featuring.py)."""
+    lesson = titles.lesson(params)
+    return Rendered(_("May your reflection appear in %(lesson)s?", lesson=lesson),
+                    _("%(sender)s would like to show your reflection on %(lesson)s to the readers of the "
+                      "lesson. Nothing is shown unless you agree, with your name or without it; you can "
+                      "withdraw at any time.", sender=params.get("sender", ""), lesson=lesson))
+
+
+def _question_answered(titles: Titles, params: dict) -> Rendered:
+    """An answer to the person's question on a lesson (services/discussion/questions.py)."""
+    lesson = titles.lesson(params)
+    return Rendered(_("Your question on %(lesson)s was answered", lesson=lesson),
+                    _("%(name)s answered the question you asked on %(lesson)s.",
+                      name=params.get("answerer", ""), lesson=lesson))
+
+
 def _group_assigned(titles: Titles, params: dict) -> Rendered:
     course, count = titles.course(params), int(params.get("count", 0))
     return Rendered(_("Course assigned: %(course)s", course=course),
@@ -195,7 +217,8 @@ def _group_overdue(titles: Titles, params: dict) -> Rendered:
 
 MESSAGES: dict[str, Callable[[Titles, dict], Rendered]] = {
     "assigned": _assigned, "due_soon": _due_soon, "overdue": _overdue, "new_lesson": _new_lesson,
-    "refresh_due": _refresh_due, "digest": _digest, "nudge": _nudge,
+    "refresh_due": _refresh_due, "digest": _digest, "nudge": _nudge, "feature_request": _feature_request,
+    "question_answered": _question_answered,
     "test": _test, "group_assigned": _group_assigned, "group_due_soon": _group_due_soon,
     "group_overdue": _group_overdue,
 }
@@ -240,6 +263,9 @@ def mail_texts(kind: Kind, language: str, unsubscribe: str | None,
                        "message for each renewal date.")
         elif kind is Kind.DIGEST:
             footer = _("You receive this weekly digest because people report to you. To stop these "
+                       "e-mails: %(url)s", url=unsubscribe or "")
+        elif kind is Kind.QUESTION_ANSWERED:
+            footer = _("You receive this because you asked a question on this lesson. To stop these "
                        "e-mails: %(url)s", url=unsubscribe or "")
         elif kind.mandatory:
             footer = _("You receive these reminders because a course was assigned to you. They stop "

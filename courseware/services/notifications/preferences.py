@@ -94,8 +94,9 @@ def person_channels() -> list[Channel]:
 
 
 def person_kinds() -> list[Kind]:
-    """The kinds a person chooses channels for (HR's test message is no kind of theirs)."""
-    return [kind for kind in Kind if kind is not Kind.TEST]
+    """The kinds a person chooses channels for (HR's test message is no kind of theirs, and a request
+    to feature a reflection only ever waits in the bell)."""
+    return [kind for kind in Kind if kind not in (Kind.TEST, Kind.FEATURE_REQUEST)]
 
 
 def field_name(kind: Kind, channel: Channel) -> str:

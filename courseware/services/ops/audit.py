@@ -20,7 +20,7 @@ ACCOUNT_ACTIONS = (
     "account.create", "account.update", "account.role", "account.deactivate", "account.reactivate",
     "account.password_reset", "account.import", "account.password_change", "account.sign_out_everywhere",
     # Reporting lines and sign-in with the company's accounts (issue 17).
-    "department.head", "account.link",
+    "department.head", "account.link", "department.rename",
     # Personal data (issue 18): an erasure, and each run of the retention job.
     "account.erase", "privacy.retention", "account.data_export",
     # Directory sync: a run's counts (or why it failed), and each department it made or changed.
@@ -28,6 +28,8 @@ ACCOUNT_ACTIONS = (
     # One-time passwords (issue 18): issued by HR, used, replaced by the person's own, refused as expired.
     "account.one_time_password", "login.one_time_password", "account.password_chosen",
     "login.one_time_password_expired",
+    # An import's one-time passwords (issue 19): its hand-out sheets opened, its CSV downloaded.
+    "account.import_handout", "account.import_csv",
 )
 
 # What each action is called on HR's page; the stored action and the log line keep the code. The
@@ -44,6 +46,7 @@ ACTION_LABELS = {
     "account.sign_out_everywhere": _l("account.sign_out_everywhere"),
     "course.certificate_policy": _l("course.certificate_policy"),
     "department.head": _l("department.head"),
+    "department.rename": _l("department.rename"),
     "account.link": _l("account.link"),
     "account.erase": _l("account.erase"),
     "privacy.retention": _l("privacy.retention"),
@@ -56,6 +59,8 @@ ACTION_LABELS = {
     "login.one_time_password": _l("login.one_time_password"),
     "account.password_chosen": _l("account.password_chosen"),
     "login.one_time_password_expired": _l("login.one_time_password_expired"),
+    "account.import_handout": _l("account.import_handout"),
+    "account.import_csv": _l("account.import_csv"),
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from courseware.models import Assignment, Course, Department, Quiz, User
 from courseware.services.catalog import published
 from courseware.services.learning import completion, quizzes
-from courseware.services.ops import demo_practice
+from courseware.services.ops import demo_practice, demo_questions
 from courseware.services.people.accounts import create_user, generate_password, get_or_create_department
 from courseware.services.people.assignments import company_today
 
@@ -27,8 +27,14 @@ DEPARTMENTS = [
     ("Human Resources", None),
     ("President's Office", None),
 ]
-# (role, username, full name, department, job title): names and departments are kept in English (as
-# the demo's departments are), so the titles are too; the head of each department comes first.
+# Their names on Chinese pages.
+CHINESE_NAMES = {
+    MARKETING_CENTER: "营销中心", "International Trade": "国际贸易部", "Domestic Trade": "国内贸易部",
+    "Tax-free Business": "免税业务部", "Finance Department": "财务部", "Human Resources": "人力资源部",
+    "President's Office": "总裁办公室",
+}
+# (role, username, full name, department, job title): names and job titles are kept in English (as
+# the departments' own names are; Chinese pages show CHINESE_NAMES); the head of each department comes first.
 ACCOUNTS = [
     ("president", "president", "Zhao Ming", "President's Office", "President"),
     ("hr", "hr.lin", "Lin Xiaoyu", "Human Resources", "Head of Human Resources"),
@@ -84,6 +90,7 @@ def seed_demo(session: Session, password: str | None = None) -> list[DemoLogin]:
         departments[name] = get_or_create_department(
             session, name, departments.get(parent) if parent else None
         )
+        departments[name].name_zh = departments[name].name_zh or CHINESE_NAMES.get(name)
     logins = []
     for role, username, full_name, department, title in ACCOUNTS:
         secret = password or generate_password()
@@ -182,6 +189,8 @@ def seed_demo_progress(session: Session) -> None:
                            due_on=company_today() + timedelta(days=5)))
     session.commit()
     demo_practice.seed_demo_practice(session)
+    # The answer's notice goes to the bell only: no demo address is mailed, whatever is configured.
+    demo_questions.seed_demo_questions(session, config={})
 
 
 def _answer(session: Session, user: User, quiz: Quiz, *, right: bool, chance: random.Random) -> None:

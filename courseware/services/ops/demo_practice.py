@@ -3,8 +3,9 @@
 Gao Jun, the first demo manager, starts with no goals and no plans of his own (a newcomer signing
 in as him sets them), but his first two lessons were completed long enough ago that a 90-day and a
 30-day follow-up check are waiting on his dashboard. Three colleagues have goals, planned and
-summarized days and answered checks, so that HR's participation page shows figures; one of them
-shared a reflection with the president.
+summarized days and answered checks, so that HR's participation page and the president's insights
+show figures (their goals are linked to the first lesson); one of them shared a reflection with the
+president.
 """
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def seed_demo_practice(session: Session, now: datetime | None = None) -> None:
     for username, goal_title, steps in DEMO_GOALS:
         user = people.get(username)
         if user is not None:
-            _goals_and_days(session, user, goal_title, steps, today, now, chance)
+            _goals_and_days(session, user, goal_title, steps, today, now, chance,
+                            lessons[0].id if lessons else None)
     for username, days_ago in (("liu.fang", 40), ("wang.lei", 35)):
         user = people.get(username)
         if user is not None and lessons:
@@ -93,12 +95,13 @@ SUMMARIES = ["Two of three calls done; one asked for a new price list.", "Quotat
 
 
 def _goals_and_days(session: Session, user: User, goal_title: str, steps: list[tuple[str, str, int]],
-                    today: date, now: datetime, chance: random.Random) -> None:
+                    today: date, now: datetime, chance: random.Random, lesson_id: int | None) -> None:
     # The current half-year, the period the company's goal meetings review.
     period_start = date(today.year, 1, 1) if today.month <= 6 else date(today.year, 7, 1)
     period_end = date(today.year, 6, 30) if today.month <= 6 else date(today.year, 12, 31)
     goal = practice_goals.create_goal(
-        session, user, GoalFields(title=goal_title, starts_on=period_start, target_on=period_end),
+        session, user, GoalFields(title=goal_title, starts_on=period_start, target_on=period_end,
+                                  lesson_id=lesson_id),
         today=today, now=now)
     for title, measure, days_on in steps:
         target = min(period_end, max(today, period_start) + timedelta(days=days_on))

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, bindparam, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import Assignment, Course, Department, User
@@ -147,6 +147,84 @@ def create_assignment(
     session.add_all(made)
     session.commit()
     return made
+
+
+@dataclass(frozen=True)
+class DepartmentNode:
+    """A department in the tree HR ticks departments in, with its sub-departments."""
+
+    department: Department
+    children: list[DepartmentNode]
+
+
+def department_tree(session: Session) -> list[DepartmentNode]:
+    """Every department under its parent, each level by name (one query)."""
+    departments = sorted(session.scalars(select(Department)), key=lambda d: d.name.lower())
+    known = {d.id for d in departments}
+    below: dict[int | None, list[Department]] = defaultdict(list)
+    for department in departments:
+        # A parent that is not there (never: a foreign key) would hide a department: it goes on top.
+        below[department.parent_id if department.parent_id in known else None].append(department)
+
+    def nodes(parent_id: int | None, path: frozenset[int]) -> list[DepartmentNode]:
+        return [DepartmentNode(d, nodes(d.id, path | {d.id})) for d in below[parent_id] if d.id not in path]
+
+    return nodes(None, frozenset())
+
+
+def with_sub_departments(session: Session, department_ids: Sequence[int]) -> list[Department]:
+    """The departments ticked and every department below them: ticking a department includes its
+    sub-departments (the form works without script). An id that is no department is refused."""
+    departments = {d.id: d for d in session.scalars(select(Department))}
+    unknown = [i for i in department_ids if i not in departments]
+    if unknown:
+        raise ValidationError(_("A department chosen no longer exists; choose again from the list."),
+                              field="department_ids")
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for department in departments.values():
+        children[department.parent_id].append(department.id)
+    chosen: set[int] = set()
+    waiting = list(department_ids)
+    while waiting:
+        department_id = waiting.pop()
+        if department_id not in chosen:
+            chosen.add(department_id)
+            waiting.extend(children[department_id])
+    return sorted((departments[i] for i in chosen), key=lambda d: d.full_name.lower())
+
+
+MAX_MATCHES = 50
+
+
+def find_people(session: Session, query: str) -> list[User]:
+    """Active people whose name, username or department's name holds `query` (any case), by name; at
+    most MAX_MATCHES. An empty query finds nobody."""
+    words = query.strip().lower()[:100]
+    if not words:
+        return []
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    department_names = select(Department.id).where(func.lower(Department.name).like(pattern, escape="\\"))
+    return list(session.scalars(
+        select(User).options(selectinload(User.department))
+        .where(User.active.is_(True),
+               or_(func.lower(User.full_name).like(pattern, escape="\\"),
+                   func.lower(User.username).like(pattern, escape="\\"),
+                   User.department_id.in_(department_names)))
+        .order_by(User.full_name, User.username).limit(MAX_MATCHES)))
+
+
+def chosen_people(session: Session, user_ids: Sequence[int]) -> list[User]:
+    """The people ticked, by name; someone without an active account is refused by name."""
+    if not user_ids:
+        return []
+    people = list(session.scalars(select(User).options(selectinload(User.department))
+                                  .where(User.id.in_(set(user_ids))).order_by(User.full_name)))
+    gone = [p.full_name for p in people if not p.active]
+    if gone or len(people) < len(set(user_ids)):
+        raise ValidationError(_("Someone chosen no longer has an active account: %(names)s. They are "
+                                "taken off the list: assign again.", names=", ".join(gone) or "?"),
+                              field="user_ids")
+    return people
 
 
 def delete_assignment(session: Session, assignment_id: int) -> None:

@@ -1,6 +1,6 @@
 """A CSV file as the company's directory (`flask directory sync --source csv --file PATH`).
 
-The format is HR's account import's (account_admin.import_accounts_csv, read by the same helpers):
+The format is HR's account import's (account_import.import_accounts_csv, read by the same helpers):
 the header `username,full_name,email,department,role`, optionally followed by `title`, `manager` (the
 line manager's username, someone in the file) and `mobile`, each once. A person's id in the directory
 is their username; a department's is its name (departments named in the file are created). `role`
@@ -16,12 +16,13 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from courseware.services.people.account_admin import (
+from courseware.services.people.account_admin import EMAIL_RE
+from courseware.services.people.account_import import (
     CSV_OPTIONAL_COLUMNS,
-    EMAIL_RE,
     MAX_IMPORT_ROWS,
     CsvImportError,
     csv_reader,
+    csv_rows,
     title_of_row,
     username_problems,
 )
@@ -73,15 +74,7 @@ def parse(data: bytes, path: str = "-") -> DirectorySnapshot:
     people: list[DirectoryPerson] = []
     departments: dict[str, DirectoryDepartment] = {}
     managers: dict[str, tuple[str, int]] = {}
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(names):
-            problems.append((line, _("expected %(expected)d columns, found %(found)d",
-                                     expected=len(names), found=len(row))))
-            continue
-        cells = dict(zip(names, (cell.strip() for cell in row), strict=True))
+    for line, cells in csv_rows(reader, names, problems):
         person, reasons = _person(cells, seen, line)
         seen.setdefault(person.username or "", line)
         if reasons:

@@ -12,7 +12,11 @@ What erasure does, in one transaction per person:
   title, language, time zone and line manager emptied; the password unusable, every session ended;
 - deleted: sign-in sessions, links to the company's identity provider, notification opt-outs, the
   notices in their list, practice entries (goals and their updates, focus decisions, daily plans and
-  summaries, reflections); the bodies of the messages sent to them are emptied;
+  summaries, reflections and their consent to be featured in a lesson), their "I have this question
+  too" marks, their place among the hosts of the lesson questions, and their questions on lessons that
+  nobody answered (with others' marks on them); the bodies of the messages sent to them are emptied;
+- kept, anonymous: their answered questions on lessons (an answer may be pinned into the lesson),
+  marked anonymous so that no name shows, even to the president;
 - kept, under the pseudonym: lesson progress, quiz attempts and answers, follow-up checks,
   certificates and assignments (the figures HR reads stay right);
 - the audit trail: every entry naming them (by username, name or e-mail) is rewritten to the
@@ -42,9 +46,15 @@ from courseware.models import (
     FocusItem,
     Goal,
     GoalUpdate,
+    ImportHandout,
+    LessonQuestion,
     Notification,
     NotificationOptOut,
+    QuestionAnswer,
+    QuestionHost,
+    QuestionMeToo,
     Reflection,
+    ReflectionFeature,
     Role,
     User,
 )
@@ -60,7 +70,9 @@ UNUSABLE_PASSWORD = "!erased"  # no hash format: check_password_hash never accep
 DELETED = {("sign_in_session", "user_id"), ("external_identity", "user_id"), ("notification", "user_id"),
            ("notification_opt_out", "user_id"), ("practice_goal", "user_id"),
            ("practice_focus_item", "user_id"), ("practice_day", "user_id"),
-           ("practice_reflection", "user_id"), ("directory_record", "user_id")}
+           ("practice_reflection", "user_id"), ("directory_record", "user_id"),
+           ("import_handout", "user_id"), ("reflection_feature", "user_id"),
+           ("question_me_too", "user_id"), ("question_host", "user_id")}
 KEPT: dict[tuple[str, str], str] = {
     ("lesson_progress", "user_id"): "statistics: lessons completed",
     ("quiz_attempt", "user_id"): "statistics: scores, and the question analysis (answers via attempt_answer)",
@@ -73,9 +85,16 @@ KEPT: dict[tuple[str, str], str] = {
     ("audit_event", "actor_id"): "the audit trail: entries naming the person are rewritten to the pseudonym",
     ("user_account", "manager_id"): "the people who reported to them: HR sets their new line manager",
     ("practice_reflection", "replied_by_id"): "a reply belongs to the reflection's author",
+    ("reflection_feature", "requested_by_id"): "who asked to feature a reflection: the request belongs to "
+                                               "the reflection's author, deleted with it",
     ("lesson_revision", "author_id"): "course content belongs to the course",
     ("quiz_version", "author_id"): "course content belongs to the course",
     ("department", "head_id"): "emptied: a person who has left heads nothing",
+    ("lesson_question", "user_id"): "answered questions stay under their lesson, anonymous; unanswered "
+                                    "ones are deleted with their 'me too' marks",
+    ("lesson_question", "hidden_by_id"): "who hid a question: the pseudonym",
+    ("question_answer", "author_id"): "an answer belongs to the lesson's questions, under the pseudonym",
+    ("question_host", "added_by_id"): "who named a host: the pseudonym",
 }
 # The account's columns that stay (pseudonymized where they name the person); every other column of
 # user_account, a new one included (a mobile number...), is emptied.
@@ -150,15 +169,29 @@ def erase(session: Session, user: User, now: datetime) -> None:
 def _delete_private_rows(session: Session, user_id: int) -> None:
     goal_ids = select(Goal.id).where(Goal.user_id == user_id).scalar_subquery()
     session.execute(delete(GoalUpdate).where(GoalUpdate.goal_id.in_(goal_ids)))
-    for model in (FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut, SignInSession,
-                  ExternalIdentity, DirectoryRecord):
+    for model in (ReflectionFeature, FocusItem, DailyEntry, Reflection, Notification, NotificationOptOut,
+                  SignInSession, ExternalIdentity, DirectoryRecord, ImportHandout):
         session.execute(delete(model).where(model.user_id == user_id))
     # Goals refer to their long-term goal: the links go first.
     session.execute(update(Goal).where(Goal.user_id == user_id).values(parent_id=None))
     session.execute(delete(Goal).where(Goal.user_id == user_id))
+    _erase_questions(session, user_id)
     session.execute(update(Delivery).where(or_(Delivery.user_id == user_id,
                                                Delivery.reason == f"test.by-{user_id}"))
                     .values(params={}, last_error=None))
+
+
+def _erase_questions(session: Session, user_id: int) -> None:
+    """Their marks and hosting go; their unanswered questions too; the answered ones stay, anonymous."""
+    for model in (QuestionMeToo, QuestionHost):
+        session.execute(delete(model).where(model.user_id == user_id))
+    answered = select(QuestionAnswer.question_id)
+    unanswered = select(LessonQuestion.id).where(LessonQuestion.user_id == user_id,
+                                                 LessonQuestion.id.not_in(answered)).scalar_subquery()
+    session.execute(delete(QuestionMeToo).where(QuestionMeToo.question_id.in_(unanswered)))
+    session.execute(delete(LessonQuestion).where(LessonQuestion.user_id == user_id,
+                                                 LessonQuestion.id.not_in(answered)))
+    session.execute(update(LessonQuestion).where(LessonQuestion.user_id == user_id).values(anonymous=True))
 
 
 def _rewrite_audit_trail(session: Session, user_id: int, identifiers: list[str], replacement: str) -> None:

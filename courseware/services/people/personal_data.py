@@ -8,6 +8,9 @@ every column that refers to `user_account.id` is either exported (SUBJECTS, AUDI
 excluded with a reason (EXCLUDED), and tests/services/test_personal_data.py fails on a new table that
 is neither, so that a new table cannot be forgotten. Secrets (the password hash, session tokens) are
 never exported.
+
+The culture pulse's answers name nobody (courseware/models/feedback.py): there is nothing of a person's
+to export, and its "has answered" tokens hold no id (services/pulse/answering.py says why they stay).
 """
 from __future__ import annotations
 
@@ -78,8 +81,21 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject("reflection_replies", "practice_reflection", "replied_by_id",
             _l("The replies you wrote to reflections others shared with you (your words only)."),
             ("id", "lesson_id", "reply", "replied_at")),
+    Subject("reflection_features", "reflection_feature", "user_id",
+            _l("The president's requests to show your reflections in their lessons, and your answers."),
+            ("id", "reflection_id", "lesson_id", "requested_at", "state", "decided_at")),
     Subject("practice_followups", "practice_followup", "user_id",
             _l("Your 30- and 90-day follow-up checks.")),
+    Subject("lesson_questions", "lesson_question", "user_id",
+            _l("The questions you asked on lessons: your text, whether you asked anonymously, and whether "
+               "it was hidden and why.")),
+    Subject("question_me_too", "question_me_too", "user_id",
+            _l("The questions you marked 'I have this question too'.")),
+    Subject("question_answers_written", "question_answer", "author_id",
+            _l("The answers you wrote to questions on lessons, and whether they are pinned.")),
+    Subject("question_host", "question_host", "user_id",
+            _l("Whether the president named you host of the lesson questions, and since when."),
+            ("id", "created_at")),
     Subject("notifications", "notification", "user_id", _l("The notices in your list (the bell).")),
     Subject("deliveries", "delivery", "user_id",
             _l("Every message sent or due to you, on which channel, and what became of it.")),
@@ -98,6 +114,8 @@ CHILDREN: tuple[Child, ...] = (
             _l("Your answer to each question of each attempt, and whether it was right.")),
     Child("practice_goal_updates", "practice_goal_update", "goal_id", "practice_goals",
             _l("Each progress mark on your goals, with its note.")),
+    Child("answers_to_my_questions", "question_answer", "question_id", "lesson_questions",
+            _l("The answers given to your questions.")),
     Child("practice_followup_answers", "practice_followup_answer", "check_id", "practice_followups",
             _l("Your answers in the follow-up checks.")),
 )
@@ -109,6 +127,13 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("lesson_revision", "author_id"): "course content written as the company's author belongs to the "
                                       "course, not to the person",
     ("quiz_version", "author_id"): "quizzes written as the company's author belong to the course",
+    ("import_handout", "user_id"): "other people's one-time passwords from an import the person made, "
+                                   "encrypted and gone within 15 minutes",
+    ("reflection_feature", "requested_by_id"): "a request to feature a reflection belongs to the "
+                                               "reflection's author (reflection_features.json)",
+    ("lesson_question", "hidden_by_id"): "hiding another person's question is moderation of their text; "
+                                         "each hiding is in audit.json",
+    ("question_host", "added_by_id"): "naming another person host is in audit.json",
 }
 
 

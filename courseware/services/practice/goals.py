@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.formatting import format_percent
+from courseware.formatting import format_date, format_percent
 from courseware.models import DailyEntry, FocusItem, Goal, GoalUpdate, User
 from courseware.services import catalog
 from courseware.services.catalog import published
@@ -142,7 +142,7 @@ def update_goal(session: Session, goal: Goal, fields: GoalFields, *, today: date
         if outside:
             # Translators: what separates the goals of a list inside a sentence.
             names = _("; ").join(_("“%(title)s” (%(date)s)", title=child.title,
-                                   date=child.target_on.isoformat()) for child in outside)
+                                   date=format_date(child.target_on)) for child in outside)
             checks.add("target_on", _("These short-term goals would fall outside the new period: "
                                       "%(goals)s. Move their dates first.", goals=names))
     checks.raise_if_any()
@@ -216,14 +216,14 @@ def _checked(session: Session, checks: FieldChecks, fields: GoalFields, *, paren
                    else _("Choose when the period ends."))
     elif target_on < today and not unchanged_target:
         checks.add("target_on", _("%(date)s is in the past; choose today or a later date.",
-                                  date=target_on.isoformat()))
+                                  date=format_date(target_on)))
     starts_on = None
     if parent is not None:
         assert parent.starts_on is not None  # a long-term goal always has its period
         if target_on is not None and not parent.starts_on <= target_on <= parent.target_on:
             checks.add("target_on", _("Choose a date inside the long-term goal's period, %(start)s to "
-                                      "%(end)s.", start=parent.starts_on.isoformat(),
-                                      end=parent.target_on.isoformat()))
+                                      "%(end)s.", start=format_date(parent.starts_on),
+                                      end=format_date(parent.target_on)))
     else:
         starts_on = fields.starts_on or (previous.starts_on if previous else None) or today
         if target_on is not None and "target_on" not in checks.errors:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.language import content_language
-from courseware.models import Lesson, Reflection, Role, User
+from courseware.models import FeatureState, Lesson, Reflection, ReflectionFeature, Role, User
 from courseware.services.catalog.outline import LessonOutline
 from courseware.services.errors import Forbidden, NotFound, ValidationError, found
 from courseware.services.practice.common import MAX_REFLECTION, FieldChecks
@@ -114,15 +115,24 @@ def share(session: Session, user: User, reflection_id: int, *, now: datetime) ->
 
 
 def unshare(session: Session, user: User, reflection_id: int) -> Reflection:
-    """Private again; a reply already written stays with the owner."""
+    """Private again; a reply already written stays with the owner. A featuring the author agreed
+    to is withdrawn, a request still waiting declined (services/practice/featuring.py)."""
     reflection = own(session, user, reflection_id)
     reflection.shared_at = None
+    for states, becomes in ((FeatureState.SHOWN, FeatureState.WITHDRAWN), ((FeatureState.ASKED,),
+                                                                          FeatureState.DECLINED)):
+        session.execute(update(ReflectionFeature).where(ReflectionFeature.reflection_id == reflection.id,
+                                                        ReflectionFeature.state.in_(states))
+                        .values(state=becomes))
     session.commit()
     return reflection
 
 
 def delete(session: Session, user: User, reflection_id: int) -> None:
-    session.delete(own(session, user, reflection_id))
+    """The reflection and any request to feature it: gone from the lesson at once."""
+    reflection = own(session, user, reflection_id)
+    session.execute(delete_rows(ReflectionFeature).where(ReflectionFeature.reflection_id == reflection.id))
+    session.delete(reflection)
     session.commit()
 
 

@@ -77,10 +77,11 @@ class Filters:
 
 
 def _department_names(session: Session) -> dict[int, str]:
+    """Each department's name with its parent's, in the reader's language."""
     departments = session.scalars(select(Department)).all()
     by_id = {d.id: d for d in departments}
     return {
-        d.id: (f"{by_id[d.parent_id].name} · {d.name}" if d.parent_id in by_id else d.name)
+        d.id: (f"{by_id[d.parent_id].local_name} · {d.local_name}" if d.parent_id in by_id else d.local_name)
         for d in departments
     }
 

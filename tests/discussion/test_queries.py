@@ -1,0 +1,37 @@
+"""The lesson page's questions cost a fixed number of queries, whatever the number of questions,
+answers and "me too" marks (services/discussion/board.py)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from courseware.extensions import db
+from courseware.services.discussion import questions
+from tests.test_performance_queries import BUDGET, queries_of
+
+NOW = datetime(2026, 12, 3, 9, 30)
+# The lesson page's own budget (tests/test_performance_queries.py) and the questions' four at most.
+QUESTIONS_BUDGET = BUDGET + 4
+
+
+def _add_questions(lesson, askers, president, count: int) -> None:
+    for n in range(count):
+        asker = askers[n % len(askers)]
+        question = questions.ask(db.session, asker, lesson.id, f"Question {n}?", n % 2 == 0, NOW)
+        reply = questions.answer(db.session, president, question.id, f"Answer {n}.", NOW, {})
+        questions.toggle_pin(db.session, president, reply.id, NOW)
+        for other in askers:
+            if other.id != asker.id:
+                questions.toggle_me_too(db.session, other, question.id, NOW)
+
+
+def test_the_lesson_page_queries_do_not_grow_with_questions(manager, president, make_user, lesson,
+                                                            lesson_url):
+    askers = [make_user() for _ in range(3)]
+    _add_questions(lesson, askers, president.user, 1)
+    small = {role: len(queries_of(client, lesson_url)) for role, client in
+             (("manager", manager), ("president", president))}
+    _add_questions(lesson, askers, president.user, 12)
+    large = {role: len(queries_of(client, lesson_url)) for role, client in
+             (("manager", manager), ("president", president))}
+    assert large == small
+    assert max(large.values()) <= QUESTIONS_BUDGET, large

@@ -1,0 +1,84 @@
+"""The migration of the questions on a lesson goes down and up again, keeping every person and lesson
+(SQLite and PostgreSQL, as tests/test_migrations.py); rows are written in SQL."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from courseware import create_app
+from courseware.config import PROJECT_ROOT
+from courseware.extensions import db
+from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
+
+REVISION = "7a3d9e1f5c20"
+BEFORE = "637056e0a049"
+TABLES = {"lesson_question", "question_answer", "question_me_too", "question_host"}
+
+
+def _tables() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def _rows(sql: str) -> list[tuple]:
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(sa.text(sql))]
+
+
+def test_the_migration_follows_the_last_one_of_main():
+    script = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_revision(REVISION)
+    assert script.down_revision == BEFORE
+
+
+def test_questions_go_down_and_up_keeping_people_and_lessons(scratch_database):  # noqa: F811
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO user_account (id, username, full_name, role, department_since,"
+                " password_hash, session_token, active, created_at) VALUES"
+                " (1, 'chen.yong', 'Chen Yong', 'manager', '2026-01-01', 'x', 't1', true, '2026-01-01'),"
+                " (2, 'boss', 'The President', 'president', '2026-01-01', 'x', 't2', true, '2026-01-01')"))
+            conn.execute(sa.text("INSERT INTO course (id, slug, title, description, position)"
+                                 " VALUES (1, 'c', 'Course', '', 1)"))
+            conn.execute(sa.text("INSERT INTO course_module (id, course_id, title, position)"
+                                 " VALUES (1, 1, 'Module', 1)"))
+            conn.execute(sa.text("INSERT INTO lesson (id, course_id, module_id, slug, position)"
+                                 " VALUES (1, 1, 1, 'l', 1)"))
+        db.session.remove()
+
+        upgrade(revision=REVISION)
+        assert TABLES <= _tables()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO lesson_question (id, lesson_id, user_id, body, html, anonymous, created_at)"
+                " VALUES (1, 1, 1, 'Why?', '<p>Why?</p>', true, '2026-12-04 01:00:00')"))
+            conn.execute(sa.text(
+                "INSERT INTO question_answer (question_id, author_id, body, html, created_at, pinned_at)"
+                " VALUES (1, 2, 'Because.', '<p>Because.</p>', '2026-12-04 02:00:00',"
+                " '2026-12-04 02:00:00')"))
+            conn.execute(sa.text("INSERT INTO question_me_too (question_id, user_id, created_at)"
+                                 " VALUES (1, 2, '2026-12-04 02:00:00')"))
+            conn.execute(sa.text("INSERT INTO question_host (user_id, added_by_id, created_at)"
+                                 " VALUES (1, 2, '2026-12-04 02:00:00')"))
+        with db.engine.connect() as conn, conn.begin():
+            duplicate = sa.text("INSERT INTO question_me_too (question_id, user_id, created_at)"
+                                " VALUES (1, 2, '2026-12-04 03:00:00')")
+            try:
+                conn.execute(duplicate)
+                raised = False
+            except sa.exc.IntegrityError:
+                raised = True
+        assert raised, "one 'me too' a person a question"
+        db.session.remove()
+
+        downgrade(revision=BEFORE)
+        assert not TABLES & _tables()
+        assert _rows("SELECT username FROM user_account ORDER BY id") == [("chen.yong",), ("boss",)]
+        assert _rows("SELECT slug FROM lesson") == [("l",)]
+
+        upgrade(revision=REVISION)
+        assert _rows("SELECT count(*) FROM lesson_question") == [(0,)]
+        db.session.remove()
+        db.engine.dispose()
