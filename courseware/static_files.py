@@ -6,20 +6,30 @@ again (`Cache-Control: public, max-age=31536000, immutable`); a changed file get
 one is ever served a stale stylesheet after a release. A request whose `v` is missing or not the
 file's current fingerprint (an old page during a rolling release) gets `no-cache` instead, so that a
 wrong pairing is never cached for a year.
+
+The icons browsers ask for at fixed addresses, `/favicon.ico` and `/apple-touch-icon.png`, are
+served from static/ (made by tools/make_icons.py) and kept for 30 days: an address without a
+fingerprint, so not for ever.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, send_from_directory
 from werkzeug.security import safe_join
 
 ONE_YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 EXTENSION_KEY = "static_fingerprints"
+# address -> (endpoint, file in static/)
+ICONS = {"/favicon.ico": ("favicon", "favicon.ico"),
+         "/apple-touch-icon.png": ("apple_touch_icon", "apple-touch-icon.png")}
+ICON_CACHE = f"public, max-age={30 * 24 * 3600}"
+ICON_ENDPOINTS = {endpoint for endpoint, _ in ICONS.values()}
 
 
 class Fingerprints:
@@ -71,10 +81,22 @@ def init_app(app: Flask) -> None:
             if fingerprint:
                 values["v"] = fingerprint
 
+    for address, (endpoint, filename) in ICONS.items():
+        app.add_url_rule(address, endpoint, _icon(app.static_folder, filename))
     app.after_request(static_cache_headers)
 
 
+def _icon(folder: str, filename: str) -> Callable[[], Response]:
+    def icon() -> Response:
+        return send_from_directory(folder, filename)
+
+    return icon
+
+
 def static_cache_headers(response: Response) -> Response:
+    if request.endpoint in ICON_ENDPOINTS and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = ICON_CACHE  # the same for everyone, signed in or not
+        return response
     if request.endpoint != "static" or response.status_code not in (200, 304):
         return response
     fingerprints: Fingerprints = current_app.extensions[EXTENSION_KEY]

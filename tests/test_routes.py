@@ -21,6 +21,8 @@ from tests.route_roles import ANON, HOST, HR, LEAD, LOGIN, MANAGER, PRESIDENT
 # endpoint -> (method, url template, {role: expected status})
 CORE_ROUTES = {
     "static": ("GET", "/static/css/site.css", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "favicon": ("GET", "/favicon.ico", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
+    "apple_touch_icon": ("GET", "/apple-touch-icon.png", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "health.healthz": ("GET", "/healthz", {ANON: 200, MANAGER: 200, HR: 200, PRESIDENT: 200}),
     "auth.login": ("GET", "/login", {ANON: 200, MANAGER: 302, HR: 302, PRESIDENT: 302}),
     "auth.logout": ("POST", "/logout", {ANON: LOGIN, MANAGER: 302, HR: 302, PRESIDENT: 302}),

@@ -124,6 +124,13 @@ def test_the_real_server_serves_the_site_in_production_settings(served):
     stylesheet = re.search(r'href="(/static/css/site\.css\?v=[0-9a-f]{12})"', page).group(1)
     status, headers, _ = get(port, stylesheet)
     assert status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # The file through gunicorn's file wrapper, compressed as nginx would (courseware/compression.py).
+    status, headers, body = get(port, stylesheet, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert int(headers["Content-Length"]) == len(body)
+    assert gzip.decompress(body) == (PROJECT_ROOT / "static/css/site.css").read_bytes()
+    status, headers, _ = get(port, "/favicon.ico")
+    assert status == 200 and headers["Content-Type"].startswith("image/")
 
     status, _, body = get(port, "/no-such-page")
     assert status == 404 and b"Traceback" not in body and b"Page not found" in body

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courseware.extensions import db
+from courseware.formatting import format_percent
 from courseware.forms import ConfirmForm, show_errors
 from courseware.models import Goal
 from courseware.practice.common import clock, today
@@ -106,7 +107,8 @@ def progress(goal_id: int) -> ResponseReturnValue:
             show_errors(form, error)
         else:
             flash(_("“%(goal)s” is done. Well kept.", goal=goal.title) if goal.is_done
-                  else _("Progress on “%(goal)s”: %(progress)d %%.", goal=goal.title, progress=goal.progress),
+                  else _("Progress on “%(goal)s”: %(progress)s.", goal=goal.title,
+                                                             progress=format_percent(goal.progress)),
                   "success")
             target = goal.parent_id or goal.id
             return redirect(url_for(".show", goal_id=target, _anchor=f"goal-{goal.id}"), code=303)

@@ -92,7 +92,7 @@ def test_goals_in_each_language(manager, clock):
         assert expected in html, expected
     english = manager.get("/practice/goals", headers=EN).get_data(as_text=True)
     for expected in ("<h1>My goals</h1>", "New long-term goal", "Long-term goal · 2026-07-01 to 2026-12-31",
-                     "Period ends", "top 20 customers up 15 %"):
+                     "Period ends", "top 20 customers up 15%"):
         assert expected in english, expected
 
 

@@ -174,7 +174,7 @@ def test_progress_is_marked_in_percent_and_100_means_done(make_user):
         "progress": "Progress is a whole number from 0 to 100 (percent)."
     }
     assert (
-        "already at 90 %"
+        "already at 90%"
         in refused(lambda: practice_goals.mark_progress(db.session, goal, 90, "", now=NOW))["progress"]
     )
 
@@ -255,7 +255,7 @@ def test_setting_a_goal_and_its_short_term_goals_in_the_browser(manager, clock):
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/practice/goals/{goal.id}#goal-{first.id}")
     listing = manager.get("/practice/goals").get_data(as_text=True)
-    assert "1 of 3 short-term goals done, 33 % on average." in listing
+    assert "1 of 3 short-term goals done, 33% on average." in listing
 
 
 def test_bad_input_comes_back_with_a_message_next_to_the_field(manager, clock):

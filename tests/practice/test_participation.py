@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -139,7 +140,7 @@ def test_the_page_shows_figures_and_no_text_anyone_wrote(company, hr, signed_in)
         response = reader.get("/practice/participation")
         assert response.status_code == 200
         page = response.get_data(as_text=True)
-        assert "International Trade" in page and "75 %" in page
+        assert "International Trade" in page and "75%" in page
         for secret in SECRETS:
             assert secret not in page
     assert signed_in("manager").get("/practice/participation").status_code == 403
@@ -156,3 +157,12 @@ def test_the_participation_page_lights_reports_in_the_main_navigation(company, h
     assert current and all(">Reports</a>" in line for line in current), current
     today = hr.get("/practice/today").get_data(as_text=True)
     assert any(">Practice</a>" in line for line in today.splitlines() if 'aria-current="page"' in line)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_percentages_are_written_one_way_in_each_language(language, company, hr):
+    """"75%" in English and in Chinese, as the `percent` filter writes it everywhere: never "75 %"."""
+    page = hr.get("/practice/participation", headers={"Accept-Language": language}).get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert re.search(r"\b75%", text)
+    assert not re.search(r"\d\s+%", text), re.findall(r".{20}\d\s+%.{5}", text)

@@ -74,7 +74,7 @@ def backdate(session: Session, user: User, lesson: Lesson, moment: datetime) -> 
 
 
 DEMO_GOALS = [
-    ("wang.lei", "Repeat orders from our top 20 overseas customers up 15 % this half-year", [
+    ("wang.lei", "Repeat orders from our top 20 overseas customers up 15% this half-year", [
         ("Visit or call each of the top 20 customers", "A visit note for each of the 20", 20),
         ("Find out why the five lost customers left", "A one-page cause list, checked with sales", 35),
         ("Agree a follow-up routine with the team", "Written routine in use by all four sales staff", 50),

@@ -12,6 +12,7 @@ from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from courseware.formatting import format_percent
 from courseware.models import DailyEntry, FocusItem, FollowUpCheck, Goal, Reflection, User
 from courseware.timezones import to_local, zone_of
 
@@ -57,7 +58,7 @@ def entries_of(session: Session, user: User) -> Entries:
 
 def _status(goal: Goal) -> str:
     state = _("deleted") if goal.deleted_at else (_("done") if goal.done_at else _("in progress"))
-    return _("%(progress)d %%, %(state)s", progress=goal.progress, state=state)
+    return _("%(progress)s, %(state)s", progress=format_percent(goal.progress), state=state)
 
 
 def _check_result(check: FollowUpCheck) -> str:
@@ -158,8 +159,8 @@ def _goal_details(goal: Goal, indent: str, zone: tzinfo) -> list[str]:
         lines.append(f"{indent}- " + _("Applies the lesson: %(lesson)s", lesson=goal.lesson.title))
     for update in reversed(goal.updates):
         day = _day(update.created_at, zone).isoformat()
-        lines.append(f"{indent}- " + _("%(date)s: %(progress)d %%", date=day, progress=update.progress)
-                     + (f" — {update.note}" if update.note else ""))
+        progress = _("%(date)s: %(progress)s", date=day, progress=format_percent(update.progress))
+        lines.append(f"{indent}- " + progress + (f" — {update.note}" if update.note else ""))
     return lines
 
 
@@ -210,4 +211,4 @@ def _goal_rows(goal: Goal, kind: str, zone: tzinfo) -> Iterator[list[object]]:
         yield [kind, goal.target_on, goal.title, _("lesson"), goal.lesson.title]
     for update in reversed(goal.updates):
         yield [kind, _day(update.created_at, zone), goal.title,
-               _("progress %(progress)d %%", progress=update.progress), update.note]
+               _("progress %(progress)s", progress=format_percent(update.progress)), update.note]

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from courseware.formatting import format_date
+from courseware.formatting import format_date, format_percent
 from courseware.models import DailyEntry, FocusItem, Goal, GoalUpdate, User
 from courseware.services import catalog
 from courseware.services.catalog import published
@@ -163,8 +163,8 @@ def mark_progress(session: Session, goal: Goal, progress: int | None, note: str,
         checks.add("progress", _("Progress is a whole number from 0 to 100 (percent)."))
     note = checks.line("note", note, MAX_NOTE, label=_("The note"))
     if not checks.errors and progress == goal.progress and not note:
-        checks.add("progress", _("The goal is already at %(progress)d %%. Choose another figure, or add "
-                                 "a note.", progress=progress))
+        checks.add("progress", _("The goal is already at %(progress)s. Choose another figure, or add "
+                                 "a note.", progress=format_percent(progress)))
     checks.raise_if_any()
     assert progress is not None  # checked above: raise_if_any raised otherwise
     update = GoalUpdate(goal=goal, progress=progress, note=note, created_at=now)
