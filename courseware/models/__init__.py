@@ -47,6 +47,7 @@ from courseware.models.progress import (
     QuizAttempt,
     RefreshCheck,
 )
+from courseware.models.totals import CourseProgressTotals, LessonStageTotals
 
 __all__ = [
     "Assignment",
@@ -58,6 +59,7 @@ __all__ = [
     "CertificateKind",
     "ContentFile",
     "ContentVersion",
+    "CourseProgressTotals",
     "Course",
     "DailyEntry",
     "Delivery",
@@ -73,6 +75,7 @@ __all__ = [
     "GoalUpdate",
     "Lesson",
     "LessonProgress",
+    "LessonStageTotals",
     "LessonRevision",
     "LessonTranslation",
     "Module",
