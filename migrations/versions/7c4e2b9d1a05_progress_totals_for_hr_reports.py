@@ -28,22 +28,9 @@ _NEW = ("SELECT user_id, lesson_id, 1, (read_at IS NOT NULL)::int, (quiz_passed_
 _OLD = ("SELECT user_id, lesson_id, -1, -((read_at IS NOT NULL)::int), -((quiz_passed_at IS NOT NULL)::int), "
         "-((completed_at IS NOT NULL)::int), -seconds_spent, NULL::timestamp FROM old_rows")
 
-POSTGRESQL_FUNCTION = r"""
-CREATE FUNCTION lesson_progress_totals() RETURNS trigger LANGUAGE plpgsql AS $function$
-DECLARE
-    source text;
-    changes text;
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        source := '__NEW__';
-    ELSIF TG_OP = 'DELETE' THEN
-        source := '__OLD__';
-    ELSE
-        source := '__NEW__ UNION ALL __OLD__';
-    END IF;
-    changes := 'WITH changes (user_id, lesson_id, opened, read, quiz_passed, completed, seconds_spent, '
-               'last_opened_at) AS (' || source || ') ';
-    EXECUTE changes || $sql$
+_CHANGES = ("WITH changes (user_id, lesson_id, opened, read, quiz_passed, completed, seconds_spent, "
+            "last_opened_at) AS ({source})")
+_PER_PERSON = _CHANGES + """
         INSERT INTO course_progress_totals AS t (user_id, course_id, opened, read, quiz_passed, completed,
                                                  seconds_spent, last_opened_at)
         SELECT c.user_id, l.course_id, sum(c.opened), sum(c.read), sum(c.quiz_passed), sum(c.completed),
@@ -54,9 +41,9 @@ BEGIN
             opened = t.opened + EXCLUDED.opened, read = t.read + EXCLUDED.read,
             quiz_passed = t.quiz_passed + EXCLUDED.quiz_passed, completed = t.completed + EXCLUDED.completed,
             seconds_spent = t.seconds_spent + EXCLUDED.seconds_spent,
-            last_opened_at = GREATEST(t.last_opened_at, EXCLUDED.last_opened_at)
-    $sql$;
-    EXECUTE changes || $sql$
+            last_opened_at = GREATEST(t.last_opened_at, EXCLUDED.last_opened_at);
+"""
+_PER_LESSON = _CHANGES + """
         INSERT INTO lesson_stage_totals AS t (lesson_id, opened, read, quiz_passed, completed)
         SELECT c.lesson_id, sum(c.opened), sum(c.read), sum(c.quiz_passed), sum(c.completed)
         FROM changes c GROUP BY c.lesson_id
@@ -64,29 +51,43 @@ BEGIN
         ORDER BY c.lesson_id
         ON CONFLICT (lesson_id) DO UPDATE SET
             opened = t.opened + EXCLUDED.opened, read = t.read + EXCLUDED.read,
-            quiz_passed = t.quiz_passed + EXCLUDED.quiz_passed, completed = t.completed + EXCLUDED.completed
-    $sql$;
-    IF TG_OP <> 'INSERT' THEN
-        -- A last visit cannot be taken off a maximum: read again for the people whose rows went or
-        -- whose last visit moved back; rows of nothing opened are removed.
-        EXECUTE $sql$
-            UPDATE course_progress_totals t SET last_opened_at = (
-                SELECT max(p.last_opened_at) FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id
-                WHERE p.user_id = t.user_id AND l.course_id = t.course_id)
-            FROM (SELECT DISTINCT o.user_id, l.course_id FROM old_rows o JOIN lesson l ON l.id = o.lesson_id
-                  WHERE NOT EXISTS (SELECT 1 FROM lesson_progress p WHERE p.id = o.id
-                                    AND p.last_opened_at >= o.last_opened_at)) AS moved
-            WHERE t.user_id = moved.user_id AND t.course_id = moved.course_id
-        $sql$;
-        EXECUTE 'DELETE FROM course_progress_totals WHERE opened <= 0 '
-                'AND user_id IN (SELECT DISTINCT user_id FROM old_rows)';
-        EXECUTE 'DELETE FROM lesson_stage_totals WHERE opened <= 0 '
-                'AND lesson_id IN (SELECT DISTINCT lesson_id FROM old_rows)';
+            quiz_passed = t.quiz_passed + EXCLUDED.quiz_passed, completed = t.completed + EXCLUDED.completed;
+"""
+# A last visit cannot be taken off a maximum: read again for the people whose rows went or whose
+# last visit moved back; totals of nothing opened are removed.
+_REREAD = """
+        UPDATE course_progress_totals t SET last_opened_at = (
+            SELECT max(p.last_opened_at) FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id
+            WHERE p.user_id = t.user_id AND l.course_id = t.course_id)
+        FROM (SELECT DISTINCT o.user_id, l.course_id FROM old_rows o JOIN lesson l ON l.id = o.lesson_id
+              WHERE NOT EXISTS (SELECT 1 FROM lesson_progress p WHERE p.id = o.id
+                                AND p.last_opened_at >= o.last_opened_at)) AS moved
+        WHERE t.user_id = moved.user_id AND t.course_id = moved.course_id;
+        DELETE FROM course_progress_totals WHERE opened <= 0 AND user_id IN (SELECT DISTINCT user_id FROM old_rows);
+        DELETE FROM lesson_stage_totals WHERE opened <= 0 AND lesson_id IN (SELECT DISTINCT lesson_id FROM old_rows);
+"""
+
+
+def _branch(source: str, reread: bool) -> str:
+    """One operation's statements: static SQL, planned once per trigger and kept."""
+    return (_PER_PERSON.format(source=source) + _PER_LESSON.format(source=source)
+            + (_REREAD if reread else ""))
+
+
+POSTGRESQL_FUNCTION = f"""
+CREATE FUNCTION lesson_progress_totals() RETURNS trigger LANGUAGE plpgsql AS $function$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+{_branch(_NEW, False)}
+    ELSIF TG_OP = 'DELETE' THEN
+{_branch(_OLD, True)}
+    ELSE
+{_branch(_NEW + " UNION ALL " + _OLD, True)}
     END IF;
     RETURN NULL;
 END
 $function$
-""".replace("__NEW__", _NEW.replace("'", "''")).replace("__OLD__", _OLD.replace("'", "''"))
+"""
 
 POSTGRESQL_TRIGGERS = [
     "CREATE TRIGGER lesson_progress_totals_insert AFTER INSERT ON lesson_progress "
