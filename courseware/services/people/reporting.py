@@ -34,10 +34,14 @@ def team(session: Session, manager_id: int) -> Select[tuple[int]]:
     reads a list whose length the planner knows, instead of running the recursive query again,
     whose size it guesses ten times too large; and one parameter costs nothing to send, where an
     IN list of 5,000 costs more than the query."""
-    ids = list(session.scalars(team_ids(manager_id)))
+    return ids_as_one_parameter(session, list(session.scalars(team_ids(manager_id))), "team")
+
+
+def ids_as_one_parameter(session: Session, ids: list[int], name: str) -> Select[tuple[int]]:
+    """Ids as a query of one bound parameter: an array on PostgreSQL, JSON on SQLite."""
     if session.connection().dialect.name == "postgresql":
-        return select(func.unnest(bindparam("team", ids, type_=ARRAY(Integer))).column_valued("id"))
-    listed = func.json_each(bindparam("team", json.dumps(ids))).table_valued("value")
+        return select(func.unnest(bindparam(name, ids, type_=ARRAY(Integer))).column_valued("id"))
+    listed = func.json_each(bindparam(name, json.dumps(ids))).table_valued("value")
     return select(listed.c.value)
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import CompoundSelect, Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseware.models import (
@@ -320,7 +320,7 @@ def department_summaries(session: Session, course: Course, within: People | None
     """Per department, its active people (`within` a team, if given) counted in their states, in
     name order: the special people one by one, the others in groups (`reports.groups`)."""
     now = now or utcnow()
-    special = groups.special_people(session, course) if groups.can_group(session, course) else None
+    special = groups.special_people(session, course, within) if groups.can_group(session, course) else None
     by_department: dict[int | None, DepartmentSummary] = {}
 
     def count(row: PersonRow, times: int) -> None:
@@ -334,10 +334,7 @@ def department_summaries(session: Session, course: Course, within: People | None
                                now=now):
             count(row, 1)
     else:
-        specials = select(User.id).where(User.id.in_(special))
-        if within is not None:
-            specials = specials.where(User.id.in_(within))
-        for row in person_rows(session, course, Filters(within=specials), today=today, with_activity=False,
+        for row in person_rows(session, course, Filters(within=special), today=today, with_activity=False,
                                now=now):
             count(row, 1)
         for row, times in _group_rows(session, course, special, within, now):
@@ -345,7 +342,7 @@ def department_summaries(session: Session, course: Course, within: People | None
     return sorted(by_department.values(), key=lambda s: s.name.lower())
 
 
-def _group_rows(session: Session, course: Course, special: CompoundSelect,
+def _group_rows(session: Session, course: Course, special: Select[tuple[int]],
                 within: People | None, now: datetime) -> Iterator[tuple[PersonRow, int]]:
     """A row standing for each group of people who are not special, judged by the same rules."""
     lessons_total, quizzes_total = _course_totals(session, course, published.lesson_ids(course.id))

@@ -14,16 +14,19 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, and_, case, func, select, union
+from sqlalchemy import Select, and_, case, func, select, union
 from sqlalchemy.orm import Session
 
 from courseware.models import Assignment, Certificate, Course, CourseProgressTotals, User
+from courseware.services.people import reporting
 from courseware.services.reports import course_states, totals
 
 
-def special_people(session: Session, course: Course) -> CompoundSelect | None:
-    """The ids of the people to read one by one; None when an assignment of the course names
-    neither a person nor a department (then anyone may be concerned: read everyone so)."""
+def special_people(session: Session, course: Course,
+                   within: Select[tuple[int]] | Collection[int] | None = None) -> Select[tuple[int]] | None:
+    """The ids of the active people to read one by one (`within` a team, if given), read once and
+    passed on as one parameter; None when an assignment of the course names neither a person nor
+    a department (then anyone may be concerned: read everyone so)."""
     if session.scalar(select(func.count()).where(Assignment.course_id == course.id,
                                                  Assignment.user_id.is_(None),
                                                  Assignment.department_id.is_(None))):
@@ -36,10 +39,14 @@ def special_people(session: Session, course: Course) -> CompoundSelect | None:
     in_department = select(User.id).where(User.department_id.in_(
         select(Assignment.department_id).where(Assignment.course_id == course.id,
                                                Assignment.department_id.is_not(None))))
-    return union(certified, select(reviewing.c.user_id), named, in_department)
+    special = select(User.id).where(User.active.is_(True), User.id.in_(
+        union(certified, select(reviewing.c.user_id), named, in_department)))
+    if within is not None:
+        special = special.where(User.id.in_(within))
+    return reporting.ids_as_one_parameter(session, list(session.scalars(special)), "special")
 
 
-def ordinary_groups(session: Session, course: Course, special: CompoundSelect, quizzes_total: int,
+def ordinary_groups(session: Session, course: Course, special: Select[tuple[int]], quizzes_total: int,
                     within: Select[tuple[int]] | Collection[int] | None = None) -> list[Any]:
     """(department_id, opened anything, lessons completed, every quiz passed, people) per group
     of the active people who are not special (`within` a team, if given)."""
