@@ -3,7 +3,8 @@
 Derived data: triggers on lesson_progress (migration 7c4e2b9d1a05) keep both tables current in the
 same transaction as every write to it, whoever makes it, so no code writes them. They hold no
 foreign keys (a person's rows go with their progress rows) and the copy between databases leaves
-them out (`info["derived"]`): the target's triggers rebuild them from the copied progress.
+them out (`info["derived"]`): the target's triggers rebuild them from the copied progress. A row
+counts under its lesson's course when written; no code moves a lesson to another course.
 """
 from __future__ import annotations
 
