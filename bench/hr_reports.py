@@ -1,193 +1,218 @@
-"""HR reports at company scale: 10,000 managers in 30 departments, 40 lessons, ~400,000 progress rows,
-and a certificate (valid 12 months, issued within the past year) for everyone who completed the course.
+"""HR reports at company scale: managers in departments under reporting lines, a 40-lesson course,
+everyone's progress in every lesson (40 rows a person), an attempt per completed lesson, and a
+certificate (valid 12 months, issued within the past year) for everyone who completed the course.
 
-Builds the synthetic company in a fresh SQLite database (or DATABASE_URL), then times, in-process
-with Flask's test client, the overview, one department's people page, a filtered people page and the
-full progress CSV export: median of several runs, with the SQL query count of each.
+Builds the synthetic company (bench/hr_reports_data.py) in a fresh SQLite database, or in a
+PostgreSQL database it creates (`--database-url`; dropped at the end unless `--keep`, reused by a
+later run with `--reuse`), then times in-process with Flask's test client the overview, one
+department's people, a filtered people list, a director's /team and the full progress CSV,
+streamed: median of several runs, with the SQL query count of each, and for the CSV the growth of
+the process's resident memory while it streams.
 
-    .venv/bin/python bench/hr_reports.py [--people 10000] [--runs 5]
+    .venv/bin/python bench/hr_reports.py [--managers 10000] [--runs 5]
+    .venv/bin/python bench/hr_reports.py --managers 50000 \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_reports [--keep] [--reuse]
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import os
-import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, select  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.hr_reports_data import PASSWORD, build  # noqa: E402
 from courseware import create_app  # noqa: E402
 from courseware.extensions import db  # noqa: E402
-from courseware.models import (  # noqa: E402
-    Certificate,
-    Course,
-    Department,
-    Lesson,
-    LessonProgress,
-    LessonRevision,
-    Module,
-    Quiz,
-    QuizAttempt,
-    QuizVersion,
-    User,
-)
+from courseware.models import Department, User  # noqa: E402
 
-LESSONS = 40
-DEPARTMENTS = 30
-PASSWORD = "bench-password-1"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+# The app's engine, whose statements are counted. Requests run outside any app context of the
+# bench's own: one would be shared by every request, with the signed-in person in its `g`.
+ENGINE: list = []
 
 
-def build(people: int) -> None:
-    rng = random.Random(7)
-    now = datetime(2026, 11, 1)
-    course = Course(slug="bench", title="Bench Course", description="Synthetic", validity_months=12)
-    db.session.add(course)
-    db.session.flush()
-    modules = [Module(course_id=course.id, title=f"Module {i}", position=i) for i in range(8)]
-    db.session.add_all(modules)
-    db.session.flush()
-    questions = [{"id": f"q{i}", "type": "single", "prompt": f"Question {i}?",
-                  "options": [{"key": "a", "text": "Right", "correct": True, "explain": "Yes."},
-                              {"key": "b", "text": "Wrong", "correct": False, "explain": "No."}]}
-                 for i in range(5)]
-    quiz_ids = []
-    lesson_ids = []
-    for n in range(1, LESSONS + 1):
-        lesson = Lesson(course_id=course.id, module_id=modules[(n - 1) // 5].id, slug=f"lesson-{n}",
-                        position=n)
-        db.session.add(lesson)
-        db.session.flush()
-        revision = LessonRevision(lesson_id=lesson.id, number=1, title=f"Lesson {n}", source="Text.",
-                                  html="<p>Text.</p>", content_hash=str(n), published_at=now)
-        db.session.add(revision)
-        db.session.flush()
-        lesson.published_revision_id = revision.id
-        quiz = Quiz(lesson_id=lesson.id)
-        db.session.add(quiz)
-        db.session.flush()
-        version = QuizVersion(quiz_id=quiz.id, number=1, pass_mark=80, questions=questions,
-                              content_hash=str(n), published_at=now)
-        db.session.add(version)
-        db.session.flush()
-        quiz.current_version_id = version.id
-        quiz_ids.append((quiz.id, version.id))
-        lesson_ids.append((lesson.id, revision.id))
-    departments = [Department(name=f"Department {i:02d}") for i in range(DEPARTMENTS)]
-    departments.append(Department(name="Human Resources"))
-    db.session.add_all(departments)
-    db.session.flush()
-    password_hash = generate_password_hash(PASSWORD)
-    db.session.execute(insert(User), [
-        {"username": f"m{i:05d}", "full_name": f"Manager {i:05d}", "role": "manager",
-         "department_id": departments[i % DEPARTMENTS].id, "password_hash": password_hash,
-         "session_token": f"token-{i}", "active": True, "created_at": now, "department_since": now}
-        for i in range(people)
-    ] + [{"username": "bench.hr", "full_name": "Bench HR", "role": "hr", "department_id": departments[-1].id,
-          "password_hash": password_hash, "session_token": "token-hr", "active": True, "created_at": now,
-          "department_since": now}])
-    user_ids = list(db.session.scalars(select(User.id).where(User.role == "manager")))
-    progress_rows, attempt_rows, certificate_rows = [], [], []
-    covered = [{"lesson_id": lesson_id, "revision_id": revision_id, "number": 1, "title": f"Lesson {n}"}
-               for n, (lesson_id, revision_id) in enumerate(lesson_ids, start=1)]
-    for user_id in user_ids:
-        # Everyone has opened every lesson (10,000 x 40 rows); a random share are complete.
-        completed = rng.randint(0, LESSONS)
-        pairs = zip(lesson_ids, quiz_ids, strict=True)
-        for index, ((lesson_id, revision_id), (quiz_id, version_id)) in enumerate(pairs):
-            opened = now + timedelta(minutes=rng.randint(0, 40000))
-            done = index < completed
-            progress_rows.append({
-                "user_id": user_id, "lesson_id": lesson_id, "opened_at": opened, "last_opened_at": opened,
-                "read_at": opened if done else None, "quiz_passed_at": opened if done else None,
-                "completed_at": opened if done else None,
-                "completed_revision_id": revision_id if done else None,
-                "seconds_spent": rng.randint(60, 900)})
-            if done:
-                attempt_rows.append({"user_id": user_id, "quiz_id": quiz_id, "quiz_version_id": version_id,
-                                     "number": 1, "state": "submitted", "started_at": opened,
-                                     "submitted_at": opened, "score": 100, "correct_count": 5,
-                                     "question_count": 5, "passed": True})
-        if completed == LESSONS:
-            issued = now - timedelta(days=rng.randint(0, 400))
-            certificate_rows.append({"user_id": user_id, "course_id": course.id, "code": f"B-{user_id:08d}",
-                                     "issued_at": issued, "kind": "completion", "lessons": covered,
-                                     "valid_from": issued, "expires_at": issued + timedelta(days=365)})
-    for start in range(0, len(progress_rows), 20000):
-        db.session.execute(insert(LessonProgress), progress_rows[start:start + 20000])
-    for start in range(0, len(attempt_rows), 20000):
-        db.session.execute(insert(QuizAttempt), attempt_rows[start:start + 20000])
-    if certificate_rows:
-        db.session.execute(insert(Certificate), certificate_rows)
-    db.session.commit()
-    print(f"built: {len(user_ids):,} managers, {DEPARTMENTS} departments, {LESSONS} lessons, "
-          f"{len(progress_rows):,} progress rows, {len(attempt_rows):,} attempts, "
-          f"{len(certificate_rows):,} certificates")
+def _server(url: str):
+    """An engine on the PostgreSQL server's maintenance database, for CREATE and DROP DATABASE."""
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def prepare_database(url: str, reuse: bool) -> bool:
+    """Create the bench's PostgreSQL database afresh (never a leftover's data), or keep it with
+    `reuse` when it exists; whether the company must be built."""
+    name = make_url(url).database
+    server = _server(url)
+    with server.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if exists and reuse:
+            return False
+        if exists:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return True
+
+
+def drop_database(url: str) -> None:
+    server = _server(url)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    server.dispose()
+
+
+def _counted(client, url: str) -> tuple[float, int, int]:
+    engine = ENGINE[0]
+    statements: list[str] = []
+
+    def listener(*args) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", listener)
+    started = time.perf_counter()
+    response = client.get(url, buffered=False)
+    size = sum(len(chunk) for chunk in response.response)  # drained chunk by chunk, never held
+    elapsed = time.perf_counter() - started
+    event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, len(statements), size
 
 
 def measure(client, url: str, runs: int) -> tuple[float, int, int]:
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
     timings = []
-    size = 0
+    queries = size = 0
     for run in range(runs + 1):
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", listener)
-        started = time.perf_counter()
-        response = client.get(url)
-        body = response.get_data()  # drains a streamed response too
-        elapsed = time.perf_counter() - started
-        event.remove(db.engine, "before_cursor_execute", listener)
-        assert response.status_code == 200, (url, response.status_code)
-        size = len(body)
+        elapsed, queries, size = _counted(client, url)
         if run:  # the first run warms caches
             timings.append(elapsed)
-    return statistics.median(timings), len(statements), size
+    return statistics.median(timings), queries, size
+
+
+def _resident() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_SIZE
+
+
+def stream_memory(client, url: str) -> tuple[float, int, int, int]:
+    """Time, queries, bytes and the largest growth of resident memory while the response streams
+    (sampled every 5 ms by a thread)."""
+    gc.collect()
+    baseline = _resident()
+    peak = [baseline]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _resident())
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        elapsed, queries, size = _counted(client, url)
+    finally:
+        done.set()
+        sampler.join()
+    return elapsed, queries, size, peak[0] - baseline
+
+
+def _signed_in(app, username: str):
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, (username, response.status_code)
+    return client
+
+
+def _line(name: str, median: float, target: float | None, queries: int, size: int, extra: str = "") -> None:
+    goal = f"{target * 1000:.0f} ms" if target else "-"
+    verdict = "" if target is None else ("  ok" if median <= target else "  OVER")
+    print(f"{name:<26}{median * 1000:>9.0f} ms{goal:>10}{queries:>9}{size:>14,}{verdict}{extra}", flush=True)
+
+
+def run_pages(app, runs: int, managers: int) -> None:
+    with app.app_context():
+        department = db.session.scalar(select(Department.id).where(Department.name == "Department 007"))
+        director = db.session.scalar(select(User.username).where(User.id == 1))
+        team = db.session.scalar(select(func.count()).where(User.manager_id.is_not(None)))
+        ENGINE[:] = [db.engine]
+    hr, lead = _signed_in(app, "bench.hr"), _signed_in(app, director)
+    pages = [
+        (hr, "overview", "/hr/", 0.300),
+        (hr, "one department", f"/hr/people?department={department}", 0.150),
+        (hr, "filtered people", f"/hr/people?department={department}&status=in_progress&sort=progress",
+         0.150),
+        (hr, "people, all, page 1", "/hr/people", None),
+        (hr, "refresh due, by expiry", "/hr/people?status=refresh_due&sort=expiry", None),
+        (lead, "director's /team", "/team", 0.150),
+        (lead, "director's /team/people", "/team/people", None),
+    ]
+    print(f"\n{managers:,} managers; people with a line manager: {team:,}")
+    print(f"{'page':<26}{'median':>12}{'target':>10}{'queries':>9}{'bytes':>14}")
+    for client, name, page_url, target in pages:
+        median, queries, size = measure(client, page_url, runs)
+        _line(name, median, target, queries, size)
+    elapsed, queries, size, growth = stream_memory(hr, "/hr/export/progress.csv")
+    _line("CSV export, everyone", elapsed, 3.0 if managers <= 10_000 else None, queries, size,
+          f"  memory +{growth / 2**20:.0f} MB (target <= 50 MB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--managers", "--people", type=int, default=10_000)
+    parser.add_argument("--departments", type=int, help="default: 30, or 200 from 50,000 managers")
+    parser.add_argument("--team", type=int, default=5000, help="the people below each director")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database-url", help="a PostgreSQL database to create (default: SQLite, temporary)")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="use the kept database as it is, if it exists")
     args = parser.parse_args()
+    departments = args.departments or (200 if args.managers >= 50_000 else 30)
     workdir = Path(tempfile.mkdtemp(prefix="bench-hr-"))
     os.environ.setdefault("SECRET_KEY", "bench")
     os.environ["INSTANCE_PATH"] = str(workdir)
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    postgres = url.startswith("postgresql")
+    must_build = prepare_database(url, args.reuse) if postgres else True
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    try:
+        if must_build:
+            _build(app, args.managers, departments, args.team, postgres)
+        else:
+            print("reusing the kept database")
+        print(f"load average before measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        run_pages(app, args.runs, args.managers)
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if postgres and not args.keep:
+            drop_database(url)
+
+
+def _build(app, managers: int, departments: int, team: int, postgres: bool) -> None:
     with app.app_context():
         from flask_migrate import upgrade
 
         upgrade()
         started = time.perf_counter()
-        build(args.people)
-        print(f"build took {time.perf_counter() - started:.1f} s ({db.engine.dialect.name})")
-        department = db.session.scalar(select(Department.id).where(Department.name == "Department 07"))
-    client = app.test_client()
-    response = client.post("/login", data={"username": "bench.hr", "password": PASSWORD})
-    assert response.status_code == 302
-    pages = [
-        ("overview", "/hr/", 0.300),
-        ("one department", f"/hr/people?department={department}", 0.150),
-        ("filtered people", f"/hr/people?department={department}&status=in_progress&sort=progress", 0.150),
-        ("people, all, page 1", "/hr/people", None),
-        ("refresh due, by expiry", "/hr/people?status=refresh_due&sort=expiry", None),
-        ("CSV export, everyone", "/hr/export/progress.csv", 3.0),
-    ]
-    print(f"\n{'page':<24}{'median':>10}{'target':>10}{'queries':>9}{'bytes':>12}")
-    with app.app_context():
-        for name, page_url, target in pages:
-            median, queries, size = measure(client, page_url, args.runs)
-            goal = f"{target * 1000:.0f} ms" if target else "-"
-            verdict = "" if target is None else ("  ok" if median <= target else "  OVER")
-            print(f"{name:<24}{median * 1000:>8.0f} ms{goal:>10}{queries:>9}{size:>12,}{verdict}")
+        built = build(managers, departments, team)
+        generated = time.perf_counter() - started
+        print(f"built: {built}")
+        print(f"generation took {generated:.1f} s ({db.engine.dialect.name})")
+        if postgres:
+            started = time.perf_counter()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
+            print(f"VACUUM ANALYZE took {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

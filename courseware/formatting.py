@@ -6,6 +6,7 @@ time says which zone once (`time_zone_note`, in the footer of templates/base.htm
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -82,11 +83,25 @@ def time_zone_note() -> str:
 def format_number(value: int | float | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, int):  # a report's table repeats the same counts hundreds of times
+        return _whole_number(value, current_language())
     return babel_numbers.format_decimal(value, locale=current_language())
+
+
+@lru_cache(maxsize=4096)
+def _whole_number(value: int, language: str) -> str:
+    return babel_numbers.format_decimal(value, locale=language)
 
 
 def format_percent(value: int | float | None) -> str:
     """A figure out of 100 (as the services count them), e.g. 42 -> '42%'."""
     if value is None:
         return ""
+    if isinstance(value, int):
+        return _whole_percent(value, current_language())
     return babel_numbers.format_percent(value / 100, locale=current_language())
+
+
+@lru_cache(maxsize=1024)
+def _whole_percent(value: int, language: str) -> str:
+    return babel_numbers.format_percent(value / 100, locale=language)

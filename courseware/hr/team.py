@@ -30,10 +30,10 @@ def _team_pages() -> dict:
 
 
 def _team() -> Select[tuple[int]]:
-    """The signed-in person's team as a query; a 404 for someone nobody reports to."""
+    """The signed-in person's team (its ids, read once); a 404 for someone nobody reports to."""
     if not reporting.has_reports(db.session, current_user.id):
         abort(404)
-    return reporting.team_ids(current_user.id)
+    return reporting.team(db.session, current_user.id)
 
 
 @bp.get("")

@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
@@ -81,7 +81,7 @@ def chosen_course() -> tuple[Course | None, list[Course]]:
     return _course()
 
 
-def _filters(within: Select[tuple[int]] | None = None) -> completion.Filters:
+def _filters(within: completion.People | None = None) -> completion.Filters:
     status = request.args.get("status") or None
     status = course_states.LEGACY_STATUSES.get(status or "", status)
     if status and status not in STATUS_FILTERS:
@@ -120,7 +120,7 @@ def people() -> ResponseReturnValue:
 
 
 def people_page(departments: list[Department],
-                within: Select[tuple[int]] | None = None) -> ResponseReturnValue:
+                within: completion.People | None = None) -> ResponseReturnValue:
     """The People list: everyone, or (hr/team.py) the people `within` a line manager's team."""
     course, courses = _course()
     if course is None:
@@ -183,7 +183,7 @@ def export_attempts():
     return _csv_response("attempts", exports.attempts_header(), exports.attempt_rows)
 
 
-def export_csv(kind: str, within: Select[tuple[int]], scope: str) -> Response:
+def export_csv(kind: str, within: completion.People, scope: str) -> Response:
     """The progress or attempts CSV of the people `within` a team (hr/team.py); `scope` says whose."""
     if kind == "progress":
         return _csv_response("progress", exports.progress_header(), exports.progress_rows,
@@ -194,7 +194,7 @@ def export_csv(kind: str, within: Select[tuple[int]], scope: str) -> Response:
 
 def _csv_response(kind: str, header: list[str],
                   rows_of: Callable[[Session, Course, completion.Filters], Iterable[Iterable[object]]],
-                  cells_are_safe: bool = False, within: Select[tuple[int]] | None = None,
+                  cells_are_safe: bool = False, within: completion.People | None = None,
                   scope: str = "") -> Response:
     course, _ = _course()
     if course is None:

@@ -57,6 +57,7 @@ from courseware.models.progress import (
     QuizAttempt,
     RefreshCheck,
 )
+from courseware.models.totals import CourseProgressTotals, LessonStageTotals
 
 __all__ = [
     "Assignment",
@@ -68,6 +69,7 @@ __all__ = [
     "CertificateKind",
     "ContentFile",
     "ContentVersion",
+    "CourseProgressTotals",
     "Course",
     "DailyEntry",
     "Delivery",
@@ -86,6 +88,7 @@ __all__ = [
     "Lesson",
     "LessonQuestion",
     "LessonProgress",
+    "LessonStageTotals",
     "LessonRevision",
     "LessonTranslation",
     "Module",

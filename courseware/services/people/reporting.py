@@ -7,10 +7,11 @@ the lines never form a cycle: nobody reports to themselves or to anyone in their
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Exists, Select, exists, literal, select
+from sqlalchemy import ARRAY, ColumnElement, Exists, Integer, Select, bindparam, exists, func, literal, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from courseware.models import Department, User
@@ -25,6 +26,23 @@ def team_ids(manager_id: int) -> Select[tuple[int]]:
              .cte("team", recursive=True))
     below = below.union(select(User.id).join(below, User.manager_id == below.c.id))
     return select(below.c.id).where(below.c.id != manager_id)
+
+
+def team(session: Session, manager_id: int) -> Select[tuple[int]]:
+    """The team for the reports: its ids read once with the recursive query, then given back to the
+    database as one parameter (an array on PostgreSQL, JSON on SQLite). Every report's query then
+    reads a list whose length the planner knows, instead of running the recursive query again,
+    whose size it guesses ten times too large; and one parameter costs nothing to send, where an
+    IN list of 5,000 costs more than the query."""
+    return ids_as_one_parameter(session, list(session.scalars(team_ids(manager_id))), "team")
+
+
+def ids_as_one_parameter(session: Session, ids: list[int], name: str) -> Select[tuple[int]]:
+    """Ids as a query of one bound parameter: an array on PostgreSQL, JSON on SQLite."""
+    if session.connection().dialect.name == "postgresql":
+        return select(func.unnest(bindparam(name, ids, type_=ARRAY(Integer))).column_valued("id"))
+    listed = func.json_each(bindparam(name, json.dumps(ids))).table_valued("value")
+    return select(listed.c.value)
 
 
 def has_reports(session: Session, user_id: int) -> bool:

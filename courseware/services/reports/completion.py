@@ -2,14 +2,14 @@
 question, whatever the number of people, so that a company of thousands loads as fast as ten."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, String, cast, func, literal, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseware.models import (
@@ -17,7 +17,6 @@ from courseware.models import (
     Course,
     Department,
     Lesson,
-    LessonProgress,
     Quiz,
     QuizAttempt,
     User,
@@ -25,7 +24,7 @@ from courseware.models import (
 from courseware.models._time import utcnow
 from courseware.services.catalog import published
 from courseware.services.people.assignments import DueDates, DueState
-from courseware.services.reports import course_states
+from courseware.services.reports import course_states, groups, totals
 from courseware.services.reports.course_states import EXPIRING, HeldCertificate, PersonStatus
 
 
@@ -66,6 +65,10 @@ class PersonRow:
         return self.lessons_total > 0 and self.completed >= self.lessons_total
 
 
+# Some people: their ids, or a query of them (a line manager's team: people.reporting.team).
+People = Select[tuple[int]] | Collection[int]
+
+
 @dataclass
 class Filters:
     department_id: int | None = None
@@ -73,7 +76,7 @@ class Filters:
     search: str = ""
     role: str | None = None
     # Only these people: their ids, or a query of them (a line manager's team, reports.team).
-    within: Select[tuple[int]] | Collection[int] | None = None
+    within: People | None = None
 
 
 def _department_names(session: Session) -> dict[int, str]:
@@ -98,16 +101,17 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     now = now or utcnow()
     lesson_ids = published.lesson_ids(course.id)
     lesson_id_list = list(session.scalars(lesson_ids))
-    people = _people_query(filters)
+    people = _people_query(filters, _department_ids(session, filters.department_id))
     # Everyone: no filter on people at all, so that the index on progress is read straight through.
     narrowed = bool(filters.department_id or filters.role or filters.search.strip()
                     or filters.within is not None)
     people_ids = select(people.subquery().c.id) if narrowed else None
     rows, since = _rows_of_people(session, course, people, lesson_ids)
     # Core queries on the session's connection: thousands of rows without ORM bookkeeping.
+    # Fetched at once (.all()): a row at a time costs more than the query for 50,000 people.
     for user_id, opened, read, passed, completed, seconds, last_opened in session.connection().execute(
-        _progress_totals(lesson_id_list, people_ids, with_activity)
-    ):
+        totals.person_totals(session, course.id, lesson_id_list, people_ids, with_activity)
+    ).all():
         row = rows.get(user_id)
         if row is not None:  # not a deactivated person
             row.opened, row.read, row.quizzes_passed, row.completed = opened, read, passed, completed
@@ -130,17 +134,22 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     return result
 
 
-def _people_query(filters: Filters) -> Select[Any]:
+def _department_ids(session: Session, department_id: int | None) -> list[int]:
+    """The department and those directly under it, as ids: a list the database's planner can count
+    (an OR with a subquery it guesses at half the company)."""
+    if not department_id:
+        return []
+    below = session.scalars(select(Department.id).where(Department.parent_id == department_id))
+    return [department_id, *below]
+
+
+def _people_query(filters: Filters, department_ids: list[int]) -> Select[Any]:
     """The active people the filters keep; department_since as text, parsed only for the few people
     whose department has an assignment."""
     people = select(User.id, User.username, User.full_name, User.role, User.department_id,
                     cast(User.department_since, String), User.title).where(User.active.is_(True))
-    if filters.department_id:
-        people = people.where(
-            or_(User.department_id == filters.department_id,
-                User.department_id.in_(select(Department.id).where(
-                    Department.parent_id == filters.department_id)))
-        )
+    if department_ids:
+        people = people.where(User.department_id.in_(department_ids))
     if filters.role:
         people = people.where(User.role == filters.role)
     if filters.within is not None:
@@ -155,20 +164,26 @@ def _people_query(filters: Filters) -> Select[Any]:
 def _rows_of_people(session: Session, course: Course, people: Select[Any],
                     lesson_ids: Select[tuple[int]]) -> tuple[dict[int, PersonRow], dict[int, str]]:
     """An empty row per person, and when each joined their department (as text)."""
+    lessons_total, quizzes_total = _course_totals(session, course, lesson_ids)
+    names = _department_names(session)
+    rows: dict[int, PersonRow] = {}
+    since: dict[int, str] = {}
+    for user_id, username, full_name, role, department_id, department_since, title in (
+            session.connection().execute(people).all()):
+        rows[user_id] = PersonRow(user_id, username, full_name, role, department_id,
+                                  names.get(department_id, "—"), lessons_total, quizzes_total, title=title)
+        since[user_id] = department_since
+    return rows, since
+
+
+def _course_totals(session: Session, course: Course, lesson_ids: Select[tuple[int]]) -> tuple[int, int]:
+    """How many lessons the course has published, and how many of them have a quiz to pass."""
     lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
     quizzes_total = session.scalar(
         select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
                                           Quiz.current_version_id.is_not(None))
     ) or 0
-    names = _department_names(session)
-    rows: dict[int, PersonRow] = {}
-    since: dict[int, str] = {}
-    for user_id, username, full_name, role, department_id, department_since, title in (
-            session.connection().execute(people)):
-        rows[user_id] = PersonRow(user_id, username, full_name, role, department_id,
-                                  names.get(department_id, "—"), lessons_total, quizzes_total, title=title)
-        since[user_id] = department_since
-    return rows, since
+    return lessons_total, quizzes_total
 
 
 def _add_last_attempts(session: Session, rows: dict[int, PersonRow], lesson_ids: list[int],
@@ -208,28 +223,6 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _progress_totals(lesson_ids: list[int], people_ids: Select[tuple[int]] | None,
-                     with_activity: bool = True) -> Select[Any]:
-    """Per person: lessons opened, read, quiz passed, completed; time spent; last visit.
-
-    Reads only the columns of ix_lesson_progress_person_totals, so SQLite never touches the table.
-    """
-    progress = LessonProgress
-    activity = ((func.sum(progress.seconds_spent), func.max(progress.last_opened_at)) if with_activity
-                else (literal(0), literal(None)))
-    query = (
-        select(progress.user_id, func.count(), func.count(progress.read_at),
-               func.count(progress.quiz_passed_at), func.count(progress.completed_at), *activity)
-        # "+ 0" keeps SQLite from choosing the per-lesson index (and then sorting every row by
-        # person) when it has no statistics: the person-ordered covering index is read instead.
-        .where((progress.lesson_id + 0).in_(lesson_ids))
-        .group_by(progress.user_id)
-    )
-    if people_ids is not None:
-        query = query.where(progress.user_id.in_(people_ids))
-    return query
-
-
 SORT_KEYS = {
     "name": lambda r: (r.full_name.lower(),),
     "department": lambda r: (r.department.lower(), r.full_name.lower()),
@@ -260,20 +253,21 @@ class DepartmentSummary:
     due: Counter = field(default_factory=Counter)
     percent_sum: int = 0
 
-    def add(self, row: PersonRow) -> None:
+    def add(self, row: PersonRow, times: int = 1) -> None:
+        """Count the person (or `times` people in the same standing: reports.groups)."""
         counts = self.counts
-        self.people += 1
-        counts[row.status] += 1
+        self.people += times
+        counts[row.status] += times
         if row.opened:
-            counts["started"] += 1
+            counts["started"] += times
         if row.completed >= row.lessons_total > 0:
-            counts["completed"] += 1
+            counts["completed"] += times
         if row.quizzes_passed and row.quizzes_passed >= row.quizzes_total:
-            counts["passed"] += 1
+            counts["passed"] += times
         if row.expiring:
-            counts[EXPIRING] += 1
-        self.due[row.due_state] += 1
-        self.percent_sum += row.percent
+            counts[EXPIRING] += times
+        self.due[row.due_state] += times
+        self.percent_sum += row.percent * times
 
     def merge(self, other: DepartmentSummary) -> None:
         self.people += other.people
@@ -315,44 +309,64 @@ class FunnelRow:
 def overview(session: Session, course: Course, today: date | None = None,
              now: datetime | None = None) -> Overview:
     """Each department's people counted once each, in their state (`course_states`), and in total."""
-    rows = person_rows(session, course, today=today, with_activity=False, now=now)
-    by_department: dict[int | None, DepartmentSummary] = {}
+    departments = department_summaries(session, course, today=today, now=now)
     total = DepartmentSummary(_("All departments"), None)
-    for row in rows:
+    for summary in departments:
+        total.merge(summary)
+    return Overview(course, departments, total, funnel(session, course))
+
+
+def department_summaries(session: Session, course: Course, within: People | None = None,
+                         today: date | None = None, now: datetime | None = None) -> list[DepartmentSummary]:
+    """Per department, its active people (`within` a team, if given) counted in their states, in
+    name order: the special people one by one, the others in groups (`reports.groups`)."""
+    now = now or utcnow()
+    special = groups.special_people(session, course, within) if groups.can_group(session, course) else None
+    by_department: dict[int | None, DepartmentSummary] = {}
+
+    def count(row: PersonRow, times: int) -> None:
         summary = by_department.get(row.department_id)
         if summary is None:
             summary = by_department[row.department_id] = DepartmentSummary(row.department, row.department_id)
-        summary.add(row)
-    for summary in by_department.values():
-        total.merge(summary)
-    departments = sorted(by_department.values(), key=lambda s: s.name.lower())
-    return Overview(course, departments, total, funnel(session, course))
+        summary.add(row, times)
+
+    if special is None:
+        for row in person_rows(session, course, Filters(within=within), today=today, with_activity=False,
+                               now=now):
+            count(row, 1)
+    else:
+        for row in person_rows(session, course, Filters(within=special), today=today, with_activity=False,
+                               now=now):
+            count(row, 1)
+        for row, times in _group_rows(session, course, special, within, now):
+            count(row, times)
+    return sorted(by_department.values(), key=lambda s: s.name.lower())
+
+
+def _group_rows(session: Session, course: Course, special: Select[tuple[int]],
+                within: People | None, now: datetime) -> Iterator[tuple[PersonRow, int]]:
+    """A row standing for each group of people who are not special, judged by the same rules."""
+    lessons_total, quizzes_total = _course_totals(session, course, published.lesson_ids(course.id))
+    names = _department_names(session)
+    for department_id, opened, completed, all_passed, people in groups.ordinary_groups(
+            session, course, special, quizzes_total, within):
+        row = PersonRow(0, "", "", "", department_id, names.get(department_id, "—"), lessons_total,
+                        quizzes_total, opened=int(opened), completed=completed,
+                        quizzes_passed=quizzes_total if all_passed else 0)
+        row.status = course_states.status_of(
+            None, lessons_total=lessons_total, complete_now=completed, opened=row.opened, overdue=False,
+            window_days=course.refresh_window_days, now=now)
+        yield row, people
 
 
 def funnel(session: Session, course: Course) -> list[FunnelRow]:
     """Per lesson, how many active people opened it, read it, passed its quiz and completed it."""
     lesson_ids = list(session.scalars(published.lesson_ids(course.id)))
-    stages = (LessonProgress.lesson_id, func.count(), func.count(LessonProgress.read_at),
-              func.count(LessonProgress.quiz_passed_at), func.count(LessonProgress.completed_at))
-    counts: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    # Everyone's rows from the covering index, then the (few) deactivated people's rows taken off:
-    # much faster than joining every row to its person.
-    for lesson_id, *values in session.execute(
-        select(*stages).where(LessonProgress.lesson_id.in_(lesson_ids)).group_by(LessonProgress.lesson_id)
-    ):
-        counts[lesson_id] = values
-    inactive = select(User.id).where(User.active.is_(False))
-    for lesson_id, *values in session.execute(
-        # "+ 0": look the few deactivated people up by person, not every row up by lesson.
-        select(*stages)
-        .where(LessonProgress.user_id.in_(inactive), (LessonProgress.lesson_id + 0).in_(lesson_ids))
-        .group_by(LessonProgress.lesson_id)
-    ):
-        counts[lesson_id] = [total - gone for total, gone in zip(counts[lesson_id], values, strict=True)]
+    counts = totals.lesson_stages(session, lesson_ids)
     rows = []
     for lesson_id, position, title, _quiz_id, version_id in session.execute(
             published.lessons_in_order(course.id)):
-        opened, read, quiz_passed, completed = counts[lesson_id]
+        opened, read, quiz_passed, completed = counts.get(lesson_id, (0, 0, 0, 0))
         rows.append(FunnelRow(position, title, opened, read, quiz_passed, completed,
                               has_quiz=version_id is not None, lesson_id=lesson_id))
     return rows

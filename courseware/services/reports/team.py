@@ -1,15 +1,16 @@
 """A line manager's team in HR's figures (/team, courseware/hr/team.py): the overview, per department
 and per lesson, of the active people who report to them, directly or through others.
 
-`within` is the team as a query (people.reporting.team_ids); every figure is the same SQL as HR's
-with that one condition added, so the number of queries never grows with the team.
+`within` is the team (people.reporting.team: its ids, read once by the recursive query); every figure
+is the same SQL as HR's with that one condition added, so the number of queries never grows with
+the team.
 """
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import Course, Department, LessonProgress, User
@@ -17,7 +18,7 @@ from courseware.services.catalog import published
 from courseware.services.reports import completion
 
 
-def departments(session: Session, within: Select[tuple[int]]) -> list[Department]:
+def departments(session: Session, within: completion.People) -> list[Department]:
     """The departments the team's active people are in, for the People list's filter."""
     used = select(User.department_id).where(User.id.in_(within), User.active.is_(True))
     found = session.scalars(select(Department).where(Department.id.in_(used))
@@ -25,26 +26,17 @@ def departments(session: Session, within: Select[tuple[int]]) -> list[Department
     return sorted(found, key=lambda department: department.full_name.lower())
 
 
-def overview(session: Session, course: Course, within: Select[tuple[int]],
+def overview(session: Session, course: Course, within: completion.People,
              today: date | None = None) -> completion.Overview:
     """The team's figures by department (the whole team in total), and where its people stall."""
-    rows = completion.person_rows(session, course, completion.Filters(within=within), today=today,
-                                  with_activity=False)
-    by_department: dict[int | None, completion.DepartmentSummary] = {}
+    ordered = completion.department_summaries(session, course, within, today=today)
     total = completion.DepartmentSummary(_("Whole team"), None)
-    for row in rows:
-        summary = by_department.get(row.department_id)
-        if summary is None:
-            summary = by_department[row.department_id] = completion.DepartmentSummary(
-                row.department, row.department_id)
-        summary.add(row)
-    for summary in by_department.values():
+    for summary in ordered:
         total.merge(summary)
-    ordered = sorted(by_department.values(), key=lambda summary: summary.name.lower())
     return completion.Overview(course, ordered, total, funnel(session, course, within))
 
 
-def funnel(session: Session, course: Course, within: Select[tuple[int]]) -> list[completion.FunnelRow]:
+def funnel(session: Session, course: Course, within: completion.People) -> list[completion.FunnelRow]:
     """Per lesson, how many of the team's active people opened it, read it, passed its quiz and
     completed it."""
     people = select(User.id).where(User.id.in_(within), User.active.is_(True))
@@ -52,7 +44,9 @@ def funnel(session: Session, course: Course, within: Select[tuple[int]]) -> list
         lesson_id: values for lesson_id, *values in session.execute(
             select(LessonProgress.lesson_id, func.count(), func.count(LessonProgress.read_at),
                    func.count(LessonProgress.quiz_passed_at), func.count(LessonProgress.completed_at))
-            .where(LessonProgress.lesson_id.in_(published.lesson_ids(course.id)),
+            # "+ 0": each person's rows from the person-ordered covering index, not every row of
+            # each lesson checked against the team (SQLite would choose that).
+            .where((LessonProgress.lesson_id + 0).in_(published.lesson_ids(course.id)),
                    LessonProgress.user_id.in_(people))
             .group_by(LessonProgress.lesson_id))
     }
