@@ -19,6 +19,8 @@ from courseware.extensions import db
 from courseware.models import Department, Lesson, User
 from courseware.services.authoring.content_import import import_content
 from courseware.services.learning import completion, progress
+from tests import app_caches
+from tests.db_reset import empty_all_tables, scratch_folder
 from tests.fakes.work_platforms import work_platforms  # noqa: F401 - the fake WeCom, DingTalk and Feishu
 
 TEST_DATA = Path(__file__).parent / "data"
@@ -35,21 +37,28 @@ def pytest_sessionstart(session):
     from courseware.i18n_catalogs import compile_catalogs
 
     compile_catalogs()
+    # Every test builds its own app: the URL builders and compiled templates, which no test changes,
+    # are made once for the run (tests/app_caches.py).
+    app_caches.install()
 
 
-def _database_settings(tmp_path_factory) -> tuple[str, dict, str | None]:
+def _database_settings(folder: Path) -> tuple[str, dict, str | None]:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgresql"):
         schema = f"cw_test_{uuid.uuid4().hex[:10]}"
         return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, schema
-    path = tmp_path_factory.mktemp("db") / "test.db"
-    return f"sqlite:///{path}", {}, None
+    return f"sqlite:///{folder / 'test.db'}", {}, None
 
 
 @pytest.fixture(scope="session")
 def database(tmp_path_factory):
     """One schema for the whole run, built by the real migrations."""
-    url, engine_options, schema = _database_settings(tmp_path_factory)
+    with scratch_folder(tmp_path_factory, "db") as folder:
+        yield from _database(folder)
+
+
+def _database(folder: Path):
+    url, engine_options, schema = _database_settings(folder)
     if schema:
         admin = sa.create_engine(url)
         try:
@@ -110,21 +119,8 @@ def app(database, tmp_path, monkeypatch):
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables(db.engine, db.metadata)
         db.engine.dispose()
-
-
-def _empty_all_tables() -> None:
-    tables = [t.name for t in db.metadata.sorted_tables]
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                 + " RESTART IDENTITY CASCADE"))
-        else:
-            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
-            for table in reversed(tables):
-                conn.execute(sa.text(f'DELETE FROM "{table}"'))
-            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
 
 
 @pytest.fixture
