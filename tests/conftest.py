@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug import security
 from werkzeug.security import generate_password_hash
 
 from courseware import create_app
@@ -126,6 +127,25 @@ def app(database, tmp_path, monkeypatch):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# The site hashes passwords with scrypt at n=32768 (about 0.1 s and 32 MB each, on purpose): tests that
+# create accounts (seed-demo makes 14) spent most of their time in it. During a test the site's hashes
+# are scrypt at n=1024: the same code and format, 32 times cheaper. A test that checks the real cost
+# asks for `real_password_hashing`.
+TEST_SCRYPT = "scrypt:1024:8:1"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request, monkeypatch):
+    if "real_password_hashing" not in request.fixturenames:
+        monkeypatch.setattr(security.generate_password_hash, "__defaults__", (TEST_SCRYPT, 16))
+
+
+@pytest.fixture
+def real_password_hashing():
+    """The site's own scrypt cost (the autouse `cheap_password_hashing` then changes nothing)."""
+    assert security.generate_password_hash.__defaults__ == ("scrypt", 16)
 
 
 @pytest.fixture(scope="session")
