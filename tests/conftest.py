@@ -23,6 +23,7 @@ from courseware.services.learning import completion, progress
 from tests import app_caches
 from tests.db_reset import empty_all_tables, scratch_folder
 from tests.fakes.work_platforms import work_platforms  # noqa: F401 - the fake WeCom, DingTalk and Feishu
+from tests.migration_helpers import _revision_files, scratch_database  # noqa: F401 - the migration tests'
 
 TEST_DATA = Path(__file__).parent / "data"
 TEST_LESSONS = TEST_DATA / "content" / "lessons"
