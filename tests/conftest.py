@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug import security
 from werkzeug.security import generate_password_hash
 
 from courseware import create_app
@@ -19,7 +20,10 @@ from courseware.extensions import db
 from courseware.models import Department, Lesson, User
 from courseware.services.authoring.content_import import import_content
 from courseware.services.learning import completion, progress
+from tests import app_caches
+from tests.db_reset import empty_all_tables, scratch_folder
 from tests.fakes.work_platforms import work_platforms  # noqa: F401 - the fake WeCom, DingTalk and Feishu
+from tests.migration_helpers import _revision_files, scratch_database  # noqa: F401 - the migration tests'
 
 TEST_DATA = Path(__file__).parent / "data"
 TEST_LESSONS = TEST_DATA / "content" / "lessons"
@@ -35,21 +39,28 @@ def pytest_sessionstart(session):
     from courseware.i18n_catalogs import compile_catalogs
 
     compile_catalogs()
+    # Every test builds its own app: the URL builders and compiled templates, which no test changes,
+    # are made once for the run (tests/app_caches.py).
+    app_caches.install()
 
 
-def _database_settings(tmp_path_factory) -> tuple[str, dict, str | None]:
+def _database_settings(folder: Path) -> tuple[str, dict, str | None]:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgresql"):
         schema = f"cw_test_{uuid.uuid4().hex[:10]}"
         return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, schema
-    path = tmp_path_factory.mktemp("db") / "test.db"
-    return f"sqlite:///{path}", {}, None
+    return f"sqlite:///{folder / 'test.db'}", {}, None
 
 
 @pytest.fixture(scope="session")
 def database(tmp_path_factory):
     """One schema for the whole run, built by the real migrations."""
-    url, engine_options, schema = _database_settings(tmp_path_factory)
+    with scratch_folder(tmp_path_factory, "db") as folder:
+        yield from _database(folder)
+
+
+def _database(folder: Path):
+    url, engine_options, schema = _database_settings(folder)
     if schema:
         admin = sa.create_engine(url)
         try:
@@ -110,26 +121,32 @@ def app(database, tmp_path, monkeypatch):
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables(db.engine, db.metadata)
         db.engine.dispose()
-
-
-def _empty_all_tables() -> None:
-    tables = [t.name for t in db.metadata.sorted_tables]
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                 + " RESTART IDENTITY CASCADE"))
-        else:
-            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
-            for table in reversed(tables):
-                conn.execute(sa.text(f'DELETE FROM "{table}"'))
-            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
 
 
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# The site hashes passwords with scrypt at n=32768 (about 0.1 s and 32 MB each, on purpose): tests that
+# create accounts (seed-demo makes 14) spent most of their time in it. During a test the site's hashes
+# are scrypt at n=1024: the same code and format, 32 times cheaper. A test that checks the real cost
+# asks for `real_password_hashing`.
+TEST_SCRYPT = "scrypt:1024:8:1"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request, monkeypatch):
+    if "real_password_hashing" not in request.fixturenames:
+        monkeypatch.setattr(security.generate_password_hash, "__defaults__", (TEST_SCRYPT, 16))
+
+
+@pytest.fixture
+def real_password_hashing():
+    """The site's own scrypt cost (the autouse `cheap_password_hashing` then changes nothing)."""
+    assert security.generate_password_hash.__defaults__ == ("scrypt", 16)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
-"""RQ on the local Redis for tests: a database of our own (13), flushed after each test, and workers
+"""RQ on the local Redis for tests: a database of our own (13, or TEST_REDIS_DB: .ci/run gives each of
+its two passes, which run at once, its own), flushed after each test, and workers
 that run in threads of the test process (RQ's SimpleWorker, without the signal handlers and the
 SIGALRM timeout that only the main thread may use)."""
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -12,7 +14,7 @@ from rq.timeouts import TimerDeathPenalty
 
 from courseware import job_queue, jobs
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '13')}"
 
 
 class ThreadWorker(SimpleWorker):

@@ -9,11 +9,11 @@ import json
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
 from courseware.services.authoring.content_import import import_content
 from courseware.services.ops.demo import seed_demo
+from tests.migration_helpers import migrated
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 BEFORE = "1a1ec64213bd"
@@ -27,9 +27,7 @@ def _certificates(conn) -> list:
 
 
 def test_existing_certificates_stay_valid_and_say_what_they_cover(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade()
+    with migrated(scratch_database):
         import_content(db.session, PROJECT_ROOT / "lessons", PROJECT_ROOT / "quizzes")
         seed_demo(db.session, password="demo password 1")
         db.session.remove()
@@ -62,4 +60,3 @@ def test_existing_certificates_stay_valid_and_say_what_they_cover(scratch_databa
                 assert row.valid_from == row.issued_at and row.expires_at is None
                 assert row.kind == "completion" and row.replaced_by_id is None
                 assert (row.signatory_name, row.signatory_title) == ("Zhao Ming", "President")
-        db.engine.dispose()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
 from courseware.extensions import db
 from courseware.services.authoring.content_import import import_content
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
+from tests.migration_helpers import migrated
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 MIGRATION, BEFORE = "4b7e9c2d5a10", "5c1e7a9d2b40"
@@ -26,9 +26,7 @@ def _guides() -> list[tuple[str, bool]]:
 
 
 def test_going_down_and_up_keeps_every_revision(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade(revision=MIGRATION)
+    with migrated(scratch_database, MIGRATION):
         import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
         assert _guides() == [("en", True), ("en", False), ("zh_CN", True)]
         db.session.remove()
@@ -44,4 +42,3 @@ def test_going_down_and_up_keeps_every_revision(scratch_database):  # noqa: F811
         assert _guides() == [("en", False), ("en", False), ("zh_CN", False)]
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == MIGRATION
-        db.engine.dispose()

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
 from courseware.models import User
+from tests.migration_helpers import migrated
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 REVISION = "1a1ec64213bd"
@@ -25,9 +25,7 @@ def test_the_job_title_migration_follows_the_last_one_of_main():
 
 
 def test_up_down_up_keeps_every_account(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade(revision=REVISION)
+    with migrated(scratch_database, REVISION):
         assert "title" in _columns()
         # In SQL: the model has columns of later migrations, which this schema does not have yet.
         with db.engine.begin() as conn:
@@ -53,5 +51,3 @@ def test_up_down_up_keeps_every_account(scratch_database):  # noqa: F811
             conn.execute(sa.text("UPDATE user_account SET title = 'President' WHERE username = 'zhao.ming'"))
             conn.commit()
         assert db.session.scalar(sa.select(User.title).where(User.username == "zhao.ming")) == "President"
-        db.session.remove()
-        db.engine.dispose()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
 from courseware.extensions import db
 from courseware.models import Lesson, LessonRevision, Quiz, User
 from courseware.services.authoring.content_import import import_content
 from courseware.services.learning import quizzes
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
+from tests.migration_helpers import migrated
 from tests.quiz.test_quiz_pages import RIGHT
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
@@ -29,9 +29,7 @@ def _numbers(table: str, owner: str) -> list[tuple[int, int]]:
 
 
 def test_going_down_and_up_keeps_every_revision_version_and_attempt(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade()
+    with migrated(scratch_database):
         import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
         lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "first-lesson"))
         chinese = lesson.revisions_in("zh_CN")[0]
@@ -60,4 +58,3 @@ def test_going_down_and_up_keeps_every_revision_version_and_attempt(scratch_data
 
         upgrade()
         assert _counts() == before
-        db.engine.dispose()

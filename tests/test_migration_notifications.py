@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
 from courseware.extensions import db
 from courseware.services.ops.demo import seed_demo
+from tests.migration_helpers import migrated
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 MIGRATION, BEFORE = "92a81bcd805f", "7d3a9e1c5b28"
@@ -30,9 +30,8 @@ def _version() -> str:
 
 
 def test_going_down_and_up_keeps_everything_else(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade()  # the demo is seeded with today's models: migrations after this one follow it
+    # The demo is seeded with today's models: migrations after this one follow it.
+    with migrated(scratch_database):
         seed_demo(db.session, password="demo password 1")
         db.session.remove()
         downgrade(revision=MIGRATION)
@@ -62,4 +61,3 @@ def test_going_down_and_up_keeps_everything_else(scratch_database):  # noqa: F81
         with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
             conn.execute(insert, {"key": "group:test:-:wecom"})
         assert _version() == MIGRATION
-        db.engine.dispose()

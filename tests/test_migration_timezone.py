@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
+from tests.migration_helpers import migrated
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 REVISION = "7d3a9e1c5b28"
@@ -25,9 +25,7 @@ def test_the_time_zone_migration_follows_the_discussion_guide():
 
 
 def test_up_down_up_keeps_every_account(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade(revision=REVISION)
+    with migrated(scratch_database, REVISION):
         assert "timezone" in _columns()
         # In SQL: the models have columns that later migrations add.
         with db.engine.begin() as conn:
@@ -54,4 +52,3 @@ def test_up_down_up_keeps_every_account(scratch_database):  # noqa: F811
         with db.engine.connect() as conn:
             zone = conn.execute(sa.text("SELECT timezone FROM user_account WHERE username = 'li.na'"))
             assert zone.scalar() == "Asia/Tokyo"
-        db.engine.dispose()

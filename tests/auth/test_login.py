@@ -60,7 +60,7 @@ def test_deactivation_ends_a_live_session(signed_in):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def test_passwords_are_hashed_with_scrypt(app):
+def test_passwords_are_hashed_with_scrypt(app, real_password_hashing):
     user = accounts.create_user(db.session, username="hashme", full_name="Hash Me",
                                 password="a long enough password")
     assert user.password_hash.startswith("scrypt:32768:8:1$")

@@ -176,7 +176,8 @@ def work_platforms() -> Iterator[FakeWorkPlatforms]:
     fake = FakeWorkPlatforms()
     server = _Server(fake)
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: every 10 ms rather than the default 0.5 s.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield fake
     server.shutdown()

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
 from courseware.models import Goal, Lesson, LessonRevision, Reflection, User
 from courseware.services.authoring.content_import import import_content
 from courseware.services.ops.demo import seed_demo
 from tests.conftest import TEST_LESSONS, TEST_QUIZZES
+from tests.migration_helpers import migrated
 from tests.test_migrations import scratch_database  # noqa: F401  (the fixture)
 
 PRACTICE_TABLES = {
@@ -37,9 +37,7 @@ def practice_revision() -> tuple[str, str]:
 
 def test_down_and_up_keep_lessons_people_and_progress(scratch_database):  # noqa: F811
     mine, previous = practice_revision()
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade()
+    with migrated(scratch_database):
         import_content(db.session, TEST_LESSONS, TEST_QUIZZES)
         seed_demo(db.session, password="demo password 1")
         lesson = db.session.scalar(sa.select(Lesson).order_by(Lesson.id))
@@ -76,6 +74,4 @@ def test_down_and_up_keep_lessons_people_and_progress(scratch_database):  # noqa
             )
             == 0
         )
-        db.session.remove()
-        db.engine.dispose()
     assert mine
