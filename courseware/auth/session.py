@@ -2,12 +2,15 @@
 a fresh session (recorded on the server, so that signing out revokes it), and where to go afterwards."""
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import ColumnElement
 
 from courseware.errors import render_error
 from courseware.extensions import db, login_manager
@@ -23,11 +26,17 @@ ONE_TIME_SIGN_IN = "_one_time"
 ONE_TIME_ENDPOINTS = frozenset({"auth.choose_password", "auth.logout", "auth.choose_language", "static"})
 
 
+@cache
+def _signed_in_columns() -> tuple[ColumnElement[Any], ...]:
+    """What every request reads with the person: built once, so that the query is built once too."""
+    return unread_count_of(User.id), reporting.reports_exist(User.id)
+
+
 def load_user(cookie_id: str) -> User | None:
     """The signed-in person of a sign-in not revoked, with (in the same query) their unread
-    notifications (the bell in every page's header) and whether anyone reports to them."""
-    found = accounts.user_of_sign_in(db.session, cookie_id, unread_count_of(User.id),
-                                     reporting.reports_exist(User.id))
+    notifications (the bell in every page's header) and whether anyone reports to them. Flask-Login
+    calls it once a request, at the first look at `current_user`."""
+    found = accounts.user_of_sign_in(db.session, cookie_id, *_signed_in_columns())
     if found is None:
         return None
     user, (unread, reports) = found
