@@ -178,10 +178,11 @@ class CourseProgress:
         return next(status for status in self.lessons if status.lesson.id == lesson.id)
 
 
-def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress]:
+def progress_in_all_courses(session: Session, user: User,
+                            outline: catalog.Outline | None = None) -> list[CourseProgress]:
     """Every course with a published lesson, in three queries whatever the number of courses,
-    lessons or people."""
-    outline = catalog.current(session)
+    lessons or people; `outline`: the one the request has read already (`catalog.current`)."""
+    outline = outline or catalog.current(session)
     records = _records(session, user.id)
     certificates_of = _certificates_loader(session, user)
     refresh_passed = _refresh_loader(session, user)
