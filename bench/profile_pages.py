@@ -93,7 +93,30 @@ def profile(page: str, client, path: str, args) -> None:
     profiler.disable()
     assert response.status_code == 200, response.status_code
     print(f"\n{page} ({path}): {plain * 1000:.2f} ms a request without the profiler")
-    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profiler)
+    print(by_package(stats))
+    stats.sort_stats(args.sort).print_stats(args.top)
+
+
+def by_package(stats: pstats.Stats) -> str:
+    """The time spent inside each package's own code (tottime), largest first."""
+    totals: dict[str, float] = {}
+    for (filename, _line, _name), (_calls, _primitive, inside, _cumulative, _callers) in \
+            stats.stats.items():  # type: ignore[attr-defined]
+        if "site-packages/" in filename:
+            package = filename.split("site-packages/")[1].split("/")[0]
+        elif "/templates/" in filename:
+            package = "templates (compiled Jinja)"
+        elif "/courseware/" in filename:
+            package = "courseware/" + filename.split("/courseware/")[1].split("/")[0]
+        elif filename.startswith("~") or filename.startswith("<"):
+            package = "built-ins (sqlite3, zlib, str...)"
+        else:
+            package = "standard library"
+        totals[package] = totals.get(package, 0.0) + inside
+    whole = sum(totals.values()) or 1.0
+    return "\n".join(f"  {100 * seconds / whole:5.1f} %  {package}"
+                     for package, seconds in sorted(totals.items(), key=lambda x: -x[1])[:14])
 
 
 if __name__ == "__main__":

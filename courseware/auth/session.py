@@ -16,6 +16,7 @@ from courseware.errors import render_error
 from courseware.extensions import db, login_manager
 from courseware.models import User
 from courseware.security import start_session
+from courseware.services.catalog import content_version
 from courseware.services.notifications.inbox import unread_count_of
 from courseware.services.people import accounts, one_time_passwords, reporting
 
@@ -29,19 +30,21 @@ ONE_TIME_ENDPOINTS = frozenset({"auth.choose_password", "auth.logout", "auth.cho
 @cache
 def _signed_in_columns() -> tuple[ColumnElement[Any], ...]:
     """What every request reads with the person: built once, so that the query is built once too."""
-    return unread_count_of(User.id), reporting.reports_exist(User.id)
+    return unread_count_of(User.id), reporting.reports_exist(User.id), content_version.version_column()
 
 
 def load_user(cookie_id: str) -> User | None:
     """The signed-in person of a sign-in not revoked, with (in the same query) their unread
-    notifications (the bell in every page's header) and whether anyone reports to them. Flask-Login
+    notifications (the bell in every page's header), whether anyone reports to them and the content
+    version (which the outline of the page is checked against). Flask-Login
     calls it once a request, at the first look at `current_user`."""
     found = accounts.user_of_sign_in(db.session, cookie_id, *_signed_in_columns())
     if found is None:
         return None
-    user, (unread, reports) = found
+    user, (unread, reports, version) = found
     g.unread_notifications = unread
     g._has_reports = bool(reports)
+    content_version.remember(version)  # the page's outline needs no query of its own
     return user
 
 
