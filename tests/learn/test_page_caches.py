@@ -115,6 +115,7 @@ def opened(user_id: int) -> sa.Row:
 
 
 def test_a_reopening_within_a_minute_is_the_same_visit(app, course, manager, reading_clock):
+    reading_clock.move(seconds=1)  # the clock stands at a whole second: after the lessons' publication
     text(manager.get(LESSON_1))
     first = opened(manager.user.id)
     reading_clock.move(seconds=progress.SAME_VISIT_SECONDS - 1)
@@ -163,3 +164,15 @@ def test_the_session_cookie_is_sent_again_only_once_its_last_seen_moment_moved_a
     text(manager.get("/"))
     moment["now"] += app.config["SESSION_IDLE_TIMEOUT"].total_seconds() - security.SEEN_RESOLUTION
     assert manager.get("/").status_code == 200
+
+
+def test_the_version_read_with_the_person_is_forgotten_when_the_request_writes_content(app):
+    from courseware.services.catalog import content_version
+
+    with app.test_request_context("/"):
+        content_version.remember(3)
+        assert content_version.remembered() == 3
+        content_version.bump(db.session)
+        assert content_version.remembered() is None
+        db.session.rollback()
+    assert content_version.remembered() is None  # outside a request: always read
