@@ -62,10 +62,17 @@ class Result:
     unexpected: int
     exhausted: int
     errors: int
+    # The server's processes' CPU time (user + system) during the run: on a shared machine the
+    # CPU a request costs is steadier than the requests a second.
+    cpu_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu_seconds / self.requests if self.requests else 0.0
 
 
 def main() -> int:
@@ -127,22 +134,28 @@ def main() -> int:
         for round_number in range(1, args.rounds + 1):
             for name in chosen:
                 script, script_args = scenarios[name]
+                measured = bare_server if name == "bare" else server
                 if name == "submit":
                     profile = server if args.profile and round_number == 1 else None
+                    cpu = server.cpu_seconds()
                     result = measure_submissions(wrk, base, items, args, profile)
+                    result.cpu_seconds = server.cpu_seconds() - cpu
                 else:
                     target = bases.get(name, base)
                     run_wrk(wrk, target, script, script_args, args, args.warmup, name)
                     profiler = None
                     if args.profile and round_number == 1 and name != "bare":
                         profiler = server.profile(args.profile, name, args.duration)
+                    cpu = measured.cpu_seconds()
                     result = run_wrk(wrk, target, script, script_args, args, args.duration, name)
+                    result.cpu_seconds = measured.cpu_seconds() - cpu
                     if profiler:
                         profiler.wait()
                         print(summarize_profile(Path(args.profile) / f"{name}.txt"), flush=True)
                 runs[name].append(result)
                 print(f"  round {round_number} {name}: {result.rate:,.0f} req/s, "
-                      f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms", flush=True)
+                      f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+                      f"{result.cpu_ms:.2f} ms CPU a request", flush=True)
         # Other work on the machine makes single runs noisy: each figure is the median run.
         results = {name: sorted(found, key=lambda r: r.rate)[len(found) // 2]
                    for name, found in runs.items()}
@@ -462,6 +475,17 @@ class Server:
                 children.append(int(stat.parent.name))
         return sorted(children)
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the master and its workers have used so far."""
+        ticks = 0
+        for pid in [self.process.pid, *self.workers()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_memory(self) -> list[tuple[float, float]]:
         """(resident, peak resident) MB of each worker."""
         memory = []
@@ -587,10 +611,12 @@ def report(results: dict[str, Result], memory, cold_start: float, env: dict, arg
           f"median of {args.rounds} interleaved rounds; load average at the end "
           + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     print()
-    print("| Request | Requests/s | p50 | p99 | Share of bare app | Target | Met |")
-    print("|---|---:|---:|---:|---:|---|---|")
+    print("| Request | Requests/s | p50 | p99 | Share of bare app | CPU a request (bare's share) "
+          "| Target | Met |")
+    print("|---|---:|---:|---:|---:|---:|---|---|")
     for name, result in results.items():
         share = result.rate / bare.rate if bare else None
+        cpu_share = f" ({bare.cpu_ms / result.cpu_ms:.0%})" if bare and result.cpu_ms else ""
         target, met = "", []
         if name in TARGETS:
             target = f"≥ {TARGETS[name]:.0%} and p99 ≤ {P99_TARGET_MS} ms"
@@ -603,12 +629,13 @@ def report(results: dict[str, Result], memory, cold_start: float, env: dict, arg
         flag = ("yes" if all(met) else "**no**") if met else ""
         note = f" ({problems} failed)" if problems else ""
         print(f"| {LABELS[name]} | {result.rate:,.0f}{note} | {result.p50_ms:.1f} ms | "
-              f"{result.p99_ms:.1f} ms | {f'{share:.0%}' if share is not None else ''} | {target} | {flag} |")
+              f"{result.p99_ms:.1f} ms | {f'{share:.0%}' if share is not None else ''} | "
+              f"{result.cpu_ms:.2f} ms{cpu_share} | {target} | {flag} |")
     largest = max((rss for rss, _ in memory), default=0)
     peak = max((hwm for _, hwm in memory), default=0)
-    print(f"| worker memory (resident, largest worker) | {largest:.0f} MB (peak {peak:.0f} MB) | | | | "
+    print(f"| worker memory (resident, largest worker) | {largest:.0f} MB (peak {peak:.0f} MB) | | | | | "
           f"≤ {RSS_TARGET_MB} MB | {'yes' if peak <= RSS_TARGET_MB else '**no**'} |")
-    print(f"| cold start (process start to first 200) | {cold_start:.2f} s | | | | "
+    print(f"| cold start (process start to first 200) | {cold_start:.2f} s | | | | | "
           f"≤ {COLD_START_TARGET_S} s | {'yes' if cold_start <= COLD_START_TARGET_S else '**no**'} |")
 
 
