@@ -12,9 +12,11 @@ import os
 
 from babel import support
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from courseware.config import PROJECT_ROOT
 from courseware.language import (
@@ -60,6 +62,39 @@ class CatalogDomain(Domain):
             return translations
 
 
+
+
+# The template context's name for the request's merged catalog (set by language_context once a
+# render): a page's forty-odd strings are looked up in it directly, not through Flask-Babel's
+# per-call search for the request's locale and domain.
+TRANSLATIONS_KEY = "_translations"
+
+
+def _translations_of(context: Context) -> support.NullTranslations:
+    # Macros imported without context have no such variable: they take Flask-Babel's way.
+    translations = context.get(TRANSLATIONS_KEY)
+    return translations if translations is not None else get_translations()
+
+
+@pass_context
+def _template_gettext(context: Context, string: str) -> str:
+    return _translations_of(context).ugettext(string)
+
+
+@pass_context
+def _template_ngettext(context: Context, singular: str, plural: str, number: int) -> str:
+    return _translations_of(context).ungettext(singular, plural, number)
+
+
+@pass_context
+def _template_pgettext(context: Context, message_context: str, string: str) -> str:
+    return _translations_of(context).upgettext(message_context, string)
+
+
+@pass_context
+def _template_npgettext(context: Context, message_context: str, singular: str, plural: str,
+                        number: int) -> str:
+    return _translations_of(context).unpgettext(message_context, singular, plural, number)
 
 
 def select_language() -> str:
@@ -112,11 +147,15 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = CatalogDomain()
     # {% trans %} blocks are extracted and looked up with their whitespace collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # The same catalogs as Flask-Babel's callables, read from the page's context (see TRANSLATIONS_KEY).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True,
+        pgettext=_template_pgettext, npgettext=_template_npgettext)
 
     @app.context_processor
     def language_context() -> dict:
         return {"html_lang": html_lang(), "current_language": current_language(), "languages": LANGUAGES,
-                "role_label": role_label}
+                "role_label": role_label, TRANSLATIONS_KEY: get_translations()}
 
     @app.after_request
     def vary_on_language(response):

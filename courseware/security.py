@@ -18,6 +18,10 @@ CONTENT_SECURITY_POLICY = (
 SESSION_STARTED = "_started"
 SESSION_SEEN = "_seen"
 SESSION_PERSISTENT = "_persistent"
+# The last-seen moment is written back only once it has moved by this many seconds: the idle limit
+# is counted in minutes (SESSION_IDLE_TIMEOUT), and a session changed on every request would be
+# serialized, signed and sent back as a new cookie with every page.
+SEEN_RESOLUTION = 60
 
 
 def now() -> float:
@@ -68,7 +72,8 @@ def enforce_session_limits():
             flash(_("You were signed out after a period of inactivity. Please sign in again."), "info")
             back = request.full_path if request.method == "GET" else None
             return redirect(url_for("auth.login", next=back))
-    session[SESSION_SEEN] = moment
+    if moment - seen >= SEEN_RESOLUTION:
+        session[SESSION_SEEN] = moment
     return None
 
 

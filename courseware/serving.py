@@ -1,15 +1,11 @@
-"""What production serving adds to the app: fingerprinted static URLs with year-long caching,
-compressed responses, and (for bench/serve.py only) a bare route that measures the framework's
-own limit on the machine."""
+"""What production serving adds to the app: fingerprinted static URLs with year-long caching, and
+compressed responses. (The framework's own limit is measured by bench/serve.py on a separate bare
+app, bench/bare_app.py, not on a route of this one.)"""
 from __future__ import annotations
-
-import os
 
 from flask import Flask
 
 from courseware import compression, static_files
-
-BARE_ROUTE = "/_bench/bare"
 
 
 def register_serving(app: Flask) -> None:
@@ -17,10 +13,3 @@ def register_serving(app: Flask) -> None:
     # sees the final body, and the static cache headers override what earlier hooks set.
     compression.init_app(app)
     static_files.init_app(app)
-    if os.environ.get("BENCH_BARE_ROUTE") == "1":
-        # Not a product route: it exists only when bench/serve.py starts the server with the flag.
-        app.add_url_rule(BARE_ROUTE, "bench_bare", _bare)
-
-
-def _bare():
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -3,7 +3,11 @@ titles of the in-memory outline. All are registered here, in register_filters, e
 anything that reads the database comes from the view that renders the page."""
 from __future__ import annotations
 
-from flask import Flask, g
+import threading
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app, g
 from markupsafe import Markup
 
 from courseware.formatting import (
@@ -16,6 +20,8 @@ from courseware.formatting import (
 )
 from courseware.language import current_language
 
+if TYPE_CHECKING:
+    from courseware.services.catalog import Outline
 
 def lang_of(language: str | None) -> Markup:
     """` lang="en"` for an element whose text is in `language` on a page in another language (a lesson
@@ -26,8 +32,9 @@ def lang_of(language: str | None) -> Markup:
     return Markup(' lang="%s"') % language.replace("_", "-")
 
 
-def _reader_outline():
-    """The in-memory course outline in the reader's language, looked up once per request."""
+def reader_outline() -> Outline:
+    """The in-memory course outline in the reader's language, looked up once per request (views
+    that read it first make the page's other lookups free)."""
     from courseware.extensions import db
     from courseware.services import catalog
 
@@ -41,13 +48,70 @@ def lesson_title(lesson_id: int | None, stored_title: str) -> str:
     published title from the in-memory outline, else the title as stored."""
     if lesson_id is None:
         return stored_title
-    return _reader_outline().lesson_title(lesson_id) or stored_title
+    return reader_outline().lesson_title(lesson_id) or stored_title
 
 
 def course_title(course_id: int | None, stored_title: str) -> str:
     if course_id is None:
         return stored_title
-    return _reader_outline().course_title(course_id) or stored_title
+    return reader_outline().course_title(course_id) or stored_title
+
+
+class FragmentCache:
+    """Parts of pages rendered once and kept by each process: the same for everyone who gets the same
+    key, in the same language, at the same content version.
+
+    A template marks such a part with `{% call cached_fragment("name", key...) %}…{% endcall %}`;
+    whatever the part shows must follow from the name, the key, the language and the published
+    content alone (never a person's name, a form token, a time shown in the reader's zone). The key
+    takes the content version this request read from the database (`catalog.current`), so that an
+    instance serves new content as soon as another has published it; a new version empties the
+    cache. Bounded: past MAX_BYTES the oldest parts go first."""
+
+    MAX_BYTES = 8 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[Hashable, ...], Markup] = {}
+        self._version: int | None = None
+        self._size = 0
+        self._lock = threading.Lock()
+        self.renders = 0
+
+    def get(self, version: int, key: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
+        part = self._parts.get(key) if version == self._version else None
+        if part is not None:
+            return part
+        part = Markup(render())
+        with self._lock:
+            self.renders += 1
+            if version != self._version:
+                if self._version is not None and version < self._version:
+                    return part  # an older request, still on the previous content: not kept
+                self._parts, self._size, self._version = {}, 0, version
+            while self._parts and self._size + len(part) > self.MAX_BYTES:
+                self._size -= len(self._parts.pop(next(iter(self._parts))))
+            self._parts[key] = part
+            self._size += len(part)
+        return part
+
+
+FRAGMENTS_KEY = "page_fragments"
+FRAME_KEY = "page_frame"
+
+
+def cached_fragment(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
+    """The template global behind `{% call cached_fragment(...) %}`: a part that shows published
+    content, kept per language and content version (see FragmentCache)."""
+    cache: FragmentCache = current_app.extensions[FRAGMENTS_KEY]
+    return cache.get(reader_outline().version, (name, current_language(), *key), caller)
+
+
+def cached_frame(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
+    """`{% call cached_frame(...) %}`: a part of the page's frame (navigation, footer) that shows no
+    content, only the interface in the reader's language: kept per language until a restart, as the
+    templates and catalogs are, and read without the database (error pages use it too)."""
+    cache: FragmentCache = current_app.extensions[FRAME_KEY]
+    return cache.get(0, (name, current_language(), *key), caller)
 
 
 def unread_notifications() -> int:
@@ -62,6 +126,11 @@ def register_filters(app: Flask) -> None:
     # Imported here: the practice blueprint's views import the services, which import the catalog.
     from courseware.practice.common import format_day, weekday_names
 
+    # Parts of pages rendered once per language and content version (FragmentCache).
+    app.extensions[FRAGMENTS_KEY] = FragmentCache()
+    app.extensions[FRAME_KEY] = FragmentCache()
+    app.add_template_global(cached_fragment, "cached_fragment")
+    app.add_template_global(cached_frame, "cached_frame")
     # Lookups in the in-memory outline (read once a request): pages name the lessons and courses they list.
     app.add_template_global(lesson_title, "lesson_title")
     app.add_template_global(course_title, "course_title")

@@ -90,7 +90,7 @@ def _healthy(port: int) -> bool:
 def served(tmp_path):
     """The real server in production settings on a fresh SQLite instance, as `make serve` runs it."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "SECRET_KEY", "BENCH_BARE_ROUTE", *SERVER_ENV)}
+           if k not in ("DATABASE_URL", "SECRET_KEY", *SERVER_ENV)}
     port = free_port()
     env.update(INSTANCE_PATH=str(tmp_path / "instance"), HOST="127.0.0.1", PORT=str(port),
                WEB_CONCURRENCY="2", GUNICORN_THREADS="2", ACCESS_LOG=str(tmp_path / "access.log"),
@@ -134,7 +134,6 @@ def test_the_real_server_serves_the_site_in_production_settings(served):
 
     status, _, body = get(port, "/no-such-page")
     assert status == 404 and b"Traceback" not in body and b"Page not found" in body
-    assert get(port, "/_bench/bare")[0] == 404  # the benchmark's route exists only for it
 
     log = (folder / "access.log").read_text()
     assert re.search(r'"GET /healthz HTTP/1\.1" 200 \d+ \d+ms', log), log

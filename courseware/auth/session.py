@@ -2,21 +2,25 @@
 a fresh session (recorded on the server, so that signing out revokes it), and where to go afterwards."""
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import ColumnElement
 
 from courseware.errors import render_error
 from courseware.extensions import db, login_manager
 from courseware.models import User
 from courseware.practice.common import clock
 from courseware.security import start_session
+from courseware.services.catalog import content_version
 from courseware.services.notifications.inbox import unread_count_of
 from courseware.services.people import accounts, one_time_passwords, reporting
-from courseware.services.pulse.answering import newest_open_pulse
+from courseware.services.pulse.answering import OPEN_AT, newest_open_pulse
 
 # Set in a session signed in with a one-time password (never a remembered one): until the person has
 # chosen their own password, that session reaches nothing else.
@@ -25,18 +29,28 @@ ONE_TIME_SIGN_IN = "_one_time"
 ONE_TIME_ENDPOINTS = frozenset({"auth.choose_password", "auth.logout", "auth.choose_language", "static"})
 
 
+@cache
+def _signed_in_columns() -> tuple[ColumnElement[Any], ...]:
+    """What every request reads with the person: built once, so that the query is built once too."""
+    return (unread_count_of(User.id), reporting.reports_exist(User.id), content_version.version_column(),
+            newest_open_pulse())
+
+
 def load_user(cookie_id: str) -> User | None:
     """The signed-in person of a sign-in not revoked, with (in the same query) their unread
-    notifications (the bell in every page's header), whether anyone reports to them, and the newest
-    culture pulse still open (the dashboard's banner: courseware/practice/panels.py)."""
-    found = accounts.user_of_sign_in(db.session, cookie_id, unread_count_of(User.id),
-                                     reporting.reports_exist(User.id), newest_open_pulse(clock()))
+    notifications (the bell in every page's header), whether anyone reports to them, the newest
+    culture pulse still open (the dashboard's banner: courseware/practice/panels.py) and the content
+    version (which the outline of the page is checked against). Flask-Login calls it once a request,
+    at the first look at `current_user`."""
+    found = accounts.user_of_sign_in(db.session, cookie_id, *_signed_in_columns(),
+                                     params={OPEN_AT: clock()})
     if found is None:
         return None
-    user, (unread, reports, newest_pulse) = found
+    user, (unread, reports, version, newest_pulse) = found
     g.unread_notifications = unread
     g.newest_open_pulse = newest_pulse
     g._has_reports = bool(reports)
+    content_version.remember(version)  # the page's outline needs no query of its own
     return user
 
 

@@ -44,6 +44,7 @@ from courseware.services.learning import (
     progress,
 )
 from courseware.services.people import assignments
+from courseware.templating import reader_outline
 
 bp = Blueprint("learn", __name__)
 
@@ -51,14 +52,14 @@ bp = Blueprint("learn", __name__)
 def _published_lesson(course_slug: str, lesson_slug: str) -> tuple[CourseOutline, LessonOutline]:
     """A published lesson and its course, from the outline in the reader's language; 404 otherwise.
     Pages show what the outline holds; a write then loads the lesson's row by id."""
-    course = catalog.current(db.session).course(course_slug)
+    course = reader_outline().course(course_slug)
     return course, course.lesson(lesson_slug)
 
 
 @bp.get("/")
 @login_required
 def dashboard():
-    courses = progress.progress_in_all_courses(db.session, current_user)
+    courses = progress.progress_in_all_courses(db.session, current_user, reader_outline())
     due_dates = assignments.DueDates(db.session, person=current_user)
     today = assignments.company_today()
     due = {}

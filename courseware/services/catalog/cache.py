@@ -40,8 +40,10 @@ class OutlineCache:
         self._html: dict[tuple[int, str], str] = {}
         self._html_size = 0
 
-    def get(self, session: Session, language: str = SOURCE_LANGUAGE) -> Outline:
-        version = content_version.read_version(session.connection())
+    def get(self, session: Session, language: str = SOURCE_LANGUAGE, version: int | None = None) -> Outline:
+        """The outline at `version` (read from the database when not given)."""
+        if version is None:
+            version = content_version.read_version(session.connection())
         outline = self._outlines.get(language)
         if outline is not None and outline.version == version:
             return outline
@@ -79,8 +81,10 @@ class OutlineCache:
 
 def current(session: Session, language: str | None = None) -> Outline:
     """The published outline in a language (by default the request's content language), as of the
-    content version this request sees."""
-    return current_app.extensions[EXTENSION_KEY].get(session, language or content_language())
+    content version this request sees: read with the signed-in person when there is one
+    (`content_version.remember`), else now."""
+    return current_app.extensions[EXTENSION_KEY].get(session, language or content_language(),
+                                                     content_version.remembered())
 
 
 def lesson_html(session: Session, lesson: LessonOutline) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from itertools import chain
 
-from sqlalchemy import event, select, update
+from flask import g, has_request_context
+from sqlalchemy import ScalarSelect, event, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import instance_state
@@ -34,14 +35,35 @@ def register_hooks() -> None:
 
 
 _VERSION = select(ContentVersion.version).where(ContentVersion.id == 1)
+# Where a request keeps the version it read with the signed-in person (`version_column`), so that
+# its outline needs no query of its own; a content write in the request forgets it (`bump`).
+REQUEST_KEY = "_content_version"
 
 
 def read_version(connection: Connection) -> int:
     return connection.execute(_VERSION).scalar() or 0
 
 
+def version_column() -> ScalarSelect[int]:
+    """The version as a column, for a query that runs at the start of every request anyway (the
+    signed-in person's); the caller stores what it read with `remember`."""
+    return _VERSION.scalar_subquery()
+
+
+def remember(version: int | None) -> None:
+    """This request's content version, read in another query (see `version_column`)."""
+    g.setdefault(REQUEST_KEY, version or 0)
+
+
+def remembered() -> int | None:
+    """The version this request read already, if any (None outside a request)."""
+    return g.get(REQUEST_KEY) if has_request_context() else None
+
+
 def bump(session: Session) -> None:
     """Raise the content version inside the session's transaction (the row is made if missing)."""
+    if has_request_context():
+        g.pop(REQUEST_KEY, None)  # the rest of this request reads the new version
     table = table_of(ContentVersion)
     insert = conflict_insert(session.get_bind().dialect.name, table)
     if insert is not None:

@@ -178,10 +178,11 @@ class CourseProgress:
         return next(status for status in self.lessons if status.lesson.id == lesson.id)
 
 
-def progress_in_all_courses(session: Session, user: User) -> list[CourseProgress]:
+def progress_in_all_courses(session: Session, user: User,
+                            outline: catalog.Outline | None = None) -> list[CourseProgress]:
     """Every course with a published lesson, in three queries whatever the number of courses,
-    lessons or people."""
-    outline = catalog.current(session)
+    lessons or people; `outline`: the one the request has read already (`catalog.current`)."""
+    outline = outline or catalog.current(session)
     records = _records(session, user.id)
     certificates_of = _certificates_loader(session, user)
     refresh_passed = _refresh_loader(session, user)
@@ -196,23 +197,39 @@ def course_progress(session: Session, user: User, course: CourseOutline) -> Cour
                             _refresh_loader(session, user))
 
 
+# An opening this soon after the last one is the same visit (a reload, a look at the next lesson and
+# back): it is not written again. The visit's start, from which the reading time counts, moves by
+# less than this; HR's "last active" is as exact.
+SAME_VISIT_SECONDS = 60
+
+
 def open_lesson(session: Session, user: User, course: CourseOutline,
                 lesson: LessonOutline) -> CourseProgress:
-    """Record that the person opened the lesson (one write) and return their progress."""
+    """Record that the person opened the lesson (one write, none for the same visit) and return
+    their progress."""
     records = _records(session, user.id)
     record = records.get(lesson.id)
     now = utcnow()
-    connection = session.connection()
-    if record is not None:
-        connection.execute(_TOUCH, {"record_id": record.id, "now": now})
-        record.last_opened_at = now
-    elif _insert_first_open(connection, user.id, lesson.id, now):
-        records[lesson.id] = ProgressRecord(None, lesson.id, now, now, None, None, None, None, 0, None)
-    _commit_keeping_loaded(session)
+    if record is None or not _same_visit(record, lesson, now):
+        connection = session.connection()
+        if record is not None:
+            connection.execute(_TOUCH, {"record_id": record.id, "now": now})
+            record.last_opened_at = now
+        elif _insert_first_open(connection, user.id, lesson.id, now):
+            records[lesson.id] = ProgressRecord(None, lesson.id, now, now, None, None, None, None, 0, None)
+        _commit_keeping_loaded(session)
     if lesson.id not in records:  # another request opened it at the same moment
         records = _records(session, user.id)
     return _course_progress(user.created_at, course, records, _certificates_loader(session, user),
                             _refresh_loader(session, user))
+
+
+def _same_visit(record: ProgressRecord, lesson: LessonOutline, now: datetime) -> bool:
+    """Opened within SAME_VISIT_SECONDS, and nothing published since that this opening would mark
+    as seen (`_is_new`)."""
+    published = lesson.source.published_at
+    return (0 <= (now - record.last_opened_at).total_seconds() < SAME_VISIT_SECONDS
+            and (published is None or published <= record.last_opened_at))
 
 
 def _commit_keeping_loaded(session: Session) -> None:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -163,18 +164,26 @@ def close_sign_in(session: Session, user: User) -> None:
                         .values(revoked_at=utcnow()))
 
 
-def user_of_sign_in(session: Session, cookie_id: str,
-                    *extra: ColumnElement[Any]) -> tuple[User, tuple[Any, ...]] | None:
+@lru_cache(maxsize=16)
+def _sign_in_statement(extra: tuple[ColumnElement[Any], ...]) -> Select[Any]:
+    """The signed-in person's query, built once per set of extra columns (every request runs it:
+    building a select with subqueries costs more than running it). The caller passes the same
+    column objects each time (courseware.auth.session keeps them)."""
+    return (select(User, *extra).join(SignInSession, SignInSession.user_id == User.id)
+            .where(User.session_token == bindparam("account_token"), User.active.is_(True),
+                   SignInSession.token == bindparam("sign_in_token"), SignInSession.revoked_at.is_(None)))
+
+
+def user_of_sign_in(session: Session, cookie_id: str, *extra: ColumnElement[Any],
+                    params: Mapping[str, Any] | None = None) -> tuple[User, tuple[Any, ...]] | None:
     """The active person whose cookie says `<account token>.<sign-in token>`, if that sign-in was
     not revoked (nor the account token rotated), with the `extra` columns read in the same query
-    (e.g. the unread notifications); None otherwise."""
+    (e.g. the unread notifications; `params`, the values of their bound parameters); None otherwise."""
     account_token, _dot, sign_in_token = cookie_id.partition(".")
     if not sign_in_token:
         return None
-    row = session.execute(
-        select(User, *extra).join(SignInSession, SignInSession.user_id == User.id)
-        .where(User.session_token == account_token, User.active.is_(True),
-               SignInSession.token == sign_in_token, SignInSession.revoked_at.is_(None))).first()
+    row = session.execute(_sign_in_statement(extra), {**(params or {}), "account_token": account_token,
+                                                      "sign_in_token": sign_in_token}).first()
     if row is None:
         return None
     user = row[0]

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import BindParameter, DateTime, ScalarSelect, Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -54,13 +54,18 @@ def has_answered(session: Session, pulse: Pulse, user: User) -> bool:
 RECENT_PULSES = 50
 
 
-def newest_open_pulse(now: datetime) -> ScalarSelect[int]:
-    """The newest published pulse not closed at `now`: a column that the sign-in's user query carries
-    (courseware.auth.session), so that the dashboard costs no query when no pulse is open."""
-    return _newest_open(now).scalar_subquery()
+# The parameter of newest_open_pulse's column: the moment it is read at.
+OPEN_AT = "pulse_open_at"
 
 
-def _newest_open(now: datetime) -> Select[tuple[int]]:
+def newest_open_pulse() -> ScalarSelect[int]:
+    """The newest published pulse not closed at the moment given as the OPEN_AT parameter: a column
+    that the sign-in's user query carries (courseware.auth.session; built once, as that query is),
+    so that the dashboard costs no query when no pulse is open."""
+    return _newest_open(bindparam(OPEN_AT, type_=DateTime())).scalar_subquery()
+
+
+def _newest_open(now: datetime | BindParameter[datetime]) -> Select[tuple[int]]:
     return select(func.max(Pulse.id)).where(Pulse.published_at.is_not(None), Pulse.closes_at > now)
 
 
