@@ -70,7 +70,7 @@ FORMS = {
     "follow-up check": ("gao.jun", "/practice/checks/", (), "form.practice-check button:not([formaction])"),
     "new course": ("president", "/author/", (), "#new-course button[type=submit]"),
     "new module": ("president", "/author/", (), "form.inline-create button[type=submit]"),
-    "new department": ("hr.lin", "/hr/departments", (), "main form[novalidate] button[type=submit]"),
+    "new department": ("hr.lin", "/hr/departments", (), "#new-department button[type=submit]"),
     "new account": ("hr.lin", "/hr/accounts/new", (), "main form button[type=submit]"),
 }
 

@@ -59,6 +59,7 @@ def test_a_printed_lesson_is_the_lesson_alone(open_page):
     page = open_page("wang.lei", DESKTOP)
     page.goto(f"{COURSE}/{LESSONS[3]}")
     page.emulate_media(media="print")
-    for chrome in (".site-header", ".site-footer", ".lesson-actions", ".lesson-pager", ".breadcrumbs"):
+    for chrome in (".site-header", ".site-footer", ".lesson-actions", ".lesson-pager", ".breadcrumbs",
+                   ".lesson-questions"):
         assert page.locator(chrome).is_hidden(), chrome
-    assert page.locator(".prose").is_visible()
+    assert page.locator("article.lesson > .prose").is_visible()
