@@ -17,6 +17,21 @@ SANITIZED_EXPRESSIONS = {
     "preview",                # the editor's preview: render_markdown() of the draft
     "summary.key_points",     # a section of the published lesson's HTML, sanitized again when cut
     "summary.task",           # (services/catalog/summary.py), for the printable summary
+    # A question on a lesson and its answers (templates/learn/_questions.html): LessonQuestion.html and
+    # QuestionAnswer.html, render_markdown() of what was typed, sanitized once when saved
+    # (services/discussion/questions.py).
+    "q.html", "reply.html", "item.question.question.html", "item.answer.html",
+}
+
+# Every Markup() in the code, and why its text is safe: each wraps what Jinja rendered with
+# autoescape on, or builds an attribute from an escaped value (Markup's % escapes its arguments).
+REVIEWED_MARKUP = {
+    ("courseware/templating.py", 'return Markup("")'),  # lang_of: no attribute
+    ("courseware/templating.py", """return Markup(' lang="%s"') % language.replace("_", "-")"""),
+    ("courseware/templating.py", "part = Markup(render())"),  # a fragment Jinja rendered (FragmentCache)
+    # One hand-out sheet, rendered by Jinja from its template (hr/accounts.py).
+    ("courseware/hr/accounts.py", 'sheets.append(Markup(render_template("hr/_handout_sheet.html", '
+                                  "person=person, sign_in=sign_in,"),
 }
 
 
@@ -35,8 +50,9 @@ def test_no_markup_eval_exec_or_template_strings_in_the_code():
     offenders = []
     for source in (PROJECT_ROOT / "courseware").rglob("*.py"):
         for number, line in enumerate(source.read_text().splitlines(), start=1):
-            if forbidden.search(line):
-                offenders.append(f"{source.relative_to(PROJECT_ROOT)}:{number}: {line.strip()}")
+            path = str(source.relative_to(PROJECT_ROOT))
+            if forbidden.search(line) and (path, line.strip()) not in REVIEWED_MARKUP:
+                offenders.append(f"{path}:{number}: {line.strip()}")
     assert offenders == []
 
 
