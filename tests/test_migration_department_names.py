@@ -3,47 +3,38 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
-from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
+from tests.migration_helpers import down_revision_of, migrated, rows
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 REVISION = "b7d4e2a9c1f3"
 BEFORE = "3e8a1c6f0d27"
 
 
-def _rows(sql: str) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(sa.text(sql))]
-
 
 def test_the_migration_follows_the_last_one_of_main():
-    script = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_revision(REVISION)
-    assert script.down_revision == BEFORE
+    assert down_revision_of(REVISION) == BEFORE
 
 
 def test_departments_keep_their_names_and_get_no_chinese_one_down_up_keeps_them(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade(revision=BEFORE)
+    with migrated(scratch_database, BEFORE):
         with db.engine.begin() as conn:
             conn.execute(sa.text("INSERT INTO department (id, name) VALUES (1, 'Finance Department')"))
         db.session.remove()
 
         upgrade(revision=REVISION)
-        assert _rows("SELECT name, name_zh FROM department") == [("Finance Department", None)]
+        assert rows("SELECT name, name_zh FROM department") == [("Finance Department", None)]
         with db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE department SET name_zh = '财务部'"))
         db.session.remove()
 
         downgrade(revision=BEFORE)
         assert "name_zh" not in {c["name"] for c in sa.inspect(db.engine).get_columns("department")}
-        assert _rows("SELECT name FROM department") == [("Finance Department",)]
+        assert rows("SELECT name FROM department") == [("Finance Department",)]
         db.session.remove()
 
         upgrade(revision=REVISION)
-        assert _rows("SELECT name, name_zh FROM department") == [("Finance Department", None)]
+        assert rows("SELECT name, name_zh FROM department") == [("Finance Department", None)]
         db.session.remove()

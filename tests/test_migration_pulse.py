@@ -3,12 +3,10 @@ PostgreSQL, as tests/test_migrations.py); rows are written in SQL at the new rev
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
-from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
+from tests.migration_helpers import down_revision_of, migrated, rows, table_names
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 REVISION = "637056e0a049"
@@ -16,25 +14,15 @@ BEFORE = "7c4e2b9a5d10"
 TABLES = {"reflection_feature", "pulse", "pulse_question", "pulse_responder", "pulse_answer"}
 
 
-def _tables() -> set[str]:
-    return set(sa.inspect(db.engine).get_table_names())
-
-
-def _rows(sql: str) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(sa.text(sql))]
 
 
 def test_the_migration_follows_the_last_one_of_main():
-    script = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_revision(REVISION)
-    assert script.down_revision == BEFORE
+    assert down_revision_of(REVISION) == BEFORE
 
 
 def test_down_and_up_again(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade(revision=REVISION)
-        assert TABLES <= _tables()
+    with migrated(scratch_database, REVISION):
+        assert TABLES <= table_names()
         answer_columns = {c["name"] for c in sa.inspect(db.engine).get_columns("pulse_answer")}
         assert answer_columns == {"id", "pulse_id", "question_id", "value", "department_id", "answered_on"}
         with db.engine.begin() as conn:
@@ -45,12 +33,12 @@ def test_down_and_up_again(scratch_database):  # noqa: F811
             conn.execute(sa.text("INSERT INTO pulse_responder (pulse_id, token) VALUES (1, 'ab')"))
             conn.execute(sa.text("INSERT INTO pulse_answer (id, pulse_id, question_id, value, answered_on)"
                                  " VALUES ('6f1c2a9e-0000-4000-8000-000000000001', 1, 1, 4, '2026-11-25')"))
-        assert _rows("SELECT value FROM pulse_answer") == [(4,)]
+        assert rows("SELECT value FROM pulse_answer") == [(4,)]
         db.session.remove()
 
         downgrade(revision=BEFORE)
-        assert not TABLES & _tables()
+        assert not TABLES & table_names()
         upgrade(revision=REVISION)
-        assert _rows("SELECT count(*) FROM pulse_answer") == [(0,)]
+        assert rows("SELECT count(*) FROM pulse_answer") == [(0,)]
         db.session.remove()
         db.engine.dispose()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from courseware import create_app
-from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
+from tests.migration_helpers import down_revision_of, migrated, rows, table_names
 from tests.test_migrations import scratch_database  # noqa: F401 - the fixture
 
 REVISION = "7a3d9e1f5c20"
@@ -16,24 +14,14 @@ BEFORE = "637056e0a049"
 TABLES = {"lesson_question", "question_answer", "question_me_too", "question_host"}
 
 
-def _tables() -> set[str]:
-    return set(sa.inspect(db.engine).get_table_names())
-
-
-def _rows(sql: str) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(sa.text(sql))]
 
 
 def test_the_migration_follows_the_last_one_of_main():
-    script = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_revision(REVISION)
-    assert script.down_revision == BEFORE
+    assert down_revision_of(REVISION) == BEFORE
 
 
 def test_questions_go_down_and_up_keeping_people_and_lessons(scratch_database):  # noqa: F811
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", **scratch_database})
-    with app.app_context():
-        upgrade(revision=BEFORE)
+    with migrated(scratch_database, BEFORE):
         with db.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO user_account (id, username, full_name, role, department_since,"
@@ -49,7 +37,7 @@ def test_questions_go_down_and_up_keeping_people_and_lessons(scratch_database): 
         db.session.remove()
 
         upgrade(revision=REVISION)
-        assert TABLES <= _tables()
+        assert TABLES <= table_names()
         with db.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO lesson_question (id, lesson_id, user_id, body, html, anonymous, created_at)"
@@ -74,11 +62,11 @@ def test_questions_go_down_and_up_keeping_people_and_lessons(scratch_database): 
         db.session.remove()
 
         downgrade(revision=BEFORE)
-        assert not TABLES & _tables()
-        assert _rows("SELECT username FROM user_account ORDER BY id") == [("chen.yong",), ("boss",)]
-        assert _rows("SELECT slug FROM lesson") == [("l",)]
+        assert not TABLES & table_names()
+        assert rows("SELECT username FROM user_account ORDER BY id") == [("chen.yong",), ("boss",)]
+        assert rows("SELECT slug FROM lesson") == [("l",)]
 
         upgrade(revision=REVISION)
-        assert _rows("SELECT count(*) FROM lesson_question") == [(0,)]
+        assert rows("SELECT count(*) FROM lesson_question") == [(0,)]
         db.session.remove()
         db.engine.dispose()
