@@ -41,7 +41,8 @@ def test_finding_people_keeps_the_choices_and_errors_take_focus(open_page):
     page.goto("/hr/assignments")
     page.get_by_role("checkbox", name="Finance Department").check()
     page.get_by_label("Find people by name, username or department").fill("international")
-    page.keyboard.press("Enter")  # Enter in the search field finds
+    with page.expect_navigation():  # the keyboard does not wait for the page it sends for, as a click does
+        page.keyboard.press("Enter")  # Enter in the search field finds
     page.wait_for_load_state()
     assert page.get_by_role("checkbox", name="Finance Department").is_checked()
     assert page.get_by_role("status").filter(has_text="found for “international”").count() == 1
