@@ -8,11 +8,29 @@ field of the form goes to `default` when the page has a field it belongs next to
 page's flashed messages."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import DateField, Field
 
 from courseware.services.errors import ValidationError
+
+
+class DayField(DateField):
+    """A day typed or picked (YYYY-MM-DD); anything else is refused with `invalid_message`, in words
+    the reader can act on (a form may name the day it asks for in its own subclass)."""
+
+    invalid_message = _l("Enter a date as YYYY-MM-DD, for example 2026-12-31.")
+    data: date | None
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.invalid_message)) from None
 
 
 class ConfirmForm(FlaskForm):

@@ -3,30 +3,21 @@ are filled), and the manager's answers (one radio group per question). The rules
 are in services/pulse; these parse the request."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import Field, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from courseware.forms import DayField
 from courseware.models import Pulse
 from courseware.services.pulse.pulses import CHOICE, MAX_QUESTIONS, SCALE, PulseFields, QuestionFields
 from courseware.services.pulse.results import value_labels
 
 
-class _Day(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter a date as YYYY-MM-DD, for example 2026-12-31.")) from None
-
-
 class PulseForm(FlaskForm):
     title = StringField(_l("Title"))
-    opens_on = _Day(_l("First day"), validators=[Optional()])
-    closes_on = _Day(_l("Last day"), validators=[Optional()])
+    opens_on = DayField(_l("First day"), validators=[Optional()])
+    closes_on = DayField(_l("Last day"), validators=[Optional()])
 
     def question_rows(self) -> list[tuple[int, Field, Field, Field]]:
         return [(n, self[f"q{n}_text"], self[f"q{n}_kind"], self[f"q{n}_options"])

@@ -3,7 +3,6 @@ from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateField,
     EmailField,
     SelectChoice,
     SelectField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from courseware.forms import DayField
 from courseware.inputs import BoundedIntegerField, bounded_int
 
 NO_DEPARTMENT = 0
@@ -20,14 +20,8 @@ NEVER = "never"  # certificates of the course never expire
 NOBODY = 0  # the choice of no line manager, or no head
 
 
-class DayField(DateField):
-    """A day typed or picked (YYYY-MM-DD); anything else is refused in words HR can act on."""
-
-    def process_formdata(self, valuelist: list) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(_l("Enter the due date as a day, for example 2027-03-31."))) from None
+class DueDayField(DayField):
+    invalid_message = _l("Enter the due date as a day, for example 2027-03-31.")
 
 
 class AssignmentForm(FlaskForm):
@@ -41,7 +35,7 @@ class AssignmentForm(FlaskForm):
                                    coerce=bounded_int, validate_choice=False, validators=[Optional()])
     q = StringField(_l("Find people by name, username or department"),
                     validators=[Optional(), Length(max=100)])
-    due_on = DayField(_l("Due date"), validators=[Optional()])
+    due_on = DueDayField(_l("Due date"), validators=[Optional()])
     due_days = BoundedIntegerField(
         _l("…or days to complete, counted from assignment (or from joining the department)"),
         validators=[Optional(), NumberRange(min=1, max=730)],

@@ -8,10 +8,11 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
+from courseware.forms import DayField
 from courseware.inputs import BoundedIntegerField
 from courseware.models import Goal
 from courseware.services.practice.goals import GoalFields
@@ -19,16 +20,6 @@ from courseware.services.practice.goals import GoalFields
 NO_CHOICE = 0
 PROGRESS_MESSAGE = _l("Progress is a whole number from 0 to 100 (percent).")
 
-
-class DayField(DateField):
-    """A date, with a message that says which format is expected."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter a date as YYYY-MM-DD, for example 2026-12-31.")) from None
 
 
 def goal_label(goal: Goal) -> str:
