@@ -82,6 +82,10 @@ def test_me_lists_progress_attempts_and_certificates(manager, course):
     assert "My progress" in me and "The first lesson" in me
     assert "100%" in me and "Passed" in me
     assert "Complete every lesson of a course to earn its certificate." in me
+    # One progress figure a course (a bar and its words, no ring beside them), and the attempt's link
+    # says what it is.
+    assert 'class="ring' not in me and me.count('<progress class="progress"') == 1
+    assert 'class="attempt-review"' in me and ">Attempt #1<span" in me
 
 
 def test_other_peoples_attempts_do_not_show_on_me(signed_in, course):
