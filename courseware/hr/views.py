@@ -166,7 +166,9 @@ def questions():
     if course is None:
         return render_template("hr/empty.html")
     quizzes = question_analysis.analyse_course(db.session, course, current_language())
-    return render_template("hr/questions.html", quizzes=quizzes, course=course, courses=courses)
+    weakest = question_analysis.weakest_first(quizzes)
+    return render_template("hr/questions.html", quizzes=quizzes, weakest=weakest, course=course,
+                           courses=courses, weak_below=question_analysis.WEAK_BELOW)
 
 
 @bp.get("/export/progress.csv")

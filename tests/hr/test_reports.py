@@ -121,6 +121,20 @@ def test_hr_pages_show_the_figures(hr, course, company):
     assert "Ada Done" in person and "revision 1" in person and "100%" in person
     questions = hr.get("/hr/questions").get_data(as_text=True)
     assert "Which option is the right one?" in questions and "The wrong one" in questions
+    # The questions most people miss come first, the weakest marked; each quiz's table is folded.
+    weakest = questions.split('id="weakest-title"')[1].split("</section>")[0]
+    assert "50% right</strong> · Which option is the right one?" in weakest
+    assert 'class="is-weak"' in weakest and '<details class="card question-quiz">' in questions
+
+
+def test_each_quiz_lists_its_weakest_questions_first(course, company):
+    from courseware.services.reports.question_analysis import analyse_course, weakest_first
+    quizzes = analyse_course(db.session, course)
+    weakest = weakest_first(quizzes, limit=2)
+    rights = [q.percent_right for q in quizzes[0].questions]
+    answered = [r for r in rights if r is not None]
+    assert answered == sorted(answered) and rights[:len(answered)] == answered  # unanswered last
+    assert [w.question.percent_right for w in weakest] == answered[:2]
 
 
 def test_question_analysis_counts_answers_and_the_favourite_wrong_option(course, company):

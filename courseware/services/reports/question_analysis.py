@@ -102,3 +102,26 @@ def analyse_course(session: Session, course: Course, language: str = SOURCE_LANG
             ))
         result.append(QuizStat(position, title, version.number, questions, lesson_id=quiz.lesson_id))
     return result
+
+
+@dataclass(frozen=True)
+class WeakQuestion:
+    quiz: QuizStat
+    question: QuestionStat
+
+
+WEAK_BELOW = 60  # percent right: a question most people miss is highlighted
+
+
+def weakest_first(quizzes: list[QuizStat], limit: int = 10) -> list[WeakQuestion]:
+    """Each quiz's questions put weakest first (fewest right; unanswered last), and the course's
+    `limit` weakest answered questions, for the top of the page."""
+    def weakness(question: QuestionStat) -> tuple[bool, int, int]:
+        percent = question.percent_right
+        return percent is None, percent if percent is not None else 0, -question.answered
+
+    for quiz in quizzes:
+        quiz.questions.sort(key=weakness)
+    answered = [WeakQuestion(quiz, question) for quiz in quizzes for question in quiz.questions
+                if question.percent_right is not None]
+    return sorted(answered, key=lambda weak: weakness(weak.question))[:limit]
