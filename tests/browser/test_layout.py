@@ -63,3 +63,12 @@ def test_a_printed_lesson_is_the_lesson_alone(open_page):
                    ".lesson-questions"):
         assert page.locator(chrome).is_hidden(), chrome
     assert page.locator("article.lesson > .prose").is_visible()
+
+
+def test_a_first_visit_shows_the_start_button_above_the_fold(open_page):
+    page = open_page("he.jing", {"width": 1280, "height": 800})
+    page.goto("/")
+    start = page.locator(".course-hero .button").first
+    box = start.bounding_box()
+    assert start.is_visible() and box is not None and box["y"] + box["height"] <= 800, box
+    assert page.locator(".how-it-works").is_visible()  # still there, after the course
