@@ -124,4 +124,4 @@ def test_a_refresh_assignment_on_the_person_page(hr, course, make_user, clock):
                               created_at=START))
     db.session.commit()
     page = hr.get(f"/hr/people/{person.id}", headers=EN).get_data(as_text=True)
-    assert '<span class="badge due-on_time">On time · 2026-06-30</span>' in page and "(a refresh)" in page
+    assert '<span class="badge due-on_time">On time · 30 June 2026</span>' in page and "(a refresh)" in page

@@ -86,13 +86,14 @@ def test_the_calendar_and_streak_in_each_language(manager, clock):
 def test_goals_in_each_language(manager, clock):
     half_year(manager.user)
     html = manager.get("/practice/goals", headers=ZH).get_data(as_text=True)
-    for expected in ("<h1>我的目标</h1>", "新建长期目标", "长期目标 · 2026-07-01 至 2026-12-31",
+    for expected in ("<h1>我的目标</h1>", "新建长期目标", "长期目标 · 2026年7月1日 至 2026年12月31日",
                      "分解为短期目标", "周期结束", "完成标准", "设定目标", "Raise repeat orders",
                      "例如“前 20 大客户的复购订单增长 15%”"):
         assert expected in html, expected
     english = manager.get("/practice/goals", headers=EN).get_data(as_text=True)
-    for expected in ("<h1>My goals</h1>", "New long-term goal", "Long-term goal · 2026-07-01 to 2026-12-31",
-                     "Period ends", "top 20 customers up 15%"):
+    for expected in ("<h1>My goals</h1>", "New long-term goal",
+                     "Long-term goal · 1 July 2026 to 31 December 2026", "Period ends",
+                     "top 20 customers up 15%"):
         assert expected in english, expected
 
 
@@ -100,7 +101,7 @@ def test_a_goal_page_in_chinese(manager, clock):
     goal = half_year(manager.user)
     html = manager.get(f"/practice/goals/{goal.id}", headers=ZH).get_data(as_text=True)
     for expected in ("更新进度", "进度（%）", "添加短期目标", "0%", "编辑", "删除…",
-                     "从今天到 2026-12-31 之间，须在长期目标的周期之内。"):
+                     "从今天到 2026年12月31日 之间，须在长期目标的周期之内。"):
         assert expected in html, expected
 
 
