@@ -59,8 +59,8 @@ def test_each_lesson_counts_goals_plans_follow_ups_and_missed_questions(course, 
     assert (found.questions, found.me_too) == (1, 2)  # the hidden question and its mark left out
     assert (found.completed, found.goals, found.goal_people) == (3, 2, 1)
     assert (found.planners, found.plans) == (1, 2)
-    assert (found.followups[30].answered, found.followups[30].rate) == (2, 0.75)
-    assert (found.followups[90].skipped, found.followups[90].rate) == (1, None)
+    assert (found.followups[30].answered, found.followups[30].retention) == (2, 75)
+    assert (found.followups[90].skipped, found.followups[90].retention) == (1, None)
     assert [q.id for q in found.missed] == ["pick-many"]
 
 

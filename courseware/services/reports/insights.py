@@ -25,24 +25,12 @@ from courseware.models import (
     QuestionMeToo,
 )
 from courseware.services.catalog import published
+from courseware.services.reports.participation import StageFigures
 from courseware.services.reports.question_analysis import QuestionStat, analyse_course
 
 PLAN_WEEKS = 4
 STAGES = (30, 90)
 MISSED_SHOWN = 3
-
-
-@dataclass
-class Retention:
-    answered: int = 0
-    skipped: int = 0
-    correct: int = 0
-    questions: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        """The share of follow-up questions answered right."""
-        return self.correct / self.questions if self.questions else None
 
 
 @dataclass
@@ -55,8 +43,9 @@ class LessonInsight:
     goal_people: int = 0
     planners: int = 0
     plans: int = 0
-    followups: dict[int, Retention] = field(
-        default_factory=lambda: {stage: Retention() for stage in STAGES})
+    # The follow-up checks at each stage, counted as practice participation counts them.
+    followups: dict[int, StageFigures] = field(
+        default_factory=lambda: {stage: StageFigures() for stage in STAGES})
     missed: list[QuestionStat] = field(default_factory=list)
     questions: int = 0  # asked under the lesson (hidden ones left out)
     me_too: int = 0  # "I have this question too" marks on them
