@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run serve worker test lint typecheck setup migrate db bench-serve bench-notifications bench-integrity clean translations-update translations-check
+.PHONY: run serve worker test lint typecheck setup migrate db bench-serve bench-notifications bench-integrity cluster-check clean translations-update translations-check
 # apt-get needs root: sudo unless we are root already.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -66,6 +66,13 @@ bench-notifications: setup
 ## Quiz results under load and while workers are SIGKILLed, on SQLite and PostgreSQL (bench/integrity.py).
 bench-integrity: setup
 	$(BIN)/python bench/integrity.py
+
+## Two `make serve` instances, an RQ worker and Debian's nginx (deploy/nginx's upstream and proxy
+## settings) on a PostgreSQL database of its own and Redis database 7 (CLUSTER_REDIS_URL): sessions,
+## sign-in limits, publication and one instance killed under load, checked (bench/cluster.py).
+cluster-check: setup
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { echo "nginx is needed: apt-get install nginx (the check runs its own, on a free port)"; exit 1; }
+	$(BIN)/python bench/cluster.py
 
 ## The browser tests inject axe-core (package-lock.json pins it) into each page.
 node_modules/.installed: package.json package-lock.json
