@@ -153,6 +153,7 @@ def kill_drill(stack: Stack, readers: list[Client], first: int, people: int, sub
     time.sleep(kill_after)
     killed_at = time.perf_counter()
     killed = kill_instance(stack.servers["A"])
+    dead_at = time.perf_counter()  # the master reaped: nothing of A is left
     for thread in threads:
         thread.join()
     time.sleep(1)  # the readers go on a moment on B alone
@@ -162,27 +163,30 @@ def kill_drill(stack: Stack, readers: list[Client], first: int, people: int, sub
     engine = sa.create_engine(stack.database_url)
     figures = _drill_figures(engine, forms, outcomes, killed)
     engine.dispose()
-    return drill_rows(records, figures, began, killed_at, stack.ports["A"], people)
+    return drill_rows(records, figures, began, (killed_at, dead_at), stack.ports["A"], people)
 
 
-def drill_rows(records: list[Record], figures: dict, began: float, killed_at: float, port_a: int,
+def drill_rows(records: list[Record], figures: dict, began: float, kill: tuple[float, float], port_a: int,
                people: int) -> list[Row]:
+    killed_at, dead_at = kill
     after = [r for r in records if r.ended >= killed_at]
     failed = [r for r in records if not 200 <= r.status < 400]
     pages_failed = [r for r in failed if r.kind == "page"]
     submits_failed = [r for r in failed if r.kind == "submit"]
     last_failure = max((r.ended for r in failed), default=killed_at) - killed_at
-    on_a_after = [r for r in after if r.started > killed_at and 200 <= r.status < 400
+    on_a_after = [r for r in after if r.started > dead_at and 200 <= r.status < 400
                   and r.upstream.endswith(f":{port_a}")]
     for r in failed:
         print(f"    failed: {r.kind} {r.status} via {r.upstream or '-'}, sent "
               f"{1000 * (r.started - killed_at):+.0f} ms from the kill, answered after "
               f"{1000 * (r.ended - r.started):.0f} ms", flush=True)
     submitted = sum(1 for r in records if r.kind == "submit")
+    passed_on = sum(1 for r in records if "," in r.upstream)
     return [
         (f"instance A killed (SIGKILL, {figures['killed']} processes) {killed_at - began:.1f} s into "
          f"{people} quiz submissions and page reading",
-         f"{len(records):,} requests, {len(after):,} after the kill; failed: {len(pages_failed)} pages, "
+         f"{len(records):,} requests, {len(after):,} after the kill ({passed_on} sent on to B by "
+         f"nginx); failed: {len(pages_failed)} pages, "
          f"{len(submits_failed)} submissions (of {submitted} sent); last failure "
          f"{1000 * last_failure:.0f} ms after the kill; {len(on_a_after)} answers from A after it",
          "pages 0 failed; only submissions in flight on A fail, and are sent again",

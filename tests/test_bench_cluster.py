@@ -2,13 +2,15 @@
 check must run production's upstream and proxy settings, with its own instances in the upstream."""
 from __future__ import annotations
 
+import re
+import runpy
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from bench.cluster_stack import DEPLOY_NGINX, NGINX, nginx_config
+from bench.cluster_stack import DEPLOY_NGINX, NGINX, ROOT, nginx_config
 
 DEPLOY = DEPLOY_NGINX.read_text()
 
@@ -52,3 +54,15 @@ def test_nginx_accepts_the_generated_configuration(tmp_path):
                               "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
 
     assert checked.returncode == 0, checked.stderr
+
+
+def test_nginx_drops_an_idle_connection_to_an_instance_before_gunicorn_does():
+    """gunicorn closes a kept-alive connection after `keepalive` idle seconds; if nginx kept it longer
+    (its upstream default is 60 s), it could send a request down a connection gunicorn is closing:
+    a GET goes to another instance, a form gets a 502 (seen by bench/cluster.py under load)."""
+    gunicorn_keepalive = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["keepalive"]
+    upstream = DEPLOY.split("upstream culture_courses {", 1)[1].split("}", 1)[0]
+    found = re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.MULTILINE)
+
+    assert found is not None, "the upstream block sets no keepalive_timeout (nginx's default is 60 s)"
+    assert int(found.group(1)) < gunicorn_keepalive
