@@ -112,6 +112,9 @@ def main() -> int:
     rows: list[checks.Row] = []
     try:
         run_checks(stack, args, build(stack, args), rows)
+    except KeyboardInterrupt:
+        print("interrupted: stopping everything and dropping the database", flush=True)
+        rows.append(("run to the end", "interrupted", "", False))
     finally:
         stack.close()
         if not args.keep:

@@ -146,7 +146,7 @@ def kill_drill(stack: Stack, readers: list[Client], first: int, people: int, sub
 
     stop = threading.Event()
     readers_threads = page_load(readers, stop, records)
-    threads = [threading.Thread(target=submitter) for _ in range(submitters)]
+    threads = [threading.Thread(target=submitter, daemon=True) for _ in range(submitters)]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
