@@ -189,7 +189,7 @@ def drill_rows(records: list[Record], figures: dict, began: float, kill: tuple[f
          f"nginx); failed: {len(pages_failed)} pages, "
          f"{len(submits_failed)} submissions (of {submitted} sent); last failure "
          f"{1000 * last_failure:.0f} ms after the kill; {len(on_a_after)} answers from A after it",
-         "pages 0 failed; only submissions in flight on A fail, and are sent again",
+         "pages 0 failed; only submissions sent to A around the kill fail (502), and are sent again",
          not pages_failed and not on_a_after),
         ("submissions: answered, lost, counted twice",
          f"{people - figures['unanswered']} of {people} answered 2xx/3xx ({figures['success_first']} "
