@@ -73,6 +73,8 @@ def test_the_certificate_prints_on_one_a4_page(open_page, live_site, language):
     pdf = page.pdf(format="A4", print_background=True)
     (OUTPUT / f"certificate-{language}.pdf").write_bytes(pdf)
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1, "the certificate prints on more than one page"
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    screenshot(page, f"certificate-print-{language}", full_page=True)
 
 
 def test_on_a_phone_crumbs_stay_on_one_line_and_the_submit_row_waits_at_the_end(open_page):
