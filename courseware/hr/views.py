@@ -74,6 +74,7 @@ def _course():
 
 
 STATUS_FILTERS = {*(s.value for s in completion.PersonStatus), course_states.EXPIRING}
+DUE_FILTERS = {state.value for state in assignments.DueState}
 
 
 def chosen_course() -> tuple[Course | None, list[Course]]:
@@ -128,6 +129,10 @@ def people_page(departments: list[Department],
     filters = _filters(within)
     sort = request.args.get("sort", "name")
     rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
+    due = request.args.get("due") or None  # one due state, "none" for the people with no due date
+    if due and due not in DUE_FILTERS:
+        abort(400)
+    rows = [row for row in rows if due is None or row.due_state.value == due]
     page = max(1, request.args.get("page", 1, type=bounded_int))
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     if page > pages:
@@ -135,7 +140,8 @@ def people_page(departments: list[Department],
     return render_template(
         "hr/people.html", rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(rows),
         page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
-        departments=departments, statuses=list(completion.PersonStatus),
+        departments=departments, statuses=list(completion.PersonStatus), due=due,
+        due_states=list(assignments.DueState),
         expiring_days=course_states.EXPIRING_DAYS,
         # Back from a nudge's preview: the people chosen stay ticked.
         selected=set(request.args.getlist("selected", type=bounded_int)),

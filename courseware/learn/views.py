@@ -219,7 +219,8 @@ def certificate(code: str) -> ResponseReturnValue:
     return render_template(
         "learn/certificate.html", certificate=found, status=certificates.status_of(found, now),
         lessons=_covered_titles(found), verification_url=_verification_url(found.code),
-        holder_standing=holder_standing,
+        verification_address=certificates.short_address(_verification_url(found.code)),
+        course_minutes=certificates.course_minutes(db.session, found), holder_standing=holder_standing,
     )
 
 

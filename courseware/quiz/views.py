@@ -9,7 +9,6 @@ from flask_wtf.csrf import CSRFError
 
 from courseware.errors import csrf_error
 from courseware.extensions import db
-from courseware.formatting import format_percent
 from courseware.forms import ConfirmForm
 from courseware.inputs import bounded_int
 from courseware.language import content_language
@@ -59,12 +58,7 @@ def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue
         )
     except ValidationError as invalid:
         return _render_quiz(course, lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400)
-    if attempt.passed:
-        flash(_("You passed with %(score)s.", score=format_percent(attempt.score)), "success")
-    else:
-        flash(_("You scored %(score)s; the pass mark is %(mark)s. See which answers were wrong and "
-                "try again.", score=format_percent(attempt.score),
-                mark=format_percent(attempt.quiz_version.pass_mark)), "warning")
+    # No flash: the review's verdict card (and its title) says passed or not, the score and the mark.
     return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
 
 

@@ -150,7 +150,8 @@ def test_a_manager_reads_takes_the_quiz_by_keyboard_and_earns_the_certificate(op
     page.keyboard.press("Enter")
     page.wait_for_url("**/attempts/*")
     assert page.get_by_role("heading", name="Not passed", exact=True).is_visible()
-    assert "See which answers were wrong and try again" in page.locator(".flashes").inner_text()
+    # The verdict is said once, by its card and the page's title; no flash above repeats it.
+    assert page.title().startswith("Not passed: ") and page.locator(".flashes .flash").count() == 0
     assert first["id"]  # the review lists every question asked (the key is kept until a pass)
     assert page.locator(".review-list > li").count() == len(questions)
     screenshot(page, "review-failed-desktop")

@@ -82,8 +82,13 @@ def test_a_newcomer_sets_goals_plans_the_day_and_answers_a_check(open_page):
     assert "Private: only you can read it" in page.content()
 
     page.goto("/")
+    # The check is folded to one line, so "Recent quiz attempts" stays near; opened, it is the form.
+    folded = page.locator("[data-dashboard-check]")
+    assert not page.locator(".practice-dashboard form.practice-check").is_visible()
+    assert folded.bounding_box()["height"] < 120
+    folded.locator("summary").click()
     check = page.locator(".practice-dashboard form.practice-check")
-    assert check.count() == 1
+    assert check.count() == 1 and check.is_visible()
     for fieldset in check.locator("fieldset").all():
         fieldset.locator("input").first.check()
     check.locator("text=Check my answers").click()

@@ -108,3 +108,30 @@ def test_the_outline_says_why_each_lesson_is_not_complete(manager, course):
     manager.get(f"/courses/test-course/{first.slug}")
     html = page(manager, "/courses/test-course")
     assert "Opened, not yet read: about" in html
+
+
+def test_the_certificate_reads_as_a_document(manager, course, clock, app, client, make_user):
+    """Issue 19: the president's name over a signature line, the course in a line (lessons and reading
+    time), and the verification address as people write it: the configured host and path, no scheme."""
+    make_user(role="president", username="zhao.ming", full_name="Zhao Ming", department=None)
+    app.config["SITE_URL"] = "https://courses.example.com"
+    certified = finish(manager.user, course)
+    html = page(client, f"/certificates/{certified.code}")
+    assert '<span class="signature-line" aria-hidden="true"></span>' in html
+    assert '<p class="signatory">Zhao Ming</p>' in html
+    minutes = certificates.course_minutes(db.session, certified)
+    assert minutes > 0
+    assert f"2 lessons and their quizzes · {minutes} minutes of reading" in html
+    address = (f'<a href="https://courses.example.com/certificates/{certified.code}">courses.example.com<wbr>'
+               f'<span class="nowrap">/certificates/{certified.code}</span></a>')
+    assert address in html
+    assert "127.0.0.1" not in html and ">https://courses.example.com/certificates/" not in html
+    chinese = page(client, f"/certificates/{certified.code}", headers=ZH)
+    assert f"共 2 课及其测验 · 阅读 {minutes} 分钟" in chinese
+
+
+def test_a_short_address_drops_the_scheme_only():
+    assert certificates.short_address("https://courses.example.com/certificates/AB") == (
+        "courses.example.com/certificates/AB")
+    assert certificates.short_address("http://127.0.0.1:5000/certificates/AB") == (
+        "127.0.0.1:5000/certificates/AB")

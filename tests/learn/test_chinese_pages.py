@@ -89,11 +89,11 @@ def test_a_quiz_result_in_chinese(manager, course):
     page = text(manager.get(QUIZ_URL, headers=ZH))
     response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **RIGHT}, headers=ZH)
     review = text(manager.get(response.headers["Location"], headers=ZH))
-    assert "恭喜通过，得分 100%。" in review and "答对 3 题，共 3 题" in review and "已通过" in review
+    assert "<title>已通过：100% · " in review and "答对 3 题，共 3 题" in review and "已通过" in review
     page = text(manager.get(QUIZ_URL, headers=ZH))
     response = manager.post(QUIZ_URL, data={"attempt_id": attempt_id(page), **WRONG}, headers=ZH)
     review = text(manager.get(response.headers["Location"], headers=ZH))
-    assert "您的得分为 0%，及格线为 60%。" in review and "再测一次" in review
+    assert "<title>未通过：0% · " in review and "及格线 60%" in review and "再测一次" in review
     assert "回答错误" in review and "您的答案" in review and "正确答案" in review
 
 

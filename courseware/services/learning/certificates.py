@@ -14,12 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from courseware.models import Certificate, CertificateKind, Course, RefreshCheck, Role, User
+from courseware.models import (
+    Certificate,
+    CertificateKind,
+    Course,
+    LessonRevision,
+    RefreshCheck,
+    Role,
+    User,
+)
 from courseware.services.errors import found
 
 
@@ -89,6 +98,21 @@ def covered_lessons(certificate: Certificate) -> list[CoveredLesson]:
     return [CoveredLesson(each["lesson_id"], each.get("revision_id"), each.get("number") or 0,
                           each.get("title") or "")
             for each in certificate.lessons or ()]
+
+
+def course_minutes(session: Session, certificate: Certificate) -> int:
+    """The course's reading time as the certificate covers it: the minutes its lessons' revisions say."""
+    revisions = [lesson.revision_id for lesson in covered_lessons(certificate) if lesson.revision_id]
+    if not revisions:
+        return 0
+    return int(session.scalar(select(func.sum(LessonRevision.minutes))
+                              .where(LessonRevision.id.in_(revisions))) or 0)
+
+
+def short_address(url: str) -> str:
+    """An address as people write it: host and path, no scheme ("courses.example.com/certificates/…")."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path) if parts.netloc else url
 
 
 def current_certificate(session: Session, user_id: int, course_id: int) -> Certificate | None:

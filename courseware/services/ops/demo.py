@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.models import Assignment, Course, Department, Quiz, User
+from courseware.models._time import utcnow
 from courseware.services.catalog import published
 from courseware.services.learning import completion, quizzes
 from courseware.services.ops import demo_practice, demo_questions
@@ -183,14 +184,32 @@ def seed_demo_progress(session: Session) -> None:
         if done < len(lessons):
             if done:
                 completion.record_open(session, user, lessons[done])
-    tax_free = session.scalar(select(Department).where(Department.name == "Tax-free Business"))
-    hr_user = session.scalar(select(User).where(User.role == "hr"))
-    session.add(Assignment(course=course, department=tax_free, created_by=hr_user,
-                           due_on=company_today() + timedelta(days=5)))
+    _assign_demo_course(session, course)
     session.commit()
     demo_practice.seed_demo_practice(session)
     # The answer's notice goes to the bell only: no demo address is mailed, whatever is configured.
     demo_questions.seed_demo_questions(session, config={})
+
+
+def _assign_demo_course(session: Session, course: Course) -> None:
+    """HR's assignments, so that its pages show each due state: Tax-free Business due in five days (due
+    soon), International Trade in four weeks (on time; Liu Fang has completed it), Sun Hao on his own
+    since October and now late (overdue), Finance within 60 days of the assignment; the Marketing
+    Center's management, Domestic Trade, HR and the president have none (no due date)."""
+    departments = {d.name: d for d in session.scalars(select(Department).where(Department.name.in_(
+        ("Tax-free Business", "International Trade", "Finance Department"))))}
+    hr_user = session.scalar(select(User).where(User.role == "hr"))
+    today = company_today()
+    for name, due_on, due_days in (("Tax-free Business", today + timedelta(days=5), None),
+                                   ("International Trade", today + timedelta(days=28), None),
+                                   ("Finance Department", None, 60)):
+        if name in departments:
+            session.add(Assignment(course=course, department=departments[name], created_by=hr_user,
+                                   due_on=due_on, due_days=due_days))
+    late = session.scalar(select(User).where(User.username == "sun.hao"))
+    if late is not None:
+        session.add(Assignment(course=course, user=late, created_by=hr_user, due_on=today - timedelta(days=4),
+                               created_at=utcnow() - timedelta(days=40)))
 
 
 def _answer(session: Session, user: User, quiz: Quiz, *, right: bool, chance: random.Random) -> None:
