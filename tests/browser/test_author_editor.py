@@ -87,3 +87,46 @@ def test_the_save_bar_never_covers_a_focused_field(viewport, open_page, live_sit
         assert place["top"] >= place["barBottom"] - 1, (field, place)
         assert place["bottom"] <= place["height"], (field, place)
     screenshot(page, f"author-editor-focus-note-{size}")
+
+
+# The focused element: which, and is it on screen below the sticky save bar?
+FOCUS = """() => {
+  const el = document.activeElement;
+  const box = el.getBoundingClientRect();
+  const bar = document.querySelector('.editor-toolbar').getBoundingClientRect();
+  return {id: el.id, top: box.top, bottom: box.bottom, barBottom: bar.bottom, height: window.innerHeight,
+          scrolled: window.scrollY};
+}"""
+
+
+def _on_screen(place):
+    return place["top"] >= place["barBottom"] - 1 and place["bottom"] <= place["height"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_adding_and_removing_a_question_keeps_the_authors_place(viewport, open_page, live_site):
+    page = open_page("president", viewport)
+    (lesson_id,), = live_site.query("SELECT id FROM lesson WHERE slug = ?", LESSON)
+    page.goto(f"/author/lessons/{lesson_id}/quiz")
+    count = page.locator("li.quiz-question").count()
+    assert count >= 3
+    size = "desktop" if viewport is DESKTOP else "phone"
+
+    page.get_by_role("button", name="Add a question").scroll_into_view_if_needed()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add a question").click()
+    place = page.evaluate(FOCUS)
+    assert place["id"] == f"questions-{count}-prompt", place  # the new question's text
+    assert place["scrolled"] > 0 and _on_screen(place), place
+    assert page.locator("li.quiz-question").count() == count + 1
+    screenshot(page, f"author-quiz-added-{size}")
+
+    page.keyboard.type("A question typed straight away")
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Remove question {count + 1}").click()
+    place = page.evaluate(FOCUS)
+    assert place["id"] == f"questions-{count - 1}-prompt", place  # the question before
+    assert _on_screen(place), place
+    assert page.locator("li.quiz-question").count() == count
+    assert "A question typed straight away" not in page.content()
+    screenshot(page, f"author-quiz-removed-{size}")
