@@ -130,3 +130,30 @@ def test_adding_and_removing_a_question_keeps_the_authors_place(viewport, open_p
     assert page.locator("li.quiz-question").count() == count
     assert "A question typed straight away" not in page.content()
     screenshot(page, f"author-quiz-removed-{size}")
+
+
+PUBLISH_PAGE = """() => {
+  const diff = document.querySelector('#changes-title').closest('section').getBoundingClientRect();
+  const card = document.querySelector('.danger-zone').getBoundingClientRect();
+  return {gap: card.top - diff.bottom, removedKey: !!document.querySelector('.diff-key-removed'),
+          addedKey: !!document.querySelector('.diff-key-added')};
+}"""
+
+
+def test_the_publish_page_names_only_what_changed_and_keeps_unpublish_apart(open_page, live_site):
+    page = open_page("president", DESKTOP)
+    (lesson_id,), = live_site.query("SELECT id FROM lesson WHERE slug = ?", LESSON)
+    page.goto(f"/author/lessons/{lesson_id}/edit")
+    source = page.locator("textarea[name=source]")
+    source.fill(source.input_value() + "\n\nA closing sentence added by the publish-page test.\n")
+    with page.expect_navigation():
+        page.locator(".editor-toolbar [data-save-button]").click()
+    page.get_by_role("link", name="Publish…").first.click()
+    # Only a paragraph added: the legend has no "Removed" key; the red Unpublish card stands apart.
+    assert page.evaluate(PUBLISH_PAGE) == {"gap": 32, "removedKey": False, "addedKey": True}
+    page.locator(".danger-zone").scroll_into_view_if_needed()
+    screenshot(page, "author-publish-unpublish-desktop")
+    page.get_by_label("Minor: wording only.", exact=False).first.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish revision").first.click()
+    assert "is published as a minor change" in page.locator(".flashes").inner_text()
