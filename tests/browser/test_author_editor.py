@@ -87,6 +87,12 @@ def test_the_save_bar_never_covers_a_focused_field(viewport, open_page, live_sit
         assert place["top"] >= place["barBottom"] - 1, (field, place)
         assert place["bottom"] <= place["height"], (field, place)
     screenshot(page, f"author-editor-focus-note-{size}")
+    # A link to a field (as the error summary's are) lands it below the bar, with its label.
+    for field in ("summary", "source"):
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.evaluate("(id) => { location.hash = id; }", field)
+        place = page.evaluate(COVERED, field)
+        assert place["top"] >= place["barBottom"] - 1, (field, place)
 
 
 # The focused element: which, and is it on screen below the sticky save bar?
