@@ -29,7 +29,7 @@ bp = Blueprint("quiz", __name__)
 
 
 def _render(lesson: Lesson, form: QuizForm, problems: ProblemMap | None = None, error: str | None = None,
-            status: int = 200) -> ResponseReturnValue:
+            status: int = 200, focus: str | None = None) -> ResponseReturnValue:
     quiz = lesson.quiz
     language = editing_language()
     objectives = quizzes.lesson_objectives(lesson)
@@ -41,6 +41,7 @@ def _render(lesson: Lesson, form: QuizForm, problems: ProblemMap | None = None, 
         versions=list(reversed(quiz.versions_in(language))) if quiz else [],
         attempts=quizzes.attempt_count(db.session, quiz),
         editing_language=language, current=quiz.current_version_in(language) if quiz else None,
+        focus=focus,
     ), status
 
 
@@ -53,11 +54,14 @@ def edit(lesson_id: int) -> ResponseReturnValue:
     form = QuizForm()
     draft = form.to_draft()
     if request.form.get("edit"):
+        focus = None
         try:
             draft = quiz_drafts.apply_edit(draft, request.form["edit"])
+            focus = landing(request.form["edit"], draft)
         except ValidationError as refused:
             flash(str(refused), "error")
-        return _render(lesson, QuizForm.from_draft(draft, form.base.data or "", form.note.data or ""))
+        return _render(lesson, QuizForm.from_draft(draft, form.base.data or "", form.note.data or ""),
+                       focus=focus)
     if not form.validate():
         return _render(lesson, form, ProblemMap(quizzes.draft_problems(lesson, draft)),
                        _("Please correct the marked fields."), status=422)
@@ -85,6 +89,45 @@ def edit(lesson_id: int) -> ResponseReturnValue:
         return _render(lesson, form, ProblemMap(quizzes.draft_problems(lesson, draft)), str(refused),
                        status=422)
     return redirect(url_for(".edit", lesson_id=lesson.id), code=303)
+
+
+def landing(edit: str, draft: QuizDraft) -> str:
+    """The id of what takes focus (and so the author's place on the page, with `autofocus`, script or
+    not) after an editing button: a new question's or option's text, the field before a removed one
+    (the list's heading when none is left before it), or the moved item's same button."""
+    match = quiz_drafts.EDIT_RE.match(edit)
+    if match is None:  # apply_edit has refused it already
+        return "questions-title"
+    action, what, first, second = match.groups()
+    if what == "question":
+        if action == "add":
+            return f"questions-{len(draft.questions) - 1}-prompt"
+        index = int(first)
+        if action == "remove":
+            return f"questions-{index - 1}-prompt" if index > 0 else "questions-title"
+        return _move_button("question", action, index + (-1 if action == "up" else 1),
+                            len(draft.questions), f"{index}")
+    question, options = int(first), len(draft.questions[int(first)].options)
+    if action == "add":
+        return f"questions-{question}-options-{options - 1}-text"
+    index = int(second)
+    if action == "remove":
+        return (f"questions-{question}-options-{index - 1}-text" if index > 0
+                else f"questions-{question}-prompt")
+    moved = index + (-1 if action == "up" else 1)
+    return _move_button(f"option-{question}", action, moved, options, f"{question}-{index}")
+
+
+def _move_button(what: str, action: str, moved: int, count: int, unmoved: str) -> str:
+    """The same arrow on the moved item; the other one where that arrow is now disabled (first or
+    last); where it did not move (already first or last), the button pressed."""
+    if not 0 <= moved < count:
+        return f"{action}-{what.split('-')[0]}-{unmoved}"
+    if action == "up" and moved == 0:
+        return f"down-{what}-{moved}"
+    if action == "down" and moved == count - 1:
+        return f"up-{what}-{moved}"
+    return f"{action}-{what}-{moved}"
 
 
 def _open(lesson: Lesson) -> ResponseReturnValue:

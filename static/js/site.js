@@ -4,8 +4,8 @@
      says so and takes the reader to the first one (every question needs an answer: the server
      refuses blanks, question by question, also when script is off);
    - lessons: report the reading time, and mark the lesson read when its end is reached (once
-     read for its minimum time: the server decides)
-     (the "I have read this lesson" button stays for readers without script);
+     read for its minimum time: the server decides); "I have read this lesson" and "Take the
+     quiz" are offered from the end of the text on (both are there for readers without script);
    - certificates: a print button;
    - the header's menus: Escape and a click elsewhere close them (they work without script). */
 (function () {
@@ -208,6 +208,29 @@
     }
   }
 
+  /* The end of a lesson: "I have read this lesson" and "Take the quiz" are offered once the reader
+     reaches the end of the text; until then a line says what brings them. Without script (or an
+     IntersectionObserver) they simply sit at the end of the text, and the server's reading-time
+     rule stays the guard. */
+  function gateLessonEnd(article) {
+    var end = article.querySelector("[data-lesson-end]");
+    var gate = document.querySelector("[data-read-gate]");
+    if (!end || !gate || !("IntersectionObserver" in window)) { return; }
+    var controls = Array.prototype.slice.call(document.querySelectorAll("[data-read-form], [data-after-read]"));
+    controls.forEach(function (control) { control.hidden = true; });
+    gate.hidden = false;
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) { return; }
+      observer.disconnect();
+      var read = article.getAttribute("data-read") === "true";
+      gate.hidden = true;
+      controls.forEach(function (control) {
+        control.hidden = read && control.matches("[data-read-form]");
+      });
+    });
+    observer.observe(end);
+  }
+
   /* A lesson's table wider than a small screen scrolls in a box of its own, which keyboard
      users can scroll too (the page itself never scrolls sideways). */
   function containWideTables() {
@@ -256,6 +279,7 @@
     headerMenus();
     containWideTables();
     each("form[data-quiz]", enhanceQuiz);
+    each("[data-progress-url]", gateLessonEnd);
     if (window.fetch && window.FormData) { each("[data-progress-url]", trackReading); }
     each("[data-print]", printButton);
   });

@@ -83,7 +83,7 @@ def test_the_quiz_editor_is_in_chinese(president, first):
     for text in ("学员使用的是第 1 版。", "目前共有 0 次作答。", "第 1 题", "第 1 题题干",
                  "选项 A 正确", "选项 A 为什么对或错", "为第 1 题添加选项", "添加题目",
                  "发布为新版本", "及格线（%）", "可作答次数", "版本", "管理测验", "归档测验",
-                 'aria-label="将第 1 题下移"'):
+                 'aria-label="↓ 将第 1 题下移"'):
         assert text in html, text
     assert "Add a question" not in html and "Publish as a new version" not in html
 
@@ -92,7 +92,7 @@ def test_the_quiz_editor_stays_english(president, first):
     html = page(president.get(f"/author/lessons/{first.id}/quiz", headers=ENGLISH))
     for text in ("Learners take version 1.", "0 attempts so far.", "Question 1", "Option A is correct",
                  "Add a question", "Publish as a new version", "Pass mark (%)",
-                 'aria-label="Move question 1 down"'):
+                 'aria-label="↓ Move question 1 down"'):
         assert text in html, text
     assert "添加题目" not in html
 

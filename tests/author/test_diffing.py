@@ -54,6 +54,17 @@ def test_added_removed_changed_and_unchanged_paragraphs():
     assert rows[2].words == [("same", "The goal sets the "), ("ins", "whole "), ("same", "direction.")]
 
 
+def test_the_legend_names_only_the_marks_the_diff_shows():
+    # A paragraph added and a word inserted: nothing is marked removed, so no "Removed" key.
+    added = diff(snapshot("Keep one.\n\nThe goal sets the direction."),
+                 snapshot("Keep one.\n\nThe goal sets the whole direction.\n\nA new ending.", "new"))
+    assert added.shows("ins") and not added.shows("del")
+    removed = diff(snapshot("Keep one.\n\nRemove me entirely."), snapshot("Keep one.", "new"))
+    assert removed.shows("del") and not removed.shows("ins")
+    retitled = diff(snapshot("Same."), snapshot("Same.", "new", title="Another title"))
+    assert retitled.shows("del") and retitled.shows("ins")  # the details table shows old and new
+
+
 def test_a_rewritten_paragraph_is_removed_and_added_rather_than_marked_word_by_word():
     rows = diff_blocks([Block("text", "Completely different words here.")],
                        [Block("text", "Nothing alike at all, really.")])
@@ -111,6 +122,17 @@ def test_the_diff_page_compares_any_two_revisions_escaped(president, first):
     source = president.get(f"/author/lessons/{first.id}/diff?from=1&to=3&view=source").get_data(as_text=True)
     assert "&lt;b&gt;now&lt;/b&gt;" in source and "<b>now</b>" not in source
     assert president.get(f"/author/lessons/{first.id}/diff?from=1&to=9").status_code == 404
+
+
+def test_a_diff_with_only_additions_has_no_removed_key(president, first):
+    latest = first.revisions_in("en")[-1]
+    president.post(f"/author/lessons/{first.id}/edit", data=editor_data(
+        first, source=latest.source + "\n\nA brand new closing paragraph.\n"))
+
+    page = president.get(f"/author/lessons/{first.id}/diff?from=1&to=2").get_data(as_text=True)
+
+    assert "A brand new closing paragraph." in page
+    assert 'diff-key-added">Added</span>' in page and "diff-key-removed" not in page
 
 
 def test_history_lists_every_revision_with_author_time_and_note(president, first):

@@ -267,3 +267,40 @@ def test_publishing_an_unchanged_quiz_is_refused_and_versions_are_listed(preside
     version = president.get(f"/author/lessons/{first.id}/quiz/versions/1").get_data(as_text=True)
     assert "Which option is the right one?" in version and "Right because it is right." in version
     assert president.get(f"/author/lessons/{first.id}/quiz/versions/7").status_code == 404
+
+
+def test_an_editing_button_keeps_the_authors_place(president, second):
+    # No script: the page comes back with `autofocus` on the new question's text, on the question
+    # before a removed one (the list's heading when none), or on the moved question's arrow.
+    base = base_of(open_editor(president, second))
+    two = [question("q1", "First?", {0}), question("q2", "Second?", {1})]
+
+    def focused(questions, action):
+        response = president.post(f"/author/lessons/{second.id}/quiz",
+                                  data=quiz_form(questions, base, edit=action))
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert page.count("autofocus") == 1, action
+        return re.search(r'<[^>]*\bautofocus\b[^>]*>', page).group(0)
+
+    assert 'id="questions-2-prompt"' in focused(two, "add-question")
+    assert 'id="questions-0-prompt"' in focused(two, "remove-question-1")
+    assert 'id="questions-title"' in focused(two, "remove-question-0")
+    assert 'id="questions-1-options-3-text"' in focused(two, "add-option-1")
+    assert 'id="questions-1-options-0-text"' in focused(two, "remove-option-1-1")
+    assert 'id="questions-1-prompt"' in focused(two, "remove-option-1-0")
+    assert 'id="down-question-0"' in focused(two, "up-question-1")  # first now: its ↑ is disabled
+    assert 'id="down-option-0-1"' in focused(two, "down-option-0-0")
+    assert 'id="up-option-0-2"' in focused(two, "down-option-0-1")  # last now: its ↓ is disabled
+    assert 'id="up-option-0-1"' in focused(two, "up-option-0-2")
+
+
+def test_the_arrows_name_starts_with_the_arrow_it_shows(president, second):
+    # WCAG 2.5.3, label in name: the visible "↑" is part of "↑ Move question 1 up".
+    base = base_of(open_editor(president, second))
+    two = [question("q1", "First?", {0}), question("q2", "Second?", {1})]
+    page = president.post(f"/author/lessons/{second.id}/quiz",
+                          data=quiz_form(two, base, edit="add-option-0")).get_data(as_text=True)
+    assert 'aria-label="↑ Move question 2 up"' in page and 'aria-label="↓ Move question 1 down"' in page
+    assert 'aria-label="↑ Move option B of question 1 up"' in page
+    assert "autofocus" not in president.get(f"/author/lessons/{second.id}/quiz").get_data(as_text=True)

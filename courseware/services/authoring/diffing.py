@@ -77,6 +77,13 @@ class LessonDiff:
     def count(self, op: str) -> int:
         return sum(1 for row in self.rows if row.op == op)
 
+    def shows(self, mark: str) -> bool:
+        """Whether the diff marks any text as removed ("del") or added ("ins"): its legend names
+        only the marks it shows."""
+        whole = "removed" if mark == "del" else "added"
+        return bool(self.fields) or any(row.op == whole or any(op == mark for op, _text in row.words)
+                                        for row in self.rows)
+
     @property
     def unchanged(self) -> bool:
         return not self.fields and all(row.op in ("same", "skipped") for row in self.rows)
