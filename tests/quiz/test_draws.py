@@ -127,3 +127,28 @@ def test_opening_the_quiz_again_keeps_the_open_attempts_draw(make_user, tmp_path
     drawn = list(attempt.question_ids)
     again = quizzes.open_attempt(db.session, user, quiz)
     assert again.id == attempt.id and again.question_ids == drawn
+
+
+def test_a_draw_spreads_over_the_objectives_so_a_retake_can_ask_only_new_questions():
+    # A bank of 12 over 3 objectives and a draw of 6: two of each objective, so the retake has two
+    # fresh questions of each left. (Found flaky: after one per objective, the rest were drawn at
+    # random, and in about 1 draw in 28 all three came from one objective, which the retake then
+    # had to repeat.)
+    bank = [{"id": f"q{n:02d}", "type": "single", "objective": OBJECTIVES[n % 3],
+             "options": [{"key": k} for k in "abcd"]} for n in range(12)]
+    for seed in range(300):
+        first = draws.make_draw(bank, 6, None, seed=seed).question_ids
+        second = draws.make_draw(bank, 6, first, seed=seed + 1000).question_ids
+        for drawn in (first, second):
+            per_objective = [sum(OBJECTIVES[int(q[1:]) % 3] == o for q in drawn) for o in OBJECTIVES]
+            assert per_objective == [2, 2, 2], (seed, drawn)
+        assert set(first).isdisjoint(second), (seed, first, second)
+
+
+def test_questions_without_an_objective_are_drawn_after_every_objective_has_one():
+    bank = [{"id": f"o{n}", "type": "single", "objective": OBJECTIVES[n],
+             "options": [{"key": k} for k in "ab"]} for n in range(3)]
+    bank += [{"id": f"x{n}", "type": "single", "options": [{"key": k} for k in "ab"]} for n in range(5)]
+    for seed in range(100):
+        drawn = draws.make_draw(bank, 4, None, seed=seed).question_ids
+        assert {"o0", "o1", "o2"} <= set(drawn), (seed, drawn)

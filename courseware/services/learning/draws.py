@@ -1,13 +1,14 @@
 """An attempt's draw: which questions of its quiz version's bank it asks, in which order, and the
 order of each question's options.
 
-Each attempt draws `draw` questions (content.quiz_files.draw_count): at least one per learning
-objective where the bank has objectives, avoiding the questions of the person's previous attempt
-where the bank has enough others, the rest at random; options are shuffled with a pinned option
-kept last (a true/false question keeps its two options in order). The draw is made once, from a
-seed, when the attempt starts, and stored with it (QuizAttempt.question_ids, option_order,
-draw_seed), so that its page, grading, score and review never change. Attempts from before draws
-have none stored: they ask every question of their version, in file order.
+Each attempt draws `draw` questions (content.quiz_files.draw_count), spread evenly over the learning
+objectives where the bank has objectives (at least one of each), avoiding the questions of the
+person's previous attempt where the bank has enough others, at random within that; options are
+shuffled with a pinned option kept last (a true/false question keeps its two options in order). The
+draw is made once, from a seed, when the attempt starts, and stored with it
+(QuizAttempt.question_ids, option_order, draw_seed), so that its page, grading, score and review
+never change. Attempts from before draws have none stored: they ask every question of their version,
+in file order.
 """
 from __future__ import annotations
 
@@ -47,19 +48,24 @@ def make_draw(questions: list[dict], draw: int | None, previous: list[str] | Non
 
 
 def pick_questions(questions: list[dict], count: int, previous: list[str], rng: random.Random) -> list[str]:
-    """`count` question ids in the order asked: one per objective first, questions not in
-    `previous` before those that are, at random."""
+    """`count` question ids in the order asked, spread evenly over the objectives (one of each
+    first, then a second of each, and so on; questions without an objective come after each round's
+    objectives), each objective's questions not in `previous` before those that are, at random."""
     fresh = [q for q in questions if q["id"] not in previous]
     seen = [q for q in questions if q["id"] in previous]
     rng.shuffle(fresh)
     rng.shuffle(seen)
-    preferred = fresh + seen
     objectives = list(dict.fromkeys(q["objective"] for q in questions if q.get("objective")))
     rng.shuffle(objectives)
+    # An even spread is what lets a retake ask only new questions: a draw that took one objective's
+    # whole share would leave the retake none of it that is new.
+    queues = {objective: [q["id"] for q in fresh + seen if (q.get("objective") or None) == objective]
+              for objective in [*objectives, None]}
     chosen: list[str] = []
-    for objective in objectives[:count]:
-        chosen.append(next(q["id"] for q in preferred if q.get("objective") == objective))
-    chosen += [q["id"] for q in preferred if q["id"] not in chosen][:count - len(chosen)]
+    while len(chosen) < count and any(queues.values()):
+        for queue in queues.values():
+            if queue and len(chosen) < count:
+                chosen.append(queue.pop(0))
     rng.shuffle(chosen)
     if chosen == previous and len(chosen) > 1:
         # The same questions as last time (a small bank): at least never in the same order.
