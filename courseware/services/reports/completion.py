@@ -79,7 +79,7 @@ class Filters:
     within: People | None = None
 
 
-def _department_names(session: Session) -> dict[int, str]:
+def department_names(session: Session) -> dict[int, str]:
     """Each department's name with its parent's, in the reader's language."""
     departments = session.scalars(select(Department)).all()
     by_id = {d.id: d for d in departments}
@@ -101,7 +101,7 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     now = now or utcnow()
     lesson_ids = published.lesson_ids(course.id)
     lesson_id_list = list(session.scalars(lesson_ids))
-    people = _people_query(filters, _department_ids(session, filters.department_id))
+    people = people_query(filters, department_ids(session, filters.department_id))
     # Everyone: no filter on people at all, so that the index on progress is read straight through.
     narrowed = bool(filters.department_id or filters.role or filters.search.strip()
                     or filters.within is not None)
@@ -134,7 +134,7 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     return result
 
 
-def _department_ids(session: Session, department_id: int | None) -> list[int]:
+def department_ids(session: Session, department_id: int | None) -> list[int]:
     """The department and those directly under it, as ids: a list the database's planner can count
     (an OR with a subquery it guesses at half the company)."""
     if not department_id:
@@ -143,7 +143,7 @@ def _department_ids(session: Session, department_id: int | None) -> list[int]:
     return [department_id, *below]
 
 
-def _people_query(filters: Filters, department_ids: list[int]) -> Select[Any]:
+def people_query(filters: Filters, department_ids: list[int]) -> Select[Any]:
     """The active people the filters keep; department_since as text, parsed only for the few people
     whose department has an assignment."""
     people = select(User.id, User.username, User.full_name, User.role, User.department_id,
@@ -165,7 +165,7 @@ def _rows_of_people(session: Session, course: Course, people: Select[Any],
                     lesson_ids: Select[tuple[int]]) -> tuple[dict[int, PersonRow], dict[int, str]]:
     """An empty row per person, and when each joined their department (as text)."""
     lessons_total, quizzes_total = _course_totals(session, course, lesson_ids)
-    names = _department_names(session)
+    names = department_names(session)
     rows: dict[int, PersonRow] = {}
     since: dict[int, str] = {}
     for user_id, username, full_name, role, department_id, department_since, title in (
@@ -349,7 +349,7 @@ def _group_rows(session: Session, course: Course, special: Select[tuple[int]],
     """A row standing for each group of people who are not special, judged by the same rules, with
     the group's size and the sum of its people's percents."""
     lessons_total, quizzes_total = _course_totals(session, course, published.lesson_ids(course.id))
-    names = _department_names(session)
+    names = department_names(session)
     for department_id, opened, every_lesson, all_passed, people, percents in groups.ordinary_groups(
             session, course, special, lessons_total, quizzes_total, within):
         row = PersonRow(0, "", "", "", department_id, names.get(department_id, "—"), lessons_total,
