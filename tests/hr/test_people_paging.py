@@ -51,6 +51,9 @@ def test_pages_by_name_follow_each_other_and_keep_the_filters(hr, five):
 def test_pages_in_another_order_and_in_chinese(hr, five):
     page = hr.get("/hr/people?course=test-course&role=manager&sort=activity&page=2").get_data(as_text=True)
     assert len(_names(page)) == 2 and "sort=activity" in _link(page, "next")
+    # A due-date filter (applied to everyone read in full): pages of its people, the filter kept.
+    due = hr.get("/hr/people?course=test-course&role=manager&due=none&page=2").get_data(as_text=True)
+    assert _names(due) == ["Cy Lin", "Dee Ma"] and "due=none" in _link(due, "next")
     chinese = hr.get("/hr/people?course=test-course&role=manager",
                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert '<nav class="pager" aria-label="分页">' in chinese and '第 1 页，共 3 页' in chinese
