@@ -16,7 +16,7 @@ from courseware.extensions import db
 from courseware.hr import views as reports
 from courseware.models import User
 from courseware.services.people import reporting
-from courseware.services.reports import course_states, team
+from courseware.services.reports import team
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 TEAM_PAGES = reports.ReportPages(overview="team.overview", people="team.people", person="team.person",
@@ -43,8 +43,7 @@ def overview() -> ResponseReturnValue:
     course, courses = reports.chosen_course()
     if course is None:
         return render_template("hr/empty.html")
-    return render_template("hr/overview.html", report=team.overview(db.session, course, within),
-                           courses=courses, course=course, expiring_days=course_states.EXPIRING_DAYS)
+    return reports.overview_page(team.overview(db.session, course, within), courses)
 
 
 @bp.get("/people")

@@ -36,12 +36,13 @@ from courseware.services.errors import ValidationError
 from courseware.services.learning import attempt_history, certificate_policy
 from courseware.services.ops import audit
 from courseware.services.people import account_admin, assignments
-from courseware.services.reports import completion, course_states, exports, question_analysis
+from courseware.services.reports import completion, course_states, exports, people_pages, question_analysis
 from courseware.services.reports.person import person_report
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 READERS = ("hr", "president")
 PAGE_SIZE = 50
+DEPARTMENTS_PAGE = 50  # the overview's departments on a page (chart and table)
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,20 @@ def overview():
     course, courses = _course()
     if course is None:
         return render_template("hr/empty.html")
-    return render_template("hr/overview.html", report=completion.overview(db.session, course),
-                           courses=courses, course=course, expiring_days=course_states.EXPIRING_DAYS)
+    return overview_page(completion.overview(db.session, course), courses)
+
+
+def overview_page(report: completion.Overview, courses: list[Course]) -> str:
+    """The overview (HR's, or hr/team.py's) with one page of its departments (`?page=`, 404 past
+    the last): the totals and the funnel stay everyone's."""
+    page = max(1, request.args.get("page", 1, type=bounded_int))
+    pages = max(1, -(-len(report.departments) // DEPARTMENTS_PAGE))
+    if page > pages:
+        abort(404)
+    start = (page - 1) * DEPARTMENTS_PAGE
+    shown = replace(report, departments=report.departments[start:start + DEPARTMENTS_PAGE])
+    return render_template("hr/overview.html", report=shown, page=page, pages=pages, courses=courses,
+                           course=report.course, expiring_days=course_states.EXPIRING_DAYS)
 
 
 @bp.get("/people")
@@ -128,24 +141,41 @@ def people_page(departments: list[Department],
         return render_template("hr/empty.html")
     filters = _filters(within)
     sort = request.args.get("sort", "name")
-    rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
     due = request.args.get("due") or None  # one due state, "none" for the people with no due date
     if due and due not in DUE_FILTERS:
         abort(400)
-    rows = [row for row in rows if due is None or row.due_state.value == due]
-    page = max(1, request.args.get("page", 1, type=bounded_int))
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    if page > pages:
+    listed = _people_listed(course, filters, sort, due)
+    if listed is None:
         abort(404)
     return render_template(
-        "hr/people.html", rows=rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(rows),
-        page=page, pages=pages, filters=filters, sort=sort, course=course, courses=courses,
+        "hr/people.html", rows=listed.rows, total=listed.total, page=listed.page, pages=listed.pages,
+        after=listed.after, before=listed.before, filters=filters, sort=sort, course=course, courses=courses,
         departments=departments, statuses=list(completion.PersonStatus), due=due,
         due_states=list(assignments.DueState),
         expiring_days=course_states.EXPIRING_DAYS,
         # Back from a nudge's preview: the people chosen stay ticked.
         selected=set(request.args.getlist("selected", type=bounded_int)),
     )
+
+
+def _people_listed(course: Course, filters: completion.Filters, sort: str,
+                   due: str | None) -> people_pages.PeoplePage | None:
+    """The page of the People list the address asks for (`page`, and `after` or `before` a person
+    on the next and previous links): chosen in SQL when the order allows and no state or due date
+    is asked for (reports.people_pages), else everyone read, filtered and sorted; None past the
+    last page."""
+    position = people_pages.Position(page=max(1, request.args.get("page", 1, type=bounded_int)),
+                                     after=request.args.get("after", type=bounded_int),
+                                     before=request.args.get("before", type=bounded_int))
+    if due is None and people_pages.can_page(db.session, course, filters, sort):
+        return people_pages.people_page(db.session, course, filters, sort, position, PAGE_SIZE)
+    rows = completion.sort_rows(completion.person_rows(db.session, course, filters), sort)
+    rows = [row for row in rows if due is None or row.due_state.value == due]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    if position.page > pages:
+        return None
+    start = (position.page - 1) * PAGE_SIZE
+    return people_pages.PeoplePage(rows[start:start + PAGE_SIZE], len(rows), position.page, pages)
 
 
 @bp.get("/people/<int:user_id>")

@@ -68,6 +68,8 @@ def localized_name(name: str, name_zh: str | None) -> str:
 
 class User(UserMixin, Model):
     __tablename__ = "user_account"
+    # HR's reports count the active people by department in id order (migration 9b2d4f6a8c13).
+    __table_args__ = (Index("ix_user_account_active_people", "active", "id", "department_id"),)
     # `sign_in_token` below is a plain attribute of the loaded object, not a column.
     __allow_unmapped__ = True
 

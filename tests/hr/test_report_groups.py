@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from courseware.extensions import db
 from courseware.models import Assignment, Department, Lesson, User
@@ -76,3 +76,12 @@ def test_a_lesson_withdrawn_after_people_opened_it_reads_the_progress_rows(cours
     assert figures == one_by_one(course)
     rows = {row.full_name: row for row in completion.person_rows(db.session, course, today=TODAY)}
     assert (rows["Ada Done"].opened, rows["Bo Started"].opened) == (1, 0)  # the second lesson only
+
+
+def test_a_groups_percents_are_rounded_in_sql_as_each_persons_are(app):
+    # Halves to even, as Python's round() (PersonRow.percent): 1 of 8 is 12 %, 3 of 8 is 38 %.
+    for lessons_total in (1, 3, 8, 40):
+        for completed in range(lessons_total + 1):
+            expected = round(100 * completed / lessons_total)
+            assert db.session.scalar(select(groups.percent_of(literal(completed), lessons_total))) == expected
+    assert db.session.scalar(select(groups.percent_of(literal(0), 0))) == 0

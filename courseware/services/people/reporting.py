@@ -11,7 +11,20 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ARRAY, ColumnElement, Exists, Integer, Select, bindparam, exists, func, literal, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Exists,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from courseware.models import Department, User
@@ -38,9 +51,12 @@ def team(session: Session, manager_id: int) -> Select[tuple[int]]:
 
 
 def ids_as_one_parameter(session: Session, ids: list[int], name: str) -> Select[tuple[int]]:
-    """Ids as a query of one bound parameter: an array on PostgreSQL, JSON on SQLite."""
+    """Ids as a query of one bound parameter: an array on PostgreSQL, JSON on SQLite. The array is
+    sent as its text ('{1,2,3}'), written once: the driver's own list of 5,000 ints costs more to
+    encode, in every query that reads it, than the query."""
     if session.connection().dialect.name == "postgresql":
-        return select(func.unnest(bindparam(name, ids, type_=ARRAY(Integer))).column_valued("id"))
+        array = bindparam(name, "{" + ",".join(str(int(i)) for i in ids) + "}", type_=Text)
+        return select(func.unnest(cast(array, ARRAY(Integer))).column_valued("id"))
     listed = func.json_each(bindparam(name, json.dumps(ids))).table_valued("value")
     return select(listed.c.value)
 

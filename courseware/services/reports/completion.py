@@ -79,7 +79,7 @@ class Filters:
     within: People | None = None
 
 
-def _department_names(session: Session) -> dict[int, str]:
+def department_names(session: Session) -> dict[int, str]:
     """Each department's name with its parent's, in the reader's language."""
     departments = session.scalars(select(Department)).all()
     by_id = {d.id: d for d in departments}
@@ -101,7 +101,7 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     now = now or utcnow()
     lesson_ids = published.lesson_ids(course.id)
     lesson_id_list = list(session.scalars(lesson_ids))
-    people = _people_query(filters, _department_ids(session, filters.department_id))
+    people = people_query(filters, department_ids(session, filters.department_id))
     # Everyone: no filter on people at all, so that the index on progress is read straight through.
     narrowed = bool(filters.department_id or filters.role or filters.search.strip()
                     or filters.within is not None)
@@ -134,7 +134,7 @@ def person_rows(session: Session, course: Course, filters: Filters | None = None
     return result
 
 
-def _department_ids(session: Session, department_id: int | None) -> list[int]:
+def department_ids(session: Session, department_id: int | None) -> list[int]:
     """The department and those directly under it, as ids: a list the database's planner can count
     (an OR with a subquery it guesses at half the company)."""
     if not department_id:
@@ -143,7 +143,7 @@ def _department_ids(session: Session, department_id: int | None) -> list[int]:
     return [department_id, *below]
 
 
-def _people_query(filters: Filters, department_ids: list[int]) -> Select[Any]:
+def people_query(filters: Filters, department_ids: list[int]) -> Select[Any]:
     """The active people the filters keep; department_since as text, parsed only for the few people
     whose department has an assignment."""
     people = select(User.id, User.username, User.full_name, User.role, User.department_id,
@@ -165,7 +165,7 @@ def _rows_of_people(session: Session, course: Course, people: Select[Any],
                     lesson_ids: Select[tuple[int]]) -> tuple[dict[int, PersonRow], dict[int, str]]:
     """An empty row per person, and when each joined their department (as text)."""
     lessons_total, quizzes_total = _course_totals(session, course, lesson_ids)
-    names = _department_names(session)
+    names = department_names(session)
     rows: dict[int, PersonRow] = {}
     since: dict[int, str] = {}
     for user_id, username, full_name, role, department_id, department_since, title in (
@@ -253,8 +253,9 @@ class DepartmentSummary:
     due: Counter = field(default_factory=Counter)
     percent_sum: int = 0
 
-    def add(self, row: PersonRow, times: int = 1) -> None:
-        """Count the person (or `times` people in the same standing: reports.groups)."""
+    def add(self, row: PersonRow, times: int = 1, percents: int | None = None) -> None:
+        """Count the person (or `times` people in the same standing, whose `percents` sum to so
+        much: reports.groups)."""
         counts = self.counts
         self.people += times
         counts[row.status] += times
@@ -267,7 +268,7 @@ class DepartmentSummary:
         if row.expiring:
             counts[EXPIRING] += times
         self.due[row.due_state] += times
-        self.percent_sum += row.percent * times
+        self.percent_sum += row.percent * times if percents is None else percents
 
     def merge(self, other: DepartmentSummary) -> None:
         self.people += other.people
@@ -324,11 +325,11 @@ def department_summaries(session: Session, course: Course, within: People | None
     special = groups.special_people(session, course, within) if groups.can_group(session, course) else None
     by_department: dict[int | None, DepartmentSummary] = {}
 
-    def count(row: PersonRow, times: int) -> None:
+    def count(row: PersonRow, times: int, percents: int | None = None) -> None:
         summary = by_department.get(row.department_id)
         if summary is None:
             summary = by_department[row.department_id] = DepartmentSummary(row.department, row.department_id)
-        summary.add(row, times)
+        summary.add(row, times, percents)
 
     if special is None:
         for row in person_rows(session, course, Filters(within=within), today=today, with_activity=False,
@@ -338,25 +339,26 @@ def department_summaries(session: Session, course: Course, within: People | None
         for row in person_rows(session, course, Filters(within=special), today=today, with_activity=False,
                                now=now):
             count(row, 1)
-        for row, times in _group_rows(session, course, special, within, now):
-            count(row, times)
+        for row, times, percents in _group_rows(session, course, special, within, now):
+            count(row, times, percents)
     return sorted(by_department.values(), key=lambda s: s.name.lower())
 
 
 def _group_rows(session: Session, course: Course, special: Select[tuple[int]],
-                within: People | None, now: datetime) -> Iterator[tuple[PersonRow, int]]:
-    """A row standing for each group of people who are not special, judged by the same rules."""
+                within: People | None, now: datetime) -> Iterator[tuple[PersonRow, int, int]]:
+    """A row standing for each group of people who are not special, judged by the same rules, with
+    the group's size and the sum of its people's percents."""
     lessons_total, quizzes_total = _course_totals(session, course, published.lesson_ids(course.id))
-    names = _department_names(session)
-    for department_id, opened, completed, all_passed, people in groups.ordinary_groups(
-            session, course, special, quizzes_total, within):
+    names = department_names(session)
+    for department_id, opened, every_lesson, all_passed, people, percents in groups.ordinary_groups(
+            session, course, special, lessons_total, quizzes_total, within):
         row = PersonRow(0, "", "", "", department_id, names.get(department_id, "—"), lessons_total,
-                        quizzes_total, opened=int(opened), completed=completed,
+                        quizzes_total, opened=int(opened), completed=lessons_total if every_lesson else 0,
                         quizzes_passed=quizzes_total if all_passed else 0)
         row.status = course_states.status_of(
-            None, lessons_total=lessons_total, complete_now=completed, opened=row.opened, overdue=False,
+            None, lessons_total=lessons_total, complete_now=row.completed, opened=row.opened, overdue=False,
             window_days=course.refresh_window_days, now=now)
-        yield row, people
+        yield row, people, int(percents or 0)
 
 
 def funnel(session: Session, course: Course) -> list[FunnelRow]:

@@ -1,8 +1,8 @@
 """The overview's people counted in groups, in SQL: most people hold no certificate of the course,
 have no lesson to review and no assignment that could concern them, so their state follows from
 three numbers (lessons opened, completed, quizzes passed) and their department. They are counted
-by those, a group per distinct combination (a few thousand rows for 50,000 people), and each group
-is judged once by the same rules as one person (`reports.completion`); everyone else ("special":
+by those in SQL, a group per department and state (a few rows a department, whatever its size), and
+each group is judged once by the same rules as one person (`reports.completion`); everyone else ("special":
 a certificate, a lesson to review, an assignment of the course naming them or their department) is
 read person by person as before.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select, union
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from courseware.models import Assignment, Certificate, Course, CourseProgressTotals, User
@@ -46,25 +46,40 @@ def special_people(session: Session, course: Course,
     return reporting.ids_as_one_parameter(session, list(session.scalars(special)), "special")
 
 
-def ordinary_groups(session: Session, course: Course, special: Select[tuple[int]], quizzes_total: int,
+def ordinary_groups(session: Session, course: Course, special: Select[tuple[int]], lessons_total: int,
+                    quizzes_total: int,
                     within: Select[tuple[int]] | Collection[int] | None = None) -> list[Any]:
-    """(department_id, opened anything, lessons completed, every quiz passed, people) per group
-    of the active people who are not special (`within` a team, if given)."""
+    """(department_id, opened anything, every lesson completed, every quiz passed, people, sum of
+    their percents) per group of the active people who are not special (`within` a team, if given):
+    a few rows per department, the percents summed in SQL."""
     progress = CourseProgressTotals
     opened = func.coalesce(progress.opened, 0) > 0
     completed = func.coalesce(progress.completed, 0)
     passed = func.coalesce(progress.quiz_passed, 0)
+    every_lesson = case((and_(literal(lessons_total) > 0, completed >= lessons_total), True), else_=False)
     all_passed = case((and_(passed > 0, passed >= quizzes_total), True), else_=False)
     query = (
-        select(User.department_id, opened, completed, all_passed, func.count())
+        select(User.department_id, opened, every_lesson, all_passed, func.count(),
+               func.sum(percent_of(completed, lessons_total)))
         .select_from(User)
         .outerjoin(progress, and_(progress.user_id == User.id, progress.course_id == course.id))
         .where(User.active.is_(True), User.id.not_in(special))
-        .group_by(User.department_id, opened, completed, all_passed)
+        .group_by(User.department_id, opened, every_lesson, all_passed)
     )
     if within is not None:
         query = query.where(User.id.in_(within))
     return list(session.connection().execute(query).all())
+
+
+def percent_of(completed: ColumnElement[int], lessons_total: int) -> ColumnElement[int]:
+    """round(100 * completed / lessons_total) in integers, halves to even as Python's round()
+    (PersonRow.percent) does, so that a group's sum is its people's."""
+    if lessons_total <= 0:
+        return literal(0)
+    scaled = completed * 100
+    quotient, remainder = scaled // lessons_total, scaled % lessons_total
+    up = or_(remainder * 2 > lessons_total, and_(remainder * 2 == lessons_total, quotient % 2 == 1))
+    return quotient + case((up, 1), else_=0)
 
 
 def can_group(session: Session, course: Course) -> bool:
