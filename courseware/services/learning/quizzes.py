@@ -257,6 +257,9 @@ def submit_attempt(
         raise AlreadySubmitted(attempt.id)
     version = attempt.quiz_version
     graded = grade(version, answers, attempt_questions(attempt))
+    # Everything the writes need is read before the first of them (see completion.before_quiz_passed).
+    lesson = attempt.quiz.lesson
+    found = completion.before_quiz_passed(session, user, lesson) if graded.passed else None
     closed = session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS.value)
@@ -281,7 +284,7 @@ def submit_attempt(
         for position, (question_id, selected, correct) in enumerate(graded.answers)
     ])
     if graded.passed:
-        completion.record_quiz_passed(session, user, attempt.quiz.lesson)
+        completion.record_quiz_passed(session, user, lesson, found)
     session.commit()
     session.refresh(attempt)
     return attempt
