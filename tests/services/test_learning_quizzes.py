@@ -227,5 +227,7 @@ def test_a_submission_reads_everything_before_its_first_write(quiz, make_user, a
     reads_after_commit = 1  # session.refresh(attempt), once the lock is released
     assert writes.count("SELECT") <= reads_after_commit and writes[-1] == "SELECT", sent
     assert writes[0].startswith("UPDATE quiz_attempt")
+    # The attempt with its version, quiz and lesson; the person's progress; the attempt as graded.
+    assert sent.count("SELECT") <= 3, sent
     db.session.expire_all()
     assert db.session.get(QuizAttempt, attempt_id).passed is (answers is RIGHT)
