@@ -2,7 +2,9 @@
 the app in this process (Flask's test client, no server), on a fresh SQLite instance with the
 demo company and course.
 
-    .venv/bin/python bench/profile_pages.py [--requests 500] [--top 25] [--page lesson|dashboard]
+    .venv/bin/python bench/profile_pages.py [--requests 500] [--top 25] [--page lesson|dashboard|submit]
+
+`submit` profiles quiz submissions: each request grades a different open attempt (right answers).
 
 Prints the time per request and the functions with the most time (inside, callees included).
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gzip
 import os
 import pstats
 import re
@@ -28,7 +31,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--page", choices=("lesson", "dashboard"), action="append")
+    parser.add_argument("--page", choices=("lesson", "dashboard", "submit"), action="append")
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative or tottime")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="culture-profile-"))
@@ -38,7 +41,10 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     try:
         for page, client, path in prepared(args.page or ["lesson", "dashboard"]):
-            profile(page, client, path, args)
+            if page == "submit":
+                profile_submissions(client, path, args)
+            else:
+                profile(page, client, path, args)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
@@ -93,6 +99,81 @@ def profile(page: str, client, path: str, args) -> None:
     profiler.disable()
     assert response.status_code == 200, response.status_code
     print(f"\n{page} ({path}): {plain * 1000:.2f} ms a request without the profiler")
+    stats = pstats.Stats(profiler)
+    print(by_package(stats))
+    stats.sort_stats(args.sort).print_stats(args.top)
+
+
+class Attempts:
+    """Open attempts of the signed-in demo manager on the first quiz, one at a time (a person has one
+    open attempt per quiz), each with its right answers; the attempt limit is left aside."""
+
+    def __init__(self, app) -> None:
+        from sqlalchemy import select
+
+        from courseware.extensions import db
+        from courseware.models import Lesson, User
+        from courseware.services.learning import quizzes
+
+        self.app = app
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.username == "gao.jun"))
+            lesson = db.session.scalar(select(Lesson).where(Lesson.quiz != None)  # noqa: E711
+                                       .order_by(Lesson.id))
+            self.path = f"/courses/{lesson.course.slug}/{lesson.slug}/quiz"
+            model = quizzes.open_attempt(db.session, user, lesson.quiz)
+            self.right = {q["id"]: [o["key"] for o in q["options"] if o.get("correct")]
+                          for q in quizzes.attempt_questions(model)}
+            self.fields = dict(user_id=user.id, quiz_id=model.quiz_id, quiz_version_id=model.quiz_version_id,
+                               question_ids=model.question_ids, option_order=model.option_order,
+                               draw_seed=model.draw_seed)
+            self.number, self.open_id = model.number, model.id
+
+    def next(self) -> int:
+        """The open attempt's id, after opening a new one if the last was submitted."""
+        from courseware.extensions import db
+        from courseware.models import QuizAttempt
+
+        with self.app.app_context():
+            if db.session.get(QuizAttempt, self.open_id).state == "in_progress":
+                return self.open_id
+            self.number += 1
+            attempt = QuizAttempt(number=self.number, **self.fields)
+            db.session.add(attempt)
+            db.session.commit()
+            self.open_id = attempt.id
+            return attempt.id
+
+
+def profile_submissions(client, _path: str, args) -> None:
+    attempts = Attempts(client.application)
+    response = client.get(attempts.path)
+    body = response.get_data()
+    page = (gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body).decode()
+    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+    answers = {f"q-{question}": keys for question, keys in attempts.right.items()}
+
+    def submit(profiler=None) -> tuple[int, float]:
+        form = {"csrf_token": token, "attempt_id": str(attempts.next()), **answers}
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        status = client.post(attempts.path, data=form).status_code
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - started
+        with client.session_transaction() as session:  # as the review page would show the message
+            session.pop("_flashes", None)
+        return status, seconds
+
+    for _ in range(50):
+        assert submit()[0] == 303
+    plain = sum(submit()[1] for _ in range(args.requests)) / args.requests
+    profiler = cProfile.Profile()
+    for _ in range(args.requests):
+        status, _seconds = submit(profiler)
+    assert status == 303, status
+    print(f"\nquiz submission ({attempts.path}): {plain * 1000:.2f} ms a request without the profiler")
     stats = pstats.Stats(profiler)
     print(by_package(stats))
     stats.sort_stats(args.sort).print_stats(args.top)

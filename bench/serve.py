@@ -486,14 +486,20 @@ class Server:
             ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
         return ticks / os.sysconf("SC_CLK_TCK")
 
-    def worker_memory(self) -> list[tuple[float, float]]:
-        """(resident, peak resident) MB of each worker."""
+    def worker_memory(self) -> list[tuple[float, float, float, float]]:
+        """(resident, peak resident, proportional, unique) MB of each worker: RSS counts the pages a
+        worker shares with the master (the preloaded code) in full; PSS shares them out among the
+        processes, USS counts only the worker's own."""
         memory = []
         for pid in self.workers():
             status = Path(f"/proc/{pid}/status").read_text()
             rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
             peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
-            memory.append((rss, peak))
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            field = {name: int(value) / 1024
+                     for name, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
+            memory.append((rss, peak, field.get("Pss", 0.0),
+                           field.get("Private_Clean", 0.0) + field.get("Private_Dirty", 0.0)))
         return memory
 
     def profile(self, directory: str, name: str, seconds: int) -> subprocess.Popen:
@@ -631,9 +637,12 @@ def report(results: dict[str, Result], memory, cold_start: float, env: dict, arg
         print(f"| {LABELS[name]} | {result.rate:,.0f}{note} | {result.p50_ms:.1f} ms | "
               f"{result.p99_ms:.1f} ms | {f'{share:.0%}' if share is not None else ''} | "
               f"{result.cpu_ms:.2f} ms{cpu_share} | {target} | {flag} |")
-    largest = max((rss for rss, _ in memory), default=0)
-    peak = max((hwm for _, hwm in memory), default=0)
-    print(f"| worker memory (resident, largest worker) | {largest:.0f} MB (peak {peak:.0f} MB) | | | | | "
+    largest = max((each[0] for each in memory), default=0)
+    peak = max((each[1] for each in memory), default=0)
+    pss = max((each[2] for each in memory), default=0)
+    uss = max((each[3] for each in memory), default=0)
+    print(f"| worker memory (resident, largest worker) | {largest:.0f} MB (peak {peak:.0f} MB; "
+          f"PSS {pss:.0f} MB, USS {uss:.0f} MB) | | | | | "
           f"≤ {RSS_TARGET_MB} MB | {'yes' if peak <= RSS_TARGET_MB else '**no**'} |")
     print(f"| cold start (process start to first 200) | {cold_start:.2f} s | | | | | "
           f"≤ {COLD_START_TARGET_S} s | {'yes' if cold_start <= COLD_START_TARGET_S else '**no**'} |")

@@ -13,7 +13,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from courseware import i18n, inputs, jobs, timezones
 from courseware.config import PROJECT_ROOT, load_config
-from courseware.extensions import csrf, db, limiter, login_manager, migrate
+from courseware.extensions import csrf, db, init_migrations, limiter, login_manager
 from courseware.services import catalog
 
 
@@ -54,7 +54,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    if app.config["MIGRATION_COMMANDS"]:
+        init_migrations(app, str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

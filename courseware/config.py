@@ -32,6 +32,12 @@ def _retention_months() -> int:
     return int(value)
 
 
+def _migration_commands() -> bool:
+    """`flask db …` (Flask-Migrate and Alembic, 11 MB of memory): gunicorn.conf.py sets
+    MIGRATION_COMMANDS=0, since the web workers never migrate (`flask db upgrade` runs before)."""
+    return os.environ.get("MIGRATION_COMMANDS", "1") != "0"
+
+
 def load_config(instance_path: Path) -> dict:
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'courseware.db'}"
     return {
@@ -75,6 +81,7 @@ def load_config(instance_path: Path) -> dict:
         # (courseware/jobs.py); without, the serving process runs them.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "culture-courses"),
+        "MIGRATION_COMMANDS": _migration_commands(),
         **_notification_settings(),
         "PERSONAL_DATA_RETENTION_MONTHS": _retention_months(),  # services/people/erasure.py
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -25,6 +24,7 @@ class Base(DeclarativeBase):
 
 
 if TYPE_CHECKING:
+    from flask import Flask
     from sqlalchemy.orm import Session
 
     class _SQLAlchemy(SQLAlchemy):
@@ -42,7 +42,17 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
-migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+def init_migrations(app: "Flask", directory: str) -> None:
+    """Flask-Migrate's `flask db …` commands, and what its functions (upgrade, downgrade) read; imported
+    only here, for commands and tests: the web workers have no use for Alembic (config
+    MIGRATION_COMMANDS)."""
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=directory, render_as_batch=True, compare_type=True)
+
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

@@ -13,11 +13,13 @@ database, where the next periodic run finds it (courseware.services.notification
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from redis import Redis
-from rq import Queue, Retry, SimpleWorker
+
+# Redis's client and RQ are imported when REDIS_URL is set, not in every web worker without it.
+if TYPE_CHECKING:
+    from rq import Queue, SimpleWorker
 
 EXTENSION_KEY = "job_queue"
 DEFAULT_QUEUE = "culture-courses"
@@ -30,7 +32,13 @@ def init_app(app: Flask) -> None:
     """The queue in app.extensions, or None without REDIS_URL (connections open on first use)."""
     url = app.config.get("REDIS_URL") or ""
     name = app.config.get("JOBS_QUEUE") or DEFAULT_QUEUE
-    app.extensions[EXTENSION_KEY] = Queue(name, connection=Redis.from_url(url)) if url else None
+    if not url:
+        app.extensions[EXTENSION_KEY] = None
+        return
+    from redis import Redis
+    from rq import Queue
+
+    app.extensions[EXTENSION_KEY] = Queue(name, connection=Redis.from_url(url))
 
 
 def queue_of(app: Flask) -> Queue | None:
@@ -43,6 +51,8 @@ def enqueue(app: Flask, function: Callable[..., Any], *args: Any, description: s
     queue = queue_of(app)
     if queue is None:
         return False
+    from rq import Retry
+
     queue.enqueue(function, *args, description=description or function.__name__, job_timeout=JOB_TIMEOUT,
                   retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
     return True
@@ -53,13 +63,19 @@ def workers_listening(app: Flask) -> int:
     queue = queue_of(app)
     if queue is None:
         return 0
+    from rq import SimpleWorker
+
     return SimpleWorker.count(connection=queue.connection, queue=queue)
 
 
-def work(app: Flask, burst: bool = False, worker_class: type[SimpleWorker] = SimpleWorker) -> bool:
+def work(app: Flask, burst: bool = False, worker_class: type[SimpleWorker] | None = None) -> bool:
     """Run a worker on the app's queue until stopped (or, `burst`, until the queue is empty)."""
     queue = queue_of(app)
     if queue is None:
         raise RuntimeError("REDIS_URL is not set: there is no queue to work on")
+    if worker_class is None:
+        from rq import SimpleWorker
+
+        worker_class = SimpleWorker
     worker = worker_class([queue], connection=queue.connection)
     return worker.work(burst=burst, logging_level="INFO")

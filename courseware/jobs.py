@@ -66,7 +66,6 @@ from typing import TextIO
 import click
 from flask import Flask, current_app
 from flask.cli import get_debug_flag
-from redis.exceptions import RedisError
 from werkzeug.serving import is_running_from_reloader
 
 from courseware import job_queue
@@ -179,6 +178,8 @@ def _queue_in_use(app: Flask) -> bool:
     """A queue with workers listening (else the jobs run where they are asked)."""
     if job_queue.queue_of(app) is None:
         return False
+    from redis.exceptions import RedisError  # there is a queue: Redis is imported already
+
     try:
         return job_queue.workers_listening(app) > 0
     except RedisError:
@@ -186,6 +187,8 @@ def _queue_in_use(app: Flask) -> bool:
 
 
 def _workers_listen(app: Flask) -> bool:
+    from redis.exceptions import RedisError
+
     try:
         if job_queue.workers_listening(app):
             return True

@@ -56,6 +56,31 @@ def test_gunicorn_settings_follow_the_environment(monkeypatch):
     assert socket_bind == "unix:/run/cc/gunicorn.sock"
 
 
+# Libraries a page never uses, imported where they are used instead (worker memory, issue 20): the
+# password lists (12 MB), Alembic (11 MB), Authlib and joserfc, cryptography, requests, Redis and RQ,
+# the QR codes' library.
+NOT_IN_A_WORKER = ("zxcvbn", "flask_migrate", "alembic", "authlib", "joserfc", "cryptography", "requests",
+                   "redis", "rq", "segno")
+
+
+def test_a_web_worker_loads_the_app_without_the_libraries_no_page_uses(monkeypatch, tmp_path):
+    settings = gunicorn_settings(monkeypatch)
+    env = {**os.environ, **dict(item.split("=", 1) for item in settings["raw_env"])}
+    for name in ("REDIS_URL", "OIDC_ISSUER", "DATABASE_URL"):
+        env.pop(name, None)
+    env.update(INSTANCE_PATH=str(tmp_path), SECRET_KEY="test-secret-key")
+    probe = ("import sys, app; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, env=env, check=True,
+                            capture_output=True, text=True, timeout=120).stdout.split()
+    assert "flask" in loaded and "sqlalchemy" in loaded
+    assert [name for name in NOT_IN_A_WORKER if name in loaded] == []
+
+
+def test_commands_and_tests_keep_the_migrations(app):
+    assert "migrate" in app.extensions  # flask_migrate.upgrade() and `flask db …` read it
+    assert "db" in app.cli.commands
+
+
 def test_make_serve_migrates_once_by_command_then_starts_gunicorn():
     steps = subprocess.run(["make", "-n", "serve"], cwd=PROJECT_ROOT, capture_output=True, text=True,
                            check=True).stdout.splitlines()

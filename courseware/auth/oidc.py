@@ -13,28 +13,27 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
-import requests
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
-from authlib.oidc.core import UserInfo
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courseware.auth.id_tokens import UntrustedToken, validate_id_token
 from courseware.auth.session import safe_next, start_signed_in_session
 from courseware.extensions import db, limiter
 from courseware.services.ops import audit
 from courseware.services.people import platforms, sso
 
+if TYPE_CHECKING:
+    from authlib.integrations.base_client import OAuthError
+
+    from courseware.auth.oidc_client import CompanyClient
+
 log = logging.getLogger(__name__)
 bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
 EXTENSION = "courseware.oidc"
 NEXT = "oidc_next"  # where to go after signing in, kept in the session across the round trip
-SCOPES = "openid email profile"
 
 
 def now() -> int:
@@ -42,49 +41,16 @@ def now() -> int:
     return int(time.time())
 
 
-class DiscoveryMismatch(Exception):
-    """The provider's discovery document names another issuer than the one configured."""
-
-
-class CompanyClient(FlaskOAuth2App):
-    """Authlib's OpenID Connect client, with this site's checks of discovery and of ID tokens."""
-
-    def __init__(self, issuer: str, client_id: str, client_secret: str) -> None:
-        super().__init__(FlaskIntegration("company"), name="company", client_id=client_id,
-                         client_secret=client_secret,
-                         server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
-                         client_kwargs={"scope": SCOPES, "code_challenge_method": "S256",
-                                        "default_timeout": 10})
-        self.issuer = issuer
-
-    def load_server_metadata(self) -> dict:
-        metadata = super().load_server_metadata()
-        if metadata.get("issuer") != self.issuer:
-            self.server_metadata.clear()  # read it again next time: it may be fixed by then
-            raise DiscoveryMismatch(metadata.get("issuer"))
-        return metadata
-
-    def parse_id_token(self, token: dict, nonce: str, claims_options: Any = None, claims_cls: Any = None,
-                       leeway: int = 0) -> UserInfo:
-        """Authlib calls this with the token response: the checks are id_tokens.validate_id_token's."""
-        def check(keys: dict) -> dict:
-            return validate_id_token(token["id_token"], issuer=self.issuer, client_id=str(self.client_id),
-                                     nonce=nonce, keys=keys, now=now(),
-                                     access_token=token.get("access_token"))
-        try:
-            return UserInfo(check(self.fetch_jwk_set()))
-        except UntrustedToken as error:
-            if error.reason != "key":
-                raise
-            return UserInfo(check(self.fetch_jwk_set(force=True)))  # the provider rotated its keys
-
-
 def init_app(app: Flask) -> None:
     """The client, when the three settings are there (discovery waits for the first sign-in)."""
     config = app.config
     if config["OIDC_ISSUER"] and config["OIDC_CLIENT_ID"] and config["OIDC_CLIENT_SECRET"]:
+        # Authlib, joserfc and requests are imported only here: a site without OpenID Connect (and
+        # its web workers' memory) does without them.
+        from courseware.auth.oidc_client import CompanyClient
+
         app.extensions[EXTENSION] = CompanyClient(config["OIDC_ISSUER"], config["OIDC_CLIENT_ID"],
-                                                  config["OIDC_CLIENT_SECRET"])
+                                                  config["OIDC_CLIENT_SECRET"], clock=lambda: now())
     if not config["PASSWORD_SIGNIN"] and EXTENSION not in app.extensions and not platforms.configured(config):
         log.warning("PASSWORD_SIGNIN=0 without OpenID Connect, WeCom, DingTalk or Feishu settings: only %s "
                     "can sign in",
@@ -111,6 +77,10 @@ def login() -> ResponseReturnValue:
     """To the provider's sign-in page; someone signed in already is asked to sign in there again (to
     confirm who they are before a sensitive action)."""
     client = _client()
+    import requests
+
+    from courseware.auth.oidc_client import DiscoveryMismatch
+
     session[NEXT] = safe_next(request.args.get("next"))
     extra = {"prompt": "login"} if current_user.is_authenticated else {}
     try:
@@ -125,6 +95,12 @@ def login() -> ResponseReturnValue:
 @limiter.limit("30 per minute")
 def callback() -> ResponseReturnValue:
     client = _client()
+    import requests
+    from authlib.integrations.base_client import OAuthError
+
+    from courseware.auth.id_tokens import UntrustedToken
+    from courseware.auth.oidc_client import DiscoveryMismatch
+
     identity = None
     try:
         if request.args.get("iss", client.issuer) != client.issuer:  # RFC 9207: another provider's answer

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import segno
 from flask import (
     Blueprint,
     current_app,
@@ -227,6 +226,8 @@ def certificate(code: str) -> ResponseReturnValue:
 @bp.get("/certificates/<code>/qr.svg")
 def certificate_qr(code: str) -> ResponseReturnValue:
     """The QR code of the certificate's verification address (from SITE_URL), made offline."""
+    import segno  # only here: the QR codes' library stays out of the workers that never draw one
+
     found = certificates.get_by_code(db.session, code.upper())
     svg = io.BytesIO()
     segno.make(_verification_url(found.code), error="m").save(

@@ -4,10 +4,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from courseware.extensions import db
-from courseware.models import AttemptAnswer, QuizAttempt
+from courseware.models import AttemptAnswer, QuizAttempt, User
 from courseware.services.catalog import published
 from courseware.services.errors import Forbidden, NotFound, ValidationError
 from courseware.services.learning import quizzes
@@ -192,3 +192,42 @@ def test_the_attempt_limit_holds_under_concurrency(app, quiz, make_user):
     for _ in range(3):
         _in_parallel(app, user.id, start_and_submit, 10)
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 2
+
+
+def _statements_of(work) -> list[str]:
+    """The SQL statements `work()` sends, in order (their first word, and the table for writes)."""
+    sent: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        words = statement.split()
+        verb = words[0].upper()
+        sent.append(verb if verb == "SELECT" else " ".join(words[:3]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return sent
+
+
+@pytest.mark.parametrize("answers", [RIGHT, TWO_WRONG], ids=["passed", "failed"])
+def test_a_submission_reads_everything_before_its_first_write(quiz, make_user, answers):
+    """SQLite has one write lock, taken by a transaction's first write and held to its commit: a
+    submission that read there would make every other submission wait (issue 20, the quiz p99).
+    (A pass that completes the lesson still reads the course's progress for its certificate.)"""
+    user = make_user()
+    attempt_id = quizzes.open_attempt(db.session, user, quiz).id
+    user_id = user.id
+    db.session.expunge_all()  # as a new request finds it: nothing loaded but the person
+    me = db.session.get(User, user_id)
+    sent = _statements_of(lambda: quizzes.submit_attempt(db.session, me, attempt_id, answers))
+    first_write = next(i for i, statement in enumerate(sent) if statement != "SELECT")
+    writes = sent[first_write:]
+    reads_after_commit = 1  # session.refresh(attempt), once the lock is released
+    assert writes.count("SELECT") <= reads_after_commit and writes[-1] == "SELECT", sent
+    assert writes[0].startswith("UPDATE quiz_attempt")
+    # The attempt with its version, quiz and lesson; the person's progress; the attempt as graded.
+    assert sent.count("SELECT") <= 3, sent
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt_id).passed is (answers is RIGHT)

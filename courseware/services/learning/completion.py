@@ -65,9 +65,20 @@ def mark_read(session: Session, user: User, lesson: Lesson, *, seconds_read: int
     return record
 
 
-def record_quiz_passed(session: Session, user: User, lesson: Lesson) -> None:
-    """Called inside the quiz submission's transaction; the caller commits."""
-    record = reading.record_for(session, user, lesson, utcnow())
+def before_quiz_passed(session: Session, user: User, lesson: Lesson) -> tuple[LessonProgress | None]:
+    """What record_quiz_passed reads, read before the submission's first write: on SQLite that write
+    takes the one write lock until the commit, and every read inside would make other writers wait.
+    The person's record of the lesson, or (None,) when there is none yet."""
+    if lesson.quiz is not None:  # loaded for lesson.active_quiz
+        lesson.quiz.current_version_id  # noqa: B018 - loads the row now, not under the lock
+    return (reading.existing_record(session, user, lesson),)
+
+
+def record_quiz_passed(session: Session, user: User, lesson: Lesson,
+                       found: tuple[LessonProgress | None] | None = None) -> None:
+    """Called inside the quiz submission's transaction, with what before_quiz_passed read; the caller
+    commits."""
+    record = reading.record_for(session, user, lesson, utcnow(), found)
     if record.quiz_passed_at is None:
         record.quiz_passed_at = utcnow()
     _complete_if_done(session, user, lesson, record)

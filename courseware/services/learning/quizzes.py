@@ -236,10 +236,17 @@ def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:
     """One of the person's own attempts; anyone else's is 'not found', never 'forbidden'."""
     attempt = session.scalar(
         select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
+        .options(*_WITH_QUIZ)
     )
     if attempt is None:
         raise NotFound(_("No such attempt."))
     return attempt
+
+
+# What a submission and its page read of an attempt, in the attempt's one query: the version asked,
+# and the quiz with its lesson (and the lesson's quiz, for lesson.active_quiz).
+_WITH_QUIZ = (joinedload(QuizAttempt.quiz_version),
+              joinedload(QuizAttempt.quiz).joinedload(Quiz.lesson).joinedload(Lesson.quiz))
 
 
 def submit_attempt(
@@ -257,6 +264,9 @@ def submit_attempt(
         raise AlreadySubmitted(attempt.id)
     version = attempt.quiz_version
     graded = grade(version, answers, attempt_questions(attempt))
+    # Everything the writes need is read before the first of them (see completion.before_quiz_passed).
+    lesson = attempt.quiz.lesson
+    found = completion.before_quiz_passed(session, user, lesson) if graded.passed else None
     closed = session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS.value)
@@ -281,10 +291,13 @@ def submit_attempt(
         for position, (question_id, selected, correct) in enumerate(graded.answers)
     ])
     if graded.passed:
-        completion.record_quiz_passed(session, user, attempt.quiz.lesson)
+        completion.record_quiz_passed(session, user, lesson, found)
+    attempt_id = attempt.id  # read before the commit expires it
     session.commit()
-    session.refresh(attempt)
-    return attempt
+    # Read again with what the page shows (its version's pass mark), in one query.
+    return session.scalars(select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+                           .options(joinedload(QuizAttempt.quiz_version))
+                           .execution_options(populate_existing=True)).one()
 
 
 @dataclass

@@ -54,12 +54,21 @@ def minutes_left(seconds: int) -> int:
     return math.ceil(seconds / 60)
 
 
-def record_for(session: Session, user: User, lesson: Lesson, now: datetime) -> LessonProgress:
-    """The person's record for a lesson, created on first need; safe against a double request."""
+def existing_record(session: Session, user: User, lesson: Lesson) -> LessonProgress | None:
+    """The person's record for a lesson, if there is one (a read, never a write)."""
+    return session.scalar(select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+    ))
+
+
+def record_for(session: Session, user: User, lesson: Lesson, now: datetime,
+               read: tuple[LessonProgress | None] | None = None) -> LessonProgress:
+    """The person's record for a lesson, created on first need; safe against a double request.
+    `read`: what existing_record found, when the caller read it already."""
     query = select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
     )
-    record = session.scalar(query)
+    record = read[0] if read is not None else session.scalar(query)
     if record is not None:
         return record
     try:

@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.fernet import Fernet, InvalidToken
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, or_
 from sqlalchemy.orm import Session
@@ -75,6 +74,8 @@ def import_with_handout(session: Session, actor: User, data: bytes, *, replaces:
     people = [{"full_name": a.user.full_name, "username": a.user.username, "password": a.password,
                "language": normalize_language(a.user.locale) or site_language(),
                "expires_at": (a.user.password_expires_at or now).isoformat()} for a in accounts]
+    from cryptography.fernet import Fernet  # 7 MB: imported by the imports that use it, not every worker
+
     key = Fernet.generate_key()
     handout = ImportHandout(user_id=actor.id, created_at=now, expires_at=now + LIFETIME,
                             secret=Fernet(key).encrypt(json.dumps(people).encode()))
@@ -121,6 +122,8 @@ def _read(session: Session, actor: User, handout_id: int, key: str, now: datetim
     handout = session.get(ImportHandout, handout_id)
     if handout is None or handout.user_id != actor.id:
         raise HandoutGone()
+    from cryptography.fernet import Fernet, InvalidToken
+
     try:
         people = json.loads(Fernet(key.encode()).decrypt(handout.secret))
     except (InvalidToken, ValueError):

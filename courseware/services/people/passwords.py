@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import cache
 
 from flask_babel import gettext as _
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from courseware.services.errors import ValidationError
 
@@ -18,7 +17,10 @@ COMMON_COUNT = 3000
 
 @cache
 def common_passwords() -> frozenset[str]:
-    """The 3,000 most used passwords, from zxcvbn's list (ordered by frequency in real leaks)."""
+    """The 3,000 most used passwords, from zxcvbn's list (ordered by frequency in real leaks).
+    Imported here, on the first password chosen: the full lists take 12 MB in every web worker."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_COUNT])
 
 

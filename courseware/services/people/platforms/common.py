@@ -7,10 +7,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import requests
 from flask_babel import gettext as _
+
+if TYPE_CHECKING:
+    import requests
 
 TIMEOUT = 10  # seconds, for every call to a platform
 EARLY = 300  # a token is fetched again this many seconds before the platform says it expires
@@ -86,10 +88,16 @@ class JsonApi:
     platform = ""
 
     def __init__(self, http: requests.Session | None = None) -> None:
+        # requests is imported by the first client made (a sign-in or a notice through a platform),
+        # not by every web worker of a site that uses none.
+        import requests
+
         self.http = http or requests.Session()
 
     def request(self, method: str, url: str, endpoint: str, **kwargs: Any) -> tuple[int, dict]:
         """The HTTP status and the JSON object answered; PlatformUnreachable when there is none."""
+        import requests
+
         try:
             response = self.http.request(method, url, timeout=TIMEOUT, **kwargs)
         except requests.RequestException as error:

@@ -18,10 +18,8 @@ server API pages).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import requests
 
 from courseware.services.people.directory_types import (
     DirectoryDepartment,
@@ -37,6 +35,9 @@ from courseware.services.people.platforms.common import (
     required,
 )
 from courseware.services.people.sso import Identity
+
+if TYPE_CHECKING:
+    import requests  # imported by the clients' JsonApi when one is made
 
 OAPI = "https://oapi.dingtalk.com"
 API = "https://api.dingtalk.com"

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import requests
 
 from courseware.services.people.directory_types import (
     DirectoryDepartment,
@@ -38,6 +36,9 @@ from courseware.services.people.platforms.common import (
     required,
 )
 from courseware.services.people.sso import Identity
+
+if TYPE_CHECKING:
+    import requests  # imported by the clients' JsonApi when one is made
 
 BASE = "https://open.feishu.cn"
 ACCOUNTS = "https://accounts.feishu.cn"  # the sign-in page

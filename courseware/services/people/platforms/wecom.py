@@ -15,10 +15,8 @@ Every answer carries `errcode` (0: success) and `errmsg`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import requests
 
 from courseware.services.people.directory_types import (
     DirectoryDepartment,
@@ -35,6 +33,9 @@ from courseware.services.people.platforms.common import (
     required,
 )
 from courseware.services.people.sso import Identity
+
+if TYPE_CHECKING:
+    import requests  # imported by the clients' JsonApi when one is made
 
 API = "https://qyapi.weixin.qq.com"
 LOGIN = "https://login.work.weixin.qq.com"
