@@ -42,6 +42,18 @@ def test_hr_people_shows_every_due_state_and_its_heads_line_up(open_page):
     assert set(page.locator(".data-table tbody td:nth-child(7)").all_inner_texts()) == {"No due date"}
 
 
+def test_hr_people_fits_a_desktop_and_its_filters_labels_share_a_line(open_page):
+    page = open_page(HR, DESKTOP)
+    for address in ("/hr/people", "/hr/people?sort=activity"):
+        page.goto(address)
+        table = page.locator(".table-wrap").first
+        assert table.evaluate("box => box.scrollWidth <= box.clientWidth"), "the table scrolls sideways"
+    labels = page.locator("form.filters .field label").evaluate_all(
+        "labels => labels.map(l => Math.round(l.getBoundingClientRect().top))")
+    # The first row of filters (all but "Sort by", which wraps under them) on one line.
+    assert len(set(labels[:-1])) == 1, labels
+
+
 def test_hr_overview_legend_and_stall_table(open_page):
     page = open_page(HR, DESKTOP)
     page.goto("/hr/")
