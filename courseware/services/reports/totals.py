@@ -103,13 +103,28 @@ def lesson_bits(session: Session, lesson_ids: list[int]) -> dict[int, int] | Non
 def stages_from_masks(session: Session, course_id: int, people_ids: Select[tuple[int]],
                       bits: dict[int, int]) -> dict[int, list[int]]:
     """Per lesson: how many of these people opened it, read it, passed its quiz and completed it,
-    from each person's four masks (one row per person, not one per person and lesson)."""
+    from each person's four masks (one row per person, not one per person and lesson). The people
+    who share the same four masks (most who follow the course in order) come back as one row."""
     totals = CourseProgressTotals
-    masks = session.execute(
-        select(totals.opened_bits, totals.read_bits, totals.quiz_passed_bits, totals.completed_bits)
-        .where(totals.course_id == course_id, totals.user_id.in_(people_ids))).tuples().all()
-    per_stage = [bit_counts(stage) for stage in zip(*masks, strict=True)] if masks else [[0] * 64] * 4
+    masks = (totals.opened_bits, totals.read_bits, totals.quiz_passed_bits, totals.completed_bits)
+    groups = session.connection().execute(
+        select(*masks, func.count()).where(totals.course_id == course_id, totals.user_id.in_(people_ids))
+        .group_by(*masks)).all()
+    per_stage = [weighted_bit_counts([(group[stage], group[4]) for group in groups]) for stage in range(4)]
     return {lesson_id: [counts[bit] for counts in per_stage] for lesson_id, bit in bits.items()}
+
+
+def weighted_bit_counts(masks: list[tuple[int, int]]) -> list[int]:
+    """How many people have each of the 64 bits set, from (mask, how many people have it): the masks
+    of each weight counted together (few weights: they add up to the number of people)."""
+    by_weight: dict[int, list[int]] = {}
+    for mask, weight in masks:
+        by_weight.setdefault(weight, []).append(mask)
+    counts = [0] * 64
+    for weight, same in by_weight.items():
+        found = bit_counts(tuple(same))
+        counts = [total + weight * here for total, here in zip(counts, found, strict=True)]
+    return counts
 
 
 def bit_counts(masks: tuple[int, ...]) -> list[int]:

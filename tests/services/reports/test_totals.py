@@ -18,6 +18,14 @@ def test_bit_counts_counts_each_bit_over_the_masks():
     assert totals.bit_counts(()) == [0] * 64
 
 
+def test_weighted_bit_counts_count_each_mask_as_often_as_its_weight():
+    rng = random.Random(21)
+    masks = [(rng.getrandbits(40), rng.randint(1, 30)) for _ in range(200)]
+    expected = [sum(weight for mask, weight in masks if mask >> bit & 1) for bit in range(64)]
+    assert totals.weighted_bit_counts(masks) == expected
+    assert totals.weighted_bit_counts([]) == [0] * 64
+
+
 def test_lesson_bits_are_none_when_a_lesson_is_past_the_masks(course):
     lesson_ids = [lesson.id for lesson in published.lessons(db.session, course)]
     bits = totals.lesson_bits(db.session, lesson_ids)
