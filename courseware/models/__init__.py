@@ -57,7 +57,7 @@ from courseware.models.progress import (
     QuizAttempt,
     RefreshCheck,
 )
-from courseware.models.totals import CourseProgressTotals, LessonStageTotals
+from courseware.models.totals import CourseProgressTotals, LessonMaskBit, LessonStageTotals
 
 __all__ = [
     "Assignment",
@@ -88,6 +88,7 @@ __all__ = [
     "Lesson",
     "LessonQuestion",
     "LessonProgress",
+    "LessonMaskBit",
     "LessonStageTotals",
     "LessonRevision",
     "LessonTranslation",

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from courseware.services.reports import exports
 from courseware.services.reports.exports import csv_stream, safe_cell
 
 
@@ -52,6 +53,15 @@ def test_the_progress_export_has_a_row_per_person_and_lesson(hr, course, company
     assert ada[7] == "completed" and ada[9] == "1" and ada[10] == "100" and ada[11] == "1"
     assert body[("di", "1")][7] == "quiz pending" and body[("di", "1")][10] == "0"
     assert body[("bo", "1")][7] == "opened" and body[("cy", "2")][7] == "not started"
+
+
+def test_the_progress_export_streams_progress_the_same_whatever_the_batches(hr, course, company, monkeypatch):
+    expected = read_csv(hr.get("/hr/export/progress.csv"))
+    assert [r[1] for r in expected[1::2]] == sorted((r[1] for r in expected[1::2]), key=str.lower)
+    # A chunk of scores per person and a fetch per row from the cursor: the same file.
+    monkeypatch.setattr(exports, "CHUNK_PEOPLE", 1)
+    monkeypatch.setattr(exports, "STREAM_ROWS", 1)
+    assert read_csv(hr.get("/hr/export/progress.csv")) == expected
 
 
 def test_exports_apply_the_page_filters(hr, course, company):

@@ -160,3 +160,15 @@ def test_the_team_pages_speak_chinese_to_a_lead_who_chose_it(org, company):
     page = org.lead.get("/team").get_data(as_text=True)
     assert "我的团队：" in page and "整个团队" in page and "团队汇总" in page
     assert org.lead.get(f"/team/people/{org.outsider.id}").status_code == 404
+
+
+def test_the_funnel_from_the_masks_is_the_funnel_from_the_progress_rows(org, course):
+    within = reporting.team_ids(org.lead.user.id)
+    from_masks = team.funnel(db.session, course, within)
+    # A lesson without a bit (as one past the masks' 63 would be): the progress rows are counted.
+    db.session.execute(text("DELETE FROM lesson_mask_bits WHERE lesson_id = :lesson"),
+                       {"lesson": from_masks[0].lesson_id})
+    from_rows = team.funnel(db.session, course, within)
+    assert from_masks == from_rows
+    assert [(f.opened, f.read, f.quiz_passed, f.completed) for f in from_masks] == [(2, 1, 1, 1),
+                                                                                  (1, 1, 0, 1)]

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import Integer, String, Text, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from courseware.models import (
@@ -151,40 +154,26 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
     roles = _role_words()
     not_started, completed_word = safe_cell(_("not started")), safe_cell(_("completed"))
     quiz_pending, opened = safe_cell(_("quiz pending")), safe_cell(_("opened"))
-    company_time = CompanyTimes(company_zone())
-    # In chunks of people, so memory stays flat however large the company is. Core queries on the
-    # session's connection, and timestamps read as text: no ORM objects, and a datetime only for a
-    # completed lesson, to write its time in the company's zone.
+    # Everyone's progress in one query read through a server-side cursor, in the people's order, so
+    # memory stays flat however large the company is; quiz scores in chunks of people. Core queries
+    # on the session's connection, and timestamps read as text: no ORM objects, and a datetime only
+    # for a completed lesson, to write its time in the company's zone.
     connection = session.connection()
+    stream = _progress_in_order(session, [row.user_id for row in people], lesson_ids)
+    pending = next(stream, None)
     for start in range(0, len(people), CHUNK_PEOPLE):
         chunk = people[start:start + CHUNK_PEOPLE]
-        ids = [row.user_id for row in chunk]
-        progress = {
-            (user_id, lesson_id): (read, company_time(completed), number, seconds)
-            for user_id, lesson_id, read, completed, number, seconds in connection.execute(
-                select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.read_at.is_not(None),
-                       cast(LessonProgress.completed_at, String), LessonRevision.number,
-                       LessonProgress.seconds_spent)
-                .outerjoin(LessonRevision, LessonRevision.id == LessonProgress.completed_revision_id)
-                .where(LessonProgress.user_id.in_(ids), LessonProgress.lesson_id.in_(lesson_ids))
-            ).all()  # a chunk's rows fetched at once: a row at a time costs more than the query
-        }
-        scores = {
-            (user_id, quiz_id): (best, count)
-            for user_id, quiz_id, best, count in connection.execute(
-                select(QuizAttempt.user_id, QuizAttempt.quiz_id, func.max(QuizAttempt.score),
-                       func.count(QuizAttempt.id))
-                .where(QuizAttempt.user_id.in_(ids), QuizAttempt.state == "submitted")
-                .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
-            ).all()
-        }
-        for person in chunk:
+        scores = _best_scores(connection, [row.user_id for row in chunk])
+        for index, person in enumerate(chunk, start):
+            progress = {}
+            while pending is not None and pending[0] == index:
+                progress[pending[1]] = pending[2:]
+                pending = next(stream, None)
             who = [safe_cell(person.username), safe_cell(person.full_name), safe_cell(person.department),
                    roles.get(person.role) or safe_cell(person.role)]
             held = _course_cells(person)
             for lesson_id, lesson_cells, quiz_id in lesson_rows:
-                key = (person.user_id, lesson_id)
-                record = progress.get(key)
+                record = progress.get(lesson_id)
                 best, count = scores.get((person.user_id, quiz_id), ("", 0))
                 if record is None:
                     yield [*who, *lesson_cells, not_started, "", "", best, count, 0, *held]
@@ -193,6 +182,52 @@ def progress_rows(session: Session, course: Course, filters: Filters) -> Iterato
                 state = completed_word if completed_on else quiz_pending if read else opened
                 yield [*who, *lesson_cells, state, completed_on, "" if number is None else number,
                        best, count, round((seconds or 0) / 60), *held]
+
+
+def _best_scores(connection: Connection, ids: list[int]) -> dict[tuple[int, int], tuple[object, int]]:
+    """Per person and quiz: the best submitted score and the number of submitted attempts."""
+    return {
+        (user_id, quiz_id): (best, count)
+        for user_id, quiz_id, best, count in connection.execute(
+            select(QuizAttempt.user_id, QuizAttempt.quiz_id, func.max(QuizAttempt.score),
+                   func.count(QuizAttempt.id))
+            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.state == "submitted")
+            .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)
+        ).all()
+    }
+
+
+STREAM_ROWS = 2000  # rows fetched at a time from the server-side cursor
+
+
+def _progress_in_order(session: Session, ids: list[int], lesson_ids: list[int]) -> Iterator[tuple]:
+    """The people's progress rows in these lessons as (the person's index in `ids`, lesson id, read,
+    completed on in the company's zone, completed revision's number, seconds spent), in the order of
+    `ids`: one query whose rows come through a server-side cursor (`yield_per`), a batch at a time.
+    The ids go as one parameter with their positions (an array WITH ORDINALITY on PostgreSQL, JSON
+    on SQLite)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        array = bindparam("people", "{" + ",".join(str(int(i)) for i in ids) + "}", type_=Text)
+        listed = (func.unnest(cast(array, ARRAY(Integer))).table_valued("value", with_ordinality="n")
+                  .render_derived("listed"))
+        person, position = listed.c.value, listed.c.n - 1
+    else:
+        listed = func.json_each(bindparam("people", json.dumps(ids))).table_valued("key", "value")
+        person, position = listed.c.value, listed.c.key
+    company_time = CompanyTimes(company_zone())
+    query = (
+        select(position, LessonProgress.lesson_id, LessonProgress.read_at.is_not(None),
+               cast(LessonProgress.completed_at, String), LessonRevision.number, LessonProgress.seconds_spent)
+        .select_from(listed)
+        .join(LessonProgress, LessonProgress.user_id == person)
+        .outerjoin(LessonRevision, LessonRevision.id == LessonProgress.completed_revision_id)
+        .where(LessonProgress.lesson_id.in_(lesson_ids))
+        .order_by(position)
+    )
+    for index, lesson_id, read, completed, number, seconds in connection.execute(
+            query.execution_options(yield_per=STREAM_ROWS)):
+        yield index, lesson_id, read, company_time(completed), number, seconds
 
 
 ATTEMPTS_HEADER = ["username", "full_name", "department", "course", "lesson_number", "lesson",

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import Course, Department, LessonProgress, User
 from courseware.services.catalog import published
-from courseware.services.reports import completion
+from courseware.services.reports import completion, totals
 
 
 def departments(session: Session, within: completion.People) -> list[Department]:
@@ -38,9 +38,25 @@ def overview(session: Session, course: Course, within: completion.People,
 
 def funnel(session: Session, course: Course, within: completion.People) -> list[completion.FunnelRow]:
     """Per lesson, how many of the team's active people opened it, read it, passed its quiz and
-    completed it."""
+    completed it: from each person's masks of lessons (one row per person), or from their progress
+    rows when a lesson of the course has no bit in the masks."""
     people = select(User.id).where(User.id.in_(within), User.active.is_(True))
-    counts = {
+    lessons = session.execute(published.lessons_in_order(course.id)).all()
+    bits = totals.lesson_bits(session, [lesson[0] for lesson in lessons])
+    counts = (totals.stages_from_masks(session, course.id, people, bits) if bits is not None
+              else _stages_from_progress(session, course, people))
+    rows = []
+    for lesson_id, position, title, _quiz_id, version_id in lessons:
+        opened, read, quiz_passed, completed = counts.get(lesson_id, (0, 0, 0, 0))
+        rows.append(completion.FunnelRow(position, title, opened, read, quiz_passed, completed,
+                                         has_quiz=version_id is not None, lesson_id=lesson_id))
+    return rows
+
+
+def _stages_from_progress(session: Session, course: Course,
+                          people: Select[tuple[int]]) -> dict[int, list[int]]:
+    """The same counts from the people's progress rows, lesson by lesson."""
+    return {
         lesson_id: values for lesson_id, *values in session.execute(
             select(LessonProgress.lesson_id, func.count(), func.count(LessonProgress.read_at),
                    func.count(LessonProgress.quiz_passed_at), func.count(LessonProgress.completed_at))
@@ -50,10 +66,3 @@ def funnel(session: Session, course: Course, within: completion.People) -> list[
                    LessonProgress.user_id.in_(people))
             .group_by(LessonProgress.lesson_id))
     }
-    rows = []
-    for lesson_id, position, title, _quiz_id, version_id in session.execute(
-            published.lessons_in_order(course.id)):
-        opened, read, quiz_passed, completed = counts.get(lesson_id, (0, 0, 0, 0))
-        rows.append(completion.FunnelRow(position, title, opened, read, quiz_passed, completed,
-                                         has_quiz=version_id is not None, lesson_id=lesson_id))
-    return rows

@@ -14,7 +14,18 @@ from typing import Any
 from sqlalchemy import Select, exists, func, literal, select
 from sqlalchemy.orm import Session
 
-from courseware.models import CourseProgressTotals, Lesson, LessonProgress, LessonStageTotals, User
+from courseware.models import (
+    CourseProgressTotals,
+    Lesson,
+    LessonMaskBit,
+    LessonProgress,
+    LessonStageTotals,
+    User,
+)
+
+LAST_BIT = 62  # the masks keep bits 0 to 62 (migration e4a8c2f6b1d9)
+# For each bit of a byte, a table that turns a byte into 1 where that bit is set, 0 where not.
+_BIT_OF_BYTE = [bytes((value >> bit) & 1 for value in range(256)) for bit in range(8)]
 
 
 def totals_count_published_only(session: Session, course_id: int) -> bool:
@@ -77,4 +88,51 @@ def lesson_stages(session: Session, lesson_ids: list[int]) -> dict[int, list[int
     ):
         counts[lesson_id] = [total - taken for total, taken in zip(counts.get(lesson_id, [0] * 4), gone,
                                                                     strict=True)]
+    return counts
+
+
+def lesson_bits(session: Session, lesson_ids: list[int]) -> dict[int, int] | None:
+    """Each lesson's bit in the masks, or None when one of them has no bit the masks keep."""
+    query = select(LessonMaskBit.lesson_id, LessonMaskBit.bit).where(LessonMaskBit.lesson_id.in_(lesson_ids))
+    bits = dict(session.execute(query).tuples().all())
+    if len(bits) < len(set(lesson_ids)) or any(bit > LAST_BIT for bit in bits.values()):
+        return None
+    return bits
+
+
+def stages_from_masks(session: Session, course_id: int, people_ids: Select[tuple[int]],
+                      bits: dict[int, int]) -> dict[int, list[int]]:
+    """Per lesson: how many of these people opened it, read it, passed its quiz and completed it,
+    from each person's four masks (one row per person, not one per person and lesson). The people
+    who share the same four masks (most who follow the course in order) come back as one row."""
+    totals = CourseProgressTotals
+    masks = (totals.opened_bits, totals.read_bits, totals.quiz_passed_bits, totals.completed_bits)
+    groups = session.connection().execute(
+        select(*masks, func.count()).where(totals.course_id == course_id, totals.user_id.in_(people_ids))
+        .group_by(*masks)).all()
+    per_stage = [weighted_bit_counts([(group[stage], group[4]) for group in groups]) for stage in range(4)]
+    return {lesson_id: [counts[bit] for counts in per_stage] for lesson_id, bit in bits.items()}
+
+
+def weighted_bit_counts(masks: list[tuple[int, int]]) -> list[int]:
+    """How many people have each of the 64 bits set, from (mask, how many people have it): the masks
+    of each weight counted together (few weights: they add up to the number of people)."""
+    by_weight: dict[int, list[int]] = {}
+    for mask, weight in masks:
+        by_weight.setdefault(weight, []).append(mask)
+    counts = [0] * 64
+    for weight, same in by_weight.items():
+        found = bit_counts(tuple(same))
+        counts = [total + weight * here for total, here in zip(counts, found, strict=True)]
+    return counts
+
+
+def bit_counts(masks: tuple[int, ...]) -> list[int]:
+    """How many of these masks (0 to 2**63 - 1) have each of the 64 bits set, in C-speed passes:
+    the masks as 8 bytes each, then per byte and bit of it, the bytes with that bit set counted."""
+    data = b"".join(mask.to_bytes(8, "little") for mask in masks)
+    counts: list[int] = []
+    for byte in range(8):
+        column = data[byte::8]
+        counts.extend(column.translate(table).count(1) for table in _BIT_OF_BYTE)
     return counts

@@ -25,6 +25,17 @@ STORED_PER_PERSON = """SELECT user_id, course_id, opened, read, quiz_passed, com
 STORED_PER_LESSON = ("SELECT lesson_id, opened, read, quiz_passed, completed FROM lesson_stage_totals"
                      " ORDER BY 1")
 
+# Each person's masks of lessons per course (migration e4a8c2f6b1d9), from the progress rows.
+_MASK = "coalesce(sum(CASE WHEN {stage} THEN CAST(1 AS BIGINT) << b.bit ELSE 0 END), 0)"
+MASKS = f"""SELECT p.user_id, b.course_id, {", ".join(_MASK.format(stage=stage) for stage in
+                                                     ("1 = 1", "p.read_at IS NOT NULL",
+                                                      "p.quiz_passed_at IS NOT NULL",
+                                                      "p.completed_at IS NOT NULL"))}
+            FROM lesson_progress p JOIN lesson_mask_bits b ON b.lesson_id = p.lesson_id
+            GROUP BY p.user_id, b.course_id ORDER BY 1, 2"""
+STORED_MASKS = """SELECT user_id, course_id, opened_bits, read_bits, quiz_passed_bits, completed_bits
+                  FROM course_progress_totals ORDER BY 1, 2"""
+
 
 def _rows(sql: str) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(sa.text(sql))]
@@ -39,6 +50,7 @@ def assert_totals_match() -> tuple[list[tuple], list[tuple]]:
     per_person, per_lesson = _rows(STORED_PER_PERSON), _rows(STORED_PER_LESSON)
     assert per_person == _rows(PER_PERSON)
     assert per_lesson == _rows(PER_LESSON)
+    assert _rows(STORED_MASKS) == _rows(MASKS)
     return per_person, per_lesson
 
 
@@ -101,3 +113,32 @@ def test_a_rolled_back_write_leaves_the_totals_as_they_were(course, make_user):
     assert len(assert_totals_match()[0]) == 1  # within the transaction
     db.session.rollback()
     assert assert_totals_match() == ([], [])
+
+
+def test_the_masks_hold_each_lesson_at_its_stage(course, make_user):
+    first, second = published.lessons(db.session, course)
+    bits = dict(_rows("SELECT lesson_id, bit FROM lesson_mask_bits"))
+    assert sorted(bits.values()) == [0, 1] and bits[first.id] != bits[second.id]
+    ada = make_user()
+    read_lesson(ada, second)
+    assert_totals_match()
+    opened, read, passed, done = _rows(STORED_MASKS)[0][2:]
+    assert (opened, read, passed, done) == (1 << bits[second.id], 1 << bits[second.id], 0,
+                                            1 << bits[second.id])
+
+
+def test_a_new_lesson_takes_the_courses_next_bit_and_counts_in_the_masks(course, make_user):
+    first, _second = published.lessons(db.session, course)
+    db.session.execute(sa.text(
+        "INSERT INTO lesson (course_id, module_id, slug, position)"
+        " SELECT course_id, module_id, 'third', 9 FROM lesson WHERE id = :first"), {"first": first.id})
+    third = db.session.execute(sa.text("SELECT id FROM lesson WHERE slug = 'third'")).scalar_one()
+    assert _rows(f"SELECT bit FROM lesson_mask_bits WHERE lesson_id = {third}") == [(2,)]
+    ada = make_user()
+    db.session.execute(sa.text(
+        "INSERT INTO lesson_progress (user_id, lesson_id, opened_at, last_opened_at, read_at, seconds_spent)"
+        " VALUES (:ada, :third, :at, :at, :at, 5)"),
+        {"ada": ada.id, "third": third, "at": datetime(2026, 11, 2)})
+    db.session.commit()
+    assert_totals_match()
+    assert _rows(STORED_MASKS)[0][2:4] == (4, 4)
