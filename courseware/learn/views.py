@@ -26,13 +26,13 @@ from courseware.extensions import db
 from courseware.forms import ConfirmForm
 from courseware.inputs import bounded_int
 from courseware.language import content_language
+from courseware.learn import boxes
 from courseware.models import Certificate
 from courseware.models._time import utcnow
 from courseware.practice import panels as practice_panels
 from courseware.services import catalog
 from courseware.services.authoring import diffing
 from courseware.services.catalog import CourseOutline, LessonOutline, published
-from courseware.services.discussion import board
 from courseware.services.errors import found
 from courseware.services.learning import (
     attempt_history,
@@ -109,8 +109,7 @@ def lesson_page(outline: progress.CourseProgress, lesson: LessonOutline, failed:
         following=following,
         best_score=attempt_history.best_score_of(db.session, current_user, lesson.quiz_id),
         reflection_box=practice_panels.reflection_box(current_user, status_of.lesson),
-        featured_reflections=practice_panels.featured_reflections(status_of.lesson),
-        questions=board.board(db.session, current_user, lesson.id),
+        boxes=boxes.lesson_boxes(current_user, outline.course, lesson, personal=failed is not None),
         failed=failed,
     ), status
 

@@ -11,6 +11,7 @@ from courseware.models.accounts import (
     User,
 )
 from courseware.models.audit import AuditEvent
+from courseware.models.boards import LessonBoardVersion
 from courseware.models.content import (
     ContentFile,
     ContentVersion,
@@ -62,6 +63,7 @@ from courseware.models.totals import CourseProgressTotals, LessonMaskBit, Lesson
 __all__ = [
     "Assignment",
     "AuditEvent",
+    "LessonBoardVersion",
     "ROLES",
     "AttemptAnswer",
     "AttemptState",

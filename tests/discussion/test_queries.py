@@ -35,3 +35,17 @@ def test_the_lesson_page_queries_do_not_grow_with_questions(manager, president, 
              (("manager", manager), ("president", president))}
     assert large == small
     assert max(large.values()) <= QUESTIONS_BUDGET, large
+
+
+def test_a_reader_with_nothing_of_their_own_reads_both_boxes_in_one_query(manager, president, make_user,
+                                                                          lesson, lesson_url):
+    """The kept board and "What managers wrote" (learn/boxes.py): one query for their versions and
+    the reader's state, none for the questions, answers, marks or featured reflections."""
+    askers = [make_user() for _ in range(3)]
+    _add_questions(lesson, askers, president.user, 3)
+    statements = queries_of(manager, lesson_url)
+    board_tables = ("lesson_question", "question_answer", "question_me_too", "question_host",
+                    "reflection_feature", "lesson_board_version")
+    reading = [sql for sql in statements if any(table in sql for table in board_tables)]
+    assert len(reading) == 1, reading
+    assert len(queries_of(president, lesson_url)) > len(statements)  # the president's board is built

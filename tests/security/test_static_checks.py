@@ -29,6 +29,8 @@ REVIEWED_MARKUP = {
     ("courseware/templating.py", 'return Markup("")'),  # lang_of: no attribute
     ("courseware/templating.py", """return Markup(' lang="%s"') % language.replace("_", "-")"""),
     ("courseware/templating.py", "part = Markup(render())"),  # a fragment Jinja rendered (FragmentCache)
+    # The lesson's kept question board, split in its two parts (learn/boxes.py).
+    ("courseware/learn/boxes.py", "return Markup(pinned), Markup(section)  # parts of what Jinja rendered"),
     # One hand-out sheet, rendered by Jinja from its template (hr/accounts.py).
     ("courseware/hr/accounts.py", 'sheets.append(Markup(render_template("hr/_handout_sheet.html", '
                                   "person=person, sign_in=sign_in,"),

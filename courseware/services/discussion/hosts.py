@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseware.models import QuestionHost, Role, User
+from courseware.models.boards import bump_questions
 from courseware.services.errors import Conflict, NotFound, ValidationError
 from courseware.services.ops import audit
 
@@ -56,6 +57,7 @@ def add(session: Session, president: User, user_id: int | None, now: datetime) -
         raise Conflict(_("%(name)s is already a host.", name=user.full_name))
     session.add(QuestionHost(user_id=user.id, added_by_id=president.id, created_at=now))
     audit.record(session, "question.host_add", actor=president, target=user.username)
+    bump_questions(session, None)  # every lesson's board: who moderates changed
     try:
         session.commit()
     except IntegrityError as error:  # named twice at once: the other stands
@@ -72,5 +74,6 @@ def remove(session: Session, president: User, user_id: int) -> User:
     user = row.user
     session.delete(row)
     audit.record(session, "question.host_remove", actor=president, target=user.username)
+    bump_questions(session, None)
     session.commit()
     return user

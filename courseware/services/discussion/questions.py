@@ -10,7 +10,8 @@
 - They hide a question with a reason, or show it again: audited ("question.hide", "question.unhide").
   A hidden question is seen by its asker (with the reason) and by the president and the hosts only.
 
-Every write is one transaction.
+Every write is one transaction, which bumps the lesson's board version (models/boards.py: the lesson
+page keeps the board as rendered per version).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from courseware.content.rendering import nesting_problem, render_markdown, too_deep_message
 from courseware.models import Lesson, LessonQuestion, QuestionAnswer, QuestionMeToo, User
+from courseware.models.boards import bump_questions
 from courseware.services.catalog import published
 from courseware.services.discussion import hosts
 from courseware.services.errors import Forbidden, NotFound, ValidationError
@@ -58,6 +60,7 @@ def ask(session: Session, user: User, lesson_id: int, body: str | None, anonymou
     question = LessonQuestion(lesson_id=lesson.id, user_id=user.id, body=text, html=html,
                               anonymous=bool(anonymous), created_at=now)
     session.add(question)
+    bump_questions(session, lesson.id)
     session.commit()
     return question
 
@@ -88,6 +91,7 @@ def toggle_me_too(session: Session, user: User, question_id: int, now: datetime)
         raise ValidationError(_("This question is hidden."))
     mark = session.scalar(select(QuestionMeToo).where(QuestionMeToo.question_id == question.id,
                                                       QuestionMeToo.user_id == user.id))
+    bump_questions(session, question.lesson_id)
     if mark is not None:
         session.delete(mark)
         session.commit()
@@ -112,6 +116,7 @@ def answer(session: Session, moderator: User, question_id: int, body: str | None
     session.flush()
     if question.user_id != moderator.id:
         _tell_the_asker(session, question, reply, moderator, now, config)
+    bump_questions(session, question.lesson_id)
     session.commit()
     return reply
 
@@ -147,6 +152,7 @@ def toggle_pin(session: Session, moderator: User, answer_id: int, now: datetime)
     if reply.pinned_at is None and question.is_hidden:
         raise ValidationError(_("Show the question again before pinning its answer."))
     reply.pinned_at = None if reply.pinned_at is not None else now
+    bump_questions(session, question.lesson_id)
     session.commit()
     return reply.pinned_at is not None
 
@@ -162,6 +168,7 @@ def hide(session: Session, moderator: User, question_id: int, reason: str | None
     question.hidden_at, question.hidden_reason, question.hidden_by_id = now, text, moderator.id
     audit.record(session, "question.hide", actor=moderator, target=f"question {question.id}",
                  details=f"lesson {question.lesson_id}; reason={text!r}")
+    bump_questions(session, question.lesson_id)
     session.commit()
     return question
 
@@ -174,5 +181,6 @@ def unhide(session: Session, moderator: User, question_id: int) -> LessonQuestio
     question.hidden_at = question.hidden_reason = question.hidden_by_id = None
     audit.record(session, "question.unhide", actor=moderator, target=f"question {question.id}",
                  details=f"lesson {question.lesson_id}")
+    bump_questions(session, question.lesson_id)
     session.commit()
     return question

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from courseware.models import ROLES, Department, DirectoryRecord, ExternalIdentity, Role, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
+from courseware.models.boards import renamed
 from courseware.services.errors import Forbidden, ValidationError, found
 from courseware.services.ops import audit
 from courseware.services.people import department_names, one_time_passwords, reporting
@@ -151,6 +152,7 @@ def update_account(session: Session, actor: User, user_id: int, *, full_name: st
         user.session_token = new_session_token()
     if full_name.strip() != user.full_name:
         changes.append(f"name: {user.full_name} -> {full_name.strip()}")
+        renamed(session)
     if (email or None) != user.email:
         changes.append("e-mail changed")
     if title != user.title:

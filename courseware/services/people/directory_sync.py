@@ -26,6 +26,7 @@ from werkzeug.security import generate_password_hash
 from courseware.models import Department, DirectoryRecord, ExternalIdentity, Role, User
 from courseware.models._time import utcnow
 from courseware.models.accounts import new_session_token
+from courseware.models.boards import renamed
 from courseware.services.ops import audit
 from courseware.services.people.accounts import generate_password
 from courseware.services.people.directory_plan import (
@@ -202,6 +203,7 @@ def _write_fields(session: Session, change: PersonChange, user: User, rows: Rows
     written = {c.name for c in change.changes}
     if "full_name" in written:
         user.full_name = change.values["full_name"]
+        renamed(session)
     for name in ("email", "mobile", "title"):
         if name in written:
             setattr(user, name, change.values[name])

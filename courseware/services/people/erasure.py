@@ -59,6 +59,7 @@ from courseware.models import (
     User,
 )
 from courseware.models.accounts import ExternalIdentity, SignInSession, new_session_token
+from courseware.models.boards import renamed
 from courseware.services.errors import Conflict, Forbidden, ValidationError
 from courseware.services.ops import audit
 from courseware.services.people.account_admin import get_account
@@ -176,6 +177,8 @@ def _delete_private_rows(session: Session, user_id: int) -> None:
     session.execute(update(Goal).where(Goal.user_id == user_id).values(parent_id=None))
     session.execute(delete(Goal).where(Goal.user_id == user_id))
     _erase_questions(session, user_id)
+    # Their name leaves every lesson's boxes (questions, answers, featured reflections).
+    renamed(session)
     session.execute(update(Delivery).where(or_(Delivery.user_id == user_id,
                                                Delivery.reason == f"test.by-{user_id}"))
                     .values(params={}, last_error=None))

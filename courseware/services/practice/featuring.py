@@ -4,7 +4,8 @@ The president asks (once per reflection, and only for one shared with them); the
 their notices (the message `feature_request`, worded by services/notifications/messages.py) and
 answers: yes with my name, yes without it, or no. Nothing is shown without a yes; the author may
 change their answer or withdraw at any time, and the lesson stops showing it on its next request
-(the lesson page reads the consents on every view, nothing is cached). Stopping to share, or
+(each change bumps the lesson's featured version, models/boards.py, in its transaction: the page
+keeps the box as rendered per version). Stopping to share, or
 deleting, the reflection withdraws it too (services/practice/reflections.py).
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from courseware.models import FeatureState, Notification, Reflection, ReflectionFeature, Role, User
+from courseware.models.boards import bump_featured
 from courseware.services.errors import Conflict, Forbidden, ValidationError
 from courseware.services.practice.reflections import own, readable_reflection
 
@@ -77,6 +79,7 @@ def decide(session: Session, user: User, reflection_id: int, choice: str, *,
         choice = FeatureState.WITHDRAWN
     feature.state = choice
     feature.decided_at = now
+    bump_featured(session, reflection.lesson_id)
     session.commit()
     return feature
 

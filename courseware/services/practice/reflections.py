@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from courseware.language import content_language
 from courseware.models import FeatureState, Lesson, Reflection, ReflectionFeature, Role, User
+from courseware.models.boards import bump_featured
 from courseware.services.catalog.outline import LessonOutline
 from courseware.services.errors import Forbidden, NotFound, ValidationError, found
 from courseware.services.practice.common import MAX_REFLECTION, FieldChecks
@@ -85,6 +86,7 @@ def save_reflection(session: Session, user: User, lesson: Lesson, answer: str, *
     reflection.revision_id = lesson.published_revision_id
     reflection.answer = answer
     reflection.updated_at = now
+    bump_featured(session, lesson.id)  # a featured reflection shows the new text
     session.commit()
     return reflection
 
@@ -124,6 +126,7 @@ def unshare(session: Session, user: User, reflection_id: int) -> Reflection:
         session.execute(update(ReflectionFeature).where(ReflectionFeature.reflection_id == reflection.id,
                                                         ReflectionFeature.state.in_(states))
                         .values(state=becomes))
+    bump_featured(session, reflection.lesson_id)
     session.commit()
     return reflection
 
@@ -132,6 +135,7 @@ def delete(session: Session, user: User, reflection_id: int) -> None:
     """The reflection and any request to feature it: gone from the lesson at once."""
     reflection = own(session, user, reflection_id)
     session.execute(delete_rows(ReflectionFeature).where(ReflectionFeature.reflection_id == reflection.id))
+    bump_featured(session, reflection.lesson_id)
     session.delete(reflection)
     session.commit()
 
