@@ -20,6 +20,7 @@ from courseware.extensions import db
 from courseware.models import Department, Lesson, User
 from courseware.services.authoring.content_import import import_content
 from courseware.services.learning import completion, progress
+from courseware.services.people import erasure
 from tests import app_caches
 from tests.db_reset import empty_all_tables, scratch_folder
 from tests.fakes.work_platforms import work_platforms  # noqa: F401 - the fake WeCom, DingTalk and Feishu
@@ -290,3 +291,12 @@ def read_lesson(user: User, lesson: Lesson):
     minutes on it."""
     return completion.mark_read(db.session, user, lesson,
                               seconds_read=lesson.published_revision.minutes * 60)
+
+
+def erase_person(user_id: int, now: datetime) -> None:
+    """Deactivate and erase a person as HR does (erasure asks for a deactivated account first)."""
+    person = db.session.get(User, user_id)
+    person.active = False
+    db.session.commit()
+    erasure.erase(db.session, person, now)
+    db.session.commit()

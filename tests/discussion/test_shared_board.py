@@ -15,8 +15,8 @@ from courseware.extensions import db
 from courseware.learn import question_views
 from courseware.models import LessonQuestion, QuestionAnswer, User
 from courseware.services.discussion import board, hosts
-from courseware.services.people import account_admin, erasure
-from tests.conftest import SignedInClient, csrf_from
+from courseware.services.people import account_admin
+from tests.conftest import SignedInClient, csrf_from, erase_person
 
 ASKED_AT = datetime(2026, 12, 1, 2, 0)  # UTC: 10:00 in Shanghai, 02:00 in London
 
@@ -101,11 +101,7 @@ def test_naming_or_removing_a_host_and_an_erasure_change_every_lesson_s_board(
     assert _version(lesson) == before + 2
 
     assert "Wang Lei" in _page(reader, lesson_url)
-    person = db.session.get(User, asker.user.id)
-    person.active = False
-    db.session.commit()
-    erasure.erase(db.session, person, ASKED_AT)
-    db.session.commit()
+    erase_person(asker.user.id, ASKED_AT)
     page = _page(reader, lesson_url)
     assert "Wang Lei" not in page and "Who decides?" in page and "Anonymous" in page
 

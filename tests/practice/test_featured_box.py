@@ -3,10 +3,12 @@ language and featured version, and shown anew at once after every change to it: 
 withdrawal, a reflection rewritten, no longer shared or deleted, its author erased."""
 from __future__ import annotations
 
+import pytest
+
 from courseware import templating
 from courseware.extensions import db
-from courseware.models import Reflection, User
-from courseware.services.people import erasure
+from courseware.models import Reflection
+from tests.conftest import erase_person
 from tests.practice.conftest import NOW
 
 ANSWER = "We quote from last year's list without asking what changed."
@@ -60,19 +62,12 @@ def test_a_yes_a_change_of_answer_and_a_withdrawal_show_at_once(signed_in, with_
     assert "What managers wrote" not in _page(reader, with_prompt)
 
 
-def test_stopping_to_share_withdraws_it_at_once(signed_in, with_prompt, clock):
+@pytest.mark.parametrize("action", ["unshare", "delete"])
+def test_stopping_to_share_or_deleting_it_takes_it_off_at_once(signed_in, with_prompt, clock, action):
     reader = signed_in("manager")
     author, url = _featured(signed_in, with_prompt)
     assert _shows(_page(reader, with_prompt), ANSWER)
-    author.post(f"{url}/unshare")
-    assert "What managers wrote" not in _page(reader, with_prompt)
-
-
-def test_deleting_it_takes_it_off_at_once(signed_in, with_prompt, clock):
-    reader = signed_in("manager")
-    author, url = _featured(signed_in, with_prompt)
-    assert _shows(_page(reader, with_prompt), ANSWER)
-    author.post(f"{url}/delete")
+    author.post(f"{url}/{action}")
     assert "What managers wrote" not in _page(reader, with_prompt)
 
 
@@ -80,10 +75,6 @@ def test_erasing_its_author_takes_it_off_at_once(signed_in, with_prompt, clock):
     reader = signed_in("manager")
     author, _url = _featured(signed_in, with_prompt)
     assert "Wang Lei" in _page(reader, with_prompt)
-    person = db.session.get(User, author.user.id)
-    person.active = False
-    db.session.commit()
-    erasure.erase(db.session, person, NOW)
-    db.session.commit()
+    erase_person(author.user.id, NOW)
     page = _page(reader, with_prompt)
     assert "What managers wrote" not in page and "Wang Lei" not in page

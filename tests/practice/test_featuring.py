@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from courseware.models import FeatureState, Reflection, ReflectionFeature
-from courseware.services.people import erasure
 from courseware.services.practice import featuring
+from tests.conftest import erase_person
 from tests.practice.conftest import NOW
 
 ANSWER = "Our pricing habit: we quote from last year's list without asking what changed."
@@ -100,11 +100,7 @@ def test_consent_is_exported_and_erased_with_its_author(signed_in, with_prompt, 
     assert archive.mimetype == "application/zip"
     rows = json.loads(zipfile.ZipFile(io.BytesIO(archive.data)).read("reflection_features.json"))
     assert [(row["reflection_id"], row["state"]) for row in rows] == [(reflection.id, "anonymous")]
-    person = author.user
-    person.active = False
-    db.session.commit()
-    erasure.erase(db.session, person, NOW)
-    db.session.commit()
+    erase_person(author.user.id, NOW)
     assert db.session.scalar(sa.select(sa.func.count(ReflectionFeature.id))) == 0
     assert featuring.featured_in_lesson(db.session, with_prompt.id) == []
 
