@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errors(app)
     register_serving(app)
     register_security_headers(app)
+    register_page_cache(app)
     register_template_helpers(app)
     register_cli(app)
     jobs.init_app(app)  # the background jobs' runner: where it runs and why, see courseware/jobs.py
@@ -155,6 +156,13 @@ def register_security_headers(app: Flask) -> None:
     from courseware.security import init_security
 
     init_security(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    # After the hooks that check each request and load the signed-in person: its own goes between.
+    from courseware import page_cache
+
+    page_cache.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

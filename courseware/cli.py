@@ -30,7 +30,7 @@ from courseware.services.authoring import content_import
 from courseware.services.errors import ValidationError
 from courseware.services.notifications.messages import Kind
 from courseware.services.ops import backups, database_copy, demo
-from courseware.services.people import accounts, one_time_passwords
+from courseware.services.people import accounts, one_time_passwords, page_versions
 from courseware.timezones import company_zone, to_local
 
 
@@ -345,7 +345,8 @@ def copy_database_command(target_url: str, source_url: str | None) -> None:
     source = create_engine(source_url) if source_url else db.engine
     target = create_engine(target_url)
     try:
-        copied = database_copy.copy_database(source, target, db.metadata)
+        with page_versions.quiet():  # the rows copied, the versions among them, as they are
+            copied = database_copy.copy_database(source, target, db.metadata)
     except ValidationError as error:
         raise click.ClickException(str(error)) from error
     finally:

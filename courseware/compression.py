@@ -112,7 +112,12 @@ def compress_response(response: Response) -> Response:
 
 def compress(data: bytes) -> bytes:
     """gzip with a random-length file name in the header (see the module's note on BREACH)."""
-    body = gzip.compress(data, compresslevel=LEVEL, mtime=0)
+    return named_gzip(gzip.compress(data, compresslevel=LEVEL, mtime=0))
+
+
+def named_gzip(body: bytes) -> bytes:
+    """gzip bytes (made with no file name) given a random-length file name, for each response anew:
+    a page compressed once and kept (courseware/page_cache.py) is sent with a new length each time."""
     name = secrets.token_bytes(1 + secrets.randbelow(MAX_RANDOM_BYTES)).translate(_TO_FILENAME)
     header = bytearray(body[:10])
     header[3] |= 0x08  # FLG.FNAME: a zero-terminated file name follows the 10-byte header

@@ -96,8 +96,15 @@ def load_config(instance_path: Path) -> dict:
         # Strict-Transport-Security: on when cookies are HTTPS-only, i.e. in production.
         "HSTS": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         **_sign_in_settings(),
-        **_directory_settings(),
+        **_directory_settings(), **_page_cache_settings(),
     }
+
+
+def _page_cache_settings() -> dict:
+    """The dashboard and lesson pages kept as rendered per sign-in (courseware/page_cache.py): the
+    memory each process gives them (0: none kept), and the longest a kept page is served."""
+    return {"PAGE_CACHE_MB": int(os.environ.get("PAGE_CACHE_MB", "24")),
+            "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300"))}
 
 
 def _notification_settings() -> dict:

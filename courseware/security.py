@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -36,7 +36,8 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     if current_app.config.get("HSTS"):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user and current_user.is_authenticated:
+    # A page kept as rendered (courseware/page_cache.py) is a signed-in page: the person is not loaded.
+    if g.get("page_cache_hit") or (current_user and current_user.is_authenticated):
         response.headers["Cache-Control"] = "no-store"
     return response
 

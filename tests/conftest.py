@@ -300,3 +300,12 @@ def erase_person(user_id: int, now: datetime) -> None:
     db.session.commit()
     erasure.erase(db.session, person, now)
     db.session.commit()
+
+
+@pytest.fixture
+def rendered_pages(app):
+    """Every page rendered by its view, none served as kept (courseware/page_cache.py): for tests that
+    count what a view reads."""
+    from courseware import page_cache
+
+    app.extensions.pop(page_cache.EXTENSION_KEY, None)

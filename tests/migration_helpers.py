@@ -24,6 +24,7 @@ from flask_migrate import upgrade
 from courseware import create_app
 from courseware.config import PROJECT_ROOT
 from courseware.extensions import db
+from courseware.services.people import page_versions
 from tests.db_reset import scratch_folder
 
 MIGRATIONS = ScriptDirectory(str(PROJECT_ROOT / "migrations"))
@@ -82,7 +83,9 @@ def migrated(scratch_database: ScratchDatabase, revision: str = "head") -> Itera
         else:
             upgrade(revision=revision)
         try:
-            yield app
+            # Rows written at an old revision raise no page version: its table may not exist yet.
+            with page_versions.quiet():
+                yield app
         finally:
             db.session.remove()
             db.engine.dispose()

@@ -30,6 +30,9 @@ from courseware.services.catalog import published
 from courseware.services.learning import attempt_history, completion, quizzes
 from tests.conftest import read_lesson
 
+# What the views read: every page rendered, none served as kept (courseware/page_cache.py).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
+
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 QUESTIONS = [{"id": "q1", "type": "single", "prompt": "Which?",
               "options": [{"key": "a", "text": "This", "correct": True, "explain": "Yes."},

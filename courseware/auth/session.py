@@ -19,7 +19,7 @@ from courseware.practice.common import clock
 from courseware.security import start_session
 from courseware.services.catalog import content_version
 from courseware.services.notifications.inbox import unread_count_of
-from courseware.services.people import accounts, one_time_passwords, reporting
+from courseware.services.people import accounts, one_time_passwords, page_versions, reporting
 from courseware.services.pulse.answering import OPEN_AT, newest_open_pulse
 
 # Set in a session signed in with a one-time password (never a remembered one): until the person has
@@ -47,6 +47,7 @@ def load_user(cookie_id: str) -> User | None:
     if found is None:
         return None
     user, (unread, reports, version, newest_pulse) = found
+    page_versions.act_as(user.id, user.role)
     g.unread_notifications = unread
     g.newest_open_pulse = newest_pulse
     g._has_reports = bool(reports)
@@ -77,6 +78,7 @@ def start_signed_in_session(user: User, remember: bool) -> None:
     in the session before survives it, its lifetime starts now, and the sign-in is recorded on the
     server (so that signing out revokes it wherever its cookies are)."""
     session.clear()
+    page_versions.act_as(user.id, user.role)
     accounts.open_sign_in(db.session, user)
     login_user(user, remember=remember)
     start_session(persistent=remember)

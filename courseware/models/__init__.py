@@ -39,6 +39,7 @@ from courseware.models.notifications import (
     Notification,
     NotificationOptOut,
 )
+from courseware.models.page_versions import SharedPageVersion
 from courseware.models.practice import (
     DailyEntry,
     FocusItem,
@@ -64,6 +65,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "LessonBoardVersion",
+    "SharedPageVersion",
     "ROLES",
     "AttemptAnswer",
     "AttemptState",

@@ -109,6 +109,9 @@ class User(UserMixin, Model):
     # retention period counts from here) and when its person was erased (pseudonymized).
     deactivated_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # Raised by every write that changes what this person's pages show (models/page_versions.py):
+    # the signed-in pages kept as rendered are kept under it (courseware/page_cache.py).
+    page_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     department: Mapped[Department | None] = relationship(back_populates="members",
                                                          foreign_keys=[department_id])

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from courseware.extensions import db
 from courseware.services.discussion import questions
 from tests.test_performance_queries import BUDGET, queries_of
+
+# What the views read: every page rendered, none served as kept (courseware/page_cache.py).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
 
 NOW = datetime(2026, 12, 3, 9, 30)
 # The lesson page's own budget (tests/test_performance_queries.py) and the questions' four at most.

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from courseware.extensions import db
 from courseware.models import DailyEntry
 from courseware.services.catalog import published
 from courseware.services.learning import completion
 from tests.practice.conftest import NOW, complete
 from tests.test_performance_queries import BUDGET, add_lessons, queries_of
+
+# What the views read: every page rendered, none served as kept (courseware/page_cache.py).
+pytestmark = pytest.mark.usefixtures("rendered_pages")
 
 
 def test_the_dashboard_with_checks_waiting_stays_within_the_budget(manager, course, clock, lessons):

@@ -78,6 +78,16 @@ class OutlineCache:
     def clear(self) -> None:
         self._outlines = {}
 
+    def known_lesson(self, course_slug: str, lesson_slug: str) -> tuple[int, LessonOutline] | None:
+        """(the outline's version, the lesson) from an outline this process holds (any language: the
+        slugs and what a page key needs are the same), with no query; None when none holds it."""
+        for outline in self._outlines.values():
+            course = outline._by_slug.get(course_slug)
+            lesson = course._by_slug.get(lesson_slug) if course is not None else None
+            if lesson is not None:
+                return outline.version, lesson
+        return None
+
 
 def current(session: Session, language: str | None = None) -> Outline:
     """The published outline in a language (by default the request's content language), as of the
@@ -90,6 +100,10 @@ def current(session: Session, language: str | None = None) -> Outline:
 def lesson_html(session: Session, lesson: LessonOutline) -> str:
     """The text of a lesson of the current outline, from memory after its first view."""
     return current_app.extensions[EXTENSION_KEY].html(session, lesson.revision)
+
+
+def known_lesson(course_slug: str, lesson_slug: str) -> tuple[int, LessonOutline] | None:
+    return current_app.extensions[EXTENSION_KEY].known_lesson(course_slug, lesson_slug)
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -20,6 +21,7 @@ from courseware.models.sql import conflict_insert, table_of
 from courseware.services import catalog
 from courseware.services.catalog import CourseOutline, LessonOutline, ModuleOutline, RevisionOutline
 from courseware.services.learning import certificates, course_state, reading
+from courseware.services.people import page_versions
 
 
 class HasId(Protocol):
@@ -213,7 +215,9 @@ def open_lesson(session: Session, user: User, course: CourseOutline,
     if record is None or not _same_visit(record, lesson, now):
         connection = session.connection()
         if record is not None:
-            connection.execute(_TOUCH, {"record_id": record.id, "now": now})
+            # A reopening changes no page, unless it marks an update as seen.
+            with nullcontext() if _is_new(user.created_at, record, lesson.source) else page_versions.quiet():
+                connection.execute(_TOUCH, {"record_id": record.id, "now": now})
             record.last_opened_at = now
         elif _insert_first_open(connection, user.id, lesson.id, now):
             records[lesson.id] = ProgressRecord(None, lesson.id, now, now, None, None, None, None, 0, None)
@@ -222,6 +226,23 @@ def open_lesson(session: Session, user: User, course: CourseOutline,
         records = _records(session, user.id)
     return _course_progress(user.created_at, course, records, _certificates_loader(session, user),
                             _refresh_loader(session, user))
+
+
+def reopening_is_same_visit(last_opened_at: datetime | None) -> bool:
+    """Whether opening the lesson now, last opened at that moment, would record nothing (when
+    nothing was published since: the caller knows, courseware/page_cache.py by the content version)."""
+    if last_opened_at is None:
+        return False
+    return 0 <= (utcnow() - last_opened_at).total_seconds() < SAME_VISIT_SECONDS
+
+
+def record_reopening(session: Session, user_id: int, lesson_id: int) -> None:
+    """A reopening that changes nothing a page shows (opened before, nothing published since, as the
+    caller knows: courseware/page_cache.py), written as open_lesson writes it, in its own commit."""
+    with page_versions.quiet():
+        session.connection().execute(_REOPEN, {"reader_id": user_id, "reopened_id": lesson_id,
+                                               "now": utcnow()})
+    _commit_keeping_loaded(session)
 
 
 def _same_visit(record: ProgressRecord, lesson: LessonOutline, now: datetime) -> bool:
@@ -293,6 +314,13 @@ _RECORDS = (
 _TOUCH = (
     _progress.update()
     .where(_progress.c.id == bindparam("record_id"))
+    .values(last_opened_at=bindparam("now"))
+)
+
+
+_REOPEN = (
+    _progress.update()
+    .where(_progress.c.user_id == bindparam("reader_id"), _progress.c.lesson_id == bindparam("reopened_id"))
     .values(last_opened_at=bindparam("now"))
 )
 

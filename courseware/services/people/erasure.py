@@ -101,7 +101,7 @@ KEPT: dict[tuple[str, str], str] = {
 # user_account, a new one included (a mobile number...), is emptied.
 ACCOUNT_COLUMNS_KEPT = {"id", "username", "full_name", "role", "department_id", "department_since",
                         "password_hash", "session_token", "active", "created_at", "last_login_at",
-                        "deactivated_at", "erased_at", "password_is_temporary"}
+                        "deactivated_at", "erased_at", "password_is_temporary", "page_version"}
 
 
 def pseudonym(user_id: int) -> str:

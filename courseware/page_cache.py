@@ -1,0 +1,254 @@
+"""The signed-in pages a person opens again and again (the dashboard, a lesson) served from what they
+rendered, when nothing they show has changed.
+
+A page is kept per sign-in and address, under a key of everything it shows that can change without
+its address changing: the person's page version and the shared one (raised by every write that may
+change a page, courseware/services/people/page_versions.py), the content version, the lesson's boxes'
+versions, the bell's count, whether the person has a team, the open culture pulse, their language,
+zone and role, the session's form token and the calendar days (the company's and the person's). The
+key is read in one query before anything else, so that a page rendered while a write lands is kept
+under the version before it and never served after it.
+
+Served from memory, a page skips the views, the templates and the signed-in person's load: one
+query, and the bytes compressed once. Only a plain GET with nothing else to do qualifies: no query
+string, no message waiting to be shown, a session within its limits (its last-seen moment is written
+back as for any page; a one-time password's session goes to the view) and, for a lesson, the same
+visit (an opening to record goes through the view, which records it). Anything else is served as
+before, and kept for next time.
+
+Bounded in each process (PAGE_CACHE_MB, 0 turns it off) and in time (PAGE_CACHE_SECONDS): what a
+page shows that moves with the clock alone (a follow-up check falling due at noon) is at most that
+old; a form token in a kept page is never older either.
+"""
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request, session
+from flask.globals import request_ctx
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Select, bindparam, select
+
+from courseware import compression, security
+from courseware.compression import named_gzip
+from courseware.extensions import db, login_manager
+from courseware.i18n import LANGUAGE_COOKIE
+from courseware.models import LessonBoardVersion, LessonProgress, SharedPageVersion, SignInSession, User
+from courseware.practice.common import clock
+from courseware.security import SEEN_RESOLUTION, SESSION_PERSISTENT, SESSION_SEEN, SESSION_STARTED
+from courseware.services.catalog import LessonOutline, content_version
+from courseware.services.catalog import cache as outline_cache
+from courseware.services.learning import progress
+from courseware.services.notifications.inbox import unread_count_of
+from courseware.services.people import assignments, page_versions, reporting
+from courseware.services.pulse.answering import OPEN_AT, newest_open_pulse
+from courseware.timezones import company_zone, local_today, zone_named
+
+EXTENSION_KEY = "page_cache"
+HIT_KEY = "page_cache_hit"  # set on g when the page came from the cache
+_TO_KEEP = "_page_to_keep"
+# The pages kept, by endpoint; the session keys that rule a page out (set by auth.session and Flask).
+PAGES = frozenset({"learn.dashboard", "learn.lesson"})
+_NOT_WITH = ("_flashes", "_one_time")
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    key: tuple[Hashable, ...]
+    body: bytes  # gzip
+    at: float
+
+
+class PageStore:
+    """The pages one process keeps, least recently served out first past `max_bytes`."""
+
+    def __init__(self, max_bytes: int, seconds: float) -> None:
+        self.max_bytes, self.seconds = max_bytes, seconds
+        self._pages: OrderedDict[tuple[str, str], Kept] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self.hits = self.kept = 0
+
+    def get(self, where: tuple[str, str], key: tuple[Hashable, ...]) -> bytes | None:
+        page = self._pages.get(where)
+        if page is None or page.key != key or time.monotonic() - page.at > self.seconds:
+            return None
+        with self._lock:
+            if where in self._pages:
+                self._pages.move_to_end(where)
+            self.hits += 1
+        return page.body
+
+    def put(self, where: tuple[str, str], key: tuple[Hashable, ...], body: bytes) -> None:
+        with self._lock:
+            old = self._pages.pop(where, None)
+            if old is not None:
+                self._size -= len(old.body)
+            while self._pages and self._size + len(body) > self.max_bytes:
+                self._size -= len(self._pages.popitem(last=False)[1].body)
+            self._pages[where] = Kept(key, body, time.monotonic())
+            self._size += len(body)
+            self.kept += 1
+
+
+@cache
+def _key_query() -> Select[Any]:
+    """Everything a kept page's key holds, with the sign-in's check (as auth.session's query)."""
+    return (select(User.id, User.page_version, User.locale, User.timezone, User.role,
+                   select(SharedPageVersion.version).where(SharedPageVersion.id == 1).scalar_subquery(),
+                   content_version.version_column(), unread_count_of(User.id),
+                   reporting.reports_exist(User.id), newest_open_pulse(),
+                   *_of_lesson(LessonBoardVersion.questions, LessonBoardVersion.featured))
+            .add_columns(select(LessonProgress.last_opened_at)
+                         .where(LessonProgress.user_id == User.id,
+                                LessonProgress.lesson_id == bindparam("lesson_id")).scalar_subquery())
+            .join(SignInSession, SignInSession.user_id == User.id)
+            .where(User.session_token == bindparam("account_token"), User.active.is_(True),
+                   SignInSession.token == bindparam("sign_in_token"), SignInSession.revoked_at.is_(None)))
+
+
+def _of_lesson(*columns: Any) -> list[Any]:
+    return [select(column).where(LessonBoardVersion.lesson_id == bindparam("lesson_id")).scalar_subquery()
+            for column in columns]
+
+
+def _session_allows_kept_page() -> bool:
+    """What enforce_session_limits, keep_to_choosing_password and Flask-Login's session protection
+    would let through, with the last-seen moment written back as they would."""
+    if any(name in session for name in _NOT_WITH) or "_user_id" not in session:
+        return False
+    started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
+    if started is None or seen is None:
+        return False
+    moment = security.now()  # the clock the session limits read (tests move it)
+    if not session.get(SESSION_PERSISTENT):
+        config = current_app.config
+        if (moment - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+                or moment - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds()):
+            return False
+    if session.get("_id") != login_manager._session_identifier_generator():
+        return False
+    if moment - seen >= SEEN_RESOLUTION:
+        session[SESSION_SEEN] = moment
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class PageKey:
+    key: tuple[Hashable, ...]
+    user_id: int
+    opened_at: datetime | None  # the lesson's last opening
+    content_version: int | None
+
+
+def _known_lesson() -> tuple[int, LessonOutline] | None:
+    args = request.view_args or {}
+    return outline_cache.known_lesson(args.get("course_slug", ""), args.get("lesson_slug", ""))
+
+
+def _page_key(lesson_id: int) -> PageKey | None:
+    """Everything the page shows that can change under its address, read at once; None for a sign-in
+    that is not valid (the view then says so)."""
+    account_token, _dot, sign_in_token = str(session["_user_id"]).partition(".")
+    moment = clock()
+    row = db.session.execute(_key_query(), {"account_token": account_token, "sign_in_token": sign_in_token,
+                                            "lesson_id": lesson_id, OPEN_AT: moment}).first()
+    if row is None:
+        return None
+    zone = zone_named(row.timezone) if row.timezone else company_zone()
+    language = row.locale or (request.cookies.get(LANGUAGE_COOKIE), request.headers.get("Accept-Language"))
+    key = (*row[1:-1], language, session.get("csrf_token"), assignments.company_today(),
+           local_today(zone, moment))
+    return PageKey(key, row.id, row[-1], row[6])
+
+
+def _opening_recorded(page: PageKey, known: tuple[int, LessonOutline]) -> bool:
+    """Whether the lesson page may be served as kept, its opening written here when the view would
+    write only its moment: within the same visit nothing is written; an opening after it only moves
+    the moment, unless the lesson was never opened or something was published since (the view)."""
+    version, lesson = known
+    if page.opened_at is None:
+        return False
+    if progress.reopening_is_same_visit(page.opened_at):
+        return True
+    published = lesson.source.published_at
+    if version != page.content_version or (published is not None and published > page.opened_at):
+        return False
+    progress.record_reopening(db.session, page.user_id, lesson.id)
+    return True
+
+
+def serve_kept_page() -> ResponseReturnValue | None:
+    """Before every request: a kept page, when one is current for this request (else None: the view
+    renders it, and `keep_page` keeps it)."""
+    store: PageStore | None = current_app.extensions.get(EXTENSION_KEY)
+    if (store is None or request.method != "GET" or request.endpoint not in PAGES or request.query_string
+            or not _session_allows_kept_page()):
+        return None
+    known = _known_lesson() if request.endpoint == "learn.lesson" else None
+    if request.endpoint == "learn.lesson" and known is None:
+        return None
+    page = _page_key(known[1].id if known is not None else 0)
+    if page is None:
+        return None
+    where = (str(session["_user_id"]), request.path)
+    setattr(g, _TO_KEEP, (where, page.key))
+    body = store.get(where, page.key)
+    if body is None or (known is not None and not _opening_recorded(page, known)):
+        return None
+    setattr(g, HIT_KEY, True)
+    return _kept_response(body)
+
+
+def _kept_response(body: bytes) -> Response:
+    headers = {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept-Encoding"}
+    if request.accept_encodings["gzip"]:
+        return Response(named_gzip(body), 200, {**headers, "Content-Encoding": "gzip"})
+    return Response(gzip.decompress(body), 200, headers)
+
+
+def keep_page(response: Response) -> Response:
+    """After a page the key was read for: keep it, when it is the plain page (not an error, nothing
+    written to the session), and send the compressed bytes kept."""
+    to_keep = g.pop(_TO_KEEP, None)
+    if (to_keep is None or g.get(HIT_KEY) or response.status_code != 200 or response.mimetype != "text/html"
+            or response.direct_passthrough or response.is_streamed or _shows_messages()):
+        return response
+    store: PageStore = current_app.extensions[EXTENSION_KEY]
+    body = gzip.compress(response.get_data(), compresslevel=compression.LEVEL, mtime=0)
+    where, key = to_keep
+    store.put(where, key, body)
+    if request.accept_encodings["gzip"]:
+        response.set_data(named_gzip(body))
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+    return response
+
+
+def _shows_messages() -> bool:
+    """Whether the page shows flashed messages (shown once: never kept), or leaves some for the next."""
+    return bool(getattr(request_ctx, "flashes", None)) or "_flashes" in session
+
+
+def init_app(app: Flask) -> None:
+    """After the other request hooks are registered: runs after those that only check the request
+    (the form token, control characters) and before those that load the signed-in person."""
+    page_versions.register_hooks()
+    megabytes = int(app.config.get("PAGE_CACHE_MB", 24))
+    if megabytes <= 0:
+        return
+    app.extensions[EXTENSION_KEY] = PageStore(megabytes * 1024 * 1024,
+                                              float(app.config.get("PAGE_CACHE_SECONDS", 300)))
+    hooks = app.before_request_funcs.setdefault(None, [])
+    loading = [index for index, hook in enumerate(hooks)
+               if getattr(hook, "__name__", "") in ("keep_to_choosing_password", "enforce_session_limits")]
+    hooks.insert(min(loading, default=len(hooks)), serve_kept_page)
+    app.after_request(keep_page)  # runs before compression's (Flask runs them last registered first)

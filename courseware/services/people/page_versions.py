@@ -1,0 +1,152 @@
+"""Page versions: which writes change what someone's signed-in pages show, raised in the writing
+transaction (models/page_versions.py holds the shared one, `User.page_version` each person's).
+
+Every INSERT, UPDATE and DELETE the site runs passes through `_note_write`, whatever service runs
+it, through the ORM or in SQL on the session's connection: a service needs to do nothing. Who it
+concerns follows from who is acting:
+- a manager, signed in: their own version, and the people an inserted row names (a notice to
+  someone else). A manager's writes are about themselves (their progress, attempts, practice,
+  questions); what others see of them is kept under other versions (a lesson's boxes,
+  models/boards.py) or not kept at all (HR's and the team's pages).
+- anyone else (HR, the president, a job, a command): the shared version. They write about others
+  (assignments, accounts, pulses, notices), and such writes are rare.
+A write that changes no row raises nothing. Some tables never change a signed-in page (the audit
+trail, sign-ins and their failures, deliveries, HR's report totals, the versions themselves): writes
+to them raise nothing. So does a write made inside `quiet()`, for a caller that knows the pages stay
+the same (reopening a lesson).
+
+Each version is raised once a transaction, right after the first write that concerns it, in the same
+transaction; a write that returns rows (INSERT … RETURNING) cannot be followed on its connection at
+once, and is raised just before the session commits.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from typing import Any
+
+from flask import g, has_request_context
+from sqlalchemy import Engine, bindparam, event, update
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.dml import Insert, UpdateBase
+
+from courseware.models import SharedPageVersion, User
+from courseware.models.sql import conflict_insert, table_of
+
+QUIET_TABLES = frozenset({
+    "audit_event", "failed_sign_in", "sign_in_session", "delivery", "import_handout",
+    "content_version", "content_file", "lesson_board_version", "shared_page_version",
+    "course_progress_totals", "lesson_stage_totals", "lesson_mask_bits",
+})
+# The option that marks the versions' own statements (and any a caller marks): they raise nothing.
+QUIET_OPTION = "page_versions_quiet"
+_ACTOR_KEY = "_page_actor"
+_RAISED = "page_versions_raised"  # on the connection: what this transaction raised already
+_PENDING = "page_versions_pending"  # on the connection: what waits for the commit
+_SHARED = 0  # the shared version's place among the people's ids in those sets
+_quiet: ContextVar[bool] = ContextVar("page_versions_quiet", default=False)
+
+_RAISE_PEOPLE = (update(table_of(User)).where(table_of(User).c.id.in_(bindparam("ids", expanding=True)))
+                 .values(page_version=table_of(User).c.page_version + 1)
+                 .execution_options(**{QUIET_OPTION: True}))
+
+def register_hooks() -> None:
+    """Watch every connection's writes (once per process)."""
+    if not event.contains(Engine, "after_execute", _note_write):
+        event.listen(Engine, "after_execute", _note_write)
+        event.listen(Engine, "commit", _forget)
+        event.listen(Engine, "rollback", _forget)
+        event.listen(Session, "before_commit", _raise_pending)
+
+
+def act_as(user_id: int, role: str) -> None:
+    """The request's signed-in person, as soon as it is known (loaded, or signing in): whose writes
+    these are. Plain values: the hook must never make the ORM load anything in the middle of a write."""
+    if has_request_context():
+        g.setdefault(_ACTOR_KEY, (user_id, role == "manager"))
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Writes in this block change no page (the caller knows)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def _actor() -> tuple[int, bool] | None:
+    return g.get(_ACTOR_KEY) if has_request_context() else None
+
+
+def _concerned(statement: UpdateBase, parameters: Any) -> set[int]:
+    """The people a write concerns (`_SHARED` for everyone's)."""
+    actor = _actor()
+    if actor is None or not actor[1]:
+        return {_SHARED}
+    people = {actor[0]}
+    if isinstance(statement, Insert) and "user_id" in statement.table.c:
+        rows = parameters if isinstance(parameters, list) else [parameters]
+        people.update(row["user_id"] for row in rows if isinstance(row, dict) and row.get("user_id"))
+    return people
+
+
+def _note_write(connection: Connection, statement: Any, multiparams: Any, params: Any,
+                options: Any, result: CursorResult[Any]) -> None:
+    if not isinstance(statement, UpdateBase) or _quiet.get():
+        return
+    table = getattr(statement, "table", None)
+    if getattr(table, "name", None) in QUIET_TABLES or options.get(QUIET_OPTION) \
+            or statement.get_execution_options().get(QUIET_OPTION):
+        return
+    if not result.returns_rows and result.rowcount == 0:  # nothing changed (a purge with nothing to purge)
+        return
+    raised: set[int] = connection.info.setdefault(_RAISED, set())
+    people = _concerned(statement, multiparams or params) - raised
+    if not people:
+        return
+    raised.update(people)
+    if result.returns_rows:  # its rows are still to be read on this connection
+        connection.info.setdefault(_PENDING, set()).update(people)
+    else:
+        _raise(connection, people)
+
+
+def _raise(connection: Connection, people: set[int]) -> None:
+    ids = sorted(people - {_SHARED})
+    if ids:
+        connection.execute(_RAISE_PEOPLE, {"ids": ids})
+    if _SHARED in people:
+        connection.execute(_raise_shared(connection.dialect.name))
+
+
+@cache
+def _raise_shared(dialect_name: str) -> Executable:
+    """The shared row raised, or written at 1 by the first write (two at once: one waits for the other)."""
+    table = table_of(SharedPageVersion)
+    insert = conflict_insert(dialect_name, table)
+    if insert is None:
+        raise NotImplementedError(dialect_name)  # the site runs on SQLite and PostgreSQL
+    return insert.values(id=1, version=1).on_conflict_do_update(
+        index_elements=[table.c.id], set_={"version": table.c.version + 1}).execution_options(
+        **{QUIET_OPTION: True})
+
+
+def _raise_pending(session: Session) -> None:
+    session.flush()
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    pending = connection.info.pop(_PENDING, None)
+    if pending:
+        _raise(connection, pending)
+
+
+def _forget(connection: Connection) -> None:
+    connection.info.pop(_RAISED, None)
+    connection.info.pop(_PENDING, None)
