@@ -194,3 +194,34 @@ def test_with_no_memory_given_nothing_is_kept(make_user, database, tmp_path, mon
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "other"))
     other = create_app({"TESTING": True, "PAGE_CACHE_MB": 0, **database})
     assert page_cache.EXTENSION_KEY not in other.extensions
+
+
+def page_html(name: str, text: str = "The lesson's text. " * 400) -> bytes:
+    return f"<html><header>{name}</header><main>{text}</main></html>".encode()
+
+
+def test_pages_at_one_address_are_kept_in_a_fraction_of_their_size_and_read_back_exactly():
+    store = page_cache.PageStore(1024 * 1024, 300)
+    first, second = page_html("Li Ming"), page_html("Zhao Hong")
+    store.put(("li", "/lesson"), ("k",), first)
+    store.put(("zhao", "/lesson"), ("k",), second)
+    assert store.get(("li", "/lesson"), ("k",)) == first and store.get(("zhao", "/lesson"), ("k",)) == second
+    assert store._size < len(second) // 8
+    assert store.get(("zhao", "/lesson"), ("other key",)) is None
+
+
+def test_a_page_with_little_in_common_becomes_its_addresss_reference_and_older_ones_still_read():
+    store = page_cache.PageStore(1024 * 1024, 300)
+    old, new = page_html("Li Ming"), page_html("Li Ming", "Entirely new words, rewritten. " * 300)
+    store.put(("li", "/lesson"), ("v1",), old)
+    store.put(("zhao", "/lesson"), ("v2",), new)
+    assert store.get(("zhao", "/lesson"), ("v2",)) == new and store.get(("li", "/lesson"), ("v1",)) == old
+    store.put(("wang", "/lesson"), ("v2",), page_html("Wang Lei", "Entirely new words, rewritten. " * 300))
+    assert store._size < len(old)  # compressed against the new reference
+
+
+def test_past_its_memory_the_page_served_least_recently_goes_first():
+    store = page_cache.PageStore(1, 300)  # room for one page at most
+    store.put(("li", "/"), ("k",), page_html("Li Ming"))
+    store.put(("zhao", "/"), ("k",), page_html("Zhao Hong"))
+    assert store.get(("li", "/"), ("k",)) is None and store.get(("zhao", "/"), ("k",)) is not None
