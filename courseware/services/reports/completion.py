@@ -164,7 +164,7 @@ def people_query(filters: Filters, department_ids: list[int]) -> Select[Any]:
 def _rows_of_people(session: Session, course: Course, people: Select[Any],
                     lesson_ids: Select[tuple[int]]) -> tuple[dict[int, PersonRow], dict[int, str]]:
     """An empty row per person, and when each joined their department (as text)."""
-    lessons_total, quizzes_total = _course_totals(session, course, lesson_ids)
+    lessons_total, quizzes_total = course_totals(session, course, lesson_ids)
     names = department_names(session)
     rows: dict[int, PersonRow] = {}
     since: dict[int, str] = {}
@@ -176,7 +176,7 @@ def _rows_of_people(session: Session, course: Course, people: Select[Any],
     return rows, since
 
 
-def _course_totals(session: Session, course: Course, lesson_ids: Select[tuple[int]]) -> tuple[int, int]:
+def course_totals(session: Session, course: Course, lesson_ids: Select[tuple[int]]) -> tuple[int, int]:
     """How many lessons the course has published, and how many of them have a quiz to pass."""
     lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
     quizzes_total = session.scalar(
@@ -321,8 +321,22 @@ def department_summaries(session: Session, course: Course, within: People | None
                          today: date | None = None, now: datetime | None = None) -> list[DepartmentSummary]:
     """Per department, its active people (`within` a team, if given) counted in their states, in
     name order: the special people one by one, the others in groups (`reports.groups`)."""
-    now = now or utcnow()
     special = groups.special_people(session, course, within) if groups.can_group(session, course) else None
+    if special is None:
+        return summaries(session, course, within, today=today, now=now)
+    judged_by = course_totals(session, course, published.lesson_ids(course.id))
+    grouped = groups.ordinary_groups(session, course, special, *judged_by, within)
+    return summaries(session, course, special, (judged_by, grouped), today=today, now=now)
+
+
+def summaries(session: Session, course: Course, one_by_one: People | None,
+              grouped: tuple[tuple[int, int], list[Any]] | None = None, today: date | None = None,
+              now: datetime | None = None) -> list[DepartmentSummary]:
+    """Per department, in name order: the active people `one_by_one` (None: everyone) counted person
+    by person, and the `grouped` rows a group at a time: the course's (lessons, quizzes) totals they
+    were judged by, and the rows (department_id, opened anything, every lesson completed, every quiz
+    passed, people, sum of their percents: `groups.ordinary_groups`)."""
+    now = now or utcnow()
     by_department: dict[int | None, DepartmentSummary] = {}
 
     def count(row: PersonRow, times: int, percents: int | None = None) -> None:
@@ -331,27 +345,22 @@ def department_summaries(session: Session, course: Course, within: People | None
             summary = by_department[row.department_id] = DepartmentSummary(row.department, row.department_id)
         summary.add(row, times, percents)
 
-    if special is None:
-        for row in person_rows(session, course, Filters(within=within), today=today, with_activity=False,
-                               now=now):
-            count(row, 1)
-    else:
-        for row in person_rows(session, course, Filters(within=special), today=today, with_activity=False,
-                               now=now):
-            count(row, 1)
-        for row, times, percents in _group_rows(session, course, special, within, now):
+    for row in person_rows(session, course, Filters(within=one_by_one), today=today, with_activity=False,
+                           now=now):
+        count(row, 1)
+    if grouped is not None:
+        for row, times, percents in _group_rows(session, course, *grouped, now):
             count(row, times, percents)
     return sorted(by_department.values(), key=lambda s: s.name.lower())
 
 
-def _group_rows(session: Session, course: Course, special: Select[tuple[int]],
-                within: People | None, now: datetime) -> Iterator[tuple[PersonRow, int, int]]:
+def _group_rows(session: Session, course: Course, judged_by: tuple[int, int], grouped: list[Any],
+                now: datetime) -> Iterator[tuple[PersonRow, int, int]]:
     """A row standing for each group of people who are not special, judged by the same rules, with
     the group's size and the sum of its people's percents."""
-    lessons_total, quizzes_total = _course_totals(session, course, published.lesson_ids(course.id))
+    lessons_total, quizzes_total = judged_by
     names = department_names(session)
-    for department_id, opened, every_lesson, all_passed, people, percents in groups.ordinary_groups(
-            session, course, special, lessons_total, quizzes_total, within):
+    for department_id, opened, every_lesson, all_passed, people, percents in grouped:
         row = PersonRow(0, "", "", "", department_id, names.get(department_id, "—"), lessons_total,
                         quizzes_total, opened=int(opened), completed=lessons_total if every_lesson else 0,
                         quizzes_passed=quizzes_total if all_passed else 0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, case, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from courseware.models import Assignment, Certificate, Course, CourseProgressTotals, User
@@ -27,6 +27,19 @@ def special_people(session: Session, course: Course,
     """The ids of the active people to read one by one (`within` a team, if given), read once and
     passed on as one parameter; None when an assignment of the course names neither a person nor
     a department (then anyone may be concerned: read everyone so)."""
+    reasons = special_reasons(session, course)
+    if reasons is None:
+        return None
+    special = select(User.id).where(User.active.is_(True), User.id.in_(reasons))
+    if within is not None:
+        special = special.where(User.id.in_(within))
+    return reporting.ids_as_one_parameter(session, list(session.scalars(special)), "special")
+
+
+def special_reasons(session: Session, course: Course) -> CompoundSelect | None:
+    """The ids of everyone (active or not) with a reason to be read one by one: a current certificate
+    of the course, a lesson to review, an assignment naming them or their department; None as for
+    `special_people`."""
     if session.scalar(select(func.count()).where(Assignment.course_id == course.id,
                                                  Assignment.user_id.is_(None),
                                                  Assignment.department_id.is_(None))):
@@ -39,11 +52,7 @@ def special_people(session: Session, course: Course,
     in_department = select(User.id).where(User.department_id.in_(
         select(Assignment.department_id).where(Assignment.course_id == course.id,
                                                Assignment.department_id.is_not(None))))
-    special = select(User.id).where(User.active.is_(True), User.id.in_(
-        union(certified, select(reviewing.c.user_id), named, in_department)))
-    if within is not None:
-        special = special.where(User.id.in_(within))
-    return reporting.ids_as_one_parameter(session, list(session.scalars(special)), "special")
+    return union(certified, select(reviewing.c.user_id), named, in_department)
 
 
 def ordinary_groups(session: Session, course: Course, special: Select[tuple[int]], lessons_total: int,
@@ -53,14 +62,10 @@ def ordinary_groups(session: Session, course: Course, special: Select[tuple[int]
     their percents) per group of the active people who are not special (`within` a team, if given):
     a few rows per department, the percents summed in SQL."""
     progress = CourseProgressTotals
-    opened = func.coalesce(progress.opened, 0) > 0
-    completed = func.coalesce(progress.completed, 0)
-    passed = func.coalesce(progress.quiz_passed, 0)
-    every_lesson = case((and_(literal(lessons_total) > 0, completed >= lessons_total), True), else_=False)
-    all_passed = case((and_(passed > 0, passed >= quizzes_total), True), else_=False)
+    opened, every_lesson, all_passed, percent = standing(lessons_total, quizzes_total)
     query = (
         select(User.department_id, opened, every_lesson, all_passed, func.count(),
-               func.sum(percent_of(completed, lessons_total)))
+               func.sum(percent))
         .select_from(User)
         .outerjoin(progress, and_(progress.user_id == User.id, progress.course_id == course.id))
         .where(User.active.is_(True), User.id.not_in(special))
@@ -69,6 +74,20 @@ def ordinary_groups(session: Session, course: Course, special: Select[tuple[int]
     if within is not None:
         query = query.where(User.id.in_(within))
     return list(session.connection().execute(query).all())
+
+
+def standing(lessons_total: int, quizzes_total: int) -> tuple[ColumnElement[bool], ColumnElement[bool],
+                                                          ColumnElement[bool], ColumnElement[int]]:
+    """What a group is judged by, from a person's progress totals (CourseProgressTotals, outer-joined:
+    no row is nothing done): opened anything, every lesson completed, every quiz passed; and the
+    person's percent."""
+    progress = CourseProgressTotals
+    opened = func.coalesce(progress.opened, 0) > 0
+    completed = func.coalesce(progress.completed, 0)
+    passed = func.coalesce(progress.quiz_passed, 0)
+    every_lesson = case((and_(literal(lessons_total) > 0, completed >= lessons_total), True), else_=False)
+    all_passed = case((and_(passed > 0, passed >= quizzes_total), True), else_=False)
+    return opened, every_lesson, all_passed, percent_of(completed, lessons_total)
 
 
 def percent_of(completed: ColumnElement[int], lessons_total: int) -> ColumnElement[int]:

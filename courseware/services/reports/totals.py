@@ -9,6 +9,7 @@ as before (`live_person_totals`).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, exists, func, literal, select
@@ -110,6 +111,12 @@ def stages_from_masks(session: Session, course_id: int, people_ids: Select[tuple
     groups = session.connection().execute(
         select(*masks, func.count()).where(totals.course_id == course_id, totals.user_id.in_(people_ids))
         .group_by(*masks)).all()
+    return stages_of_mask_groups(groups, bits)
+
+
+def stages_of_mask_groups(groups: Sequence[Sequence[int]], bits: dict[int, int]) -> dict[int, list[int]]:
+    """Per lesson, the counts of `stages_from_masks` from its groups: (opened, read, quiz passed and
+    completed masks, how many people have those four)."""
     per_stage = [weighted_bit_counts([(group[stage], group[4]) for group in groups]) for stage in range(4)]
     return {lesson_id: [counts[bit] for counts in per_stage] for lesson_id, bit in bits.items()}
 
