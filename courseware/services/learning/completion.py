@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from flask_babel import ngettext
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -92,31 +92,54 @@ def record_quiz_passed(session: Session, user: User, lesson: Lesson,
 
 
 @dataclass(frozen=True, slots=True)
+class PassRecord:
+    """The person's record of a lesson as passing its quiz reads it (`with_pass_record`)."""
+
+    id: int
+    read_at: datetime | None
+    quiz_passed_at: datetime | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class QuizPass:
     """What passing a lesson's quiz reads before the submission's first write (`before_quiz_pass`)."""
 
     lesson_id: int
-    # The person's record of the lesson (id, read_at, quiz_passed_at, completed_at), if any.
-    record: Row[Any] | None
+    record: PassRecord | None
     # When the pass completes the lesson: the lesson and the record as objects, for the certificate.
     completing: tuple[Lesson, tuple[LessonProgress | None]] | None = None
 
 
 _progress = table_of(LessonProgress)
-_PASS_RECORD = select(_progress.c.id, _progress.c.read_at, _progress.c.quiz_passed_at,
-                      _progress.c.completed_at).where(_progress.c.user_id == bindparam("user_id"),
-                                                      _progress.c.lesson_id == bindparam("lesson_id"))
+
+
+def with_pass_record(query: Select[Any], user_id: ColumnElement[int],
+                     lesson_id: ColumnElement[int]) -> Select[Any]:
+    """`query` with the person's record of the lesson (`pass_record` reads it from a row): the query
+    that reads the attempt to submit reads the record too, so that it costs no query of its own."""
+    record = _progress.alias("pass_record")
+    return query.add_columns(
+        record.c.id.label("record_id"), record.c.read_at, record.c.quiz_passed_at, record.c.completed_at,
+    ).outerjoin(record, (record.c.user_id == user_id) & (record.c.lesson_id == lesson_id))
+
+
+def pass_record(row: Row[Any]) -> PassRecord | None:
+    """The record in a row of a `with_pass_record` query; None when the person has none."""
+    if row.record_id is None:
+        return None
+    return PassRecord(row.record_id, row.read_at, row.quiz_passed_at, row.completed_at)
+
+
 _MARK_PASSED = (_progress.update()
                 .where(_progress.c.id == bindparam("record_id"), _progress.c.quiz_passed_at.is_(None))
                 .values(quiz_passed_at=bindparam("now")))
 
 
-def before_quiz_pass(session: Session, user: User, lesson_id: int) -> QuizPass:
+def before_quiz_pass(session: Session, user: User, lesson_id: int, record: PassRecord | None) -> QuizPass:
     """What record_quiz_pass needs, read before the submission's first write (as before_quiz_passed):
-    one row without objects, unless the pass completes the lesson (then the objects a certificate
-    needs, read by before_quiz_passed)."""
-    record = session.connection().execute(
-        _PASS_RECORD, {"user_id": user.id, "lesson_id": lesson_id}).first()
+    nothing more than `record` (read with the attempt), unless the pass completes the lesson; then
+    the objects a certificate needs, as before_quiz_passed reads them."""
     if record is None or record.read_at is None or record.completed_at is not None:
         return QuizPass(lesson_id, record)
     lesson = session.get_one(Lesson, lesson_id, options=[joinedload(Lesson.quiz), joinedload(Lesson.course)])

@@ -241,9 +241,8 @@ def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:
 _WITH_QUIZ = (joinedload(QuizAttempt.quiz_version), joinedload(QuizAttempt.quiz))
 
 
-def submit_attempt(
-    session: Session, user: User, attempt_id: int | QuizAttempt, answers: dict[str, list[str]]
-) -> QuizAttempt:
+def submit_attempt(session: Session, user: User, attempt_id: int | QuizAttempt,
+                   answers: dict[str, list[str]]) -> QuizAttempt:
     """Grade and close the attempt (its id, or one of the person's attempts), then read it again
     with what its page shows (its version's pass mark). A second submission raises AlreadySubmitted."""
     attempt_id = attempt_id.id if isinstance(attempt_id, QuizAttempt) else attempt_id
@@ -256,8 +255,7 @@ def submit_attempt(
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """One of the person's attempts as its submission reads it, in one query and without objects to
-    track: what grade() reads (the questions asked, the version's pass mark) and its lesson."""
+    """An attempt as submit() reads it: one row, no objects to track (grade() reads it as a version)."""
 
     attempt_id: int
     quiz_id: int
@@ -265,16 +263,18 @@ class Submission:
     questions: list[dict]
     pass_mark: int
     lesson_id: int
+    record: completion.PassRecord | None  # the person's record of the lesson
 
 
 _attempt, _version, _quiz = table_of(QuizAttempt), table_of(QuizVersion), table_of(Quiz)
-_SUBMISSION = (
-    select(_attempt.c.id, _attempt.c.quiz_id, _attempt.c.state, _version.c.questions,
-           _attempt.c.question_ids, _attempt.c.option_order, _version.c.pass_mark, _quiz.c.lesson_id)
+_SUBMISSION = completion.with_pass_record(
+    select(_attempt.c.id, _attempt.c.quiz_id, _attempt.c.state, _version.c.questions, _attempt.c.question_ids,
+           _attempt.c.option_order, _version.c.pass_mark, _quiz.c.lesson_id)
     .join_from(_attempt, _version, _version.c.id == _attempt.c.quiz_version_id)
     .join(_quiz, _quiz.c.id == _attempt.c.quiz_id)
-    .where(_attempt.c.id == bindparam("attempt_id"), _attempt.c.user_id == bindparam("user_id")))
-# The SET values are the parameters named after columns; only an open attempt is closed.
+    .where(_attempt.c.id == bindparam("attempt_id"), _attempt.c.user_id == bindparam("user_id")),
+    _attempt.c.user_id, _quiz.c.lesson_id)
+# Sets the parameters named after columns, on an open attempt only.
 _CLOSE = _attempt.update().where(_attempt.c.id == bindparam("attempt_id"),
                                  _attempt.c.state == AttemptState.IN_PROGRESS.value)
 _ADD_ANSWER = table_of(AttemptAnswer).insert()
@@ -287,17 +287,18 @@ def submission(session: Session, user: User, attempt_id: int) -> Submission:
         raise NotFound(_("No such attempt."))
     return Submission(row.id, row.quiz_id, row.state == AttemptState.SUBMITTED.value,
                       draws.drawn_questions(row.questions, row.question_ids, row.option_order),
-                      row.pass_mark, row.lesson_id)
+                      row.pass_mark, row.lesson_id, completion.pass_record(row))
 
 
 def submit(session: Session, user: User, attempt: Submission, answers: dict[str, list[str]]) -> int:
-    """Grade and close the attempt exactly once (else AlreadySubmitted); returns its id. What the writes
-    need is read before the first (completion.before_quiz_passed says why); they are statements built
-    once, not objects, and the commit expires nothing the request loaded (the signed-in person)."""
+    """Grade and close the attempt exactly once (else AlreadySubmitted); returns its id. All reads come
+    first (completion.before_quiz_passed says why); the writes are statements built once, not objects;
+    the commit expires nothing the request loaded (the signed-in person)."""
     if attempt.submitted:
         raise AlreadySubmitted(attempt.attempt_id)
     graded = grade(attempt, answers, attempt.questions)
-    passing = completion.before_quiz_pass(session, user, attempt.lesson_id) if graded.passed else None
+    passing = (completion.before_quiz_pass(session, user, attempt.lesson_id, attempt.record)
+               if graded.passed else None)
     connection = session.connection()
     closed = connection.execute(_CLOSE, {
         "attempt_id": attempt.attempt_id, "state": AttemptState.SUBMITTED.value, "submitted_at": utcnow(),
