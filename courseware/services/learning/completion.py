@@ -179,11 +179,14 @@ def _insert_passed(connection: Connection, user_id: int, lesson_id: int, now: da
 
 @cache
 def _insert_unless_there(dialect_name: str) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING on the person and lesson, built once per database kind."""
+    """INSERT … ON CONFLICT DO NOTHING on the person and lesson, built once per database kind. The
+    rows it inserted are counted only when asked for (SQLAlchemy 2 counts an INSERT's rows on
+    PostgreSQL only then: without it, every first pass would look like a conflict)."""
     insert = conflict_insert(dialect_name, _progress)
     if insert is None:
         return None
-    return insert.on_conflict_do_nothing(index_elements=[_progress.c.user_id, _progress.c.lesson_id])
+    return (insert.on_conflict_do_nothing(index_elements=[_progress.c.user_id, _progress.c.lesson_id])
+            .execution_options(preserve_rowcount=True))
 
 
 def _complete_if_done(session: Session, user: User, lesson: Lesson, record: LessonProgress) -> None:
