@@ -39,27 +39,28 @@ def _submit(course: CourseOutline, lesson: LessonOutline) -> ResponseReturnValue
     attempt_id = request.form.get("attempt_id", type=bounded_int)
     if attempt_id is None:
         abort(400)
-    attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
-    if attempt.quiz_id != lesson.quiz_id:
+    submission = quizzes.submission(db.session, current_user, attempt_id)
+    if submission.quiz_id != lesson.quiz_id:
         abort(404)
     answers = {
-        question["id"]: request.form.getlist(f"q-{question['id']}")
-        for question in quizzes.attempt_questions(attempt)
+        question["id"]: request.form.getlist(f"q-{question['id']}") for question in submission.questions
     }
     try:
-        attempt = quizzes.submit_attempt(db.session, current_user, attempt, answers)
+        quizzes.submit(db.session, current_user, submission, answers)
     except quizzes.AlreadySubmitted as done:
         flash(_("This attempt was already submitted; here is its result."), "info")
         return redirect(url_for("quiz.review", attempt_id=done.attempt_id), code=303)
     except quizzes.UnansweredQuestions as unanswered:
+        attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
         return _render_quiz(
             course, lesson, attempt.quiz, attempt, answers, unanswered.question_ids,
             str(unanswered), status=422,
         )
     except ValidationError as invalid:
+        attempt = quizzes.own_attempt(db.session, current_user, attempt_id)
         return _render_quiz(course, lesson, attempt.quiz, attempt, {}, [], str(invalid), status=400)
     # No flash: the review's verdict card (and its title) says passed or not, the score and the mark.
-    return redirect(url_for("quiz.review", attempt_id=attempt.id), code=303)
+    return redirect(url_for("quiz.review", attempt_id=attempt_id), code=303)
 
 
 def _render_quiz(course: CourseOutline, lesson: LessonOutline, quiz: Quiz, attempt: QuizAttempt,

@@ -1,10 +1,10 @@
 """Completion: read + quiz passed; the course certificate once every lesson is complete."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from courseware.extensions import db
-from courseware.models import Certificate, LessonRevision
+from courseware.models import Certificate, LessonProgress, LessonRevision
 from courseware.services import catalog
 from courseware.services.catalog import published
 from courseware.services.learning import certificates, completion, progress, quizzes
@@ -134,3 +134,30 @@ def test_a_minor_revision_keeps_completion(course, make_user):
     second.published_revision = new
     db.session.commit()
     assert states(user, course)[1] is LessonState.COMPLETED
+
+
+def test_passing_keeps_the_time_of_the_first_pass(course, make_user, reading_clock):
+    user = make_user()
+    first = lessons(course)[0]
+    pass_quiz(user, first)  # before opening the lesson: the pass makes the person's record
+    first_pass = reading_clock.now
+    reading_clock.move(days=1)
+    pass_quiz(user, first)
+    record = db.session.scalar(select(LessonProgress).where(LessonProgress.user_id == user.id))
+    assert (record.opened_at, record.quiz_passed_at, record.completed_at) == (first_pass, first_pass, None)
+    assert states(user, course)[0] is LessonState.IN_PROGRESS
+
+
+def test_a_record_made_by_another_request_meanwhile_gets_the_pass(course, make_user):
+    user = make_user()
+    first = lessons(course)[0]
+    attempt = quizzes.submission(db.session, user, quizzes.open_attempt(db.session, user, first.quiz).id)
+    assert attempt.record is None
+    # The lesson page, opened in another tab at the same moment, makes the record first.
+    with db.engine.begin() as other:
+        other.execute(insert(LessonProgress).values(user_id=user.id, lesson_id=first.id, seconds_spent=0))
+    quizzes.submit(db.session, user, attempt, RIGHT)
+    db.session.expire_all()
+    records = db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id)).all()
+    assert len(records) == 1 and records[0].quiz_passed_at is not None
+    assert states(user, course)[0] is LessonState.IN_PROGRESS

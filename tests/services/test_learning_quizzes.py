@@ -231,3 +231,28 @@ def test_a_submission_reads_everything_before_its_first_write(quiz, make_user, a
     assert sent.count("SELECT") <= 3, sent
     db.session.expire_all()
     assert db.session.get(QuizAttempt, attempt_id).passed is (answers is RIGHT)
+
+
+@pytest.mark.parametrize(("answers", "record_write"), [
+    (RIGHT, ["INSERT INTO lesson_progress"]),  # a first pass makes the person's record of the lesson
+    (TWO_WRONG, []),
+], ids=["passed", "failed"])
+def test_the_quiz_page_submits_in_one_read_and_its_writes(quiz, make_user, answers, record_write):
+    """What the quiz page's submission sends (quizzes.submission, then submit): the attempt with the
+    person's record of its lesson in one query, then only writes; the signed-in person stays loaded."""
+    user = make_user()
+    attempt_id = quizzes.open_attempt(db.session, user, quiz).id
+    user_id = user.id
+    db.session.expunge_all()
+    me = db.session.get(User, user_id)
+
+    def submit():
+        quizzes.submit(db.session, me, quizzes.submission(db.session, me, attempt_id), answers)
+
+    assert _statements_of(submit) == [
+        "SELECT", "UPDATE quiz_attempt SET", "INSERT INTO attempt_answer", *record_write]
+    assert "username" in me.__dict__  # not expired by the commit: no query to read the person again
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt_id).passed is (answers is RIGHT)
+    with pytest.raises(quizzes.AlreadySubmitted):
+        submit()

@@ -2,14 +2,21 @@
 completion earns (`course_state.decide`), all in the caller's or this module's one transaction."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from flask_babel import ngettext
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, bindparam
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
 
 from courseware.language import SOURCE_LANGUAGE
 from courseware.models import Certificate, Course, Lesson, LessonProgress, User
 from courseware.models._time import utcnow
+from courseware.models.sql import conflict_insert, table_of
 from courseware.services import catalog
 from courseware.services.errors import Conflict
 from courseware.services.learning import certificates, course_state, progress, reading
@@ -82,6 +89,104 @@ def record_quiz_passed(session: Session, user: User, lesson: Lesson,
     if record.quiz_passed_at is None:
         record.quiz_passed_at = utcnow()
     _complete_if_done(session, user, lesson, record)
+
+
+@dataclass(frozen=True, slots=True)
+class PassRecord:
+    """The person's record of a lesson as passing its quiz reads it (`with_pass_record`)."""
+
+    id: int
+    read_at: datetime | None
+    quiz_passed_at: datetime | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPass:
+    """What passing a lesson's quiz reads before the submission's first write (`before_quiz_pass`)."""
+
+    lesson_id: int
+    record: PassRecord | None
+    # When the pass completes the lesson: the lesson and the record as objects, for the certificate.
+    completing: tuple[Lesson, tuple[LessonProgress | None]] | None = None
+
+
+_progress = table_of(LessonProgress)
+
+
+def with_pass_record(query: Select[Any], user_id: ColumnElement[int],
+                     lesson_id: ColumnElement[int]) -> Select[Any]:
+    """`query` with the person's record of the lesson (`pass_record` reads it from a row): the query
+    that reads the attempt to submit reads the record too, so that it costs no query of its own."""
+    record = _progress.alias("pass_record")
+    return query.add_columns(
+        record.c.id.label("record_id"), record.c.read_at, record.c.quiz_passed_at, record.c.completed_at,
+    ).outerjoin(record, (record.c.user_id == user_id) & (record.c.lesson_id == lesson_id))
+
+
+def pass_record(row: Row[Any]) -> PassRecord | None:
+    """The record in a row of a `with_pass_record` query; None when the person has none."""
+    if row.record_id is None:
+        return None
+    return PassRecord(row.record_id, row.read_at, row.quiz_passed_at, row.completed_at)
+
+
+_MARK_PASSED = (_progress.update()
+                .where(_progress.c.id == bindparam("record_id"), _progress.c.quiz_passed_at.is_(None))
+                .values(quiz_passed_at=bindparam("now")))
+
+
+def before_quiz_pass(session: Session, user: User, lesson_id: int, record: PassRecord | None) -> QuizPass:
+    """What record_quiz_pass needs, read before the submission's first write (as before_quiz_passed):
+    nothing more than `record` (read with the attempt), unless the pass completes the lesson; then
+    the objects a certificate needs, as before_quiz_passed reads them."""
+    if record is None or record.read_at is None or record.completed_at is not None:
+        return QuizPass(lesson_id, record)
+    lesson = session.get_one(Lesson, lesson_id, options=[joinedload(Lesson.quiz), joinedload(Lesson.course)])
+    return QuizPass(lesson_id, record, (lesson, before_quiz_passed(session, user, lesson)))
+
+
+def record_quiz_pass(session: Session, user: User, passing: QuizPass) -> None:
+    """record_quiz_passed with what before_quiz_pass read: at most one statement and no objects
+    when the pass does not complete the lesson (a retake, or the lesson not read yet). The caller
+    commits."""
+    if passing.completing is not None:
+        record_quiz_passed(session, user, *passing.completing)
+        return
+    connection, now = session.connection(), utcnow()
+    if passing.record is not None:
+        if passing.record.quiz_passed_at is None:
+            connection.execute(_MARK_PASSED, {"record_id": passing.record.id, "now": now})
+    elif not _insert_passed(connection, user.id, passing.lesson_id, now):
+        # Another request made the record at the same moment: record_quiz_passed reads it.
+        record_quiz_passed(session, user, session.get_one(Lesson, passing.lesson_id))
+
+
+def _insert_passed(connection: Connection, user_id: int, lesson_id: int, now: datetime) -> bool:
+    """A first record of the lesson, its quiz passed now; False when one exists already."""
+    values = {"user_id": user_id, "lesson_id": lesson_id, "opened_at": now, "last_opened_at": now,
+              "seconds_spent": 0, "quiz_passed_at": now}
+    statement = _insert_unless_there(connection.dialect.name)
+    if statement is not None:
+        return connection.execute(statement, values).rowcount == 1
+    try:
+        with connection.begin_nested():
+            connection.execute(_progress.insert(), values)
+        return True
+    except IntegrityError:
+        return False
+
+
+@cache
+def _insert_unless_there(dialect_name: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING on the person and lesson, built once per database kind. The
+    rows it inserted are counted only when asked for (SQLAlchemy 2 counts an INSERT's rows on
+    PostgreSQL only then: without it, every first pass would look like a conflict)."""
+    insert = conflict_insert(dialect_name, _progress)
+    if insert is None:
+        return None
+    return (insert.on_conflict_do_nothing(index_elements=[_progress.c.user_id, _progress.c.lesson_id])
+            .execution_options(preserve_rowcount=True))
 
 
 def _complete_if_done(session: Session, user: User, lesson: Lesson, record: LessonProgress) -> None:

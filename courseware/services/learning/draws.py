@@ -86,13 +86,18 @@ def option_order(question: dict, rng: random.Random) -> list[str]:
 def questions_of(attempt: _Drawn) -> list[dict]:
     """The questions the attempt asks, in the order asked, each with its options in the order
     shown; every question of the version in file order for an attempt without a stored draw."""
-    questions = attempt.quiz_version.questions
-    if attempt.question_ids is None:
+    return drawn_questions(attempt.quiz_version.questions, attempt.question_ids, attempt.option_order)
+
+
+def drawn_questions(questions: list[dict], question_ids: list | None, orders: dict | None) -> list[dict]:
+    """`questions_of` from an attempt's stored draw (`question_ids`, option `orders`) and the bank
+    `questions` of its version, as rows hold them."""
+    if question_ids is None:
         return list(questions)
     by_id = {question["id"]: question for question in questions}
-    orders = attempt.option_order or {}
+    orders = orders or {}
     drawn = []
-    for question_id in attempt.question_ids:
+    for question_id in question_ids:
         question = by_id.get(question_id)
         if question is None:
             continue

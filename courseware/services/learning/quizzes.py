@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,9 +26,10 @@ from courseware.models import (
     User,
 )
 from courseware.models._time import utcnow
-from courseware.models.sql import rows_changed
+from courseware.models.sql import table_of
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from courseware.services.learning import completion, draws
+from courseware.services.learning.progress import _commit_keeping_loaded as commit_keeping_loaded
 
 
 class AlreadySubmitted(Conflict):
@@ -81,13 +82,6 @@ def public_questions(version: QuizVersion | list[dict]) -> list[PublicQuestion]:
 def attempt_questions(attempt: QuizAttempt) -> list[dict]:
     """What the attempt asks (its draw), in the order asked, options in the order shown."""
     return draws.questions_of(attempt)
-
-
-def quiz_of(lesson: Lesson) -> Quiz:
-    quiz = lesson.active_quiz
-    if quiz is None:
-        raise NotFound(_("This lesson has no quiz."))
-    return quiz
 
 
 def submitted_count(session: Session, user: User, quiz: Quiz) -> int:
@@ -243,61 +237,85 @@ def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
-# What a submission and its page read of an attempt, in the attempt's one query: the version asked,
-# and the quiz with its lesson (and the lesson's quiz, for lesson.active_quiz).
-_WITH_QUIZ = (joinedload(QuizAttempt.quiz_version),
-              joinedload(QuizAttempt.quiz).joinedload(Quiz.lesson).joinedload(Lesson.quiz))
+# What the quiz page shown again reads of an attempt, in the attempt's one query.
+_WITH_QUIZ = (joinedload(QuizAttempt.quiz_version), joinedload(QuizAttempt.quiz))
 
 
-def submit_attempt(
-    session: Session, user: User, attempt_id: int | QuizAttempt, answers: dict[str, list[str]]
-) -> QuizAttempt:
-    """Grade and close the attempt (its id, or the attempt as `own_attempt` returned it).
-    A second submission of it raises AlreadySubmitted."""
-    if isinstance(attempt_id, QuizAttempt):
-        attempt = attempt_id
-        if attempt.user_id != user.id:
-            raise NotFound(_("No such attempt."))
-    else:
-        attempt = own_attempt(session, user, attempt_id)
-    if attempt.is_submitted:
-        raise AlreadySubmitted(attempt.id)
-    version = attempt.quiz_version
-    graded = grade(version, answers, attempt_questions(attempt))
-    # Everything the writes need is read before the first of them (see completion.before_quiz_passed).
-    lesson = attempt.quiz.lesson
-    found = completion.before_quiz_passed(session, user, lesson) if graded.passed else None
-    closed = session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS.value)
-        .values(
-            state=AttemptState.SUBMITTED.value,
-            submitted_at=utcnow(),
-            score=graded.score,
-            correct_count=graded.correct_count,
-            question_count=graded.question_count,
-            passed=graded.passed,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    # An UPDATE's result is a CursorResult, which SQLAlchemy 2.0's Session.execute() types as Result.
-    if rows_changed(closed) != 1:
-        session.rollback()
-        raise AlreadySubmitted(attempt.id)
-    # One INSERT for all the answers, without tracking an object per answer.
-    session.execute(insert(AttemptAnswer), [
-        {"attempt_id": attempt.id, "question_id": question_id, "position": position,
-         "selected": selected, "correct": correct}
-        for position, (question_id, selected, correct) in enumerate(graded.answers)
-    ])
-    if graded.passed:
-        completion.record_quiz_passed(session, user, lesson, found)
-    attempt_id = attempt.id  # read before the commit expires it
-    session.commit()
-    # Read again with what the page shows (its version's pass mark), in one query.
+def submit_attempt(session: Session, user: User, attempt_id: int | QuizAttempt,
+                   answers: dict[str, list[str]]) -> QuizAttempt:
+    """Grade and close the attempt (its id, or one of the person's attempts), then read it again
+    with what its page shows (its version's pass mark). A second submission raises AlreadySubmitted."""
+    attempt_id = attempt_id.id if isinstance(attempt_id, QuizAttempt) else attempt_id
+    submit(session, user, submission(session, user, attempt_id), answers)
+    session.expire_all()  # as a plain commit would: the caller's objects show what was written
     return session.scalars(select(QuizAttempt).where(QuizAttempt.id == attempt_id)
                            .options(joinedload(QuizAttempt.quiz_version))
                            .execution_options(populate_existing=True)).one()
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """An attempt as submit() reads it: one row, no objects to track (grade() reads it as a version)."""
+
+    attempt_id: int
+    quiz_id: int
+    submitted: bool
+    questions: list[dict]
+    pass_mark: int
+    lesson_id: int
+    record: completion.PassRecord | None  # the person's record of the lesson
+
+
+_attempt, _version, _quiz = table_of(QuizAttempt), table_of(QuizVersion), table_of(Quiz)
+_SUBMISSION = completion.with_pass_record(
+    select(_attempt.c.id, _attempt.c.quiz_id, _attempt.c.state, _version.c.questions, _attempt.c.question_ids,
+           _attempt.c.option_order, _version.c.pass_mark, _quiz.c.lesson_id)
+    .join_from(_attempt, _version, _version.c.id == _attempt.c.quiz_version_id)
+    .join(_quiz, _quiz.c.id == _attempt.c.quiz_id)
+    .where(_attempt.c.id == bindparam("attempt_id"), _attempt.c.user_id == bindparam("user_id")),
+    _attempt.c.user_id, _quiz.c.lesson_id)
+# Sets the parameters named after columns, on an open attempt only.
+_CLOSE = _attempt.update().where(_attempt.c.id == bindparam("attempt_id"),
+                                 _attempt.c.state == AttemptState.IN_PROGRESS.value)
+_ADD_ANSWER = table_of(AttemptAnswer).insert()
+
+
+def submission(session: Session, user: User, attempt_id: int) -> Submission:
+    """One of the person's own attempts, as submit() takes it; anyone else's is 'not found'."""
+    row = session.connection().execute(_SUBMISSION, {"attempt_id": attempt_id, "user_id": user.id}).first()
+    if row is None:
+        raise NotFound(_("No such attempt."))
+    return Submission(row.id, row.quiz_id, row.state == AttemptState.SUBMITTED.value,
+                      draws.drawn_questions(row.questions, row.question_ids, row.option_order),
+                      row.pass_mark, row.lesson_id, completion.pass_record(row))
+
+
+def submit(session: Session, user: User, attempt: Submission, answers: dict[str, list[str]]) -> int:
+    """Grade and close the attempt exactly once (else AlreadySubmitted); returns its id. All reads come
+    first (completion.before_quiz_passed says why); the writes are statements built once, not objects;
+    the commit expires nothing the request loaded (the signed-in person)."""
+    if attempt.submitted:
+        raise AlreadySubmitted(attempt.attempt_id)
+    graded = grade(attempt, answers, attempt.questions)
+    passing = (completion.before_quiz_pass(session, user, attempt.lesson_id, attempt.record)
+               if graded.passed else None)
+    connection = session.connection()
+    closed = connection.execute(_CLOSE, {
+        "attempt_id": attempt.attempt_id, "state": AttemptState.SUBMITTED.value, "submitted_at": utcnow(),
+        "score": graded.score, "correct_count": graded.correct_count,
+        "question_count": graded.question_count, "passed": graded.passed})
+    if closed.rowcount != 1:
+        session.rollback()
+        raise AlreadySubmitted(attempt.attempt_id)
+    if graded.answers:  # one INSERT for all of them
+        connection.execute(_ADD_ANSWER, [
+            {"attempt_id": attempt.attempt_id, "question_id": question_id, "position": position,
+             "selected": selected, "correct": correct}
+            for position, (question_id, selected, correct) in enumerate(graded.answers)])
+    if passing is not None:
+        completion.record_quiz_pass(session, user, passing)
+    commit_keeping_loaded(session)
+    return attempt.attempt_id
 
 
 @dataclass
