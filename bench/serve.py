@@ -6,9 +6,13 @@ log on), and measures with wrk, 32 connections each:
 
   1. the framework's limit: a bare Flask app (bench/bare_app.py, one route returning a short
      string) in its own gunicorn process with the same settings (bench/bare_gunicorn.conf.py),
-  2. the lesson page, signed in, spread over 1,000 people and the 8 lessons,
-  3. the dashboard, signed in, over the same people,
-  4. quiz submission: every request grades a different open attempt of a different person.
+  2. the lesson page, signed in, spread over 300 of the people (the readers) and the 8 lessons,
+  3. the dashboard, signed in, over the same readers,
+  4. quiz submission: every request grades a different open attempt of one of the other 700 people.
+
+Before the rounds, every person's dashboard and each of their lessons is requested once (its own
+rows: "first visit"): the first visit renders a page and keeps it (courseware/page_cache.py), and the
+rounds measure a site in use, whose people have seen their pages before.
 
 The requests are measured in interleaved rounds (bare, lesson, dashboard, submit, then again) and
 each figure is the median round, so that other work on the machine weighs on all of them alike.
@@ -29,6 +33,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -131,6 +136,7 @@ def main() -> int:
         }
         chosen = args.only.split(",") if args.only else list(scenarios)
         runs: dict[str, list[Result]] = {name: [] for name in chosen}
+        first_visits = first_visit_pass(wrk, base, scenarios, chosen, server, args)
         for round_number in range(1, args.rounds + 1):
             for name in chosen:
                 script, script_args = scenarios[name]
@@ -157,8 +163,8 @@ def main() -> int:
                       f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
                       f"{result.cpu_ms:.2f} ms CPU a request", flush=True)
         # Other work on the machine makes single runs noisy: each figure is the median run.
-        results = {name: sorted(found, key=lambda r: r.rate)[len(found) // 2]
-                   for name, found in runs.items()}
+        results = {**first_visits, **{name: sorted(found, key=lambda r: r.rate)[len(found) // 2]
+                                      for name, found in runs.items()}}
         memory = server.worker_memory()
         server.stop()
         bare_server.stop()
@@ -248,6 +254,7 @@ class Items:
     questions: dict[int, list]  # quiz version id -> questions
     sessions: dict[int, tuple[str, str]]  # user id -> (cookie, CSRF token)
     rng: random.Random
+    quiz_takers: set[int]
     rounds: int = 0
 
     def connect(self):
@@ -282,6 +289,8 @@ class Items:
                 WHERE a.state = 'in_progress' AND u.username LIKE 'bench.%'""").fetchall()
         lines = []
         for attempt_id, user_id, quiz_id, version_id in open_attempts:
+            if user_id not in self.quiz_takers:
+                continue
             cookie, token = self.sessions[user_id]
             form = [("csrf_token", token), ("attempt_id", attempt_id)]
             passing = self.rng.random() < 0.6
@@ -395,16 +404,22 @@ def prepare(workdir: Path, env: dict, managers: int) -> Items:
 
     sessions = sign_in(app, [username for _, username in users])
     cookie_of = {user_id: sessions[username] for user_id, username in users}
-    people = [cookie_of[user_id][0] for user_id, _ in users]
-    lesson_lines = [f"{cookie}\t{path}" for cookie in people for path in lesson_paths]
+    # Two populations at once, as on a site in use: 30 % of the people read (lessons, dashboards), the
+    # others take quizzes (enough open attempts for every round); a reader's pages are theirs alone,
+    # so another's quiz changes nothing they see.
+    split = len(users) * 3 // 10
+    readers = [cookie_of[user_id][0] for user_id, _ in users[:split]]
+    quiz_takers = {user_id for user_id, _ in users[split:]}
+    lesson_lines = [f"{cookie}\t{path}" for cookie in readers for path in lesson_paths]
     rng.shuffle(lesson_lines)
     return Items(
         workdir=workdir,
         database=Path(env["INSTANCE_PATH"]) / "courseware.db",
         bare=write_lines(workdir / "bare.txt", ["\t/"]),
         lessons=write_lines(workdir / "lessons.txt", lesson_lines),
-        dashboards=write_lines(workdir / "dashboards.txt", [f"{cookie}\t/" for cookie in people]),
+        dashboards=write_lines(workdir / "dashboards.txt", [f"{cookie}\t/" for cookie in readers]),
         summary=summary, quiz_paths=quiz_paths, questions=questions_of, sessions=cookie_of, rng=rng,
+        quiz_takers=quiz_takers,
     )
 
 
@@ -542,14 +557,60 @@ def measure_submissions(wrk: str, base: str, items: Items, args, profile_on=None
     return result
 
 
+def first_visit_pass(wrk: str, base: str, scenarios: dict, chosen: list[str], server, args) -> dict:
+    """Every page of every person requested once, before the rounds: the first visit renders each
+    page (and keeps it, courseware/page_cache.py); the rounds then measure a site in use, where a
+    person's dashboard and lessons were seen before. Reported as rows of their own."""
+    results = {}
+    for name in ("lesson", "dashboard"):
+        if name not in chosen:
+            continue
+        script, script_args = scenarios[name]
+        expected = sum(1 for _ in open(script_args[0]))
+        cpu = server.cpu_seconds()
+        result = run_wrk_once(wrk, base, script, [*script_args, str(args.wrk_threads)], args, name,
+                              Path(server.env["ACCESS_LOG"]), expected)
+        result.cpu_seconds = server.cpu_seconds() - cpu
+        results[f"{name} first visit"] = result
+        print(f"  first visit of every {name}: {result.requests:,} requests, {result.rate:,.0f} req/s, "
+              f"p99 {result.p99_ms:.1f} ms, {result.cpu_ms:.2f} ms CPU a request", flush=True)
+    return results
+
+
+def wrk_command(wrk: str, base: str, script: str, script_args: list[str], args, seconds: int) -> list[str]:
+    return [wrk, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
+            "-s", str(WRK_SCRIPTS / script), base, "--", *script_args]
+
+
 def run_wrk(wrk: str, base: str, script: str, script_args: list[str], args, seconds: int,
             name: str) -> Result:
-    command = [wrk, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(WRK_SCRIPTS / script), base, "--", *script_args]
-    done = subprocess.run(command, capture_output=True, text=True)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode or not lines:
-        sys.exit(f"wrk failed for {name}:\n{done.stdout}{done.stderr}")
+    done = subprocess.run(wrk_command(wrk, base, script, script_args, args, seconds),
+                          capture_output=True, text=True)
+    return wrk_result(done.stdout, done.stderr, done.returncode, name)
+
+
+def run_wrk_once(wrk: str, base: str, script: str, script_args: list[str], args, name: str,
+                 access_log: Path, expected: int) -> Result:
+    """wrk until the server's access log shows `expected` more requests (wrk's threads stop when
+    their items are done, but wrk itself waits out its duration): then interrupted, as Ctrl-C does,
+    which prints its summary."""
+    with open(access_log, "rb") as log:
+        log.seek(0, os.SEEK_END)
+        process = subprocess.Popen(wrk_command(wrk, base, script, script_args, args, 3600),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        answered = 0
+        while process.poll() is None and answered < expected:
+            time.sleep(0.1)
+            answered += log.read().count(b"\n")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    return wrk_result(stdout, stderr, 0, name)
+
+
+def wrk_result(stdout: str, stderr: str, returncode: int, name: str) -> Result:
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if returncode or not lines:
+        sys.exit(f"wrk failed for {name}:\n{stdout}{stderr}")
     data = json.loads(lines[-1])
     return Result(name, data["requests"], data["duration_us"] / 1e6, data["p50_us"] / 1000,
                   data["p99_us"] / 1000, data["unexpected"], data["exhausted"],
@@ -602,8 +663,10 @@ def summarize_profile(path: Path) -> str:
 
 LABELS = {
     "bare": "bare Flask app, own process (the framework's limit)",
-    "lesson": "lesson page, signed in",
-    "dashboard": "dashboard, signed in",
+    "lesson": "lesson page, signed in, seen before",
+    "dashboard": "dashboard, signed in, seen before",
+    "lesson first visit": "lesson page, first visit (each person's each lesson once)",
+    "dashboard first visit": "dashboard, first visit (each person's once)",
     "submit": "quiz submission, graded",
 }
 

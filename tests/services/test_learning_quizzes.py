@@ -11,6 +11,7 @@ from courseware.models import AttemptAnswer, QuizAttempt, User
 from courseware.services.catalog import published
 from courseware.services.errors import Forbidden, NotFound, ValidationError
 from courseware.services.learning import quizzes
+from courseware.services.people import page_versions
 
 RIGHT = {"pick-one": ["b"], "pick-many": ["a", "c"], "true-or-false": ["a"]}
 ONE_WRONG = {"pick-one": ["b"], "pick-many": ["a"], "true-or-false": ["a"]}      # 67%
@@ -237,9 +238,10 @@ def test_a_submission_reads_everything_before_its_first_write(quiz, make_user, a
     (RIGHT, ["INSERT INTO lesson_progress"]),  # a first pass makes the person's record of the lesson
     (TWO_WRONG, []),
 ], ids=["passed", "failed"])
-def test_the_quiz_page_submits_in_one_read_and_its_writes(quiz, make_user, answers, record_write):
+def test_the_quiz_page_submits_in_one_read_and_its_writes(app, quiz, make_user, answers, record_write):
     """What the quiz page's submission sends (quizzes.submission, then submit): the attempt with the
-    person's record of its lesson in one query, then only writes; the signed-in person stays loaded."""
+    person's record of its lesson in one query, then only writes (with the person's page version,
+    raised once: services/people/page_versions.py); the signed-in person stays loaded."""
     user = make_user()
     attempt_id = quizzes.open_attempt(db.session, user, quiz).id
     user_id = user.id
@@ -247,10 +249,13 @@ def test_the_quiz_page_submits_in_one_read_and_its_writes(quiz, make_user, answe
     me = db.session.get(User, user_id)
 
     def submit():
-        quizzes.submit(db.session, me, quizzes.submission(db.session, me, attempt_id), answers)
+        with app.test_request_context():
+            page_versions.act_as(user_id, "manager")  # as the signed-in person's request does
+            quizzes.submit(db.session, me, quizzes.submission(db.session, me, attempt_id), answers)
 
     assert _statements_of(submit) == [
-        "SELECT", "UPDATE quiz_attempt SET", "INSERT INTO attempt_answer", *record_write]
+        "SELECT", "UPDATE quiz_attempt SET", "UPDATE user_account SET", "INSERT INTO attempt_answer",
+        *record_write]
     assert "username" in me.__dict__  # not expired by the commit: no query to read the person again
     db.session.expire_all()
     assert db.session.get(QuizAttempt, attempt_id).passed is (answers is RIGHT)

@@ -24,9 +24,17 @@ def notice(person: User) -> Notification:
 def test_a_write_with_nobody_signed_in_raises_the_shared_version(app, make_user):
     person = make_user()
     before = versions(person)
-    db.session.add(notice(person))
+    db.session.execute(sa.update(User).where(User.id == person.id).values(title="Director"))
     db.session.commit()
     assert versions(person) == (before[0] + 1, before[1])
+
+
+def test_a_notice_a_job_writes_raises_only_its_persons_version(app, make_user):
+    person, other = make_user(), make_user()
+    before = versions(person, other)
+    db.session.add(notice(person))
+    db.session.commit()
+    assert versions(person, other) == (before[0], before[1] + 1, before[2])
 
 
 def test_a_managers_write_raises_their_own_version_once_a_transaction(app, make_user, course):
@@ -80,7 +88,7 @@ def test_a_write_rolled_back_raises_nothing(app, make_user):
     assert versions(person) == before
     db.session.add(notice(person))
     db.session.commit()  # the next transaction raises it again
-    assert versions(person) == (before[0] + 1, before[1])
+    assert versions(person) == (before[0], before[1] + 1)
 
 
 def test_a_write_that_changes_no_row_raises_nothing(app, make_user):

@@ -221,7 +221,7 @@ def open_lesson(session: Session, user: User, course: CourseOutline,
             record.last_opened_at = now
         elif _insert_first_open(connection, user.id, lesson.id, now):
             records[lesson.id] = ProgressRecord(None, lesson.id, now, now, None, None, None, None, 0, None)
-        _commit_keeping_loaded(session)
+        commit_keeping_loaded(session)
     if lesson.id not in records:  # another request opened it at the same moment
         records = _records(session, user.id)
     return _course_progress(user.created_at, course, records, _certificates_loader(session, user),
@@ -242,7 +242,7 @@ def record_reopening(session: Session, user_id: int, lesson_id: int) -> None:
     with page_versions.quiet():
         session.connection().execute(_REOPEN, {"reader_id": user_id, "reopened_id": lesson_id,
                                                "now": utcnow()})
-    _commit_keeping_loaded(session)
+    commit_keeping_loaded(session)
 
 
 def _same_visit(record: ProgressRecord, lesson: LessonOutline, now: datetime) -> bool:
@@ -253,7 +253,7 @@ def _same_visit(record: ProgressRecord, lesson: LessonOutline, now: datetime) ->
             and (published is None or published <= record.last_opened_at))
 
 
-def _commit_keeping_loaded(session: Session) -> None:
+def commit_keeping_loaded(session: Session) -> None:
     """Commit one write without expiring what the request has loaded: the signed-in user would
     otherwise be read again (a query) the next time the page or a hook looks at it."""
     real = session() if isinstance(session, scoped_session) else session
@@ -270,8 +270,10 @@ def _insert_first_open(connection: Connection, user_id: int, lesson_id: int, now
               "seconds_spent": 0}
     insert = conflict_insert(connection.dialect.name, _progress)
     if insert is not None:
+        # PostgreSQL counts an INSERT's rows only when asked (SQLAlchemy 2).
         inserted = connection.execute(insert.values(values).on_conflict_do_nothing(
-            index_elements=[_progress.c.user_id, _progress.c.lesson_id]))
+            index_elements=[_progress.c.user_id, _progress.c.lesson_id]).execution_options(
+                preserve_rowcount=True))
         return inserted.rowcount == 1
     try:
         with connection.begin_nested():

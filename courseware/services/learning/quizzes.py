@@ -29,7 +29,7 @@ from courseware.models._time import utcnow
 from courseware.models.sql import table_of
 from courseware.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from courseware.services.learning import completion, draws
-from courseware.services.learning.progress import _commit_keeping_loaded as commit_keeping_loaded
+from courseware.services.learning.progress import commit_keeping_loaded
 
 
 class AlreadySubmitted(Conflict):

@@ -3,13 +3,14 @@ transaction (models/page_versions.py holds the shared one, `User.page_version` e
 
 Every INSERT, UPDATE and DELETE the site runs passes through `_note_write`, whatever service runs
 it, through the ORM or in SQL on the session's connection: a service needs to do nothing. Who it
-concerns follows from who is acting:
-- a manager, signed in: their own version, and the people an inserted row names (a notice to
-  someone else). A manager's writes are about themselves (their progress, attempts, practice,
-  questions); what others see of them is kept under other versions (a lesson's boxes,
-  models/boards.py) or not kept at all (HR's and the team's pages).
-- anyone else (HR, the president, a job, a command): the shared version. They write about others
-  (assignments, accounts, pulses, notices), and such writes are rare.
+concerns follows from who is acting and what it writes:
+- rows inserted that each name their person (`user_id`: a notice, a certificate, an assignment to
+  one person): those people's versions, whoever writes them (a job's reminders reach only theirs);
+- a manager, signed in: their own version too. A manager's writes are about themselves (their
+  progress, attempts, practice, questions); what others see of them is kept under other versions (a
+  lesson's boxes, models/boards.py) or not kept at all (HR's and the team's pages).
+- any other write by anyone else (HR, the president, a job, a command): the shared version. They
+  write about others (accounts, departments, pulses, a department's assignment), and rarely.
 A write that changes no row raises nothing. Some tables never change a signed-in page (the audit
 trail, sign-ins and their failures, deliveries, HR's report totals, the versions themselves): writes
 to them raise nothing. So does a write made inside `quiet()`, for a caller that knows the pages stay
@@ -54,6 +55,7 @@ _RAISE_PEOPLE = (update(table_of(User)).where(table_of(User).c.id.in_(bindparam(
                  .values(page_version=table_of(User).c.page_version + 1)
                  .execution_options(**{QUIET_OPTION: True}))
 
+
 def register_hooks() -> None:
     """Watch every connection's writes (once per process)."""
     if not event.contains(Engine, "after_execute", _note_write):
@@ -87,13 +89,20 @@ def _actor() -> tuple[int, bool] | None:
 def _concerned(statement: UpdateBase, parameters: Any) -> set[int]:
     """The people a write concerns (`_SHARED` for everyone's)."""
     actor = _actor()
-    if actor is None or not actor[1]:
-        return {_SHARED}
-    people = {actor[0]}
-    if isinstance(statement, Insert) and "user_id" in statement.table.c:
-        rows = parameters if isinstance(parameters, list) else [parameters]
-        people.update(row["user_id"] for row in rows if isinstance(row, dict) and row.get("user_id"))
-    return people
+    named = _people_named(statement, parameters)
+    if actor is not None and actor[1]:  # a manager, signed in
+        return {actor[0], *(named or ())}
+    return named or {_SHARED}
+
+
+def _people_named(statement: UpdateBase, parameters: Any) -> set[int] | None:
+    """Whose rows an INSERT writes, when each names its person (a notice, a certificate, an
+    assignment to one person); None otherwise."""
+    if not isinstance(statement, Insert) or "user_id" not in statement.table.c:
+        return None
+    rows = parameters if isinstance(parameters, list) else [parameters]
+    people: set[int | None] = {row.get("user_id") if isinstance(row, dict) else None for row in rows}
+    return None if not people or None in people else {person for person in people if person is not None}
 
 
 def _note_write(connection: Connection, statement: Any, multiparams: Any, params: Any,
