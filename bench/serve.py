@@ -102,6 +102,7 @@ def main() -> int:
     port = free_port(args.ports)
     bare_port = free_port(args.ports, taken=(port,))
     env = server_environment(workdir, port)
+    servers: list[Server] = []  # stopped however the run ends: a failed check must not leave them running
     try:
         started = time.perf_counter()
         for command in (["db", "upgrade"], ["content", "import"]):
@@ -113,6 +114,7 @@ def main() -> int:
         starts = []
         for attempt in range(3):
             server = Server(env, workdir)
+            servers.append(server)
             starts.append(server.start(port))
             if attempt < 2:
                 server.stop()
@@ -121,6 +123,7 @@ def main() -> int:
         bare_env = {**env, "PORT": str(bare_port), "ACCESS_LOG": str(workdir / "bare-access.log")}
         bare_server = Server(bare_env, workdir, config=ROOT / "bench" / "bare_gunicorn.conf.py",
                              app="bench.bare_app:app", health="/", log_name="bare-gunicorn.log")
+        servers.append(bare_server)
         bare_server.start(bare_port)
         bare_server.wait_for_workers(expected_workers(env))
         print(f"gunicorn: {len(server.workers())} workers × {env_threads(env)} threads; cold start "
@@ -170,6 +173,8 @@ def main() -> int:
         bare_server.stop()
         report(results, memory, cold_start, env, args)
     finally:
+        for each in servers:
+            each.stop()
         if args.keep:
             print(f"kept {workdir}")
         else:
@@ -529,6 +534,8 @@ class Server:
     def stop(self) -> None:
         # A graceful stop; a master still waiting on a worker that was booting when the signal came
         # (seen on a busy machine) is killed rather than failing the whole run.
+        if self.process is None or self.process.poll() is not None:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=35)
