@@ -97,3 +97,11 @@ def test_a_write_that_changes_no_row_raises_nothing(app, make_user):
     db.session.execute(sa.delete(Notification).where(Notification.user_id == person.id))
     db.session.commit()
     assert versions(person) == before
+
+
+def test_without_on_conflict_the_shared_row_is_written_then_raised(app):
+    with db.engine.begin() as connection:
+        connection.execute(sa.delete(SharedPageVersion))
+        page_versions.raise_shared_without_upsert(connection)
+        page_versions.raise_shared_without_upsert(connection)
+    assert db.session.scalar(sa.select(SharedPageVersion.version)) == 2

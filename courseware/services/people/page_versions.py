@@ -131,19 +131,37 @@ def _raise(connection: Connection, people: set[int]) -> None:
     if ids:
         connection.execute(_RAISE_PEOPLE, {"ids": ids})
     if _SHARED in people:
-        connection.execute(_raise_shared(connection.dialect.name))
+        upsert = _shared_upsert(connection.dialect.name)
+        if upsert is not None:
+            connection.execute(upsert)
+        else:
+            raise_shared_without_upsert(connection)
 
 
 @cache
-def _raise_shared(dialect_name: str) -> Executable:
-    """The shared row raised, or written at 1 by the first write (two at once: one waits for the other)."""
+def _shared_upsert(dialect_name: str) -> Executable | None:
+    """The shared row raised, or written at 1 by the first write (two at once: one waits for the
+    other); None on a database without ON CONFLICT."""
     table = table_of(SharedPageVersion)
     insert = conflict_insert(dialect_name, table)
     if insert is None:
-        raise NotImplementedError(dialect_name)  # the site runs on SQLite and PostgreSQL
+        return None
     return insert.values(id=1, version=1).on_conflict_do_update(
         index_elements=[table.c.id], set_={"version": table.c.version + 1}).execution_options(
         **{QUIET_OPTION: True})
+
+
+_RAISE_SHARED = (update(table_of(SharedPageVersion)).where(table_of(SharedPageVersion).c.id == 1)
+                 .values(version=table_of(SharedPageVersion).c.version + 1)
+                 .execution_options(**{QUIET_OPTION: True}))
+_WRITE_SHARED = (table_of(SharedPageVersion).insert().values(id=1, version=1)
+                 .execution_options(**{QUIET_OPTION: True}))
+
+
+def raise_shared_without_upsert(connection: Connection) -> None:
+    """The shared row raised where the database has no ON CONFLICT: raised, else written at 1."""
+    if connection.execute(_RAISE_SHARED).rowcount == 0:
+        connection.execute(_WRITE_SHARED)
 
 
 def _raise_pending(session: Session) -> None:
