@@ -12,7 +12,8 @@ log on), and measures with wrk, 32 connections each:
 
 Before the rounds, every person's dashboard and each of their lessons is requested once (its own
 rows: "first visit"): the first visit renders a page and keeps it (courseware/page_cache.py), and the
-rounds measure a site in use, whose people have seen their pages before.
+rounds measure a site in use, whose people have seen their pages before. Since each first opening of
+a lesson changes the person's other pages, the lessons are then requested once more ("second visit").
 
 The requests are measured in interleaved rounds (bare, lesson, dashboard, submit, then again) and
 each figure is the median round, so that other work on the machine weighs on all of them alike.
@@ -567,9 +568,11 @@ def measure_submissions(wrk: str, base: str, items: Items, args, profile_on=None
 def first_visit_pass(wrk: str, base: str, scenarios: dict, chosen: list[str], server, args) -> dict:
     """Every page of every person requested once, before the rounds: the first visit renders each
     page (and keeps it, courseware/page_cache.py); the rounds then measure a site in use, where a
-    person's dashboard and lessons were seen before. Reported as rows of their own."""
+    person's dashboard and lessons were seen before. Each first opening of a lesson changes the
+    person's other pages (their progress), so the lessons are visited once more after all of them
+    were opened: the pages as they now are. Reported as rows of their own."""
     results = {}
-    for name in ("lesson", "dashboard"):
+    for name, visit in (("lesson", "first visit"), ("dashboard", "first visit"), ("lesson", "second visit")):
         if name not in chosen:
             continue
         script, script_args = scenarios[name]
@@ -578,8 +581,8 @@ def first_visit_pass(wrk: str, base: str, scenarios: dict, chosen: list[str], se
         result = run_wrk_once(wrk, base, script, [*script_args, str(args.wrk_threads)], args, name,
                               Path(server.env["ACCESS_LOG"]), expected)
         result.cpu_seconds = server.cpu_seconds() - cpu
-        results[f"{name} first visit"] = result
-        print(f"  first visit of every {name}: {result.requests:,} requests, {result.rate:,.0f} req/s, "
+        results[f"{name} {visit}"] = result
+        print(f"  {visit} of every {name}: {result.requests:,} requests, {result.rate:,.0f} req/s, "
               f"p99 {result.p99_ms:.1f} ms, {result.cpu_ms:.2f} ms CPU a request", flush=True)
     return results
 
@@ -674,6 +677,7 @@ LABELS = {
     "dashboard": "dashboard, signed in, seen before",
     "lesson first visit": "lesson page, first visit (each person's each lesson once)",
     "dashboard first visit": "dashboard, first visit (each person's once)",
+    "lesson second visit": "lesson page, second visit (after the person's other lessons were opened)",
     "submit": "quiz submission, graded",
 }
 
@@ -697,7 +701,7 @@ def report(results: dict[str, Result], memory, cold_start: float, env: dict, arg
         if name in TARGETS:
             target = f"≥ {TARGETS[name]:.0%} and p99 ≤ {P99_TARGET_MS} ms"
             met = [share is not None and share >= TARGETS[name], result.p99_ms <= P99_TARGET_MS]
-        elif name != "bare":
+        elif name == "submit":
             target = f"p99 ≤ {SUBMIT_P99_TARGET_MS} ms, no error"
             met = [result.p99_ms <= SUBMIT_P99_TARGET_MS]
         problems = result.unexpected + result.errors

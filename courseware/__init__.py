@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from courseware import i18n, inputs, jobs, timezones
+from courseware import i18n, inputs, jobs, sqlite_writes, timezones
 from courseware.config import PROJECT_ROOT, load_config
 from courseware.extensions import csrf, db, init_migrations, limiter, login_manager
 from courseware.services import catalog
@@ -52,6 +52,8 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     timezones.init_app(app)  # checks COMPANY_TIMEZONE: a wrong zone stops the app at start
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_writes.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     db.init_app(app)
     i18n.init_app(app)
     catalog.init_app(app)

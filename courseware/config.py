@@ -102,9 +102,12 @@ def load_config(instance_path: Path) -> dict:
 
 def _page_cache_settings() -> dict:
     """The dashboard and lesson pages kept as rendered per sign-in (courseware/page_cache.py): the
-    memory each process gives them (0: none kept), and the longest a kept page is served."""
+    memory each process gives them (0: none kept), the disk the processes share for them
+    (courseware/shared_pages.py) and the longest a kept page is served."""
     return {"PAGE_CACHE_MB": int(os.environ.get("PAGE_CACHE_MB", "24")),
-            "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300"))}
+            "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
+            # Shared by the processes of one machine (instance/page-cache.sqlite3; 0: none shared).
+            "PAGE_CACHE_SHARED_MB": int(os.environ.get("PAGE_CACHE_SHARED_MB", "256"))}
 
 
 def _notification_settings() -> dict:

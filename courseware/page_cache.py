@@ -30,6 +30,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
@@ -37,7 +38,7 @@ from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, bindparam, select
 
-from courseware import compression, security
+from courseware import compression, security, shared_pages
 from courseware.extensions import db, login_manager
 from courseware.i18n import LANGUAGE_COOKIE
 from courseware.models import LessonBoardVersion, LessonProgress, SharedPageVersion, SignInSession, User
@@ -49,9 +50,11 @@ from courseware.services.learning import progress
 from courseware.services.notifications.inbox import unread_count_of
 from courseware.services.people import assignments, page_versions, reporting
 from courseware.services.pulse.answering import OPEN_AT, newest_open_pulse
+from courseware.shared_pages import SharedPages
 from courseware.timezones import company_zone, local_today, zone_named
 
 EXTENSION_KEY = "page_cache"
+SHARED_KEY = "page_cache_shared"
 HIT_KEY = "page_cache_hit"  # set on g when the page came from the cache
 _TO_KEEP = "_page_to_keep"
 # The pages kept, by endpoint; the session keys that rule a page out (set by auth.session and Flask).
@@ -226,11 +229,20 @@ def serve_kept_page() -> ResponseReturnValue | None:
         return None
     where = (str(session["_user_id"]), request.path)
     setattr(g, _TO_KEEP, (where, page.key))
-    html = store.get(where, page.key)
+    html = store.get(where, page.key) or _from_other_processes(store, where, page.key)
     if html is None or (known is not None and not _opening_recorded(page, known)):
         return None
     setattr(g, HIT_KEY, True)
     return _kept_response(html)
+
+
+def _from_other_processes(store: PageStore, where: tuple[str, str],
+                          key: tuple[Hashable, ...]) -> bytes | None:
+    shared: SharedPages | None = current_app.extensions.get(SHARED_KEY)
+    html = shared.get(where, key) if shared is not None else None
+    if html is not None:
+        store.put(where, key, html)
+    return html
 
 
 def _kept_response(html: bytes) -> Response:
@@ -249,7 +261,11 @@ def keep_page(response: Response) -> Response:
         return response
     store: PageStore = current_app.extensions[EXTENSION_KEY]
     where, key = to_keep
-    store.put(where, key, response.get_data())
+    html = response.get_data()
+    store.put(where, key, html)
+    shared: SharedPages | None = current_app.extensions.get(SHARED_KEY)
+    if shared is not None:
+        shared.put(where, key, html)
     return response
 
 
@@ -265,8 +281,12 @@ def init_app(app: Flask) -> None:
     megabytes = int(app.config.get("PAGE_CACHE_MB", 24))
     if megabytes <= 0:
         return
-    app.extensions[EXTENSION_KEY] = PageStore(megabytes * 1024 * 1024,
-                                              float(app.config.get("PAGE_CACHE_SECONDS", 300)))
+    seconds = float(app.config.get("PAGE_CACHE_SECONDS", 300))
+    app.extensions[EXTENSION_KEY] = PageStore(megabytes * 1024 * 1024, seconds)
+    shared_megabytes = int(app.config.get("PAGE_CACHE_SHARED_MB", 256))
+    if shared_megabytes > 0:
+        app.extensions[SHARED_KEY] = SharedPages(Path(app.instance_path) / shared_pages.FILE_NAME,
+                                                 shared_megabytes * 1024 * 1024, seconds)
     hooks = app.before_request_funcs.setdefault(None, [])
     loading = [index for index, hook in enumerate(hooks)
                if getattr(hook, "__name__", "") in ("keep_to_choosing_password", "enforce_session_limits")]
