@@ -26,7 +26,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -36,9 +36,9 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
-from sqlalchemy import DateTime, Dialect, Select, bindparam, select
+from sqlalchemy import Select, bindparam, select
 
-from courseware import compression, security, shared_pages
+from courseware import compression, raw_statements, security, shared_pages
 from courseware.extensions import db, login_manager
 from courseware.i18n import LANGUAGE_COOKIE
 from courseware.models import LessonBoardVersion, LessonProgress, SharedPageVersion, SignInSession, User
@@ -184,8 +184,9 @@ def _page_key(lesson_id: int) -> PageKey | None:
     that is not valid (the view then says so)."""
     account_token, _dot, sign_in_token = str(session["_user_id"]).partition(".")
     moment = clock()
-    row = _read_key_row({"account_token": account_token, "sign_in_token": sign_in_token,
-                         "lesson_id": lesson_id, OPEN_AT: moment})
+    row = raw_statements.first_row(db.engine, _key_query(), {
+        "account_token": account_token, "sign_in_token": sign_in_token, "lesson_id": lesson_id,
+        OPEN_AT: moment})
     if row is None:
         return None
     user_id, locale, timezone = row[0], row[2], row[3]
@@ -193,54 +194,8 @@ def _page_key(lesson_id: int) -> PageKey | None:
     language = locale or (request.cookies.get(LANGUAGE_COOKIE), request.headers.get("Accept-Language"))
     key = (*row[1:-1], language, session.get("csrf_token"), assignments.company_today(),
            local_today(zone, moment))
-    raw = _raw_key_query(db.engine.dialect)
-    opened_at = raw.read_moment(row[-1]) if row[-1] is not None else None
+    opened_at = raw_statements.compiled(_key_query(), db.engine.dialect).moment(row[-1])
     return PageKey(key, user_id, opened_at, row[6])
-
-
-@dataclass(frozen=True, slots=True)
-class RawQuery:
-    """A statement compiled once for a dialect and run on the DB-API cursor: the key is read on every
-    kept page, and SQLAlchemy's execution (its context, result and row objects) cost more than the
-    query itself. Values come back as the driver gives them: the key only compares them."""
-    sql: str
-    positions: tuple[str, ...] | None  # the parameters' order, for a positional driver (SQLite)
-    fixed: dict[str, Any]  # the statement's own values
-    processors: dict[str, Callable[[Any], Any]]  # parameters the driver needs converted (SQLite's dates)
-    read_moment: Callable[[Any], Any]  # a moment as the driver gives it → datetime
-
-    def parameters(self, given: dict[str, Any]) -> Sequence[Any] | dict[str, Any]:
-        values = {**self.fixed, **given}
-        for name, processor in self.processors.items():
-            values[name] = processor(values[name])
-        return values if self.positions is None else tuple(values[name] for name in self.positions)
-
-
-@cache
-def _raw_key_query(dialect: Dialect) -> RawQuery:
-    compiled = _key_query().compile(dialect=dialect)
-    processors: dict[str, Callable[[Any], Any]] = {}
-    for bind, name in compiled.bind_names.items():
-        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            processors[name] = processor
-    moment = DateTime().dialect_impl(dialect).result_processor(dialect, None)
-    return RawQuery(str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None,
-                    {name: bind.effective_value for bind, name in compiled.bind_names.items()
-                     if not bind.required}, processors, moment or (lambda value: value))
-
-
-def _read_key_row(parameters: dict[str, Any]) -> Sequence[Any] | None:
-    raw = _raw_key_query(db.engine.dialect)
-    connection = db.engine.raw_connection()  # from the pool: its own, before anything the view reads
-    try:
-        cursor = connection.cursor()
-        cursor.execute(raw.sql, raw.parameters(parameters))
-        row: Sequence[Any] | None = cursor.fetchone()
-        cursor.close()
-        return row
-    finally:
-        connection.close()  # back to the pool, which ends the read
 
 
 def _opening_recorded(page: PageKey, known: tuple[int, LessonOutline]) -> bool:
@@ -255,7 +210,7 @@ def _opening_recorded(page: PageKey, known: tuple[int, LessonOutline]) -> bool:
     published = lesson.source.published_at
     if version != page.content_version or (published is not None and published > page.opened_at):
         return False
-    progress.record_reopening(db.session, page.user_id, lesson.id)
+    progress.record_reopening(db.engine, page.user_id, lesson.id)
     return True
 
 

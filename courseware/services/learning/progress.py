@@ -11,10 +11,11 @@ from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
+from courseware import raw_statements
 from courseware.models import LessonProgress, LessonRevision, User
 from courseware.models._time import utcnow
 from courseware.models.sql import conflict_insert, table_of
@@ -236,13 +237,11 @@ def reopening_is_same_visit(last_opened_at: datetime | None) -> bool:
     return 0 <= (utcnow() - last_opened_at).total_seconds() < SAME_VISIT_SECONDS
 
 
-def record_reopening(session: Session, user_id: int, lesson_id: int) -> None:
+def record_reopening(engine: Engine, user_id: int, lesson_id: int) -> None:
     """A reopening that changes nothing a page shows (opened before, nothing published since, as the
-    caller knows: courseware/page_cache.py), written as open_lesson writes it, in its own commit."""
-    with page_versions.quiet():
-        session.connection().execute(_REOPEN, {"reader_id": user_id, "reopened_id": lesson_id,
-                                               "now": utcnow()})
-    commit_keeping_loaded(session)
+    caller knows: courseware/page_cache.py), written as open_lesson writes it, in its own commit, on
+    the DB-API cursor (quiet: no hook sees it)."""
+    raw_statements.write(engine, _REOPEN, {"reader_id": user_id, "reopened_id": lesson_id, "now": utcnow()})
 
 
 def _same_visit(record: ProgressRecord, lesson: LessonOutline, now: datetime) -> bool:
