@@ -22,6 +22,7 @@ old; a form token in a kept page is never older either.
 """
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 import zlib
@@ -229,27 +230,32 @@ def serve_kept_page() -> ResponseReturnValue | None:
         return None
     where = (str(session["_user_id"]), request.path)
     setattr(g, _TO_KEEP, (where, page.key))
-    html = store.get(where, page.key) or _from_other_processes(store, where, page.key)
-    if html is None or (known is not None and not _opening_recorded(page, known)):
+    response = _kept_response(store, where, page.key)
+    if response is None or (known is not None and not _opening_recorded(page, known)):
         return None
     setattr(g, HIT_KEY, True)
-    return _kept_response(html)
+    return response
 
 
-def _from_other_processes(store: PageStore, where: tuple[str, str],
-                          key: tuple[Hashable, ...]) -> bytes | None:
+def _kept_response(store: PageStore, where: tuple[str, str], key: tuple[Hashable, ...]) -> Response | None:
+    """The kept page as its response: for a browser that takes gzip, from the processes' shared file
+    first, whose page is compressed already (this process's memory holds it plain, and compressing
+    costs more than reading the file); else from memory first."""
     shared: SharedPages | None = current_app.extensions.get(SHARED_KEY)
-    html = shared.get(where, key) if shared is not None else None
-    if html is not None:
-        store.put(where, key, html)
-    return html
-
-
-def _kept_response(html: bytes) -> Response:
     headers = {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept-Encoding"}
-    if request.accept_encodings["gzip"] and len(html) >= compression.MIN_SIZE:
-        return Response(compression.compress(html), 200, {**headers, "Content-Encoding": "gzip"})
-    return Response(html, 200, headers)
+    if request.accept_encodings["gzip"]:
+        gzipped = shared.get(where, key) if shared is not None else None
+        if gzipped is None:
+            html = store.get(where, key)
+            gzipped = compression.compress(html) if html is not None else None
+        else:
+            gzipped = compression.named_gzip(gzipped)
+        return Response(gzipped, 200, {**headers, "Content-Encoding": "gzip"}) if gzipped else None
+    html = store.get(where, key)
+    if html is None and shared is not None:
+        gzipped = shared.get(where, key)
+        html = gzip.decompress(gzipped) if gzipped is not None else None
+    return Response(html, 200, headers) if html is not None else None
 
 
 def keep_page(response: Response) -> Response:

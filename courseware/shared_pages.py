@@ -6,7 +6,8 @@ once by each worker before all of them serve it kept. Here a page one process re
 a small SQLite file in the instance folder, which the other processes read when their own memory has
 no current page: a lookup by primary key, about a tenth of a millisecond, instead of a rendering.
 
-What is stored: the page, compressed, under a hash of where it was served (the sign-in and the
+What is stored: the page gzipped (served as it is to a browser that takes gzip, with the random file
+name every page gets), under a hash of where it was served (the sign-in and the
 address: the sign-in's tokens never reach the file) and a hash of its key. A page is served only when
 its key hash equals the one the request just read from the database, so a page stale in this file is
 never served: it is overwritten or pruned. The file is a cache: any error reading or writing it
@@ -15,13 +16,13 @@ does not wait.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import os
 import sqlite3
 import threading
 import time
-import zlib
 from collections.abc import Hashable
 from pathlib import Path
 
@@ -49,24 +50,28 @@ class SharedPages:
         self.hits = 0
 
     def get(self, where: tuple[str, str], key: tuple[Hashable, ...]) -> bytes | None:
+        """The page gzipped (with no file name: compression.named_gzip gives it one), if kept."""
         try:
-            row = self._connection().execute("SELECT body, at FROM kept_page WHERE place = ? AND key = ?",
-                                              (digest(*where), digest(*key))).fetchone()
+            # Every row read (fetchall): a statement left stepping holds its read open, and with it
+            # this connection's later writes (autocommit) until the statement is finished.
+            rows = self._connection().execute("SELECT body, at FROM kept_page WHERE place = ? AND key = ?",
+                                               (digest(*where), digest(*key))).fetchall()
         except sqlite3.OperationalError:
             return None  # busy creating the file, in another process
         except sqlite3.Error as error:
             self._failure(error)
             return None
-        if row is None or time.time() - row[1] > self.seconds:
+        if not rows or time.time() - rows[0][1] > self.seconds:
             return None
         self.hits += 1
-        return zlib.decompress(row[0])
+        body: bytes = rows[0][0]
+        return body
 
     def put(self, where: tuple[str, str], key: tuple[Hashable, ...], html: bytes) -> None:
         try:
             connection = self._connection()
             connection.execute("INSERT OR REPLACE INTO kept_page (place, key, body, at) VALUES (?, ?, ?, ?)",
-                               (digest(*where), digest(*key), zlib.compress(html, 6), time.time()))
+                               (digest(*where), digest(*key), gzip.compress(html, 6, mtime=0), time.time()))
             self._written += 1
             if self._written % _PRUNE_EVERY == 0:
                 self._prune(connection)
@@ -78,9 +83,9 @@ class SharedPages:
     def _prune(self, connection: sqlite3.Connection) -> None:
         """Pages past their age out; then the oldest, while the pages take more than max_bytes."""
         connection.execute("DELETE FROM kept_page WHERE at < ?", (time.time() - self.seconds,))
-        (size,) = connection.execute("SELECT coalesce(sum(length(body)), 0) FROM kept_page").fetchone()
+        [(size,)] = connection.execute("SELECT coalesce(sum(length(body)), 0) FROM kept_page").fetchall()
         if size > self.max_bytes:
-            (count,) = connection.execute("SELECT count(*) FROM kept_page").fetchone()
+            [(count,)] = connection.execute("SELECT count(*) FROM kept_page").fetchall()
             excess = count - int(count * self.max_bytes / size * 0.9)
             connection.execute("DELETE FROM kept_page WHERE place IN "
                                "(SELECT place FROM kept_page ORDER BY at LIMIT ?)", (excess,))
@@ -94,6 +99,7 @@ class SharedPages:
         connection = sqlite3.connect(self.path, timeout=0.05, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=OFF")  # a cache: a crash may lose pages, never corrupt one
+        connection.execute("PRAGMA cache_size=-256")  # the system's file cache holds the pages
         connection.execute(_SCHEMA)
         self._prune(connection)  # what an earlier run left, even if no page is written again
         self._local.connection = (os.getpid(), connection)

@@ -3,6 +3,7 @@ process rendered is served by another while its key holds, never after, and the 
 whose failures cost a rendering, never an error."""
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import sqlite3
@@ -48,8 +49,22 @@ def test_a_page_rendered_by_one_process_is_served_by_another(app, other_process,
     response = elsewhere.get(url)
     assert response.status_code == 200 and response.get_data() == first.encode()
     assert shared.hits == 1
-    assert elsewhere.get(url).get_data() == first.encode()  # now kept in the other's memory too
-    assert shared.hits == 1 and other_process.extensions[page_cache.EXTENSION_KEY].hits == 1
+    assert elsewhere.get(url).get_data() == first.encode()
+    assert shared.hits == 2 and other_process.extensions[page_cache.EXTENSION_KEY].hits == 0
+
+
+def test_a_browser_taking_gzip_gets_the_shared_files_bytes_with_a_new_name_each_time(
+        app, other_process, course, manager):
+    first = opened(manager, "/")
+    shared = other_process.extensions[page_cache.SHARED_KEY]
+    elsewhere = same_sign_in(other_process, manager)
+    responses = [elsewhere.get("/", headers={"Accept-Encoding": "gzip"}) for _ in range(5)]
+    assert shared.hits == 5 and other_process.extensions[page_cache.EXTENSION_KEY].hits == 0
+    for response in responses:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert gzip.decompress(response.data) == first.encode()
+    assert len({len(response.data) for response in responses}) > 1  # against BREACH, as every page
 
 
 def test_a_write_in_between_renders_the_page_anew_in_the_other_process(app, other_process, course, manager):
@@ -81,7 +96,7 @@ def test_the_file_is_the_instance_owners_alone_and_holds_no_sign_in_token(app, c
 def test_a_page_is_read_back_only_under_its_key_and_within_its_age(tmp_path):
     shared = SharedPages(tmp_path / FILE_NAME, 1024 * 1024, 300)
     shared.put(("sign-in", "/"), ("v1", 3), HTML)
-    assert shared.get(("sign-in", "/"), ("v1", 3)) == HTML
+    assert gzip.decompress(shared.get(("sign-in", "/"), ("v1", 3))) == HTML
     assert shared.get(("sign-in", "/"), ("v1", 4)) is None
     assert shared.get(("other sign-in", "/"), ("v1", 3)) is None
     shared.seconds = 0
@@ -117,7 +132,7 @@ def test_a_busy_file_is_not_waited_for(tmp_path):
     holder.execute("BEGIN IMMEDIATE")  # another process writing its page
     try:
         shared.put(("b", "/"), ("k",), HTML)  # skipped, at once
-        assert shared.get(("a", "/"), ("k",)) == HTML  # reads go on (WAL)
+        assert gzip.decompress(shared.get(("a", "/"), ("k",))) == HTML  # reads go on (WAL)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
