@@ -39,10 +39,17 @@ from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, bindparam, select
 
-from courseware import compression, raw_statements, security, shared_pages
+from courseware import compression, security, shared_pages
 from courseware.extensions import db, login_manager
 from courseware.i18n import LANGUAGE_COOKIE
-from courseware.models import LessonBoardVersion, LessonProgress, SharedPageVersion, SignInSession, User
+from courseware.models import (
+    LessonBoardVersion,
+    LessonProgress,
+    SharedPageVersion,
+    SignInSession,
+    User,
+    raw_statements,
+)
 from courseware.practice.common import clock
 from courseware.security import SEEN_RESOLUTION, SESSION_PERSISTENT, SESSION_SEEN, SESSION_STARTED
 from courseware.services.catalog import LessonOutline, content_version

@@ -1,4 +1,4 @@
-"""Statements compiled once and run on the DB-API cursor (courseware/raw_statements.py): the same
+"""Statements compiled once and run on the DB-API cursor (courseware/models/raw_statements.py): the same
 rows as SQLAlchemy's execution, on SQLite and PostgreSQL alike, dates converted both ways, a write
 committed or, failing, rolled back."""
 from __future__ import annotations
@@ -8,9 +8,8 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from courseware import raw_statements
 from courseware.extensions import db
-from courseware.models import Lesson, LessonProgress, User
+from courseware.models import Lesson, LessonProgress, User, raw_statements
 
 MOMENT = datetime(2026, 12, 4, 8, 30, 15, 250000)
 _READ = (sa.select(User.id, User.username, sa.literal(7), LessonProgress.last_opened_at)

@@ -15,8 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
-from courseware import raw_statements
-from courseware.models import LessonProgress, LessonRevision, User
+from courseware.models import LessonProgress, LessonRevision, User, raw_statements
 from courseware.models._time import utcnow
 from courseware.models.sql import conflict_insert, table_of
 from courseware.services import catalog
