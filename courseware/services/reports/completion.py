@@ -178,13 +178,12 @@ def _rows_of_people(session: Session, course: Course, people: Select[Any],
 
 
 def course_totals(session: Session, course: Course, lesson_ids: Select[tuple[int]]) -> tuple[int, int]:
-    """How many lessons the course has published, and how many of them have a quiz to pass."""
-    lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
-    quizzes_total = session.scalar(
-        select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
-                                          Quiz.current_version_id.is_not(None))
-    ) or 0
-    return lessons_total, quizzes_total
+    """How many lessons the course has published, and how many of them have a quiz to pass (one query)."""
+    lessons = select(func.count()).select_from(lesson_ids.subquery()).scalar_subquery()
+    quizzes = select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
+                                                Quiz.current_version_id.is_not(None)).scalar_subquery()
+    lessons_total, quizzes_total = session.connection().execute(select(lessons, quizzes)).one()
+    return lessons_total or 0, quizzes_total or 0
 
 
 def _add_last_attempts(session: Session, rows: dict[int, PersonRow], lesson_ids: list[int],
