@@ -22,6 +22,7 @@ from courseware.models import (
     User,
 )
 from courseware.models._time import utcnow
+from courseware.models.accounts import localized_name
 from courseware.services.catalog import published
 from courseware.services.people.assignments import DueDates, DueState
 from courseware.services.reports import course_states, groups, totals
@@ -80,13 +81,13 @@ class Filters:
 
 
 def department_names(session: Session) -> dict[int, str]:
-    """Each department's name with its parent's, in the reader's language."""
-    departments = session.scalars(select(Department)).all()
-    by_id = {d.id: d for d in departments}
-    return {
-        d.id: (f"{by_id[d.parent_id].local_name} · {d.local_name}" if d.parent_id in by_id else d.local_name)
-        for d in departments
-    }
+    """Each department's name with its parent's, in the reader's language (Department.full_name), from
+    plain rows: the ORM's objects cost three times as much as the query."""
+    rows = session.connection().execute(
+        select(Department.id, Department.name, Department.name_zh, Department.parent_id)).all()
+    local = {id_: localized_name(name, name_zh) for id_, name, name_zh, _parent_id in rows}
+    return {id_: (f"{local[parent_id]} · {local[id_]}" if parent_id in local else local[id_])
+            for id_, _name, _name_zh, parent_id in rows}
 
 
 def person_rows(session: Session, course: Course, filters: Filters | None = None,
@@ -177,13 +178,12 @@ def _rows_of_people(session: Session, course: Course, people: Select[Any],
 
 
 def course_totals(session: Session, course: Course, lesson_ids: Select[tuple[int]]) -> tuple[int, int]:
-    """How many lessons the course has published, and how many of them have a quiz to pass."""
-    lessons_total = session.scalar(select(func.count()).select_from(lesson_ids.subquery())) or 0
-    quizzes_total = session.scalar(
-        select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
-                                          Quiz.current_version_id.is_not(None))
-    ) or 0
-    return lessons_total, quizzes_total
+    """How many lessons the course has published, and how many of them have a quiz to pass (one query)."""
+    lessons = select(func.count()).select_from(lesson_ids.subquery()).scalar_subquery()
+    quizzes = select(func.count(Quiz.id)).where(Quiz.lesson_id.in_(lesson_ids), Quiz.archived_at.is_(None),
+                                                Quiz.current_version_id.is_not(None)).scalar_subquery()
+    lessons_total, quizzes_total = session.connection().execute(select(lessons, quizzes)).one()
+    return lessons_total or 0, quizzes_total or 0
 
 
 def _add_last_attempts(session: Session, rows: dict[int, PersonRow], lesson_ids: list[int],

@@ -129,9 +129,27 @@ def weighted_bit_counts(masks: list[tuple[int, int]]) -> list[int]:
         by_weight.setdefault(weight, []).append(mask)
     counts = [0] * 64
     for weight, same in by_weight.items():
+        if len(same) < _FEW_MASKS and all(0 <= mask < _MASK_END for mask in same):
+            _add_set_bits(same, weight, counts)
+            continue
         found = bit_counts(tuple(same))
         counts = [total + weight * here for total, here in zip(counts, found, strict=True)]
     return counts
+
+
+# Fewer masks than this of one weight (a team's groups: each of its own size) have their set bits
+# counted one by one: for a few masks, faster than bit_counts's 64 passes and the sum of 64 counts.
+_FEW_MASKS = 16
+_MASK_END = 1 << 64  # bit_counts reads 8 bytes a mask
+
+
+def _add_set_bits(masks: list[int], weight: int, counts: list[int]) -> None:
+    """Add `weight` to the count of each bit set in each mask (0 to 2**64 - 1), lowest bit first."""
+    for mask in masks:
+        while mask:
+            lowest = mask & -mask
+            counts[lowest.bit_length() - 1] += weight
+            mask ^= lowest
 
 
 def bit_counts(masks: tuple[int, ...]) -> list[int]:

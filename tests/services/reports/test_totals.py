@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import sqlalchemy as sa
 
 from courseware.extensions import db
@@ -24,6 +25,23 @@ def test_weighted_bit_counts_count_each_mask_as_often_as_its_weight():
     expected = [sum(weight for mask, weight in masks if mask >> bit & 1) for bit in range(64)]
     assert totals.weighted_bit_counts(masks) == expected
     assert totals.weighted_bit_counts([]) == [0] * 64
+
+
+def test_weighted_bit_counts_agree_for_a_few_masks_of_a_weight_and_for_many():
+    # A weight shared by fewer than 16 masks (a team's groups) has its set bits counted one by one,
+    # one shared by many (people counted one by one) in bytes: the counts are the same.
+    rng = random.Random(22)
+    masks = ([(rng.getrandbits(63), 1) for _ in range(300)] + [(rng.getrandbits(63), 7) for _ in range(3)]
+             + [(0, 5), (2**63 - 1, 9), (2**64 - 1, 11), (rng.getrandbits(64), 2)])
+    expected = [sum(weight for mask, weight in masks if mask >> bit & 1) for bit in range(64)]
+    assert totals.weighted_bit_counts(masks) == expected
+    for weight in (1, 7, 9):
+        alone = [(mask, w) for mask, w in masks if w == weight]
+        assert totals.weighted_bit_counts(alone) == [weight * count for count in
+                                                     totals.bit_counts(tuple(mask for mask, _ in alone))]
+    for outside in (-1, 2**64):
+        with pytest.raises(OverflowError):
+            totals.weighted_bit_counts([(outside, 1)])
 
 
 def test_lesson_bits_are_none_when_a_lesson_is_past_the_masks(course):
