@@ -3,12 +3,15 @@ must not fail when a row exists already (a double request, the first content ver
 class's table, and how many rows a conditional UPDATE changed (how a claim knows it won)."""
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, Table
+from sqlalchemy import CursorResult, Result, Table, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from courseware.extensions import Base
+
+_Mapped = TypeVar("_Mapped", bound=Base)
 
 
 def table_of(model: type[Base]) -> Table:
@@ -30,3 +33,14 @@ def conflict_insert(dialect_name: str, table: Table) -> postgresql.Insert | sqli
     if dialect_name == "sqlite":
         return sqlite.insert(table)
     return None
+
+
+def shared_alias(model: type[_Mapped], name: str | None = None) -> type[_Mapped]:
+    """An alias of a mapped class made once (at import: building one costs more than the query) and
+    shared by every thread. Its column collection is built now, while one thread imports the module:
+    built lazily by two requests at once (gunicorn's threads, a worker's first pages), each made its
+    own columns, and a statement compiled with one set was read with the other ("Could not locate
+    column …" on every later request; SQLAlchemy primes its own pooled aliases the same way)."""
+    alias = aliased(model, name=name)
+    inspect(alias).selectable.c  # noqa: B018 - built for its side effect
+    return alias

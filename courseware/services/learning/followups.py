@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import BindParameter, and_, bindparam, exists, inspect, select
+from sqlalchemy import BindParameter, and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from courseware.content.translations import same_quiz
 from courseware.language import content_language
@@ -36,6 +36,7 @@ from courseware.models import (
     QuizVersion,
     User,
 )
+from courseware.models.sql import shared_alias
 from courseware.services.errors import Conflict, NotFound, ValidationError
 from courseware.services.learning import draws, quizzes
 from courseware.timezones import to_local, to_utc, zone_of
@@ -103,16 +104,9 @@ def stage_due(completed_on: date, today: date) -> int | None:
     return max(reached) if reached else None
 
 
-# Made once: building an alias of a mapped class costs more than the query itself.
-_TRANSLATED_REVISION = aliased(LessonRevision, name="translated_revision")
-_TRANSLATED_VERSION = aliased(QuizVersion, name="translated_version")
-# Their column collections are built now, while one thread imports this module: built lazily by
-# two requests at once (gunicorn's threads, a worker's first dashboards), each made its own columns,
-# and the statement compiled with one set was read with the other: every later dashboard with a
-# follow-up check due failed with "Could not locate column … translated_version.id" (SQLAlchemy
-# primes its own pooled aliases the same way).
-for _alias in (_TRANSLATED_REVISION, _TRANSLATED_VERSION):
-    inspect(_alias).selectable.c  # type: ignore[attr-defined]  # noqa: B018 - built for its side effect
+# Made once and shared (models.sql.shared_alias: their columns built at import).
+_TRANSLATED_REVISION = shared_alias(LessonRevision, name="translated_revision")
+_TRANSLATED_VERSION = shared_alias(QuizVersion, name="translated_version")
 
 
 @cache

@@ -26,11 +26,11 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Select, Text, case, cast, func, literal_column, select, true, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from courseware.models import Certificate, Course, Lesson, LessonProgress, LessonRevision
-from courseware.models.sql import table_of
+from courseware.models.sql import shared_alias, table_of
 from courseware.services.catalog import published
 
 EXPIRING_DAYS = 30
@@ -95,10 +95,11 @@ def status_of(certificate: HeldCertificate | None, *, lessons_total: int, comple
     return PersonStatus.IN_PROGRESS if opened else PersonStatus.NOT_STARTED
 
 
-# The revisions a lesson shows and a completion was made on, aliased once: each new alias costs a
-# millisecond to set up on first use, and the reports build these queries on every request.
-_shown = aliased(LessonRevision)
-_completed_on = aliased(LessonRevision)
+# The revisions a lesson shows and a completion was made on, aliased once (models.sql.shared_alias):
+# each new alias costs a millisecond to set up on first use, and the reports build these queries on
+# every request.
+_shown = shared_alias(LessonRevision)
+_completed_on = shared_alias(LessonRevision)
 
 
 def material_numbers(course_id: int) -> Select[tuple[int, int]]:
