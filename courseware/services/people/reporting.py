@@ -25,9 +25,10 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from courseware.models import Department, User
+from courseware.models.sql import shared_alias
 from courseware.services.errors import ValidationError, found
 from courseware.services.ops import audit
 
@@ -66,11 +67,15 @@ def has_reports(session: Session, user_id: int) -> bool:
     return bool(session.scalar(select(reports_exist(user_id))))
 
 
+# The people reporting to someone, aliased once (building an alias costs more than the query: /team
+# asks has_reports on every request).
+_REPORT = shared_alias(User, name="report")
+
+
 def reports_exist(user_id: int | ColumnElement[int] | InstrumentedAttribute[int]) -> Exists:
     """The has_reports question as a column, for a query that reads the person anyway (`user_id`
     may be the column User.id)."""
-    report = aliased(User)
-    return exists(select(report.id).where(report.manager_id == user_id, report.active.is_(True)))
+    return exists(select(_REPORT.id).where(_REPORT.manager_id == user_id, _REPORT.active.is_(True)))
 
 
 def in_team(session: Session, manager_id: int, person_id: int) -> bool:
