@@ -104,7 +104,9 @@ class GatedConnection(sqlite3.Connection):
         return self.cursor().execute(sql, parameters)
 
     def before_statement(self, sql: str) -> None:
-        if not self._asked and writes(sql):
+        # In autocommit (isolation_level None: SQLAlchemy's AUTOCOMMIT) each statement is its own
+        # transaction and nothing would give the gate back: SQLite's own wait applies, as before.
+        if not self._asked and self.isolation_level is not None and writes(sql):
             self._asked, self._holds = True, self.gate.acquire()
 
     def commit(self) -> None:

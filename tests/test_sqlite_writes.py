@@ -120,6 +120,16 @@ def test_the_gate_is_given_back_however_the_transaction_ends(engine, ending):
     assert gate.timed_out == 0
 
 
+def test_autocommit_writes_leave_the_gate_alone(engine):
+    """Each is a transaction of its own, with no commit to give the gate back: SQLite waits for them."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("INSERT INTO entry (who) VALUES ('a')"))
+        connection.execute(sa.text("INSERT INTO entry (who) VALUES ('b')"))
+        with engine.begin() as other:  # not kept waiting by the idle connection above
+            other.execute(sa.text("INSERT INTO entry (who) VALUES ('c')"))
+    assert (_gate(engine).passed, _gate(engine).timed_out) == (1, 0)
+
+
 def _hold_lock_file(lock_file: str, held, release) -> None:
     gate = WriteGate(sqlite_writes.Path(lock_file))
     assert gate.acquire()
