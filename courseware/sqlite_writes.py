@@ -16,6 +16,7 @@ Reads never wait: the database runs in WAL mode.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
 import sqlite3
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 5.0  # as PRAGMA busy_timeout (courseware/__init__.py)
 _POLL_FIRST, _POLL_MOST = 0.0002, 0.002  # seconds between tries of the lock file
@@ -40,6 +43,7 @@ class WriteGate:
         self._threads = threading.Lock()
         self._file: tuple[int, int] | None = None  # (process id, descriptor): a fork opens its own
         self.passed = self.timed_out = 0
+        self.failed = False
 
     def acquire(self) -> bool:
         """Wait for the gate; False when it stayed shut past the timeout (go on without it)."""
@@ -47,7 +51,13 @@ class WriteGate:
         if not self._threads.acquire(timeout=self.timeout):
             self.timed_out += 1
             return False
-        descriptor, pause = self._descriptor(), _POLL_FIRST
+        try:
+            descriptor = self._descriptor()
+        except OSError as error:  # e.g. a lock file another user made (a command run as root)
+            self._threads.release()
+            self._unusable(error)
+            return False
+        pause = _POLL_FIRST
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -60,6 +70,13 @@ class WriteGate:
                     return False
                 time.sleep(pause)
                 pause = min(pause * 2, _POLL_MOST)
+
+    def _unusable(self, error: OSError) -> None:
+        """Writers go on with SQLite's own wait, and the log says why, once."""
+        if not self.failed:
+            self.failed = True
+            log.warning("the SQLite write gate %s cannot be used (%s): writers wait in SQLite's busy "
+                        "handler", self.lock_file, error)
 
     def release(self) -> None:
         if self._file is not None and self._file[0] == os.getpid():

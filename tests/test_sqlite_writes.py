@@ -3,6 +3,7 @@ processes, from a transaction's first write to its commit or rollback, and a gat
 passed by, never waited on forever."""
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 import time
@@ -128,6 +129,21 @@ def test_autocommit_writes_leave_the_gate_alone(engine):
         with engine.begin() as other:  # not kept waiting by the idle connection above
             other.execute(sa.text("INSERT INTO entry (who) VALUES ('c')"))
     assert (_gate(engine).passed, _gate(engine).timed_out) == (1, 0)
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_writes_to_sqlite_and_says_so_once(engine, caplog):
+    """A lock file made by another user (a command run as root) must not stop every write."""
+    gate = _gate(engine)
+    gate.lock_file = gate.lock_file.parent / "missing-folder" / "db-writers.lock"
+    with caplog.at_level(logging.WARNING, logger="courseware.sqlite_writes"):
+        for who in ("a", "b"):
+            with engine.begin() as connection:
+                connection.execute(sa.text("INSERT INTO entry (who) VALUES (:who)"), {"who": who})
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM entry")).scalar() == 2
+    assert [r.getMessage() for r in caplog.records if "write gate" in r.getMessage()][0].startswith(
+        "the SQLite write gate")
+    assert len([r for r in caplog.records if "write gate" in r.getMessage()]) == 1 and gate.passed == 0
 
 
 def _hold_lock_file(lock_file: str, held, release) -> None:
