@@ -58,7 +58,7 @@ class SharedPages:
                                                (digest(*where), digest(*key))).fetchall()
         except sqlite3.OperationalError:
             return None  # busy creating the file, in another process
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:  # OSError: a file another user made
             self._failure(error)
             return None
         if not rows or time.time() - rows[0][1] > self.seconds:
@@ -77,7 +77,7 @@ class SharedPages:
                 self._prune(connection)
         except sqlite3.OperationalError:
             return  # busy with another process's page: this one is kept in memory all the same
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:  # OSError: a file another user made
             self._failure(error)
 
     def _prune(self, connection: sqlite3.Connection) -> None:
@@ -105,7 +105,7 @@ class SharedPages:
         self._local.connection = (os.getpid(), connection)
         return connection
 
-    def _failure(self, error: sqlite3.Error) -> None:
+    def _failure(self, error: sqlite3.Error | OSError) -> None:
         if not self._failed:
             self._failed = True
             log.warning("the shared page cache %s failed (%s): pages are kept per process", self.path, error)

@@ -125,6 +125,16 @@ def test_a_broken_file_costs_a_rendering_and_one_warning(app, course, manager, c
     assert len([r for r in caplog.records if "shared page cache" in r.getMessage()]) == 1
 
 
+def test_a_file_that_cannot_be_opened_costs_a_rendering(app, course, manager, caplog):
+    """A page file another user made (a command run as root) must not turn pages into errors."""
+    shared = app.extensions[page_cache.SHARED_KEY]
+    shared.path = shared.path.parent / "missing-folder" / FILE_NAME
+    with caplog.at_level(logging.WARNING, logger="courseware.shared_pages"):
+        assert page(manager) and page(manager)
+    assert shared.hits == 0
+    assert len([r for r in caplog.records if "shared page cache" in r.getMessage()]) == 1
+
+
 def test_a_busy_file_is_not_waited_for(tmp_path):
     shared = SharedPages(tmp_path / FILE_NAME, 1024 * 1024, 300)
     shared.put(("a", "/"), ("k",), HTML)
