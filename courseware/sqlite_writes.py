@@ -22,6 +22,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -127,20 +128,18 @@ class GatedConnection(sqlite3.Connection):
             self._asked, self._holds = True, self.gate.acquire()
 
     def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self._leave()
+        self._ending(super().commit)
 
     def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self._leave()
+        self._ending(super().rollback)
 
     def close(self) -> None:
+        self._ending(super().close)
+
+    def _ending(self, end: Callable[[], None]) -> None:
+        """End the transaction (or the connection), then give the gate back, even if ending failed."""
         try:
-            super().close()
+            end()
         finally:
             self._leave()
 
