@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     jobs.init_app(app)  # the background jobs' runner: where it runs and why, see courseware/jobs.py
+    register_proxies(app)
     return app
 
 
@@ -158,6 +159,12 @@ def register_security_headers(app: Flask) -> None:
     from courseware.security import init_security
 
     init_security(app)
+
+
+def register_proxies(app: Flask) -> None:
+    from courseware.security import trust_proxies
+
+    trust_proxies(app)
 
 
 def register_page_cache(app: Flask) -> None:

@@ -9,10 +9,11 @@ zone and role, the session's form token and the calendar days (the company's and
 key is read in one query before anything else, so that a page rendered while a write lands is kept
 under the version before it and never served after it.
 
-Served from memory, a page skips the views, the templates and the signed-in person's load: one
-query, and the bytes compressed once. Only a plain GET with nothing else to do qualifies: no query
-string, no message waiting to be shown, a session within its limits (its last-seen moment is written
-back as for any page; a one-time password's session goes to the view) and, for a lesson, the same
+Served from memory, a page skips Flask altogether (courseware/kept_front.py reads the request in
+front of it): one query, and the bytes compressed once. Only a plain GET with nothing else to do
+qualifies: no query string, no message waiting to be shown, a session within its limits (its
+last-seen moment is written back as for any page; a one-time password's session goes to the view)
+and, for a lesson, the same
 visit (an opening to record goes through the view, which records it). Anything else is served as
 before, and kept for next time.
 
@@ -27,7 +28,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -36,12 +37,10 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
-from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, bindparam, select
 
-from courseware import compression, security, shared_pages
-from courseware.extensions import db, login_manager
-from courseware.i18n import LANGUAGE_COOKIE
+from courseware import compression, shared_pages
+from courseware.extensions import db
 from courseware.models import (
     LessonBoardVersion,
     LessonProgress,
@@ -51,7 +50,7 @@ from courseware.models import (
     raw_statements,
 )
 from courseware.practice.common import clock
-from courseware.security import SEEN_RESOLUTION, SESSION_PERSISTENT, SESSION_SEEN, SESSION_STARTED
+from courseware.security import SESSION_PERSISTENT, SESSION_SEEN, SESSION_STARTED
 from courseware.services.catalog import LessonOutline, content_version
 from courseware.services.catalog import cache as outline_cache
 from courseware.services.learning import progress
@@ -63,7 +62,7 @@ from courseware.timezones import company_zone, local_today, zone_named
 
 EXTENSION_KEY = "page_cache"
 SHARED_KEY = "page_cache_shared"
-HIT_KEY = "page_cache_hit"  # set on g when the page came from the cache
+FOUND_ENVIRON = "courseware.page_found"  # the place and key read in front of Flask, for keeping
 _TO_KEEP = "_page_to_keep"
 # The pages kept, by endpoint; the session keys that rule a page out (set by auth.session and Flask).
 PAGES = frozenset({"learn.dashboard", "learn.lesson"})
@@ -153,25 +152,33 @@ def _of_lesson(*columns: Any) -> list[Any]:
             for column in columns]
 
 
-def _session_allows_kept_page() -> bool:
+@dataclass(slots=True)
+class PageRequest:
+    """What decides whether a request gets a kept page, read off the request before Flask handles it
+    (courseware/kept_front.py)."""
+    endpoint: str
+    view_args: Mapping[str, Any]
+    path: str
+    session: MutableMapping[str, Any]  # the signed session (a session's last-seen moment may move)
+    identifier: str  # the browser and address the session is bound to (Flask-Login's "strong" mode)
+    language_cookie: str | None
+    accept_language: str | None
+
+
+def session_allows_kept_page(page: PageRequest, moment: float, config: Mapping[str, Any]) -> bool:
     """What enforce_session_limits, keep_to_choosing_password and Flask-Login's session protection
-    would let through, with the last-seen moment written back as they would."""
+    would let through (the caller writes the last-seen moment back as they would)."""
+    session = page.session
     if any(name in session for name in _NOT_WITH) or "_user_id" not in session:
         return False
     started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
     if started is None or seen is None:
         return False
-    moment = security.now()  # the clock the session limits read (tests move it)
-    if not session.get(SESSION_PERSISTENT):
-        config = current_app.config
-        if (moment - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()
-                or moment - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds()):
-            return False
-    if session.get("_id") != login_manager._session_identifier_generator():
+    if not session.get(SESSION_PERSISTENT) and (
+            moment - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+            or moment - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds()):
         return False
-    if moment - seen >= SEEN_RESOLUTION:
-        session[SESSION_SEEN] = moment
-    return True
+    return bool(session.get("_id") == page.identifier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,15 +189,10 @@ class PageKey:
     content_version: int | None
 
 
-def _known_lesson() -> tuple[int, LessonOutline] | None:
-    args = request.view_args or {}
-    return outline_cache.known_lesson(args.get("course_slug", ""), args.get("lesson_slug", ""))
-
-
-def _page_key(lesson_id: int) -> PageKey | None:
+def _page_key(page: PageRequest, lesson_id: int) -> PageKey | None:
     """Everything the page shows that can change under its address, read at once; None for a sign-in
     that is not valid (the view then says so)."""
-    account_token, _dot, sign_in_token = str(session["_user_id"]).partition(".")
+    account_token, _dot, sign_in_token = str(page.session["_user_id"]).partition(".")
     moment = clock()
     row = raw_statements.first_row(db.engine, _key_query(), {
         "account_token": account_token, "sign_in_token": sign_in_token, "lesson_id": lesson_id,
@@ -199,8 +201,8 @@ def _page_key(lesson_id: int) -> PageKey | None:
         return None
     user_id, locale, timezone = row[0], row[2], row[3]
     zone = zone_named(timezone) if timezone else company_zone()
-    language = locale or (request.cookies.get(LANGUAGE_COOKIE), request.headers.get("Accept-Language"))
-    key = (*row[1:-1], language, session.get("csrf_token"), assignments.company_today(),
+    language = locale or (page.language_cookie, page.accept_language)
+    key = (*row[1:-1], language, page.session.get("csrf_token"), assignments.company_today(),
            local_today(zone, moment))
     opened_at = raw_statements.compiled(_key_query(), db.engine.dialect).moment(row[-1])
     return PageKey(key, user_id, opened_at, row[6])
@@ -222,54 +224,73 @@ def _opening_recorded(page: PageKey, known: tuple[int, LessonOutline]) -> bool:
     return True
 
 
-def serve_kept_page() -> ResponseReturnValue | None:
-    """Before every request: a kept page, when one is current for this request (else None: the view
-    renders it, and `keep_page` keeps it)."""
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A page's place and key as read before it is served or rendered; the kept page when current."""
+    where: tuple[str, str]
+    key: tuple[Hashable, ...]
+    page: KeptBody | None
+
+
+def find_kept_page(page: PageRequest, accepts_gzip: bool) -> Found | None:
+    """Inside the app's context: the page kept for this request when one is current (its key read
+    first), or None when it may not be kept at all (the view decides everything)."""
     store: PageStore | None = current_app.extensions.get(EXTENSION_KEY)
-    if (store is None or request.method != "GET" or request.endpoint not in PAGES or request.query_string
-            or not _session_allows_kept_page()):
+    if store is None or page.endpoint not in PAGES:
         return None
-    known = _known_lesson() if request.endpoint == "learn.lesson" else None
-    if request.endpoint == "learn.lesson" and known is None:
+    known = None
+    if page.endpoint == "learn.lesson":
+        known = outline_cache.known_lesson(page.view_args.get("course_slug", ""),
+                                           page.view_args.get("lesson_slug", ""))
+        if known is None:
+            return None
+    page_key = _page_key(page, known[1].id if known is not None else 0)
+    if page_key is None:
         return None
-    page = _page_key(known[1].id if known is not None else 0)
-    if page is None:
-        return None
-    where = (str(session["_user_id"]), request.path)
-    setattr(g, _TO_KEEP, (where, page.key))
-    response = _kept_response(store, where, page.key)
-    if response is None or (known is not None and not _opening_recorded(page, known)):
-        return None
-    setattr(g, HIT_KEY, True)
-    return response
+    where = (str(page.session["_user_id"]), page.path)
+    body = _kept_body(store, where, page_key.key, accepts_gzip)
+    if body is not None and known is not None and not _opening_recorded(page_key, known):
+        body = None
+    return Found(where, page_key.key, body)
 
 
-def _kept_response(store: PageStore, where: tuple[str, str], key: tuple[Hashable, ...]) -> Response | None:
-    """The kept page as its response: for a browser that takes gzip, from the processes' shared file
-    first, whose page is compressed already (this process's memory holds it plain, and compressing
-    costs more than reading the file); else from memory first."""
+@dataclass(frozen=True, slots=True)
+class KeptBody:
+    body: bytes
+    gzipped: bool
+
+
+def _kept_body(store: PageStore, where: tuple[str, str], key: tuple[Hashable, ...],
+               accepts_gzip: bool) -> KeptBody | None:
+    """The kept page's bytes: for a browser that takes gzip, from the processes' shared file first,
+    whose page is compressed already (this process's memory holds it plain, and compressing costs
+    more than reading the file); else from memory first."""
     shared: SharedPages | None = current_app.extensions.get(SHARED_KEY)
-    headers = {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept-Encoding"}
-    if request.accept_encodings["gzip"]:
+    if accepts_gzip:
         gzipped = shared.get(where, key) if shared is not None else None
-        if gzipped is None:
-            html = store.get(where, key)
-            gzipped = compression.compress(html) if html is not None else None
-        else:
-            gzipped = compression.named_gzip(gzipped)
-        return Response(gzipped, 200, {**headers, "Content-Encoding": "gzip"}) if gzipped else None
+        if gzipped is not None:
+            return KeptBody(compression.named_gzip(gzipped), True)
+        html = store.get(where, key)
+        return KeptBody(compression.compress(html), True) if html is not None else None
     html = store.get(where, key)
     if html is None and shared is not None:
         gzipped = shared.get(where, key)
         html = gzip.decompress(gzipped) if gzipped is not None else None
-    return Response(html, 200, headers) if html is not None else None
+    return KeptBody(html, False) if html is not None else None
+
+
+def take_page_to_keep() -> None:
+    """Before the view: the place and key read in front of Flask (kept_front), for keep_page."""
+    found = request.environ.pop(FOUND_ENVIRON, None)
+    if found is not None:
+        setattr(g, _TO_KEEP, (found.where, found.key))
 
 
 def keep_page(response: Response) -> Response:
     """After a page the key was read for: keep it, when it is the plain page (not an error, no
     message shown)."""
     to_keep = g.pop(_TO_KEEP, None)
-    if (to_keep is None or g.get(HIT_KEY) or response.status_code != 200 or response.mimetype != "text/html"
+    if (to_keep is None or response.status_code != 200 or response.mimetype != "text/html"
             or response.direct_passthrough or response.is_streamed or _shows_messages()):
         return response
     store: PageStore = current_app.extensions[EXTENSION_KEY]
@@ -300,8 +321,8 @@ def init_app(app: Flask) -> None:
     if shared_megabytes > 0:
         app.extensions[SHARED_KEY] = SharedPages(Path(app.instance_path) / shared_pages.FILE_NAME,
                                                  shared_megabytes * 1024 * 1024, seconds)
-    hooks = app.before_request_funcs.setdefault(None, [])
-    loading = [index for index, hook in enumerate(hooks)
-               if getattr(hook, "__name__", "") in ("keep_to_choosing_password", "enforce_session_limits")]
-    hooks.insert(min(loading, default=len(hooks)), serve_kept_page)
+    app.before_request(take_page_to_keep)
     app.after_request(keep_page)  # runs before compression's (Flask runs them last registered first)
+    from courseware.kept_front import KeptPagesFront
+
+    app.wsgi_app = KeptPagesFront(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any
 
-from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -15,6 +17,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+SIGNED_IN_CACHE_CONTROL = "no-store"  # a signed-in page is the person's own
 SESSION_STARTED = "_started"
 SESSION_SEEN = "_seen"
 SESSION_PERSISTENT = "_persistent"
@@ -30,16 +33,20 @@ def now() -> float:
 
 
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if current_app.config.get("HSTS"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # A page kept as rendered (courseware/page_cache.py) is a signed-in page: the person is not loaded.
-    if g.get("page_cache_hit") or (current_user and current_user.is_authenticated):
-        response.headers["Cache-Control"] = "no-store"
+    for name, value in security_headers(current_app.config):
+        response.headers.setdefault(name, value)
+    if current_user and current_user.is_authenticated:
+        response.headers["Cache-Control"] = SIGNED_IN_CACHE_CONTROL
     return response
+
+
+def security_headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The headers every response carries (a kept page's too: courseware/kept_front.py)."""
+    headers = [("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Type-Options", "nosniff"),
+               ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
+    if config.get("HSTS"):
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
 
 
 def start_session(persistent: bool) -> None:
@@ -81,6 +88,10 @@ def enforce_session_limits():
 def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.before_request(enforce_session_limits)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Last, around every other layer (the kept pages' front reads the client's address too)."""
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # Only then is X-Forwarded-For believed, and only as many hops as there are proxies.
