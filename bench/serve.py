@@ -21,7 +21,7 @@ Every page response must be a 200 (a redirect to sign-in counts as a failure). P
 p50, p99, each page's share of the bare app's throughput, the workers' resident memory and the cold
 start (process start to the first 200), as a Markdown table.
 
-    .venv/bin/python bench/serve.py [--duration 10] [--managers 1000] [--ports 5600-5699] [--profile DIR]
+    .venv/bin/python bench/serve.py [--duration 10] [--managers 2000] [--ports 5600-5699] [--profile DIR]
 
 WEB_CONCURRENCY and GUNICORN_THREADS choose the workers and threads, as for `make serve`.
 """
@@ -87,7 +87,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up before each")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--managers", type=int, default=1000)
+    parser.add_argument("--managers", type=int, default=2000)
+    parser.add_argument("--readers", type=int, default=300,
+                        help="of the managers, those who read (the others take quizzes)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="measure each request this many times and report the median")
     parser.add_argument("--only", help="comma-separated: bare,lesson,dashboard,submit")
@@ -108,7 +110,7 @@ def main() -> int:
         started = time.perf_counter()
         for command in (["db", "upgrade"], ["content", "import"]):
             run_quietly([str(BIN / "flask"), "--app", "app", *command], env)
-        items = prepare(workdir, env, args.managers)
+        items = prepare(workdir, env, args.managers, args.readers)
         print(f"prepared in {time.perf_counter() - started:.0f} s: {items.summary}", flush=True)
 
         # Cold start: process start to the first 200, three times (the last server stays up).
@@ -152,6 +154,8 @@ def main() -> int:
                     result.cpu_seconds = server.cpu_seconds() - cpu
                 else:
                     target = bases.get(name, base)
+                    if name != "bare":
+                        items.refresh_cookies(base)
                     run_wrk(wrk, target, script, script_args, args, args.warmup, name)
                     profiler = None
                     if args.profile and round_number == 1 and name != "bare":
@@ -263,6 +267,27 @@ class Items:
     quiz_takers: set[int]
     rounds: int = 0
 
+    def refresh_cookies(self, base: str) -> None:
+        """The readers' cookies as their browsers hold them now. A browser keeps the cookie a page
+        sends back (the session's last-seen moment, moved once a minute); wrk replays the one from
+        sign-in, which the site re-signs on every request once it is a minute old. Each reader asks
+        for the dashboard once, and the pages' lists take the cookie it sent back."""
+        host, port = base.removeprefix("http://").split(":")
+        renewed: dict[str, str] = {}
+        for cookie in {line.split("\t")[0] for line in Path(self.dashboards).read_text().splitlines()}:
+            connection = http.client.HTTPConnection(host, int(port), timeout=30)
+            connection.request("GET", "/", headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+            response = connection.getresponse()
+            response.read()
+            sent = response.getheader("Set-Cookie")
+            connection.close()
+            if sent and sent.startswith("session="):
+                renewed[cookie] = sent.split(";")[0]
+        for path in (self.lessons, self.dashboards):
+            lines = Path(path).read_text().splitlines()
+            Path(path).write_text("\n".join(renewed.get(line.split("\t")[0], line.split("\t")[0])
+                                            + line[line.index("\t"):] for line in lines) + "\n")
+
     def connect(self):
         import sqlite3
 
@@ -307,7 +332,7 @@ class Items:
             lines.append(f"{cookie}\t{self.quiz_paths[quiz_id]}\t{urlencode(form)}")
         self.rng.shuffle(lines)
         self.rounds += 1
-        warmup = len(lines) // 8
+        warmup = len(lines) // 5
         return (write_lines(self.workdir / f"submit-warmup-{self.rounds}.txt", lines[:warmup]),
                 write_lines(self.workdir / f"submit-{self.rounds}.txt", lines[warmup:]))
 
@@ -317,7 +342,7 @@ def write_lines(path: Path, lines: list[str]) -> str:
     return str(path)
 
 
-def prepare(workdir: Path, env: dict, managers: int) -> Items:
+def prepare(workdir: Path, env: dict, managers: int, reader_count: int) -> Items:
     """Seed the database in this process, then sign every manager in through the login page."""
     os.environ.update({k: env[k] for k in ("INSTANCE_PATH",)})
     for name in ("DATABASE_URL", "SECRET_KEY"):
@@ -410,10 +435,10 @@ def prepare(workdir: Path, env: dict, managers: int) -> Items:
 
     sessions = sign_in(app, [username for _, username in users])
     cookie_of = {user_id: sessions[username] for user_id, username in users}
-    # Two populations at once, as on a site in use: 30 % of the people read (lessons, dashboards), the
-    # others take quizzes (enough open attempts for every round); a reader's pages are theirs alone,
-    # so another's quiz changes nothing they see.
-    split = len(users) * 3 // 10
+    # Two populations at once, as on a site in use: some read (lessons, dashboards), the others take
+    # quizzes (enough open attempts for every round: a round at 500 submissions a second uses 5,000);
+    # a reader's pages are theirs alone, so another's quiz changes nothing they see.
+    split = min(reader_count, len(users) // 2)
     readers = [cookie_of[user_id][0] for user_id, _ in users[:split]]
     quiz_takers = {user_id for user_id, _ in users[split:]}
     lesson_lines = [f"{cookie}\t{path}" for cookie in readers for path in lesson_paths]
@@ -507,10 +532,11 @@ class Server:
             ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
         return ticks / os.sysconf("SC_CLK_TCK")
 
-    def worker_memory(self) -> list[tuple[float, float, float, float]]:
-        """(resident, peak resident, proportional, unique) MB of each worker: RSS counts the pages a
-        worker shares with the master (the preloaded code) in full; PSS shares them out among the
-        processes, USS counts only the worker's own."""
+    def worker_memory(self) -> list[tuple[float, float, float, float, float]]:
+        """(resident, peak resident, proportional, unique, file-backed resident) MB of each worker:
+        RSS counts the pages a worker shares with the master (the preloaded code) and the files it
+        maps (the database, mapped for reading) in full; PSS shares them out among the processes,
+        USS counts only the worker's own."""
         memory = []
         for pid in self.workers():
             status = Path(f"/proc/{pid}/status").read_text()
@@ -519,8 +545,9 @@ class Server:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             field = {name: int(value) / 1024
                      for name, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
+            in_files = int(re.search(r"RssFile:\s+(\d+)", status).group(1)) / 1024
             memory.append((rss, peak, field.get("Pss", 0.0),
-                           field.get("Private_Clean", 0.0) + field.get("Private_Dirty", 0.0)))
+                           field.get("Private_Clean", 0.0) + field.get("Private_Dirty", 0.0), in_files))
         return memory
 
     def profile(self, directory: str, name: str, seconds: int) -> subprocess.Popen:
@@ -687,7 +714,8 @@ def report(results: dict[str, Result], memory, cold_start: float, env: dict, arg
     workers = len(memory)
     print()
     print(f"{workers} gunicorn workers × {env_threads(env)} threads (gthread) on {os.cpu_count()} cores, "
-          f"SQLite, {args.managers:,} managers; wrk {args.connections} connections, {args.duration} s each, "
+          f"SQLite, {args.managers:,} managers ({args.readers:,} reading); "
+          f"wrk {args.connections} connections, {args.duration} s each, "
           f"median of {args.rounds} interleaved rounds; load average at the end "
           + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     print()
@@ -715,8 +743,9 @@ def report(results: dict[str, Result], memory, cold_start: float, env: dict, arg
     peak = max((each[1] for each in memory), default=0)
     pss = max((each[2] for each in memory), default=0)
     uss = max((each[3] for each in memory), default=0)
+    in_files = max((each[4] for each in memory), default=0)
     print(f"| worker memory (resident, largest worker) | {largest:.0f} MB (peak {peak:.0f} MB; "
-          f"PSS {pss:.0f} MB, USS {uss:.0f} MB) | | | | | "
+          f"PSS {pss:.0f} MB, USS {uss:.0f} MB; of the resident, {in_files:.0f} MB mapped files) | | | | | "
           f"≤ {RSS_TARGET_MB} MB | {'yes' if peak <= RSS_TARGET_MB else '**no**'} |")
     print(f"| cold start (process start to first 200) | {cold_start:.2f} s | | | | | "
           f"≤ {COLD_START_TARGET_S} s | {'yes' if cold_start <= COLD_START_TARGET_S else '**no**'} |")
