@@ -21,7 +21,7 @@ Every page response must be a 200 (a redirect to sign-in counts as a failure). P
 p50, p99, each page's share of the bare app's throughput, the workers' resident memory and the cold
 start (process start to the first 200), as a Markdown table.
 
-    .venv/bin/python bench/serve.py [--duration 10] [--managers 2000] [--ports 5600-5699] [--profile DIR]
+    .venv/bin/python bench/serve.py [--duration 10] [--managers 1000] [--ports 5600-5699] [--profile DIR]
 
 WEB_CONCURRENCY and GUNICORN_THREADS choose the workers and threads, as for `make serve`.
 """
@@ -87,7 +87,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up before each")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--managers", type=int, default=2000)
+    parser.add_argument("--managers", type=int, default=1000)
     parser.add_argument("--readers", type=int, default=300,
                         help="of the managers, those who read (the others take quizzes)")
     parser.add_argument("--rounds", type=int, default=3,
@@ -298,9 +298,11 @@ class Items:
             return connection.execute(
                 "SELECT count(*) FROM quiz_attempt WHERE state = 'submitted'").fetchone()[0]
 
-    def open_submissions(self, threads: int) -> tuple[str, str]:
-        """Open a new attempt wherever a bench manager has none (as opening the quiz page does),
-        and write one submission per open attempt, answered right 60 % of the time."""
+    def open_submissions(self, part: str) -> str:
+        """Open a new attempt wherever a quiz taker has none (as opening the quiz page does), and
+        write one submission per open attempt, answered right 60 % of the time: for the warm-up
+        ("warmup": a tenth of them), or for the measurement (every attempt open, those submitted
+        in the warm-up opened anew)."""
         now = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime())
         with self.connect() as connection:
             connection.execute("""
@@ -332,9 +334,8 @@ class Items:
             lines.append(f"{cookie}\t{self.quiz_paths[quiz_id]}\t{urlencode(form)}")
         self.rng.shuffle(lines)
         self.rounds += 1
-        warmup = len(lines) // 5
-        return (write_lines(self.workdir / f"submit-warmup-{self.rounds}.txt", lines[:warmup]),
-                write_lines(self.workdir / f"submit-{self.rounds}.txt", lines[warmup:]))
+        return write_lines(self.workdir / f"submit-{part}-{self.rounds}.txt",
+                           lines[:len(lines) // 10] if part == "warmup" else lines)
 
 
 def write_lines(path: Path, lines: list[str]) -> str:
@@ -436,7 +437,7 @@ def prepare(workdir: Path, env: dict, managers: int, reader_count: int) -> Items
     sessions = sign_in(app, [username for _, username in users])
     cookie_of = {user_id: sessions[username] for user_id, username in users}
     # Two populations at once, as on a site in use: some read (lessons, dashboards), the others take
-    # quizzes (enough open attempts for every round: a round at 500 submissions a second uses 5,000);
+    # quizzes (700 of 1,000 have about 4,500 attempts to submit: a round of up to 450 a second);
     # a reader's pages are theirs alone, so another's quiz changes nothing they see.
     split = min(reader_count, len(users) // 2)
     readers = [cookie_of[user_id][0] for user_id, _ in users[:split]]
@@ -574,8 +575,9 @@ class Server:
 
 def measure_submissions(wrk: str, base: str, items: Items, args, profile_on=None) -> Result:
     """Every request submits an attempt nobody has submitted: a real grading and a real write."""
-    warmup, measured = items.open_submissions(args.wrk_threads)
+    warmup = items.open_submissions("warmup")
     run_wrk(wrk, base, "submit.lua", [warmup, str(args.wrk_threads)], args, args.warmup, "submit")
+    measured = items.open_submissions("measured")
     before = items.submitted_count()
     profiler = profile_on.profile(args.profile, "submit", args.duration) if profile_on else None
     result = run_wrk(wrk, base, "submit.lua", [measured, str(args.wrk_threads)], args, args.duration,

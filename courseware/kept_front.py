@@ -54,7 +54,7 @@ class KeptPagesFront:
         return self.inner(environ, start_response)
 
     def _kept_answer(self, environ: WSGIEnvironment) -> tuple[list[tuple[str, str]], bytes] | None:
-        request = Request(environ)
+        request = Request(environ, populate_request=False)
         try:
             endpoint, view_args = self.routes.match(request.path, "GET")
         except (HTTPException, RequestRedirect):

@@ -13,9 +13,8 @@ Served from memory, a page skips Flask altogether (courseware/kept_front.py read
 front of it): one query, and the bytes compressed once. Only a plain GET with nothing else to do
 qualifies: no query string, no message waiting to be shown, a session within its limits (its
 last-seen moment is written back as for any page; a one-time password's session goes to the view)
-and, for a lesson, the same
-visit (an opening to record goes through the view, which records it). Anything else is served as
-before, and kept for next time.
+and, for a lesson, the same visit (an opening to record goes through the view, which records it).
+Anything else is served as before, and kept for next time.
 
 Bounded in each process (PAGE_CACHE_MB, 0 turns it off) and in time (PAGE_CACHE_SECONDS): what a
 page shows that moves with the clock alone (a follow-up check falling due at noon) is at most that

@@ -209,3 +209,15 @@ def test_extra_fields_cannot_change_role_or_state(manager):
 def test_a_fresh_database_has_no_accounts_and_no_default_login(client):
     assert db.session.query(User).count() == 0
     assert login(client, "admin", "admin").status_code == 422
+
+
+def test_a_new_secret_key_ends_every_session_and_a_fallback_keeps_them(app, signed_in):
+    manager = signed_in("manager")
+    assert manager.get("/").status_code == 200
+    old_key = app.secret_key
+    app.secret_key = "a-rotated-secret-key"
+    assert manager.get("/").status_code == 302  # the cookie signed with the old key is not read
+    manager = signed_in("manager", username="second.manager")
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "rotated-again", ["a-rotated-secret-key"]
+    assert manager.get("/").status_code == 200  # signed with a key still accepted
+    assert old_key not in (app.secret_key, *app.config["SECRET_KEY_FALLBACKS"])
