@@ -5,6 +5,7 @@ commands write. Stored times are naive UTC; they are shown in the reader's zone
 time says which zone once (`time_zone_note`, in the footer of templates/base.html)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -91,6 +92,12 @@ def format_number(value: int | float | None) -> str:
     if isinstance(value, int):  # a report's table repeats the same counts hundreds of times
         return _whole_number(value, current_language())
     return babel_numbers.format_decimal(value, locale=current_language())
+
+
+def whole_number_formatter() -> Callable[[int], str]:
+    """format_number for the many counts of one page, the page's language read once."""
+    language = current_language()
+    return lambda value: _whole_number(value, language)
 
 
 @lru_cache(maxsize=4096)

@@ -27,6 +27,7 @@ from wtforms import SelectChoice
 from courseware.auth.decorators import role_required
 from courseware.extensions import db
 from courseware.forms import show_errors
+from courseware.hr.chart import completion_chart
 from courseware.hr.forms import NEVER, AssignmentForm, CertificatePolicyForm
 from courseware.inputs import bounded_int
 from courseware.language import content_language, current_language
@@ -119,7 +120,8 @@ def overview_page(report: completion.Overview, courses: list[Course]) -> str:
     start = (page - 1) * DEPARTMENTS_PAGE
     shown = replace(report, departments=report.departments[start:start + DEPARTMENTS_PAGE])
     return render_template("hr/overview.html", report=shown, page=page, pages=pages, courses=courses,
-                           course=report.course, expiring_days=course_states.EXPIRING_DAYS)
+                           course=report.course, expiring_days=course_states.EXPIRING_DAYS,
+                           chart=completion_chart(shown.departments))
 
 
 @bp.get("/people")
