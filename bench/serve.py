@@ -14,6 +14,9 @@ Before the rounds, every person's dashboard and each of their lessons is request
 rows: "first visit"): the first visit renders a page and keeps it (courseware/page_cache.py), and the
 rounds measure a site in use, whose people have seen their pages before. Since each first opening of
 a lesson changes the person's other pages, the lessons are then requested once more ("second visit").
+Before each page round the readers' cookies are renewed, as browsers keep the cookie a page sends
+back (the session's last-seen moment moves once a minute): wrk would replay the sign-in's cookie,
+which the site re-signs on every request once it is a minute old.
 
 The requests are measured in interleaved rounds (bare, lesson, dashboard, submit, then again) and
 each figure is the median round, so that other work on the machine weighs on all of them alike.
@@ -21,7 +24,8 @@ Every page response must be a 200 (a redirect to sign-in counts as a failure). P
 p50, p99, each page's share of the bare app's throughput, the workers' resident memory and the cold
 start (process start to the first 200), as a Markdown table.
 
-    .venv/bin/python bench/serve.py [--duration 10] [--managers 1000] [--ports 5600-5699] [--profile DIR]
+    .venv/bin/python bench/serve.py [--duration 10] [--managers 1000] [--readers 300] [--ports 5600-5699]
+        [--only bare,lesson,dashboard,submit] [--rounds 3] [--profile DIR] [--keep]
 
 WEB_CONCURRENCY and GUNICORN_THREADS choose the workers and threads, as for `make serve`.
 """
